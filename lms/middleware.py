@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class DefaultLanguageMiddleware:
+    """Activate the language the person chose, or Vietnamese.
+
+    Unlike Django's LocaleMiddleware this ignores the browser's
+    Accept-Language header: school computers and phones often report English
+    while their users expect the Vietnamese site. The language switcher sets
+    the cookie that this middleware reads.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

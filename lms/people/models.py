@@ -1,0 +1,384 @@
+"""People and the organisations they belong to.
+
+Department (Sở GD&ĐT) -> School -> Class in a School year. A person's role is
+held per school and school year through a Membership, so the same teacher can
+be homeroom teacher of 10A1 this year and of 11A1 the next.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold_for_search, normalize_text, vietnamese_sort_key
+
+
+class LmsUserManager(UserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        # UserManager normalises the e-mail; we keep email optional.
+        return super()._create_user_object(
+            username, email or "", password, **extra_fields
+        )
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a learner, a member of staff or an officer."""
+
+    username_validator = UnicodeUsernameValidator()
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[username_validator],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    student_code = models.CharField(
+        _("student code"),
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text=_("The code the school gives the student, if any."),
+    )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("The user must set a new password the next time they sign in."),
+    )
+    sort_name = models.CharField(max_length=400, editable=False, db_index=True)
+    search_name = models.CharField(max_length=150, editable=False, db_index=True)
+    is_staff = models.BooleanField(
+        _("Django admin access"),
+        default=False,
+        help_text=_("For technical administrators only."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date created"), default=timezone.now)
+
+    objects = LmsUserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["sort_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        self.full_name = normalize_text(self.full_name)
+        self.email = self.__class__.objects.normalize_email(self.email or "")
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_text(self.full_name)
+        self.phone = normalize_text(self.phone)
+        self.student_code = normalize_text(self.student_code)
+        self.sort_name = vietnamese_sort_key(self.full_name or self.username)
+        self.search_name = fold_for_search(self.full_name)
+        if (
+            kwargs.get("update_fields") is not None
+            and "full_name" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "sort_name",
+                "search_name",
+            }
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        # Vietnamese people are addressed by their given name, the last word.
+        return self.full_name.split(" ")[-1] if self.full_name else self.username
+
+
+class Department(models.Model):
+    """A city or provincial Department of Education (Sở GD&ĐT)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("department of education and training")
+        verbose_name_plural = _("departments of education and training")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        super().save(*args, **kwargs)
+
+
+class School(models.Model):
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="schools",
+    )
+    name = models.CharField(_("school name"), max_length=200)
+    code = models.CharField(
+        _("school code"),
+        max_length=16,
+        unique=True,
+        help_text=_(
+            "A short upper-case code, used in certificate numbers (e.g. DEMO)."
+        ),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        self.code = normalize_text(self.code).upper()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.code = normalize_text(self.code).upper()
+        if self.code and not self.code.replace("-", "").isalnum():
+            raise ValidationError(
+                {"code": _("A school code contains only letters, digits and hyphens.")}
+            )
+
+
+class SchoolYear(models.Model):
+    """A school year such as 2023-2024, shared by every school."""
+
+    name = models.CharField(
+        _("school year"),
+        max_length=9,
+        unique=True,
+        help_text=_("For example: 2023-2024"),
+    )
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"))
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="lms_people_schoolyear_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        first, _sep, second = self.name.partition("-")
+        if not (first.isdigit() and second.isdigit() and int(second) == int(first) + 1):
+            raise ValidationError(
+                {
+                    "name": _(
+                        "Write the school year as NNNN-NNNN, for example 2023-2024."
+                    )
+                }
+            )
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("The end date must be after the start date.")}
+            )
+
+
+class SchoolClass(models.Model):
+    """A class (lớp) of one school in one school year, e.g. 10A1."""
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="classes",
+    )
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        on_delete=models.PROTECT,
+        related_name="classes",
+    )
+    name = models.CharField(_("class name"), max_length=32)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["school__name", "-school_year__starts_on", "grade", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "name"],
+                name="lms_people_class_unique_per_school_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school_year})"
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name).upper()
+        if self.grade is None:
+            digits = "".join(ch for ch in self.name[:2] if ch.isdigit())
+            self.grade = int(digits) if digits else None
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("Student")
+    HOMEROOM_TEACHER = "homeroom_teacher", _("Homeroom teacher")
+    TEACHER = "teacher", _("Teacher")
+    COLLABORATOR = "collaborator", _("Collaborator")
+    SCHOOL_ADMIN = "school_admin", _("School administrator")
+    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
+
+
+ROLES_WITH_CLASS = {Role.STUDENT, Role.HOMEROOM_TEACHER}
+LEARNER_ROLES = {Role.STUDENT, Role.HOMEROOM_TEACHER, Role.TEACHER, Role.COLLABORATOR}
+
+
+class Membership(models.Model):
+    """A person's role in a school (or the Department) for one school year."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text=_("For department officers only."),
+    )
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text=_("Required for students and homeroom teachers."),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["school_year", "school", "school_class", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role=Role.DEPARTMENT_OFFICER,
+                        department__isnull=False,
+                        school__isnull=True,
+                    )
+                    | (~Q(role=Role.DEPARTMENT_OFFICER) & Q(school__isnull=False))
+                ),
+                name="lms_people_membership_scope_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    ~Q(role__in=[Role.STUDENT, Role.HOMEROOM_TEACHER])
+                    | Q(school_class__isnull=False)
+                ),
+                name="lms_people_membership_class_for_class_roles",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school_class"],
+                condition=Q(school_class__isnull=False),
+                name="lms_people_membership_unique_in_class",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school", "school_year"],
+                condition=Q(school_class__isnull=True, school__isnull=False),
+                name="lms_people_membership_unique_in_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "department", "school_year"],
+                condition=Q(role="department_officer"),
+                name="lms_people_membership_unique_in_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "school_year"],
+                condition=Q(role=Role.STUDENT),
+                name="lms_people_membership_one_class_per_student_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "school_year", "role"]),
+            models.Index(fields=["school_class", "role"]),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school_class or self.school or self.department
+        return f"{self.user} – {self.get_role_display()} – {where} ({self.school_year})"
+
+    def clean(self):
+        errors = {}
+        if self.role == Role.DEPARTMENT_OFFICER:
+            if not self.department_id:
+                errors["department"] = _(
+                    "A department officer must belong to a department."
+                )
+            if self.school_id or self.school_class_id:
+                errors["school"] = _(
+                    "A department officer is not attached to a school or a class."
+                )
+        elif not self.school_id:
+            errors["school"] = _("This role needs a school.")
+        if self.role in ROLES_WITH_CLASS and not self.school_class_id:
+            errors["school_class"] = _("Students and homeroom teachers need a class.")
+        if self.school_class_id and not errors:
+            school_class = self.school_class
+            if school_class.school_id != self.school_id:
+                errors["school_class"] = _(
+                    "The class does not belong to the chosen school."
+                )
+            elif school_class.school_year_id != self.school_year_id:
+                errors["school_class"] = _(
+                    "The class does not belong to the chosen school year."
+                )
+        if errors:
+            raise ValidationError(errors)

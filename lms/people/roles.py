@@ -1,0 +1,58 @@
+"""The Wagtail/Django group that goes with each role.
+
+Groups carry admin permissions; the visibility rule itself comes from
+memberships (see selectors), so a group never widens what a person sees.
+"""
+
+from .models import Role
+
+ROLE_GROUPS: dict[str, str] = {
+    Role.STUDENT: "LMS – Học sinh",
+    Role.HOMEROOM_TEACHER: "LMS – Giáo viên chủ nhiệm",
+    Role.TEACHER: "LMS – Giáo viên",
+    Role.COLLABORATOR: "LMS – Cộng tác viên",
+    Role.SCHOOL_ADMIN: "LMS – Quản trị trường",
+    Role.DEPARTMENT_OFFICER: "LMS – Cán bộ Sở",
+}
+
+# Codenames granted to each role's group ("app_label.codename").
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.STUDENT: [],
+    Role.COLLABORATOR: [],
+    Role.TEACHER: ["wagtailadmin.access_admin"],
+    Role.HOMEROOM_TEACHER: [
+        "wagtailadmin.access_admin",
+        "lms_people.view_user",
+        "lms_people.view_membership",
+        "lms_people.view_schoolclass",
+    ],
+    Role.SCHOOL_ADMIN: [
+        "wagtailadmin.access_admin",
+        "lms_people.add_user",
+        "lms_people.change_user",
+        "lms_people.view_user",
+        "lms_people.add_membership",
+        "lms_people.change_membership",
+        "lms_people.delete_membership",
+        "lms_people.view_membership",
+        "lms_people.add_schoolclass",
+        "lms_people.change_schoolclass",
+        "lms_people.delete_schoolclass",
+        "lms_people.view_schoolclass",
+        "lms_people.view_school",
+        "lms_people.view_schoolyear",
+    ],
+    Role.DEPARTMENT_OFFICER: [
+        "wagtailadmin.access_admin",
+        "lms_people.view_user",
+        "lms_people.view_membership",
+        "lms_people.view_schoolclass",
+        "lms_people.add_school",
+        "lms_people.change_school",
+        "lms_people.view_school",
+        "lms_people.add_schoolyear",
+        "lms_people.change_schoolyear",
+        "lms_people.view_schoolyear",
+        "lms_people.view_department",
+    ],
+}

@@ -1,0 +1,125 @@
+"""Reads about people and organisations.
+
+`learners_visible_to` is the one rule for "whose learning may this person
+see". Every view, report and export asks it rather than filtering on its own.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Membership, Role, School, SchoolClass, SchoolYear, User
+
+
+def _memberships_of(
+    user: User, school_year: SchoolYear | None = None
+) -> list[Membership]:
+    memberships = Membership.objects.filter(user=user)
+    if school_year is not None:
+        memberships = memberships.filter(
+            Q(school_year=school_year) | Q(role=Role.DEPARTMENT_OFFICER)
+        )
+    return list(
+        memberships.only(
+            "role", "department_id", "school_id", "school_year_id", "school_class_id"
+        )
+    )
+
+
+def visible_membership_scope(
+    *, viewer: User, school_year: SchoolYear | None = None
+) -> Q | None:
+    """The memberships whose holders `viewer` may see, as a filter.
+
+    None means everything (superusers); an always-false filter means nobody
+    but the viewer themself.
+    """
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Q(pk__in=[])
+    if viewer.is_superuser:
+        return None
+    scope = Q(pk__in=[])
+    for membership in _memberships_of(viewer, school_year):
+        if membership.role == Role.DEPARTMENT_OFFICER:
+            scope |= Q(school__department_id=membership.department_id)
+        elif membership.role == Role.SCHOOL_ADMIN:
+            scope |= Q(
+                school_id=membership.school_id, school_year_id=membership.school_year_id
+            )
+        elif membership.role == Role.HOMEROOM_TEACHER:
+            scope |= Q(school_class_id=membership.school_class_id, role=Role.STUDENT)
+    return scope
+
+
+def learners_visible_to(
+    *, viewer: User, school_year: SchoolYear | None = None
+) -> QuerySet[User]:
+    """People whose learning records `viewer` may see.
+
+    A student sees only themself; a homeroom teacher the students of their
+    own classes; a school admin everyone at their school in the years they
+    administer it; a department officer everyone at the Department's schools;
+    a superuser everyone. With `school_year`, only memberships of that year
+    count (for the viewer's roles and for the people seen).
+    """
+    users = User.objects.all()
+    if not viewer.is_authenticated:
+        return users.none()
+    scope = visible_membership_scope(viewer=viewer, school_year=school_year)
+    if scope is None:
+        if school_year is None:
+            return users
+        return users.filter(memberships__school_year=school_year).distinct()
+    seen = Membership.objects.filter(scope, user=OuterRef("pk"))
+    if school_year is not None:
+        seen = seen.filter(school_year=school_year)
+    return users.filter(Q(pk=viewer.pk) | Exists(seen))
+
+
+def learner_is_visible_to(*, viewer: User, learner: User) -> bool:
+    if viewer.pk == learner.pk and viewer.is_authenticated:
+        return True
+    return learners_visible_to(viewer=viewer).filter(pk=learner.pk).exists()
+
+
+def memberships_visible_to(*, viewer: User) -> QuerySet[Membership]:
+    memberships = Membership.objects.select_related(
+        "user", "school", "school_year", "school_class", "department"
+    )
+    scope = visible_membership_scope(viewer=viewer)
+    if scope is None:
+        return memberships
+    return memberships.filter(scope | Q(user=viewer))
+
+
+def schools_managed_by(*, viewer: User) -> QuerySet[School]:
+    """Schools whose classes and people `viewer` may change."""
+    schools = School.objects.select_related("department")
+    if viewer.is_superuser:
+        return schools
+    memberships = Membership.objects.filter(user=viewer)
+    return schools.filter(
+        Q(pk__in=memberships.filter(role=Role.SCHOOL_ADMIN).values("school_id"))
+        | Q(
+            department_id__in=memberships.filter(role=Role.DEPARTMENT_OFFICER).values(
+                "department_id"
+            )
+        )
+    )
+
+
+def classes_visible_to(*, viewer: User) -> QuerySet[SchoolClass]:
+    classes = SchoolClass.objects.select_related("school", "school_year")
+    if viewer.is_superuser:
+        return classes
+    memberships = Membership.objects.filter(user=viewer)
+    return classes.filter(
+        Q(school__in=schools_managed_by(viewer=viewer))
+        | Q(
+            pk__in=memberships.filter(role=Role.HOMEROOM_TEACHER).values(
+                "school_class_id"
+            )
+        )
+    )
+
+
+def roles_of(*, user: User) -> set[str]:
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))

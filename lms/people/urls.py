@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lms_people"
+
+urlpatterns = [
+    path("dang-nhap/", views.SignInView.as_view(), name="login"),
+    path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
+    path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "doi-mat-khau/xong/",
+        views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

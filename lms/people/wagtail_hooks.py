@@ -1,0 +1,130 @@
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .admin_forms import MembershipForm, SchoolClassForm
+from .admin_scope import ScopedModelViewSet
+from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
+from .selectors import classes_visible_to, memberships_visible_to
+
+
+def _schools_visible_to(*, viewer):
+    schools = School.objects.select_related("department")
+    if viewer.is_superuser:
+        return schools
+    memberships = Membership.objects.filter(user=viewer)
+    return schools.filter(
+        Q(pk__in=memberships.values("school_id"))
+        | Q(
+            department_id__in=memberships.filter(role=Role.DEPARTMENT_OFFICER).values(
+                "department_id"
+            )
+        )
+    )
+
+
+class DepartmentViewSet(ModelViewSet):
+    model = Department
+    icon = "site"
+    menu_label = _("Departments")
+    add_to_admin_menu = False
+    form_fields = ["name", "code"]
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class SchoolViewSet(ScopedModelViewSet):
+    model = School
+    icon = "home"
+    menu_label = _("Schools")
+    form_fields = ["department", "name", "code", "address"]
+    list_display = ["name", "code", "department"]
+    list_filter = ["department"]
+    search_fields = ["name", "code"]
+    scope = staticmethod(_schools_visible_to)
+
+
+class SchoolYearViewSet(ModelViewSet):
+    model = SchoolYear
+    icon = "date"
+    menu_label = _("School years")
+    form_fields = ["name", "starts_on", "ends_on"]
+    list_display = ["name", "starts_on", "ends_on"]
+
+
+class SchoolClassViewSet(ScopedModelViewSet):
+    model = SchoolClass
+    icon = "group"
+    menu_label = _("Classes")
+    edit_handler = ObjectList(
+        [FieldPanel(name) for name in ("school", "school_year", "name", "grade")],
+        base_form_class=SchoolClassForm,
+    )
+    list_display = ["name", "school", "school_year", "grade"]
+    list_filter = ["school_year", "school"]
+    search_fields = ["name"]
+    scope = staticmethod(classes_visible_to)
+
+
+class MembershipViewSet(ScopedModelViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = _("Roles")
+    edit_handler = ObjectList(
+        [
+            FieldPanel(name)
+            for name in (
+                "user",
+                "role",
+                "school_year",
+                "department",
+                "school",
+                "school_class",
+            )
+        ],
+        base_form_class=MembershipForm,
+    )
+    list_display = ["user", "role", "school", "school_class", "school_year"]
+    list_filter = ["role", "school_year", "school"]
+    search_fields = ["user__full_name", "user__search_name", "user__username"]
+    scope = staticmethod(memberships_visible_to)
+
+
+class OrganisationGroup(ViewSetGroup):
+    menu_label = _("Organisation")
+    menu_icon = "site"
+    menu_order = 210
+    items = (
+        DepartmentViewSet("lms_departments", url_prefix="lms/departments"),
+        SchoolViewSet("lms_schools", url_prefix="lms/schools"),
+        SchoolYearViewSet("lms_school_years", url_prefix="lms/school-years"),
+        SchoolClassViewSet("lms_classes", url_prefix="lms/classes"),
+        MembershipViewSet("lms_memberships", url_prefix="lms/memberships"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewsets():
+    return OrganisationGroup()
+
+
+# The "Learning" admin menu. Courses, quizzes and certificates add their items
+# through the ``register_lms_menu_item`` hook, so staff find everything in one place.
+LMS_MENU_HOOK = "register_lms_menu_item"
+
+
+@hooks.register("register_admin_menu_item")
+def register_lms_menu():
+    return SubmenuMenuItem(
+        _("Learning"),
+        Menu(
+            register_hook_name=LMS_MENU_HOOK, construct_hook_name="construct_lms_menu"
+        ),
+        name="lms",
+        icon_name="doc-full-inverse",
+        order=205,
+    )

@@ -1,0 +1,82 @@
+import datetime
+
+import factory
+
+from lms.people.models import (
+    Department,
+    Membership,
+    Role,
+    School,
+    SchoolClass,
+    SchoolYear,
+    User,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Số {n}")
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        user.set_password(extracted or "pw-test-123")
+        if create:
+            user.save(update_fields=["password"])
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Sở Giáo dục và Đào tạo số {n}")
+    code = factory.Sequence(lambda n: f"so-{n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+        django_get_or_create = ("code",)
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"Trường THPT Số {n}")
+    code = factory.Sequence(lambda n: f"S{n:03d}")
+
+
+class SchoolYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolYear
+        django_get_or_create = ("name",)
+
+    name = "2023-2024"
+    starts_on = factory.LazyAttribute(lambda o: datetime.date(int(o.name[:4]), 9, 5))
+    ends_on = factory.LazyAttribute(lambda o: datetime.date(int(o.name[:4]) + 1, 5, 31))
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    school = factory.SubFactory(SchoolFactory)
+    school_year = factory.SubFactory(SchoolYearFactory)
+    name = factory.Sequence(lambda n: f"10A{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.STUDENT
+    school_class = factory.SubFactory(SchoolClassFactory)
+    school = factory.LazyAttribute(
+        lambda o: o.school_class.school if o.school_class else None
+    )
+    school_year = factory.LazyAttribute(
+        lambda o: o.school_class.school_year if o.school_class else SchoolYearFactory()
+    )
