@@ -1,0 +1,140 @@
+"""Staff pages in the Wagtail admin: who is where in a course; assigning classes."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.people.models import Role, School, SchoolClass
+from lms.people.selectors import (
+    classes_visible_to,
+    learners_visible_to,
+    schools_managed_by,
+)
+
+from .models import CoursePage
+from .selectors import AUDIENCE_ROLES, course_learners_for
+from .services import course_assign_to_classes
+
+STATES = [
+    ("", gettext_lazy("Any status")),
+    ("not_started", gettext_lazy("Not started")),
+    ("enrolled", gettext_lazy("Enrolled")),
+    ("in_progress", gettext_lazy("In progress")),
+    ("completed", gettext_lazy("Completed")),
+]
+
+
+class LearnerFilterForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=gettext_lazy("School"), queryset=School.objects.none(), required=False
+    )
+    school_class = forms.ModelChoiceField(
+        label=gettext_lazy("Class"), queryset=SchoolClass.objects.none(), required=False
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[("", gettext_lazy("Any role"))] + list(Role.choices),
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=STATES, required=False
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = classes_visible_to(viewer=viewer)
+        self.fields["school_class"].queryset = classes
+        self.fields["school"].queryset = School.objects.filter(
+            pk__in=classes.values("school_id")
+        ) | schools_managed_by(viewer=viewer)
+
+
+def _course_or_404(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage, pk=course_id)
+
+
+def course_learners(request, course_id: int):
+    course = _course_or_404(course_id)
+    viewer = request.user
+    form = LearnerFilterForm(request.GET or None, viewer=viewer)
+    learners = learners_visible_to(viewer=viewer).exclude(pk=viewer.pk)
+    audience_roles = {
+        role for audience in course.audiences for role in AUDIENCE_ROLES[audience]
+    }
+    # One filter() call so every condition applies to the same membership.
+    conditions = {"memberships__role__in": audience_roles}
+    state = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["school"]:
+            conditions["memberships__school"] = data["school"]
+        if data["school_class"]:
+            conditions["memberships__school_class"] = data["school_class"]
+        if data["role"]:
+            conditions["memberships__role"] = data["role"]
+        state = data["state"]
+    learners = learners.filter(**conditions).distinct().order_by("sort_name")
+    rows = course_learners_for(viewer=viewer, course=course, learners=learners)
+    totals = {key: 0 for key, _label in STATES if key}
+    for row in rows:
+        totals[row.state] += 1
+    if state:
+        rows = [row for row in rows if row.state == state]
+    page = Paginator(rows, 100).get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "lms_courses/admin/course_learners.html",
+        {
+            "course": course,
+            "form": form,
+            "page_obj": page,
+            "totals": totals,
+            "state_labels": dict(STATES),
+            "can_assign": schools_managed_by(viewer=viewer).exists(),
+        },
+    )
+
+
+class AssignForm(forms.Form):
+    classes = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Classes"),
+        queryset=SchoolClass.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classes"].queryset = SchoolClass.objects.filter(
+            school__in=schools_managed_by(viewer=viewer)
+        ).select_related("school", "school_year")
+
+
+def course_assign(request, course_id: int):
+    course = _course_or_404(course_id)
+    viewer = request.user
+    if not schools_managed_by(viewer=viewer).exists():
+        raise PermissionDenied
+    form = AssignForm(request.POST or None, viewer=viewer)
+    if request.method == "POST" and form.is_valid():
+        classes = list(form.cleaned_data["classes"])
+        new = course_assign_to_classes(
+            course=course, classes=classes, assigned_by=viewer
+        )
+        messages.success(
+            request,
+            _("Assigned to %(classes)s; %(count)d students newly enrolled.")
+            % {"classes": ", ".join(c.name for c in classes), "count": new},
+        )
+        return redirect(reverse("lms_courses_learners", args=[course.pk]))
+    assigned = course.class_assignments.select_related("school_class__school")
+    return TemplateResponse(
+        request,
+        "lms_courses/admin/course_assign.html",
+        {"course": course, "form": form, "assigned": assigned},
+    )

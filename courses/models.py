@@ -1,0 +1,496 @@
+"""Courses as Wagtail pages, and the learner activity recorded against them."""
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import hooks
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.search import index
+from wagtail.utils.decorators import cached_classmethod
+
+from lms.people.models import SchoolClass, SchoolYear
+
+from .blocks import LessonBodyBlock, ObjectivesBlock
+from .steps import CourseStep
+
+
+class Audience(models.TextChoices):
+    STUDENTS = "students", _("Students")
+    TEACHERS = "teachers", _("Teachers")
+    COLLABORATORS = "collaborators", _("Collaborators")
+
+
+class EnrolmentMode(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatic for its audience")
+    SELF = "self", _("Learners enrol themselves")
+    ASSIGNED = "assigned", _("Assigned to classes")
+
+
+class LegalReference(index.Indexed, models.Model):
+    """An article of a legal document that lessons and questions can cover."""
+
+    document_number = models.CharField(
+        _("document number"), max_length=40, help_text=_("e.g. 24/2018/QH14")
+    )
+    document_title = models.CharField(
+        _("document title"), max_length=200, help_text=_("e.g. Luật An ninh mạng")
+    )
+    article = models.CharField(_("article"), max_length=20, help_text=_("e.g. 8"))
+    title = models.CharField(_("article title"), max_length=255, blank=True)
+
+    search_fields = [
+        index.SearchField("document_title"),
+        index.SearchField("title"),
+        index.AutocompleteField("document_number"),
+    ]
+
+    class Meta:
+        verbose_name = _("legal reference")
+        verbose_name_plural = _("legal references")
+        ordering = ["document_number", "article"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_number", "article"],
+                name="lms_courses_legalref_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = f"Điều {self.article} {self.document_title} {self.document_number}"
+        return f"{label} – {self.title}" if self.title else label
+
+
+class ConductPrinciple(index.Indexed, models.Model):
+    """A principle of the social-network code of conduct (Decision 874/QĐ-BTTTT)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("code-of-conduct principle")
+        verbose_name_plural = _("code-of-conduct principles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OneQueryViewRestrictionsMixin:
+    """Look up view restrictions of the page and its ancestors in one query.
+
+    Wagtail first loads the ancestors to resolve aliases, then the
+    restrictions; the ancestors' paths follow from our own path, so one query
+    with a subquery for aliased ancestors gives the same answer.
+    """
+
+    def get_view_restrictions(self):
+        paths = [
+            self.path[:end]
+            for end in range(self.steplen, len(self.path) + 1, self.steplen)
+        ]
+        aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
+            "alias_of_id"
+        )
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths) | Q(page_id__in=aliased)
+        )
+
+
+class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
+    """The course catalogue."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["lms_courses.CoursePage"]
+    template = "lms_courses/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
+
+    def route(self, request, path_components):
+        # Look courses up by their own model: one query instead of two.
+        if not path_components:
+            return super().route(request, path_components)
+        slug, *rest = path_components
+        course = CoursePage.objects.child_of(self).filter(slug=slug).first()
+        if course is None:
+            raise Http404
+        request.lms_catalogue = self
+        return course.route(request, rest)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["cards"] = catalogue_for(user=request.user, catalogue=self)
+        return context
+
+
+class CoursePage(OneQueryViewRestrictionsMixin, Page):
+    summary = models.TextField(_("summary"), max_length=600)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objectives = StreamField(
+        ObjectivesBlock(), blank=True, verbose_name=_("learning objectives")
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=30
+    )
+    for_students = models.BooleanField(_("students"), default=True)
+    for_teachers = models.BooleanField(_("teachers"), default=False)
+    for_collaborators = models.BooleanField(_("collaborators"), default=False)
+    school_years = ParentalManyToManyField(
+        SchoolYear,
+        verbose_name=_("school years"),
+        blank=True,
+        help_text=_("Leave empty to run the course in every school year."),
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment"),
+        max_length=16,
+        choices=EnrolmentMode.choices,
+        default=EnrolmentMode.AUTOMATIC,
+    )
+    sequential = models.BooleanField(
+        _("steps in order"),
+        default=False,
+        help_text=_("Learners must finish each required step before the next one."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("objectives"),
+        FieldPanel("estimated_minutes"),
+    ]
+    course_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("for_students"),
+                FieldPanel("for_teachers"),
+                FieldPanel("for_collaborators"),
+            ],
+            heading=_("Audience"),
+        ),
+        FieldPanel("school_years", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("enrolment_mode"),
+        FieldPanel("sequential"),
+    ]
+    parent_page_types = ["lms_courses.CourseIndexPage"]
+    template = "lms_courses/course_page.html"
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    @cached_classmethod
+    def get_edit_handler(cls):
+        """Content, course rules, and tabs other apps add (e.g. certificates).
+
+        Another app adds a tab with the ``lms_course_edit_tabs`` hook, which
+        returns ``(heading, [panels])``.
+        """
+        tabs = [
+            ObjectList(cls.content_panels, heading=_("Content")),
+            ObjectList(cls.course_panels, heading=_("Learners")),
+        ]
+        for fn in hooks.get_hooks("lms_course_edit_tabs"):
+            heading, panels = fn()
+            tabs.append(ObjectList(panels, heading=heading))
+        tabs += [
+            ObjectList(cls.promote_panels, heading=_("Promote")),
+            ObjectList(cls.settings_panels, heading=_("Settings")),
+        ]
+        return TabbedInterface(tabs, base_form_class=cls.base_form_class).bind_to_model(
+            cls
+        )
+
+    @classmethod
+    def clean_subpage_models(cls):
+        # A course's children are its steps, of whichever app defines them.
+        return [model for model in get_page_models() if issubclass(model, CourseStep)]
+
+    @property
+    def audiences(self) -> set[str]:
+        return {
+            audience
+            for audience, flag in (
+                (Audience.STUDENTS, self.for_students),
+                (Audience.TEACHERS, self.for_teachers),
+                (Audience.COLLABORATORS, self.for_collaborators),
+            )
+            if flag
+        }
+
+    def audience_labels(self) -> list[str]:
+        return [label for value, label in Audience.choices if value in self.audiences]
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        slug, *rest = path_components
+        for model in self.clean_subpage_models():
+            step = model.objects.child_of(self).filter(slug=slug).first()
+            if step is not None:
+                request.lms_course = self
+                return step.route(request, rest)
+        raise Http404
+
+    def serve(self, request, *args, **kwargs):
+        from . import views
+
+        return views.course_serve(request, self, *args, **kwargs)
+
+
+class LessonPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
+    body = StreamField(LessonBodyBlock(), verbose_name=_("lesson"))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=10
+    )
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Optional lessons never block completing the course."),
+    )
+    legal_references = ParentalManyToManyField(
+        LegalReference, verbose_name=_("legal articles covered"), blank=True
+    )
+    principles = ParentalManyToManyField(
+        ConductPrinciple,
+        verbose_name=_("code-of-conduct principles covered"),
+        blank=True,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("required")],
+            heading=_("Lesson"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("legal_references"), FieldPanel("principles")],
+            heading=_("Tags"),
+        ),
+    ]
+    parent_page_types = ["lms_courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "lms_courses/lesson_page.html"
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    step_kind_label = _("Lesson")
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    @classmethod
+    def annotate_step_done(cls, queryset, *, user):
+        return queryset.annotate(
+            step_done=Exists(
+                LessonProgress.objects.filter(
+                    user=user, lesson=OuterRef("pk"), completed_at__isnull=False
+                )
+            ),
+            step_started=Exists(
+                LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
+            ),
+        )
+
+    @classmethod
+    def done_counts_by_user(cls, *, steps, user_ids) -> dict[int, int]:
+        rows = (
+            LessonProgress.objects.filter(
+                lesson_id__in=[step.pk for step in steps],
+                user_id__in=user_ids,
+                completed_at__isnull=False,
+            )
+            .values("user_id")
+            .annotate(done=Count("id"))
+            .values_list("user_id", "done")
+        )
+        return dict(rows)
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.parent_of(self).get()
+
+    def serve(self, request, *args, **kwargs):
+        from . import views
+
+        return views.lesson_serve(request, self, *args, **kwargs)
+
+
+class Enrolment(models.Model):
+    class Source(models.TextChoices):
+        AUTOMATIC = "automatic", _("Automatic")
+        SELF = "self", _("Self-enrolled")
+        ASSIGNED = "assigned", _("Assigned with a class")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="lms_enrolments",
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    source = models.CharField(_("how"), max_length=16, choices=Source.choices)
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="lms_courses_enrolment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.course}"
+
+
+class LessonProgress(models.Model):
+    """A learner's progress through one lesson; kept if the lesson is deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="lms_lesson_progress",
+    )
+    lesson = models.ForeignKey(
+        LessonPage,
+        verbose_name=_("lesson"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="progress",
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="lesson_progress",
+    )
+    lesson_title = models.CharField(_("lesson title"), max_length=255)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"],
+                condition=Q(lesson__isnull=False),
+                name="lms_courses_lessonprogress_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["course", "user"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.lesson_title}"
+
+
+class CourseCompletion(models.Model):
+    """The record that a learner completed a course: written once, never undone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="lms_course_completions",
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="completions",
+    )
+    course_title = models.CharField(_("course title"), max_length=255)
+    completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("course completion")
+        verbose_name_plural = _("course completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=Q(course__isnull=False),
+                name="lms_courses_completion_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.course_title}"
+
+
+class ClassAssignment(models.Model):
+    """A course assigned by a school admin to a whole class."""
+
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="class_assignments",
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.CASCADE,
+        related_name="lms_course_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("class assignment")
+        verbose_name_plural = _("class assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "school_class"], name="lms_courses_assignment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.school_class} – {self.course}"

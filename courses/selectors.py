@@ -1,0 +1,361 @@
+"""Reads for courses: who may take what, and how far each learner has got.
+
+Everything a learner-facing page needs is computed in bulk here, so a page's
+query count does not grow with the number of courses or steps it shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from wagtail.models import Page, get_page_models
+
+from lms.people.models import Membership, Role
+
+from .models import (
+    Audience,
+    ClassAssignment,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+)
+from .steps import CourseStep
+
+REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
+
+
+def step_models() -> list[type[Page]]:
+    return [model for model in get_page_models() if issubclass(model, CourseStep)]
+
+
+@dataclass(frozen=True)
+class Access:
+    """Whether a person may take a course, and if not, why not."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+AUDIENCE_ROLES = {
+    Audience.STUDENTS: [Role.STUDENT],
+    Audience.TEACHERS: [Role.TEACHER, Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN],
+    Audience.COLLABORATORS: [Role.COLLABORATOR],
+}
+
+
+def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
+    """Everything access and progress depend on, for many courses, in one query."""
+    if not user.is_authenticated or not course_ids:
+        return {}
+    memberships = Membership.objects.filter(user=user)
+    years = CoursePage.school_years.through.objects.filter(coursepage_id=OuterRef("pk"))
+    rows = (
+        CoursePage.objects.filter(pk__in=course_ids)
+        .annotate(
+            f_enrolled=Exists(
+                Enrolment.objects.filter(user=user, course=OuterRef("pk"))
+            ),
+            f_completed_at=Subquery(
+                CourseCompletion.objects.filter(
+                    user=user, course=OuterRef("pk")
+                ).values("completed_at")[:1]
+            ),
+            f_has_years=Exists(years),
+            f_year_match=Exists(
+                years.filter(schoolyear_id__in=memberships.values("school_year_id"))
+            ),
+            f_assigned=Exists(
+                ClassAssignment.objects.filter(
+                    course=OuterRef("pk"),
+                    school_class_id__in=memberships.values("school_class_id"),
+                )
+            ),
+            f_reviewer=Exists(memberships.filter(role__in=REVIEWER_ROLES)),
+            **{
+                f"f_{audience}": Exists(memberships.filter(role__in=roles))
+                for audience, roles in AUDIENCE_ROLES.items()
+            },
+        )
+        .values(
+            "pk",
+            "f_enrolled",
+            "f_completed_at",
+            "f_has_years",
+            "f_year_match",
+            "f_assigned",
+            "f_reviewer",
+            *(f"f_{audience}" for audience in AUDIENCE_ROLES),
+        )
+    )
+    return {row["pk"]: row for row in rows}
+
+
+def course_access(*, user, course: CoursePage, facts: dict | None) -> Access:
+    """The named checks, in order; the first that fails says why."""
+    if not user.is_authenticated:
+        return Access(False, "sign_in")
+    if facts is None:
+        return Access(False, "unknown_course")
+    if user.is_superuser or facts["f_reviewer"]:
+        return Access(True)
+    if not any(facts[f"f_{audience}"] for audience in course.audiences):
+        return Access(False, "audience")
+    if facts["f_has_years"] and not facts["f_year_match"]:
+        return Access(False, "school_year")
+    if course.enrolment_mode == EnrolmentMode.ASSIGNED and not facts["f_assigned"]:
+        return Access(False, "not_assigned")
+    return Access(True)
+
+
+def course_access_for(*, user, course: CoursePage) -> Access:
+    facts = course_facts(user=user, course_ids=[course.pk]).get(course.pk)
+    return course_access(user=user, course=course, facts=facts)
+
+
+@dataclass
+class StepStatus:
+    page: Page
+    required: bool
+    done: bool
+    available: bool = True
+    position: int = 0
+
+
+@dataclass
+class CourseStatus:
+    course: CoursePage
+    access: Access
+    enrolled: bool = False
+    completed_at: datetime | None = None
+    steps: list[StepStatus] = field(default_factory=list)
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def required_steps(self) -> list[StepStatus]:
+        return [step for step in self.steps if step.required]
+
+    @property
+    def remaining(self) -> list[StepStatus]:
+        """Steps still to do, in course order (optional ones included)."""
+        return [step for step in self.steps if not step.done]
+
+    @property
+    def missing_required(self) -> list[StepStatus]:
+        return [step for step in self.steps if step.required and not step.done]
+
+    @property
+    def percent(self) -> int:
+        if self.completed:
+            return 100
+        required = self.required_steps
+        if not required:
+            return 0
+        return round(100 * sum(step.done for step in required) / len(required))
+
+    @property
+    def started(self) -> bool:
+        return self.enrolled and (self.completed or any(s.done for s in self.steps))
+
+    @property
+    def next_step(self) -> StepStatus | None:
+        for step in self.steps:
+            if not step.done and step.available:
+                return step
+        return None
+
+    def step_for(self, page_id: int) -> StepStatus | None:
+        return next((step for step in self.steps if step.page.pk == page_id), None)
+
+
+def requirements_met(steps: list[StepStatus]) -> bool:
+    """The completion rule: every required step done (and at least one exists)."""
+    required = [step for step in steps if step.required]
+    return bool(required) and all(step.done for step in required)
+
+
+def steps_by_course(*, user, courses: list[CoursePage]) -> dict[int, list[Page]]:
+    """Live steps of each course in page order, each with `step_done` for `user`.
+
+    One query per step type, whatever the number of courses and steps.
+    """
+    saved = [course for course in courses if course.pk and course.path]
+    result: dict[int, list[Page]] = {course.pk: [] for course in saved}
+    if not saved:
+        return result
+    by_path = {course.path: course.pk for course in saved}
+    scope = reduce(
+        or_,
+        (Q(path__startswith=c.path, depth=c.depth + 1) for c in saved),
+    )
+    found: list[Page] = []
+    for model in step_models():
+        queryset = model.objects.live().filter(scope)
+        if user.is_authenticated:
+            queryset = model.annotate_step_done(queryset, user=user)
+        else:
+            queryset = model.annotate_nobody(queryset)
+        found.extend(queryset)
+    found.sort(key=lambda page: page.path)
+    for page in found:
+        course_id = by_path.get(page.path[: -Page.steplen])
+        if course_id is not None:
+            result[course_id].append(page)
+    return result
+
+
+def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseStatus]:
+    facts = course_facts(user=user, course_ids=[c.pk for c in courses if c.pk])
+    steps = steps_by_course(user=user, courses=courses)
+    statuses = {}
+    for course in courses:
+        course_facts_row = facts.get(course.pk)
+        status = CourseStatus(
+            course=course,
+            access=course_access(user=user, course=course, facts=course_facts_row),
+            enrolled=bool(course_facts_row and course_facts_row["f_enrolled"]),
+            completed_at=course_facts_row["f_completed_at"]
+            if course_facts_row
+            else None,
+        )
+        open_so_far = True
+        for position, page in enumerate(steps.get(course.pk, []), start=1):
+            step = StepStatus(
+                page=page,
+                required=page.step_is_required(),
+                done=bool(page.step_done),
+                available=open_so_far or not course.sequential,
+                position=position,
+            )
+            if step.required and not step.done:
+                open_so_far = False
+            status.steps.append(step)
+        statuses[course.pk] = status
+    return statuses
+
+
+def course_status_for(*, user, course: CoursePage) -> CourseStatus:
+    return course_statuses_for(user=user, courses=[course])[course.pk]
+
+
+def catalogue_for(*, user, catalogue: Page) -> list[CourseStatus]:
+    """Cards for the catalogue: courses this person may take, with progress.
+
+    Anonymous visitors see every live course (they sign in to start).
+    """
+    courses = list(
+        CoursePage.objects.live()
+        .child_of(catalogue)
+        .select_related("cover_image")
+        .prefetch_related("cover_image__renditions")
+        .order_by("path")
+    )
+    statuses = course_statuses_for(user=user, courses=courses)
+    cards = [statuses[course.pk] for course in courses]
+    if user.is_authenticated:
+        cards = [card for card in cards if card.access]
+    return cards
+
+
+def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
+    """The learner's dashboard: courses in progress and completed."""
+    course_ids = set(
+        Enrolment.objects.filter(user=user).values_list("course_id", flat=True)
+    ) | set(
+        CourseCompletion.objects.filter(user=user, course__isnull=False).values_list(
+            "course_id", flat=True
+        )
+    )
+    courses = list(
+        CoursePage.objects.live()
+        .filter(pk__in=course_ids)
+        .select_related("cover_image")
+        .prefetch_related("cover_image__renditions")
+        .order_by("path")
+    )
+    statuses = course_statuses_for(user=user, courses=courses)
+    in_progress = [s for s in statuses.values() if not s.completed]
+    completed = sorted(
+        (s for s in statuses.values() if s.completed),
+        key=lambda s: s.completed_at,
+        reverse=True,
+    )
+    return {"in_progress": in_progress, "completed": completed}
+
+
+@dataclass
+class LearnerRow:
+    user: object
+    enrolled_at: datetime | None
+    completed_at: datetime | None
+    done: int
+    required_total: int
+
+    @property
+    def state(self) -> str:
+        if self.completed_at:
+            return "completed"
+        if self.done:
+            return "in_progress"
+        return "enrolled" if self.enrolled_at else "not_started"
+
+    @property
+    def percent(self) -> int:
+        if self.completed_at:
+            return 100
+        if not self.required_total:
+            return 0
+        return min(100, round(100 * self.done / self.required_total))
+
+
+def course_learners_for(*, viewer, course: CoursePage, learners) -> list[LearnerRow]:
+    """Each learner's standing in `course`; `learners` is already scoped to `viewer`.
+
+    A fixed number of queries whatever the number of learners.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    users = list(
+        learners.annotate(
+            course_enrolled_at=Subquery(
+                Enrolment.objects.filter(user=OuterRef("pk"), course=course).values(
+                    "enrolled_at"
+                )[:1]
+            ),
+            course_completed_at=Subquery(
+                CourseCompletion.objects.filter(
+                    user=OuterRef("pk"), course=course
+                ).values("completed_at")[:1]
+            ),
+        )
+    )
+    steps = steps_by_course(user=viewer, courses=[course]).get(course.pk, [])
+    required = [step for step in steps if step.step_is_required()]
+    done: dict[int, int] = {}
+    by_model: dict[type, list] = {}
+    for step in required:
+        by_model.setdefault(type(step), []).append(step)
+    user_ids = [user.pk for user in users]
+    for model, model_steps in by_model.items():
+        for user_id, count in model.done_counts_by_user(
+            steps=model_steps, user_ids=user_ids
+        ).items():
+            done[user_id] = done.get(user_id, 0) + count
+    return [
+        LearnerRow(
+            user=user,
+            enrolled_at=user.course_enrolled_at,
+            completed_at=user.course_completed_at,
+            done=done.get(user.pk, 0),
+            required_total=len(required),
+        )
+        for user in users
+    ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lms_courses"
+
+urlpatterns = [
+    path("", views.my_learning, name="my_learning"),
+]

@@ -1,0 +1,186 @@
+"""Thin dispatchers for the course and lesson pages, and the learner dashboard."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import Page
+
+from .models import CoursePage, EnrolmentMode, LessonPage
+from .selectors import CourseStatus, course_status_for, my_learning_for
+from .services import (
+    CourseActionRefused,
+    course_open,
+    course_self_enrol,
+    lesson_complete,
+    lesson_start,
+)
+
+REFUSAL_MESSAGES = {
+    "order": gettext_lazy("Finish the earlier steps of this course first."),
+    "not_enrolled": gettext_lazy("Enrol in the course first."),
+    "not_a_step": gettext_lazy("This lesson is not part of the course any more."),
+}
+
+
+def _sign_in_redirect(request):
+    login = reverse("lms_people:login")
+    return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _preview_status(course: CoursePage | None) -> CourseStatus | None:
+    """Progress of an invented learner half-way through, for Wagtail previews."""
+    if course is None:
+        return None
+    from django.contrib.auth.models import AnonymousUser
+
+    from .selectors import Access
+
+    status = course_status_for(user=AnonymousUser(), course=course)
+    status.access = Access(True)
+    status.enrolled = True
+    for index, step in enumerate(status.steps):
+        step.done = index < len(status.steps) // 2
+        step.available = True
+    return status
+
+
+def course_serve(request, course: CoursePage, *args, **kwargs):
+    if getattr(request, "is_preview", False):
+        context = course.get_context(request)
+        context["status"] = _preview_status(course)
+        context["catalogue"] = course.get_parent()
+        context["is_preview"] = True
+        return TemplateResponse(request, course.get_template(request), context)
+
+    user = request.user
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return _sign_in_redirect(request)
+        if request.POST.get("action") == "enrol":
+            try:
+                course_self_enrol(user=user, course=course)
+            except CourseActionRefused as refusal:
+                raise Http404 from refusal
+            messages.success(request, _("You are enrolled. Enjoy the course!"))
+        return redirect(course.get_url(request))
+
+    status = course_status_for(user=user, course=course)
+    if user.is_authenticated and not status.access:
+        raise Http404
+    if (
+        status.access
+        and course.enrolment_mode != EnrolmentMode.SELF
+        and not status.enrolled
+    ):
+        course_open(user=user, course=course)
+        status = course_status_for(user=user, course=course)
+    context = course.get_context(request)
+    context["status"] = status
+    context["catalogue"] = (
+        getattr(request, "lms_catalogue", None) or course.get_parent()
+    )
+    return TemplateResponse(request, course.get_template(request), context)
+
+
+def _lesson_course(request, lesson: LessonPage) -> CoursePage | None:
+    routed = getattr(request, "lms_course", None)
+    if routed is not None:
+        return routed
+    try:
+        parent = lesson.get_parent()
+    except (AttributeError, Page.DoesNotExist):
+        return None
+    return (
+        parent.specific if parent and isinstance(parent.specific, CoursePage) else None
+    )
+
+
+def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
+    course = _lesson_course(request, lesson)
+    if getattr(request, "is_preview", False):
+        status = _preview_status(course)
+        context = lesson.get_context(request)
+        context.update(
+            course=course,
+            status=status,
+            step=status.step_for(lesson.pk) if status else None,
+            is_preview=True,
+        )
+        return TemplateResponse(request, lesson.get_template(request), context)
+
+    if course is None:
+        raise Http404
+    user = request.user
+    if not user.is_authenticated:
+        return _sign_in_redirect(request)
+    status = course_status_for(user=user, course=course)
+    if not status.access:
+        raise Http404
+    if not status.enrolled:
+        if course.enrolment_mode == EnrolmentMode.SELF:
+            messages.info(request, _("Enrol in the course to start its lessons."))
+            return redirect(course.get_url(request))
+        course_open(user=user, course=course)
+        status = course_status_for(user=user, course=course)
+    step = status.step_for(lesson.pk)
+    if step is None:
+        raise Http404
+    if not step.available:
+        messages.info(request, REFUSAL_MESSAGES["order"])
+        return redirect(course.get_url(request))
+
+    if request.method == "POST" and request.POST.get("action") == "complete":
+        try:
+            lesson_complete(user=user, lesson=lesson, course=course)
+        except CourseActionRefused as refusal:
+            messages.error(
+                request, REFUSAL_MESSAGES.get(refusal.reason, refusal.reason)
+            )
+            return redirect(lesson.get_url(request))
+        status = course_status_for(user=user, course=course)
+        if status.completed:
+            messages.success(request, _("Well done! You have completed this course."))
+            return redirect(course.get_url(request))
+        following = _following_step(status, lesson)
+        target = following.page if following else course
+        return redirect(target.get_url(request))
+
+    if not getattr(step.page, "step_started", False):
+        lesson_start(user=user, lesson=lesson, course=course)
+    context = lesson.get_context(request)
+    context.update(
+        course=course,
+        status=status,
+        step=step,
+        previous_step=_neighbour(status, lesson, -1),
+        next_step=_neighbour(status, lesson, +1),
+    )
+    return TemplateResponse(request, lesson.get_template(request), context)
+
+
+def _neighbour(status: CourseStatus, lesson, offset: int):
+    ids = [step.page.pk for step in status.steps]
+    index = ids.index(lesson.pk) + offset
+    return status.steps[index] if 0 <= index < len(ids) else None
+
+
+def _following_step(status: CourseStatus, lesson):
+    """The next step to do after `lesson`: first undone one after it, else before."""
+    ids = [step.page.pk for step in status.steps]
+    position = ids.index(lesson.pk) if lesson.pk in ids else -1
+    ordered = status.steps[position + 1 :] + status.steps[: position + 1]
+    return next((s for s in ordered if not s.done and s.available), None)
+
+
+@login_required
+def my_learning(request):
+    return TemplateResponse(
+        request, "lms_courses/my_learning.html", my_learning_for(user=request.user)
+    )

@@ -1,0 +1,69 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import HeaderButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from lms.people.selectors import schools_managed_by
+
+from . import admin_views
+from .models import ConductPrinciple, CoursePage, LegalReference
+
+
+class LegalReferenceViewSet(SnippetViewSet):
+    model = LegalReference
+    icon = "doc-full"
+    menu_label = _("Legal references")
+    menu_hook = "register_lms_menu_item"
+    menu_order = 300
+    list_display = ["document_number", "article", "document_title", "title"]
+    search_fields = ["document_number", "document_title", "title"]
+
+
+class ConductPrincipleViewSet(SnippetViewSet):
+    model = ConductPrinciple
+    icon = "tag"
+    menu_label = _("Code-of-conduct principles")
+    menu_hook = "register_lms_menu_item"
+    menu_order = 310
+    list_display = ["name"]
+
+
+register_snippet(LegalReferenceViewSet)
+register_snippet(ConductPrincipleViewSet)
+
+
+@hooks.register("register_admin_urls")
+def course_admin_urls():
+    return [
+        path(
+            "lms/courses/<int:course_id>/learners/",
+            admin_views.course_learners,
+            name="lms_courses_learners",
+        ),
+        path(
+            "lms/courses/<int:course_id>/assign/",
+            admin_views.course_assign,
+            name="lms_courses_assign",
+        ),
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def course_header_buttons(page, user, view_name, next_url=None):
+    if not isinstance(page.specific_deferred, CoursePage):
+        return
+    yield HeaderButton(
+        label=_("Learners"),
+        url=reverse("lms_courses_learners", args=[page.pk]),
+        icon_name="group",
+        priority=50,
+    )
+    if schools_managed_by(viewer=user).exists():
+        yield HeaderButton(
+            label=_("Assign to classes"),
+            url=reverse("lms_courses_assign", args=[page.pk]),
+            icon_name="user",
+            priority=51,
+        )

@@ -1,0 +1,78 @@
+import pytest
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from lms.people.models import Role
+from tests.courses.factories import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+)
+from tests.people.factories import MembershipFactory, SchoolClassFactory, UserFactory
+
+
+@pytest.fixture
+def site_root(db):
+    # Transactional tests flush the tables, taking Wagtail's migrated locale,
+    # root page and default site with them; recreate them when missing.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = root.get_children().first()
+    if home is None:
+        home = root.add_child(title="Trang chủ", slug="home")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
+
+
+@pytest.fixture
+def catalogue(site_root):
+    return CourseIndexPageFactory(parent=site_root)
+
+
+@pytest.fixture
+def make_course(catalogue):
+    def make(lessons=3, optional=(), **kwargs):
+        course = CoursePageFactory(parent=catalogue, **kwargs)
+        pages = [
+            LessonPageFactory(parent=course, required=index not in optional)
+            for index in range(lessons)
+        ]
+        return course, pages
+
+    return make
+
+
+@pytest.fixture
+def school_class(db):
+    return SchoolClassFactory(name="10A1")
+
+
+@pytest.fixture
+def make_learner(school_class):
+    def make(username="hs", role=Role.STUDENT, school_class_=None, **kwargs):
+        user = UserFactory(username=username, **kwargs)
+        target = school_class_ or school_class
+        if role in (Role.STUDENT, Role.HOMEROOM_TEACHER):
+            MembershipFactory(user=user, role=role, school_class=target)
+        else:
+            MembershipFactory(
+                user=user,
+                role=role,
+                school=target.school,
+                school_class=None,
+                school_year=target.school_year,
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def student(make_learner):
+    return make_learner()

@@ -1,0 +1,105 @@
+"""Staff pages for a course in the Wagtail admin."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import ClassAssignment, Enrolment, EnrolmentMode
+from courses.services import course_open, lesson_complete
+from lms.people.models import Role
+from tests.people.factories import MembershipFactory, SchoolClassFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school_admin(school_class):
+    admin = UserFactory(username="qt", full_name="Quản Trị Trường")
+    MembershipFactory(
+        user=admin,
+        role=Role.SCHOOL_ADMIN,
+        school=school_class.school,
+        school_class=None,
+        school_year=school_class.school_year,
+    )
+    return admin
+
+
+def test_learners_report_shows_status_within_scope(
+    client, make_course, make_learner, school_admin
+):
+    course, lessons = make_course(lessons=2)
+    done = make_learner("done", full_name="Lê Hoàn Thành")
+    halfway = make_learner("halfway", full_name="Trần Đang Học")
+    make_learner("idle", full_name="Phạm Chưa Học")
+    elsewhere = make_learner(
+        "elsewhere", full_name="Ngô Trường Khác", school_class_=SchoolClassFactory()
+    )
+    for user in (done, halfway, elsewhere):
+        course_open(user=user, course=course)
+    lesson_complete(user=done, lesson=lessons[0], course=course)
+    lesson_complete(user=done, lesson=lessons[1], course=course)
+    lesson_complete(user=halfway, lesson=lessons[0], course=course)
+
+    client.force_login(school_admin)
+    url = reverse("lms_courses_learners", args=[course.pk])
+    html = client.get(url).content.decode()
+    assert "Lê Hoàn Thành" in html and "100%" in html
+    assert "Trần Đang Học" in html and "50%" in html
+    assert "Phạm Chưa Học" in html
+    assert "Ngô Trường Khác" not in html
+    filtered = client.get(url, {"state": "completed"}).content.decode()
+    assert "Lê Hoàn Thành" in filtered and "Trần Đang Học" not in filtered
+
+
+def test_homeroom_teacher_sees_only_their_class(client, make_course, make_learner):
+    course, _lessons = make_course(lessons=1)
+    teacher = make_learner("gvcn", role=Role.HOMEROOM_TEACHER)
+    make_learner("mine", full_name="Học Sinh Lớp Mình")
+    make_learner(
+        "other", full_name="Học Sinh Lớp Khác", school_class_=SchoolClassFactory()
+    )
+    client.force_login(teacher)
+    html = client.get(
+        reverse("lms_courses_learners", args=[course.pk])
+    ).content.decode()
+    assert "Học Sinh Lớp Mình" in html and "Học Sinh Lớp Khác" not in html
+
+
+def test_school_admin_assigns_a_course_to_a_class(
+    client, make_course, make_learner, school_admin, school_class
+):
+    course, _lessons = make_course(lessons=1, enrolment_mode=EnrolmentMode.ASSIGNED)
+    student = make_learner("hs")
+    other_class = SchoolClassFactory()
+    client.force_login(school_admin)
+    url = reverse("lms_courses_assign", args=[course.pk])
+    assert client.post(url, {"classes": [other_class.pk]}).status_code == 200
+    assert not ClassAssignment.objects.exists()
+    response = client.post(url, {"classes": [school_class.pk]})
+    assert response.status_code == 302
+    assert ClassAssignment.objects.filter(
+        course=course, school_class=school_class
+    ).exists()
+    assert Enrolment.objects.get(course=course, user=student).source == "assigned"
+
+
+def test_teachers_cannot_assign(client, make_course, make_learner, school_class):
+    course, _lessons = make_course(lessons=1)
+    client.force_login(make_learner("gvcn", role=Role.HOMEROOM_TEACHER))
+    url = reverse("lms_courses_assign", args=[course.pk])
+    # Wagtail turns a refusal into a redirect to the dashboard with a message.
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    client.post(url, {"classes": [school_class.pk]})
+    assert not ClassAssignment.objects.exists()
+
+
+def test_course_edit_page_links_to_learners(client, make_course, school_admin):
+    course, _lessons = make_course(lessons=1)
+    school_admin.is_superuser = True
+    school_admin.save()
+    client.force_login(school_admin)
+    html = client.get(
+        reverse("wagtailadmin_pages:edit", args=[course.pk])
+    ).content.decode()
+    assert reverse("lms_courses_learners", args=[course.pk]) in html

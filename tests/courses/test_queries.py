@@ -1,0 +1,63 @@
+"""Query budgets for learner pages: flat whatever the number of lessons/courses."""
+
+import pytest
+from django.urls import reverse
+
+from courses.services import course_open, lesson_complete
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("lesson_count", [3, 15])
+def test_course_page_query_budget(
+    client, make_course, student, lesson_count, django_assert_max_num_queries
+):
+    course, lessons = make_course(lessons=lesson_count)
+    course_open(user=student, course=course)
+    lesson_complete(user=student, lesson=lessons[0], course=course)
+    client.force_login(student)
+    client.get(course.url)  # warm Wagtail's site cache
+    with django_assert_max_num_queries(12):
+        assert client.get(course.url).status_code == 200
+
+
+@pytest.mark.parametrize("lesson_count", [3, 15])
+def test_lesson_page_query_budget(
+    client, make_course, student, lesson_count, django_assert_max_num_queries
+):
+    course, lessons = make_course(lessons=lesson_count)
+    course_open(user=student, course=course)
+    client.force_login(student)
+    client.get(lessons[1].url)
+    with django_assert_max_num_queries(12):
+        assert client.get(lessons[1].url).status_code == 200
+
+
+@pytest.mark.parametrize("course_count", [1, 8])
+def test_my_learning_query_budget(
+    client, make_course, student, course_count, django_assert_max_num_queries
+):
+    for _ in range(course_count):
+        course, lessons = make_course(lessons=3)
+        course_open(user=student, course=course)
+        lesson_complete(user=student, lesson=lessons[0], course=course)
+    client.force_login(student)
+    url = reverse("lms_courses:my_learning")
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<progress") == course_count
+
+
+@pytest.mark.parametrize("course_count", [1, 8])
+def test_catalogue_query_budget(
+    client, make_course, catalogue, student, course_count, django_assert_max_num_queries
+):
+    for _ in range(course_count):
+        make_course(lessons=3)
+    client.force_login(student)
+    catalogue_url = catalogue.url
+    client.get(catalogue_url)
+    with django_assert_max_num_queries(12):
+        assert client.get(catalogue_url).status_code == 200
