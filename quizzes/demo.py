@@ -1,0 +1,47 @@
+"""Demo quizzes: a final quiz for each demo course, from the GIFT files beside this."""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from courses.models import CoursePage
+
+from .importing import category_for_path, questions_import
+from .models import Question, QuizPage, QuizRandomDraw
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+@transaction.atomic
+def seed_quizzes(*, courses: list[CoursePage]) -> list[QuizPage]:
+    """For each course with a GIFT file named after its slug, import and add a quiz."""
+    quizzes = []
+    for course in courses:
+        source = DEMO_DIR / f"{course.slug}.gift"
+        if not source.exists():
+            continue
+        data = source.read_bytes()
+        report = questions_import(data=data, fmt="gift", dry_run=True)
+        category = category_for_path(report.categories[0])
+        if not Question.objects.filter(category=category).exists():
+            questions_import(data=data, fmt="gift")
+        quiz = QuizPage.objects.child_of(course).first()
+        if quiz is None:
+            quiz = QuizPage(
+                title="Bài kiểm tra cuối khoá",
+                slug="bai-kiem-tra",
+                intro="<p>10 câu hỏi được chọn ngẫu nhiên từ ngân hàng câu hỏi của "
+                "khoá học. Cần đạt 70% để hoàn thành khoá học. Em có thể làm lại.</p>",
+                pass_mark=70,
+                required=True,
+                review_correct_answers=True,
+                success_text="<p>Chúc mừng em đã vượt qua bài kiểm tra!</p>",
+                failure_text=(
+                    "<p>Em chưa đạt. Hãy xem lại các bài học và thử lại nhé.</p>"
+                ),
+            )
+            quiz.draws.add(QuizRandomDraw(category=category, count=10))
+            course.add_child(instance=quiz)
+            quiz.save_revision().publish()
+        quizzes.append(quiz)
+    return quizzes

@@ -1,0 +1,455 @@
+"""Moodle XML (<quiz><question type="...">...</quiz>): parser and writer.
+
+Parsing goes through defusedxml, so a file that declares entities (the
+"billion laughs") or reaches for external ones is refused. Read as Moodle's
+qformat_xml does: texts are trimmed, a missing format means "html", feedback
+defaults to the question's format, fractions are percentages.
+"""
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from django.utils.translation import gettext as _
+
+from .base import (
+    ParsedChoice,
+    ParsedPair,
+    ParsedQuestion,
+    ParseResult,
+    Problem,
+    QuestionFileError,
+    clean_category,
+    format_decimal,
+    nfc,
+    question_problems,
+    unsupported_problem,
+)
+
+_FORMAT_IN = {
+    "html": "html",
+    "moodle_auto_format": "moodle",
+    "plain_text": "plain",
+    "markdown": "markdown",
+}
+_FORMAT_OUT = {value: key for key, value in _FORMAT_IN.items()}
+_POSITION = re.compile(r":? line \d+, column \d+$")
+_SUPPORTED = {"multichoice", "truefalse", "shortanswer", "matching", "match", "essay"}
+
+
+def parse_moodle_xml(data: bytes) -> ParseResult:
+    """Parse a Moodle XML file; raises QuestionFileError listing every problem."""
+    root, line_of = _parse_xml(data)
+    if root.tag != "quiz":
+        raise QuestionFileError(
+            [
+                Problem(
+                    line_of.get(root, 1),
+                    _(
+                        "This is not a Moodle XML question file: its outer element "
+                        "must be <quiz>."
+                    ),
+                )
+            ]
+        )
+    questions: list[ParsedQuestion] = []
+    unsupported: list[Problem] = []
+    problems: list[Problem] = []
+    category = ""
+    for element in root.findall("question"):
+        line = line_of.get(element, 1)
+        qtype = (element.get("type") or "").strip()
+        if qtype == "category":
+            category = clean_category(_text(element, "category"))
+            continue
+        if not qtype:
+            problems.append(
+                Problem(line, _("A <question> element has no type attribute."))
+            )
+            continue
+        if qtype not in _SUPPORTED:
+            unsupported.append(unsupported_problem(line, qtype, _text(element, "name")))
+            continue
+        reader = _QuestionReader(element, line, line_of, category)
+        question = reader.read(qtype)
+        reasons = reader.problems + (question_problems(question) if question else [])
+        if reasons:
+            problems.extend(Problem(line, reason) for reason in reasons)
+        elif question:
+            questions.append(question)
+    if problems:
+        raise QuestionFileError(problems)
+    return ParseResult(questions=questions, unsupported=unsupported)
+
+
+class _LineRecorder:
+    """Parser target that builds the tree and notes each element's source line."""
+
+    def __init__(self):
+        self.builder = TreeBuilder()
+        self.expat = None
+        self.line_of: dict[Element, int] = {}
+
+    def start(self, tag, attrs):
+        element = self.builder.start(tag, attrs)
+        self.line_of[element] = self.expat.CurrentLineNumber
+        return element
+
+    def end(self, tag):
+        return self.builder.end(tag)
+
+    def data(self, data):
+        self.builder.data(data)
+
+    def close(self):
+        return self.builder.close()
+
+
+def _parse_xml(data: bytes) -> tuple[Element, dict[Element, int]]:
+    recorder = _LineRecorder()
+    parser = DefusedXMLParser(target=recorder)
+    recorder.expat = parser.parser
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException as error:
+        raise QuestionFileError(
+            [
+                Problem(
+                    recorder.expat.CurrentLineNumber,
+                    _(
+                        "The file declares XML entities or refers to outside "
+                        "resources, which is refused for safety. Export the "
+                        "questions from Moodle again."
+                    ),
+                )
+            ]
+        ) from error
+    except ParseError as error:
+        line = error.position[0] if error.position else 1
+        reason = _POSITION.sub("", str(error))
+        raise QuestionFileError(
+            [
+                Problem(
+                    line,
+                    _("The file is not well-formed XML (%(reason)s).")
+                    % {"reason": reason},
+                )
+            ]
+        ) from error
+    return root, recorder.line_of
+
+
+def _text(element: Element, path: str) -> str:
+    """Trimmed, NFC text of `path`/text (or of `path` itself, the old style)."""
+    found = element.find(path)
+    if found is None:
+        return ""
+    inner = found.find("text")
+    value = inner.text if inner is not None else found.text
+    return nfc((value or "").strip())
+
+
+def _formatted(element: Element, path: str, default: str) -> tuple[str, str]:
+    found = element.find(path) if path else element
+    if found is None:
+        return "", default
+    raw_format = (found.get("format") or "").strip()
+    # Moodle reads a format it does not know as HTML.
+    text_format = _FORMAT_IN.get(raw_format, "html") if raw_format else default
+    inner = found.find("text")
+    return nfc(((inner.text if inner is not None else "") or "").strip()), text_format
+
+
+def _fraction(value: str | None) -> Decimal:
+    return Decimal((value or "0").strip()) / 100
+
+
+class _QuestionReader:
+    def __init__(self, element, line, line_of, category):
+        self.element = element
+        self.line = line
+        self.line_of = line_of
+        self.category = category
+        self.problems: list[str] = []
+
+    def read(self, qtype: str) -> ParsedQuestion | None:
+        element = self.element
+        text, text_format = _formatted(element, "questiontext", "html")
+        general, general_format = _formatted(element, "generalfeedback", text_format)
+        question = ParsedQuestion(
+            qtype="essay",
+            text=text,
+            line=self.line,
+            name=_text(element, "name"),
+            text_format=text_format,
+            category=self.category,
+            general_feedback=general,
+            general_feedback_format=general_format,
+            tags=[
+                nfc((tag.findtext("text") or "").strip())
+                for tag in element.findall("tags/tag")
+                if (tag.findtext("text") or "").strip()
+            ],
+        )
+        points = (element.findtext("defaultgrade") or "").strip()
+        if points:
+            try:
+                question.points = Decimal(points)
+            except InvalidOperation:
+                question.points = Decimal("-1")
+            if not question.points.is_finite() or question.points < 0:
+                self.problems.append(
+                    _("The default grade “%(value)s” is not a number of points.")
+                    % {"value": points}
+                )
+                return None
+        try:
+            if qtype == "multichoice":
+                self.read_choices(question)
+            elif qtype == "truefalse":
+                self.read_true_false(question)
+            elif qtype == "shortanswer":
+                self.read_short_answers(question)
+            elif qtype in ("matching", "match"):
+                self.read_pairs(question)
+        except InvalidOperation:
+            self.problems.append(
+                _(
+                    "An answer's fraction is not a number; Moodle writes "
+                    "percentages such as 100, 50 or -25."
+                )
+            )
+            return None
+        return question
+
+    def answers(self, text_format: str, with_format: bool):
+        for answer in self.element.findall("answer"):
+            if with_format:
+                text, answer_format = _formatted(answer, "", text_format)
+            else:
+                text, answer_format = (
+                    nfc((answer.findtext("text") or "").strip()),
+                    "plain",
+                )
+            feedback, feedback_format = _formatted(answer, "feedback", text_format)
+            yield answer, text, answer_format, feedback, feedback_format
+
+    def read_choices(self, question: ParsedQuestion) -> None:
+        single = (self.element.findtext("single") or "true").strip()
+        question.qtype = (
+            "multiple_choice" if single in ("false", "0", "") else "single_choice"
+        )
+        for answer, text, text_format, feedback, feedback_format in self.answers(
+            question.text_format, with_format=True
+        ):
+            if not text:
+                continue  # Moodle skips blank answers when it saves.
+            question.choices.append(
+                ParsedChoice(
+                    text=text,
+                    fraction=_fraction(answer.get("fraction")),
+                    feedback=feedback,
+                    text_format=text_format,
+                    feedback_format=feedback_format,
+                )
+            )
+
+    def read_true_false(self, question: ParsedQuestion) -> None:
+        question.qtype = "true_false"
+        answers = list(self.answers(question.text_format, with_format=False))
+        if not answers:
+            self.problems.append(_("A true/false question has no answers."))
+            return
+        said = {}
+        for index, (answer, text, _fmt, feedback, _ffmt) in enumerate(answers):
+            # Old exports have translated texts; their order is true, then false.
+            says_true = text == "true" if text in ("true", "false") else index == 0
+            right = _fraction(answer.get("fraction")) == 1
+            if says_true:
+                question.feedback_true = feedback
+            else:
+                question.feedback_false = feedback
+            said.setdefault(says_true, right if says_true else not right)
+        question.correct = said.get(True, said.get(False))
+
+    def read_short_answers(self, question: ParsedQuestion) -> None:
+        question.qtype = "short_answer"
+        usecase = (self.element.findtext("usecase") or "0").strip()
+        question.case_sensitive = usecase not in ("0", "false", "")
+        for answer, text, _fmt, feedback, feedback_format in self.answers(
+            question.text_format, with_format=False
+        ):
+            if not text:
+                continue
+            question.choices.append(
+                ParsedChoice(
+                    text=text,
+                    fraction=_fraction(answer.get("fraction")),
+                    feedback=feedback,
+                    text_format="plain",
+                    feedback_format=feedback_format,
+                )
+            )
+
+    def read_pairs(self, question: ParsedQuestion) -> None:
+        question.qtype = "matching"
+        for sub in self.element.findall("subquestion"):
+            prompt, prompt_format = _formatted(sub, "", question.text_format)
+            answer = nfc((sub.findtext("answer/text") or "").strip())
+            if prompt or answer:  # Moodle drops a pair with neither.
+                question.pairs.append(
+                    ParsedPair(
+                        prompt=prompt, answer=answer, prompt_format=prompt_format
+                    )
+                )
+
+
+# Writing -------------------------------------------------------------------
+
+
+def write_moodle_xml(questions: Iterable[ParsedQuestion]) -> str:
+    """Write questions as Moodle XML that Moodle and `parse_moodle_xml` read back."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
+    category = ""
+    for question in questions:
+        if question.category != category:
+            category = question.category
+            path = f"$course$/top/{category}".rstrip("/")
+            out += [
+                '  <question type="category">',
+                f"    <category>{_text_element(path)}</category>",
+                "  </question>",
+            ]
+        out += _question(question)
+    out.append("</quiz>")
+    return "\n".join(out) + "\n"
+
+
+def _escape(text: str) -> str:
+    # Moodle's own exports wrap markup in CDATA; that keeps HTML readable.
+    text = "".join(ch for ch in text if _xml_char(ch))
+    if text.strip() and ("<" in text or "&" in text) and "\r" not in text:
+        return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _xml_char(char: str) -> bool:
+    code = ord(char)
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or code >= 0x10000
+    )
+
+
+def _text_element(text: str) -> str:
+    return f"<text>{_escape(text)}</text>"
+
+
+def _rich(tag: str, text: str, text_format: str, indent: str = "    ") -> str:
+    fmt = _FORMAT_OUT.get(text_format, "html")
+    return f'{indent}<{tag} format="{fmt}">{_text_element(text)}</{tag}>'
+
+
+def _answer(
+    fraction: Decimal, text: str, text_format: str, feedback: str, feedback_format: str
+) -> list[str]:
+    fmt = _FORMAT_OUT.get(text_format, "html")
+    return [
+        f'    <answer fraction="{format_decimal(fraction * 100)}" format="{fmt}">',
+        f"      {_text_element(text)}",
+        _rich("feedback", feedback, feedback_format, "      "),
+        "    </answer>",
+    ]
+
+
+def _question(question: ParsedQuestion) -> list[str]:
+    qtype = {
+        "single_choice": "multichoice",
+        "multiple_choice": "multichoice",
+        "true_false": "truefalse",
+        "short_answer": "shortanswer",
+        "matching": "matching",
+        "essay": "essay",
+    }.get(question.qtype)
+    if qtype is None:
+        raise ValueError(f"Unknown question type {question.qtype!r}.")
+    out = [
+        f'  <question type="{qtype}">',
+        f"    <name>{_text_element(question.name)}</name>",
+        _rich("questiontext", question.text, question.text_format),
+        _rich(
+            "generalfeedback",
+            question.general_feedback,
+            question.general_feedback_format,
+        ),
+        f"    <defaultgrade>{format_decimal(question.points)}</defaultgrade>",
+        "    <penalty>0.3333333</penalty>",
+        "    <hidden>0</hidden>",
+    ]
+    if qtype == "multichoice":
+        single = "true" if question.qtype == "single_choice" else "false"
+        out += [
+            f"    <single>{single}</single>",
+            "    <shuffleanswers>true</shuffleanswers>",
+            "    <answernumbering>abc</answernumbering>",
+        ]
+        for choice in question.choices:
+            out += _answer(
+                choice.fraction,
+                choice.text,
+                choice.text_format,
+                choice.feedback,
+                choice.feedback_format,
+            )
+    elif qtype == "truefalse":
+        fmt = question.text_format
+        right = Decimal("1") if question.correct else Decimal("0")
+        out += _answer(right, "true", "moodle", question.feedback_true, fmt)
+        out += _answer(1 - right, "false", "moodle", question.feedback_false, fmt)
+    elif qtype == "shortanswer":
+        out.append(f"    <usecase>{int(question.case_sensitive)}</usecase>")
+        for choice in question.choices:
+            out += _answer(
+                choice.fraction,
+                choice.text,
+                "moodle",
+                choice.feedback,
+                choice.feedback_format,
+            )
+    elif qtype == "matching":
+        out.append("    <shuffleanswers>true</shuffleanswers>")
+        for pair in question.pairs:
+            fmt = _FORMAT_OUT.get(pair.prompt_format, "html")
+            out += [
+                f'    <subquestion format="{fmt}">',
+                f"      {_text_element(pair.prompt)}",
+                f"      <answer>{_text_element(pair.answer)}</answer>",
+                "    </subquestion>",
+            ]
+    else:
+        out += [
+            "    <responseformat>editor</responseformat>",
+            "    <responserequired>1</responserequired>",
+            "    <responsefieldlines>15</responsefieldlines>",
+            "    <attachments>0</attachments>",
+            "    <attachmentsrequired>0</attachmentsrequired>",
+            '    <graderinfo format="html"><text></text></graderinfo>',
+            '    <responsetemplate format="html"><text></text></responsetemplate>',
+        ]
+    if question.tags:
+        out.append("    <tags>")
+        out += [f"      <tag>{_text_element(tag)}</tag>" for tag in question.tags]
+        out.append("    </tags>")
+    out.append("  </question>")
+    return out

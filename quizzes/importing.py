@@ -1,0 +1,161 @@
+"""Turn parsed question files into bank questions, and questions back into files.
+
+Imports are all-or-nothing: a malformed file, or an unsupported question
+without `skip_unsupported`, creates nothing.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .formats import parse
+from .formats.base import ParsedChoice, ParsedPair, ParsedQuestion, ParseResult, Problem
+from .models import Choice, MatchPair, Question, QuestionCategory, QuestionType
+
+FORMATS = ("gift", "aiken", "moodlexml", "xlsx")
+
+
+class ImportRefused(Exception):
+    """Nothing was imported; `problems` say why, each with its line or row."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.line}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    created: int = 0
+    categories: list[str] = field(default_factory=list)
+
+
+def category_for_path(path: str) -> QuestionCategory:
+    """Find or create the nested categories of "Top/Sub/Leaf"."""
+    parent = None
+    for name in [part.strip() for part in path.split("/") if part.strip()]:
+        parent, _created = QuestionCategory.objects.get_or_create(
+            name=name, parent=parent
+        )
+    if parent is None:
+        raise ValueError("empty category path")
+    return parent
+
+
+def _html(text: str, text_format: str) -> str:
+    """Question text is rich text: plain and markdown text is escaped into <p>."""
+    if text_format == "html":
+        return text
+    from django.utils.html import escape, linebreaks
+
+    return linebreaks(escape(text))
+
+
+def _create(question: ParsedQuestion, category: QuestionCategory) -> Question:
+    created = Question.objects.create(
+        category=category,
+        qtype=question.qtype,
+        name=question.name[:255],
+        text=_html(question.text, question.text_format),
+        points=question.points,
+        general_feedback=_html(question.general_feedback, "plain")
+        if question.general_feedback
+        else "",
+        correct_answer=question.correct,
+        feedback_true=question.feedback_true,
+        feedback_false=question.feedback_false,
+        case_sensitive=question.case_sensitive,
+    )
+    Choice.objects.bulk_create(
+        Choice(
+            question=created,
+            text=choice.text,
+            fraction=(choice.fraction * 100).quantize(Decimal("0.0001")),
+            feedback=choice.feedback,
+            sort_order=index,
+        )
+        for index, choice in enumerate(question.choices)
+    )
+    MatchPair.objects.bulk_create(
+        MatchPair(
+            question=created, prompt=pair.prompt, answer=pair.answer, sort_order=i
+        )
+        for i, pair in enumerate(question.pairs)
+    )
+    return created
+
+
+def questions_import(
+    *,
+    data: bytes,
+    fmt: str,
+    category_path: str = "",
+    skip_unsupported: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Parse and (unless `dry_run`) create every question, or none of them."""
+    if fmt not in FORMATS:
+        raise ImportRefused([Problem(0, _("Unknown format %(fmt)s.") % {"fmt": fmt})])
+    result: ParseResult = parse(data, fmt)
+    if result.unsupported and not skip_unsupported:
+        raise ImportRefused(result.unsupported)
+    default_path = category_path or _("Imported")
+    report = ImportReport(questions=result.questions, skipped=list(result.unsupported))
+    report.categories = sorted({q.category or default_path for q in result.questions})
+    if dry_run:
+        return report
+    with transaction.atomic():
+        categories = {path: category_for_path(path) for path in report.categories}
+        for question in result.questions:
+            _create(question, categories[question.category or default_path])
+            report.created += 1
+    return report
+
+
+def parsed_from_question(question: Question) -> ParsedQuestion:
+    """The bank question as the format writers take it (for export)."""
+    from django.utils.html import strip_tags
+
+    return ParsedQuestion(
+        qtype=question.qtype,
+        text=question.text,
+        text_format="html",
+        line=0,
+        name=question.name,
+        category=question.category.full_path,
+        choices=[
+            ParsedChoice(
+                text=c.text, fraction=c.credit.normalize(), feedback=c.feedback
+            )
+            for c in question.choices.all()
+        ],
+        pairs=[
+            ParsedPair(prompt=p.prompt, answer=p.answer) for p in question.pairs.all()
+        ],
+        correct=question.correct_answer
+        if question.qtype == QuestionType.TRUE_FALSE
+        else None,
+        feedback_true=question.feedback_true,
+        feedback_false=question.feedback_false,
+        general_feedback=strip_tags(question.general_feedback),
+        points=question.points,
+        case_sensitive=question.case_sensitive,
+    )
+
+
+def category_export(*, category: QuestionCategory, fmt: str) -> str:
+    from .formats.gift import write_gift
+    from .formats.moodlexml import write_moodle_xml
+
+    questions = (
+        Question.objects.filter(category__in=category.descendants_and_self())
+        .select_related("category")
+        .prefetch_related("choices", "pairs")
+        .order_by("category__full_path", "pk")
+    )
+    parsed = [parsed_from_question(question) for question in questions]
+    written = write_gift(parsed) if fmt == "gift" else write_moodle_xml(parsed)
+    return written.decode() if isinstance(written, bytes) else written

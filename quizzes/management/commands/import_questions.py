@@ -1,0 +1,59 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from quizzes.formats.base import QuestionFileError
+from quizzes.importing import FORMATS, ImportRefused, questions_import
+
+
+class Command(BaseCommand):
+    help = _("Import questions from a GIFT, Aiken, Moodle XML or Excel file.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, required=True)
+        parser.add_argument(
+            "--category", default="", help=_("Category path, e.g. Luật/Điều 8")
+        )
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--skip-unsupported", action="store_true")
+
+    def handle(self, *args, path, fmt, category, dry_run, skip_unsupported, **options):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc}
+            ) from exc
+        try:
+            report = questions_import(
+                data=data,
+                fmt=fmt,
+                category_path=category,
+                skip_unsupported=skip_unsupported,
+                dry_run=dry_run,
+            )
+        except (QuestionFileError, ImportRefused) as exc:
+            for problem in exc.problems:
+                self.stderr.write(
+                    _("Line %(line)s: %(message)s")
+                    % {"line": problem.line, "message": problem.message}
+                )
+            raise CommandError(_("Nothing was imported.")) from exc
+        for problem in report.skipped:
+            self.stdout.write(
+                _("Skipped line %(line)s: %(message)s")
+                % {"line": problem.line, "message": problem.message}
+            )
+        if dry_run:
+            self.stdout.write(
+                _("Dry run: %(count)d questions would be imported.")
+                % {"count": len(report.questions)}
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Imported %(count)d questions.") % {"count": report.created}
+                )
+            )

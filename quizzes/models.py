@@ -1,0 +1,649 @@
+"""Question bank, quiz pages (course steps) and attempts."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PreviewableMixin
+from wagtail.search import index
+
+from courses.models import (
+    ConductPrinciple,
+    CoursePage,
+    LegalReference,
+    OneQueryViewRestrictionsMixin,
+)
+from courses.steps import CourseStep
+
+QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image"]
+
+
+class QuestionCategory(models.Model):
+    """A folder of the question bank; categories nest."""
+
+    name = models.CharField(_("name"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    full_path = models.CharField(max_length=500, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+        ordering = ["full_path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="lms_quizzes_category_unique_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="lms_quizzes_category_unique_top",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_path or self.name
+
+    def save(self, *args, **kwargs):
+        self.full_path = (
+            f"{self.parent.full_path}/{self.name}" if self.parent else self.name
+        )
+        super().save(*args, **kwargs)
+        for child in self.children.all():
+            child.save()
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk:
+                raise ValidationError(
+                    {"parent": _("A category cannot be inside itself.")}
+                )
+            ancestor = ancestor.parent
+
+    def descendants_and_self(self) -> models.QuerySet:
+        return QuestionCategory.objects.filter(
+            Q(pk=self.pk) | Q(full_path__startswith=f"{self.full_path}/")
+        )
+
+
+class QuestionType(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    TRUE_FALSE = "true_false", _("True/false")
+    SHORT_ANSWER = "short_answer", _("Short answer")
+    MATCHING = "matching", _("Matching")
+    ESSAY = "essay", _("Essay (graded by a teacher)")
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
+
+
+class Question(PreviewableMixin, index.Indexed, ClusterableModel):
+    """A question of the bank. Editing an answered question starts a new version."""
+
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    qtype = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
+    name = models.CharField(
+        _("name"), max_length=255, blank=True, help_text=_("A short name for the bank.")
+    )
+    text = RichTextField(_("question"), features=QUESTION_TEXT_FEATURES)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    general_feedback = RichTextField(
+        _("general feedback"),
+        blank=True,
+        features=QUESTION_TEXT_FEATURES,
+        help_text=_(
+            "Shown after the attempt whatever the answer, e.g. the article to read."
+        ),
+    )
+    correct_answer = models.BooleanField(
+        _("the statement is true"),
+        null=True,
+        blank=True,
+        help_text=_("True/false questions only."),
+    )
+    feedback_true = models.TextField(_("feedback when answered True"), blank=True)
+    feedback_false = models.TextField(_("feedback when answered False"), blank=True)
+    case_sensitive = models.BooleanField(_("case matters"), default=False)
+    ignore_diacritics = models.BooleanField(
+        _("ignore Vietnamese diacritics"),
+        default=False,
+        help_text=_(
+            'Short answer: "luat an ninh mang" also matches "Luật An ninh mạng".'
+        ),
+    )
+    legal_references = ParentalManyToManyField(
+        LegalReference, verbose_name=_("legal articles"), blank=True
+    )
+    principles = ParentalManyToManyField(
+        ConductPrinciple, verbose_name=_("code-of-conduct principles"), blank=True
+    )
+    difficulty = models.CharField(
+        _("difficulty"), max_length=10, choices=Difficulty.choices, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    answered = models.BooleanField(
+        _("shown in an attempt"), default=False, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("qtype"),
+        FieldPanel("name"),
+        FieldPanel("text"),
+        FieldPanel("points"),
+        InlinePanel(
+            "choices", heading=_("Choices / accepted answers"), label=_("Choice")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("correct_answer"),
+                FieldPanel("feedback_true"),
+                FieldPanel("feedback_false"),
+            ],
+            heading=_("True/false"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("case_sensitive"), FieldPanel("ignore_diacritics")],
+            heading=_("Short answer"),
+        ),
+        InlinePanel("pairs", heading=_("Matching pairs"), label=_("Pair")),
+        FieldPanel("general_feedback"),
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_references"),
+                FieldPanel("principles"),
+                FieldPanel("difficulty"),
+            ],
+            heading=_("Tags"),
+        ),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("text"),
+        index.AutocompleteField("name"),
+        index.FilterField("qtype"),
+        index.FilterField("category_id"),
+    ]
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["category__full_path", "pk"]
+
+    def __str__(self) -> str:
+        if self.name:
+            return self.name
+        from django.utils.html import strip_tags
+
+        text = strip_tags(self.text)
+        return text[:80] + ("…" if len(text) > 80 else "")
+
+    def save(self, *args, **kwargs):
+        # Attempts keep the version they showed (in their snapshot); an edit
+        # after the question was shown starts a new version.
+        if self.pk and self.answered:
+            self.version += 1
+            self.answered = False
+        super().save(*args, **kwargs)
+
+    def get_preview_template(self, request, mode_name):
+        return "lms_quizzes/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        import random
+
+        from .snapshots import public_question, question_snapshot
+
+        snapshot = question_snapshot(
+            self,
+            key="q1",
+            shuffle_choices=False,
+            rng=random.Random(0),  # noqa: S311 - a stable preview, not a secret
+        )
+        return {"question": {**public_question(snapshot), "number": 1}, "object": self}
+
+
+class Choice(Orderable):
+    """An option of a choice question, or an accepted short answer."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.TextField(_("text"))
+    fraction = models.DecimalField(
+        _("credit (%)"),
+        max_digits=7,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[
+            MinValueValidator(Decimal("-100")),
+            MaxValueValidator(Decimal("100")),
+        ],
+        help_text=_(
+            "100 for a right answer, 0 for a wrong one; partial or negative allowed."
+        ),
+    )
+    feedback = models.TextField(_("feedback for this choice"), blank=True)
+
+    panels = [FieldPanel("text"), FieldPanel("fraction"), FieldPanel("feedback")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    @property
+    def credit(self) -> Decimal:
+        return self.fraction / Decimal("100")
+
+
+class MatchPair(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="pairs")
+    prompt = models.CharField(
+        _("item"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty for a distractor."),
+    )
+    answer = models.CharField(_("matches"), max_length=500)
+
+    panels = [FieldPanel("prompt"), FieldPanel("answer")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("matching pair")
+        verbose_name_plural = _("matching pairs")
+
+
+class GradingMethod(models.TextChoices):
+    HIGHEST = "highest", _("Highest grade")
+    LAST = "last", _("Last attempt")
+    FIRST = "first", _("First attempt")
+    AVERAGE = "average", _("Average of attempts")
+
+
+class QuizLayout(models.TextChoices):
+    ONE_PAGE = "one_page", _("All questions on one page")
+    PER_QUESTION = "per_question", _("One question per page")
+
+
+class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
+    """A quiz: a step of its course."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "ul", "link"]
+    )
+    required = models.BooleanField(
+        _("required to complete the course"),
+        default=True,
+        help_text=_("A required quiz must be passed for the course to be complete."),
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=0, help_text=_("0 means unlimited.")
+    )
+    grading_method = models.CharField(
+        _("grading method"),
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.HIGHEST,
+    )
+    delay_minutes = models.PositiveSmallIntegerField(
+        _("wait between attempts (minutes)"), default=0
+    )
+    layout = models.CharField(
+        _("layout"),
+        max_length=20,
+        choices=QuizLayout.choices,
+        default=QuizLayout.ONE_PAGE,
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
+    review_score = models.BooleanField(_("show the score"), default=True)
+    review_right_wrong = models.BooleanField(_("show right or wrong"), default=True)
+    review_correct_answers = models.BooleanField(
+        _("show correct answers"), default=False
+    )
+    review_feedback = models.BooleanField(_("show feedback"), default=True)
+    closed_review_correct_answers = models.BooleanField(
+        _("show correct answers once the quiz has closed"), default=True
+    )
+    success_text = RichTextField(
+        _("text when passed"), blank=True, features=["bold", "italic", "link"]
+    )
+    failure_text = RichTextField(
+        _("text when not passed"), blank=True, features=["bold", "italic", "link"]
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("slots", heading=_("Fixed questions"), label=_("Question")),
+        InlinePanel("draws", heading=_("Random questions"), label=_("Random draw")),
+        MultiFieldPanel(
+            [
+                FieldPanel("shuffle_questions"),
+                FieldPanel("shuffle_choices"),
+                FieldPanel("layout"),
+            ],
+            heading=_("Presentation"),
+        ),
+    ]
+    rules_panels = [
+        FieldPanel("required"),
+        FieldPanel("pass_mark"),
+        FieldPanel("time_limit_minutes"),
+        FieldPanel("opens_at"),
+        FieldPanel("closes_at"),
+        FieldPanel("attempts_allowed"),
+        FieldPanel("grading_method"),
+        FieldPanel("delay_minutes"),
+        MultiFieldPanel(
+            [
+                FieldPanel("review_score"),
+                FieldPanel("review_right_wrong"),
+                FieldPanel("review_correct_answers"),
+                FieldPanel("review_feedback"),
+                FieldPanel("closed_review_correct_answers"),
+            ],
+            heading=_("After submitting, the learner sees"),
+        ),
+        FieldPanel("success_text"),
+        FieldPanel("failure_text"),
+    ]
+    parent_page_types = ["lms_courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "lms_quizzes/quiz_page.html"
+    step_kind_label = _("Quiz")
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    @classmethod
+    def get_edit_handler(cls):
+        from wagtail.admin.panels import ObjectList, TabbedInterface
+
+        return TabbedInterface(
+            [
+                ObjectList(cls.content_panels, heading=_("Content")),
+                ObjectList(cls.rules_panels, heading=_("Rules")),
+                ObjectList(cls.promote_panels, heading=_("Promote")),
+                ObjectList(cls.settings_panels, heading=_("Settings")),
+            ],
+            base_form_class=cls.base_form_class,
+        ).bind_to_model(cls)
+
+    @classmethod
+    def annotate_step_done(cls, queryset, *, user):
+        return queryset.annotate(
+            step_done=Exists(
+                QuizGrade.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)
+            )
+        )
+
+    @classmethod
+    def done_counts_by_user(cls, *, steps, user_ids) -> dict[int, int]:
+        from django.db.models import Count
+
+        rows = (
+            QuizAttempt.objects.filter(
+                quiz_id__in=[step.pk for step in steps],
+                user_id__in=user_ids,
+                passed=True,
+            )
+            .values("user_id")
+            .annotate(done=Count("quiz_id", distinct=True))
+            .values_list("user_id", "done")
+        )
+        return dict(rows)
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or now >= self.opens_at) and (
+            self.closes_at is None or now < self.closes_at
+        )
+
+    def serve(self, request, *args, **kwargs):
+        from . import views
+
+        return views.quiz_serve(request, self, *args, **kwargs)
+
+
+class QuizSlot(Orderable):
+    """A question every attempt of the quiz shows."""
+
+    quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("question")]
+
+
+class QuizRandomDraw(Orderable):
+    """N questions drawn at random for each attempt from a category (and/or a tag)."""
+
+    quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="draws")
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Questions of this category and its sub-categories."),
+    )
+    legal_reference = models.ForeignKey(
+        LegalReference,
+        verbose_name=_("only questions on this legal article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    count = models.PositiveSmallIntegerField(_("number of questions"), default=10)
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("legal_reference"),
+        FieldPanel("count"),
+    ]
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_GRADING = "needs_grading", _("Needs grading")
+    FINISHED = "finished", _("Finished")
+
+
+class QuizAttempt(models.Model):
+    """One try at a quiz, with the frozen questions it showed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="lms_quiz_attempts",
+    )
+    quiz = models.ForeignKey(
+        QuizPage,
+        verbose_name=_("quiz"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="attempts",
+    )
+    quiz_title = models.CharField(_("quiz title"), max_length=255)
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=AttemptState.choices,
+        default=AttemptState.IN_PROGRESS,
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    snapshot = models.JSONField(_("questions shown"), default=list)
+    current_page = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(
+        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    max_score = models.DecimalField(
+        _("maximum score"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    percent = models.DecimalField(
+        _("percent"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), default=False)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz", "number"],
+                condition=Q(quiz__isnull=False),
+                name="lms_quizzes_attempt_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(state="in_progress", quiz__isnull=False),
+                name="lms_quizzes_one_open_attempt",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["quiz", "state"]),
+            models.Index(fields=["user", "quiz"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.quiz_title} #{self.number}"
+
+
+class QuestionResponse(models.Model):
+    """The learner's answer to one question of an attempt, saved as they go."""
+
+    attempt = models.ForeignKey(
+        QuizAttempt, on_delete=models.CASCADE, related_name="responses"
+    )
+    key = models.CharField(max_length=16)
+    answer = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    teacher_comment = models.TextField(_("teacher's comment"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "key"], name="lms_quizzes_response_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.key}"
+
+
+class Regrade(models.Model):
+    """A record of an attempt graded again after its answer key was fixed."""
+
+    attempt = models.ForeignKey(
+        QuizAttempt, on_delete=models.CASCADE, related_name="regrades"
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("regrade")
+        verbose_name_plural = _("regrades")
+
+    def __str__(self) -> str:
+        return f"{self.attempt}: {self.old_score} → {self.new_score}"
+
+
+class QuizGrade(models.Model):
+    """A learner's grade for a quiz under its grading method; kept up to date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lms_quiz_grades",
+    )
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="grades")
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    passed = models.BooleanField(default=False)
+    ever_passed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("quiz grade")
+        verbose_name_plural = _("quiz grades")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz"], name="lms_quizzes_grade_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.quiz_id}: {self.percent}%"

@@ -1,0 +1,392 @@
+"""Writes for quizzes: attempts, saving answers, grading, essays, regrades."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from courses.models import CoursePage
+from courses.selectors import course_status_for
+from courses.services import course_completion_evaluate, course_open
+from lms.people.selectors import learner_is_visible_to
+
+from .grading import grade
+from .models import (
+    AttemptState,
+    GradingMethod,
+    Question,
+    QuestionResponse,
+    QuestionType,
+    QuizAttempt,
+    QuizGrade,
+    QuizPage,
+    Regrade,
+)
+from .snapshots import attempt_snapshot, max_score, question_snapshot
+
+
+class AttemptRefused(Exception):
+    """An attempt action the quiz rules do not allow; `reason` says which."""
+
+    def __init__(self, reason: str, **details):
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+def grace_period() -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, "LMS_QUIZ_GRACE_SECONDS", 60))
+
+
+def quiz_course(quiz: QuizPage) -> CoursePage:
+    return CoursePage.objects.parent_of(quiz).get()
+
+
+def quiz_start_check(*, user, quiz: QuizPage, course: CoursePage, now=None) -> None:
+    """The named checks before a new attempt; raises AttemptRefused with the reason."""
+    now = now or timezone.now()
+    status = course_status_for(user=user, course=course)
+    if not status.access:
+        raise AttemptRefused(status.access.reason)
+    step = status.step_for(quiz.pk)
+    if step is None:
+        raise AttemptRefused("not_a_step")
+    if not step.available:
+        raise AttemptRefused("order")
+    if quiz.opens_at and now < quiz.opens_at:
+        raise AttemptRefused("not_open_yet", opens_at=quiz.opens_at)
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise AttemptRefused("closed")
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+    if quiz.attempts_allowed and attempts.count() >= quiz.attempts_allowed:
+        raise AttemptRefused("no_attempts_left")
+    if quiz.delay_minutes:
+        last = attempts.exclude(submitted_at=None).aggregate(Max("submitted_at"))
+        last_at = last["submitted_at__max"]
+        wait_until = last_at and last_at + datetime.timedelta(
+            minutes=quiz.delay_minutes
+        )
+        if wait_until and now < wait_until:
+            raise AttemptRefused("wait", until=wait_until)
+
+
+def attempt_start(*, user, quiz: QuizPage, now=None) -> QuizAttempt:
+    """Resume the open attempt, or start a new one if the rules allow it."""
+    now = now or timezone.now()
+    open_attempt = QuizAttempt.objects.filter(
+        user=user, quiz=quiz, state=AttemptState.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        return open_attempt
+    course = quiz_course(quiz)
+    course_open(user=user, course=course)
+    quiz_start_check(user=user, quiz=quiz, course=course, now=now)
+    snapshot = attempt_snapshot(quiz)
+    Question.objects.filter(
+        pk__in=[question["question_id"] for question in snapshot], answered=False
+    ).update(answered=True)
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + datetime.timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.closes_at and (deadline is None or quiz.closes_at < deadline):
+        deadline = quiz.closes_at
+    try:
+        with transaction.atomic():
+            number = (
+                QuizAttempt.objects.filter(user=user, quiz=quiz).aggregate(
+                    Max("number")
+                )["number__max"]
+                or 0
+            ) + 1
+            return QuizAttempt.objects.create(
+                user=user,
+                quiz=quiz,
+                course=course,
+                quiz_title=quiz.title,
+                number=number,
+                started_at=now,
+                deadline=deadline,
+                snapshot=snapshot,
+                max_score=max_score(snapshot),
+                pass_mark=quiz.pass_mark,
+            )
+    except IntegrityError:
+        # A second tab started one at the same moment: use that one.
+        return QuizAttempt.objects.get(
+            user=user, quiz=quiz, state=AttemptState.IN_PROGRESS
+        )
+
+
+def _clean_answer(question: dict, answer):
+    """Keep only answers of the right shape for the question type."""
+    qtype = question["qtype"]
+    keys = {choice["key"] for choice in question.get("choices", [])}
+    if answer in (None, "", []):
+        return None
+    if qtype == QuestionType.SINGLE_CHOICE:
+        return answer if isinstance(answer, str) and answer in keys else None
+    if qtype == QuestionType.MULTIPLE_CHOICE:
+        values = answer if isinstance(answer, list) else [answer]
+        return sorted({value for value in values if value in keys}) or None
+    if qtype == QuestionType.TRUE_FALSE:
+        return {"true": True, "false": False}.get(str(answer).lower())
+    if qtype == QuestionType.MATCHING:
+        if not isinstance(answer, dict):
+            return None
+        prompts = {pair["key"] for pair in question["pairs"] if pair["prompt"]}
+        pool = set(question["answer_pool"])
+        return {k: v for k, v in answer.items() if k in prompts and v in pool} or None
+    return str(answer)[:20000]
+
+
+def answers_save(*, attempt: QuizAttempt, answers: dict, now=None) -> int:
+    """Save answers as the learner goes; refused once the attempt is closed.
+
+    Returns how many answers were saved. Answers arriving after the deadline
+    are not saved: the server owns the clock.
+    """
+    now = now or timezone.now()
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptRefused("closed")
+    if attempt.deadline and now > attempt.deadline:
+        raise AttemptRefused("time_up")
+    questions = {question["key"]: question for question in attempt.snapshot}
+    rows = [
+        QuestionResponse(
+            attempt=attempt,
+            key=key,
+            answer=_clean_answer(questions[key], raw),
+            saved_at=now,
+        )
+        for key, raw in answers.items()
+        if key in questions
+    ]
+    if rows:
+        # One upsert whatever the number of answers.
+        QuestionResponse.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["attempt", "key"],
+            update_fields=["answer", "saved_at"],
+        )
+    return len(rows)
+
+
+def _percent(score: Decimal, maximum: Decimal) -> Decimal:
+    if not maximum:
+        return Decimal("0")
+    return (Decimal(100) * score / maximum).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _grade_attempt(attempt: QuizAttempt) -> None:
+    """Grade every saved response from the snapshot; essays wait for a teacher."""
+    responses = {response.key: response for response in attempt.responses.all()}
+    total = Decimal("0")
+    waiting = False
+    changed = []
+    for question in attempt.snapshot:
+        response = responses.get(question["key"])
+        if response is not None and response.graded_by_id:
+            total += response.score or Decimal("0")
+            continue
+        counted = response is not None and (
+            attempt.deadline is None or response.saved_at <= attempt.deadline
+        )
+        mark = grade(question, response.answer if counted else None)
+        if mark.needs_grading:
+            waiting = True
+        else:
+            total += mark.score
+        if response is not None and response.score != mark.score:
+            response.score = mark.score
+            changed.append(response)
+    if changed:
+        QuestionResponse.objects.bulk_update(changed, ["score"])
+    attempt.score = total
+    attempt.percent = _percent(total, attempt.max_score)
+    if waiting:
+        attempt.state = AttemptState.NEEDS_GRADING
+        attempt.passed = False
+    else:
+        attempt.state = AttemptState.FINISHED
+        attempt.passed = attempt.percent >= attempt.pass_mark
+
+
+def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
+    """Recompute the learner's grade for the quiz under its grading method."""
+    finished = list(
+        QuizAttempt.objects.filter(
+            user=user, quiz=quiz, state=AttemptState.FINISHED
+        ).order_by("number")
+    )
+    if not finished:
+        return None
+    percents = [attempt.percent for attempt in finished]
+    method = quiz.grading_method
+    if method == GradingMethod.LAST:
+        percent = percents[-1]
+    elif method == GradingMethod.FIRST:
+        percent = percents[0]
+    elif method == GradingMethod.AVERAGE:
+        percent = (sum(percents) / len(percents)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+    else:
+        percent = max(percents)
+    passed = percent >= quiz.pass_mark
+    values = {"percent": percent, "passed": passed}
+    changes = {**values, "ever_passed": True} if passed else values
+    updated = QuizGrade.objects.filter(user=user, quiz=quiz).update(**changes)
+    if not updated:
+        # First grade for this learner; a concurrent insert of the same row
+        # is ignored and then updated like any other.
+        QuizGrade.objects.bulk_create(
+            [QuizGrade(user=user, quiz=quiz, ever_passed=passed, **values)],
+            ignore_conflicts=True,
+        )
+    return QuizGrade(user=user, quiz=quiz, ever_passed=passed, **values)
+
+
+def _after_finish(attempt: QuizAttempt) -> None:
+    """Update the learner's grade; a pass may complete the course."""
+    if attempt.state != AttemptState.FINISHED or attempt.quiz is None:
+        return
+    grade_row = quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
+    if grade_row is not None and grade_row.passed:
+        course = attempt.course or quiz_course(attempt.quiz)
+        course_completion_evaluate(user=attempt.user, course=course)
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: QuizAttempt, answers: dict | None = None, now=None):
+    """Submit and grade; a repeated or concurrent submit grades once.
+
+    Within the grace period after the deadline the submit is accepted but
+    only answers saved before the deadline count; later, the attempt is
+    closed as the scheduled command would close it, at its deadline.
+    """
+    now = now or timezone.now()
+    finish_at = now
+    if attempt.deadline and now > attempt.deadline + grace_period():
+        finish_at = attempt.deadline
+    # Claim the attempt with a conditional update: of two simultaneous
+    # submits exactly one changes the row and goes on to grade it.
+    claimed = QuizAttempt.objects.filter(
+        pk=attempt.pk, state=AttemptState.IN_PROGRESS, submitted_at__isnull=True
+    ).update(submitted_at=finish_at)
+    if not claimed:
+        attempt.refresh_from_db()
+        return attempt
+    attempt.submitted_at = finish_at
+    if answers:
+        try:
+            answers_save(attempt=attempt, answers=answers, now=now)
+        except AttemptRefused:
+            pass  # past the deadline: what was saved before it stands
+    _grade_attempt(attempt)
+    attempt.save(update_fields=["submitted_at", "score", "percent", "state", "passed"])
+    _after_finish(attempt)
+    return attempt
+
+
+def overdue_attempts_close(*, now=None) -> int:
+    """Close attempts left open past deadline + grace, finishing at the deadline."""
+    now = now or timezone.now()
+    overdue = QuizAttempt.objects.filter(
+        state=AttemptState.IN_PROGRESS, deadline__lt=now - grace_period()
+    ).values_list("pk", flat=True)
+    closed = 0
+    for attempt_id in overdue:
+        with transaction.atomic():
+            attempt = QuizAttempt.objects.select_for_update().get(pk=attempt_id)
+            if attempt.state != AttemptState.IN_PROGRESS:
+                continue
+            attempt.submitted_at = attempt.deadline
+            _grade_attempt(attempt)
+            attempt.save()
+            _after_finish(attempt)
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def essay_grade(
+    *, response: QuestionResponse, grader, score: Decimal, comment: str = ""
+):
+    """A teacher who may see the learner grades an essay answer."""
+    attempt = QuizAttempt.objects.select_for_update().get(pk=response.attempt_id)
+    if not learner_is_visible_to(viewer=grader, learner=attempt.user):
+        raise AttemptRefused("not_your_learner")
+    question = next(q for q in attempt.snapshot if q["key"] == response.key)
+    points = Decimal(question["points"])
+    if score < 0 or score > points:
+        raise AttemptRefused("score_out_of_range", maximum=points)
+    response.score = score
+    response.teacher_comment = comment
+    response.graded_by = grader
+    response.graded_at = timezone.now()
+    response.save()
+    if attempt.state == AttemptState.NEEDS_GRADING:
+        essays = {
+            q["key"] for q in attempt.snapshot if q["qtype"] == QuestionType.ESSAY
+        }
+        ungraded = attempt.responses.filter(
+            key__in=essays, graded_by__isnull=True
+        ).exclude(answer=None)
+        if not ungraded.exists():
+            _grade_attempt(attempt)
+            attempt.save()
+            _after_finish(attempt)
+    return response
+
+
+@transaction.atomic
+def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
+    """Grade again with the questions' current answer keys (the text shown stays)."""
+    attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    current = {
+        question.pk: question
+        for question in Question.objects.filter(
+            pk__in=[q["question_id"] for q in attempt.snapshot]
+        ).prefetch_related("choices", "pairs")
+    }
+    refreshed = []
+    for shown in attempt.snapshot:
+        question = current.get(shown["question_id"])
+        if question is None:
+            refreshed.append(shown)
+            continue
+        fresh = question_snapshot(
+            question, key=shown["key"], shuffle_choices=False, rng=None
+        )
+        keys = {choice["key"]: choice for choice in fresh["choices"]}
+        updated = dict(shown)
+        updated["choices"] = [
+            {**choice, **{k: keys[choice["key"]][k] for k in ("fraction", "feedback")}}
+            if choice["key"] in keys
+            else choice
+            for choice in shown["choices"]
+        ]
+        if shown["qtype"] == QuestionType.SHORT_ANSWER:
+            updated["choices"] = fresh["choices"]
+        for field_name in ("correct", "pairs", "case_sensitive", "ignore_diacritics"):
+            updated[field_name] = fresh[field_name]
+        refreshed.append(updated)
+    old_score = attempt.score
+    attempt.snapshot = refreshed
+    if attempt.state != AttemptState.IN_PROGRESS:
+        _grade_attempt(attempt)
+    attempt.save()
+    _after_finish(attempt)
+    if attempt.quiz is not None:
+        quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
+    return Regrade.objects.create(
+        attempt=attempt,
+        done_by=by,
+        old_score=old_score,
+        new_score=attempt.score,
+        reason=reason,
+    )

@@ -1,0 +1,130 @@
+"""Freeze the questions an attempt shows, and the public view the learner gets.
+
+The snapshot holds everything grading and review need (answer keys
+included); `public_question` strips it to what may reach the browser before
+the attempt is submitted.
+"""
+
+import random
+from decimal import Decimal
+
+from .models import Question, QuestionType, QuizPage
+
+
+def question_snapshot(
+    question: Question, *, key: str, shuffle_choices: bool, rng: random.Random | None
+) -> dict:
+    rng = rng or random.SystemRandom()
+    choices = [
+        {
+            "key": f"c{choice.pk}" if choice.pk else f"n{index}",
+            "text": choice.text,
+            "fraction": str(choice.credit),
+            "feedback": choice.feedback,
+        }
+        for index, choice in enumerate(question.choices.all())
+    ]
+    if shuffle_choices and question.qtype in (
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MULTIPLE_CHOICE,
+    ):
+        rng.shuffle(choices)
+    pairs = [
+        {
+            "key": f"p{pair.pk}" if pair.pk else f"m{index}",
+            "prompt": pair.prompt,
+            "answer": pair.answer,
+        }
+        for index, pair in enumerate(question.pairs.all())
+    ]
+    answer_pool = sorted({pair["answer"] for pair in pairs})
+    rng.shuffle(answer_pool)
+    return {
+        "key": key,
+        "question_id": question.pk,
+        "version": question.version,
+        "qtype": question.qtype,
+        "name": question.name,
+        "text": question.text,
+        "points": str(question.points),
+        "choices": choices,
+        "pairs": pairs,
+        "answer_pool": answer_pool,
+        "correct": question.correct_answer,
+        "feedback_true": question.feedback_true,
+        "feedback_false": question.feedback_false,
+        "general_feedback": question.general_feedback,
+        "case_sensitive": question.case_sensitive,
+        "ignore_diacritics": question.ignore_diacritics,
+    }
+
+
+def questions_for_attempt(
+    quiz: QuizPage, *, rng: random.Random | None = None
+) -> list[Question]:
+    """Fixed questions plus this attempt's random draws, in presentation order."""
+    rng = rng or random.SystemRandom()
+    chosen: list[Question] = [
+        slot.question for slot in quiz.slots.select_related("question")
+    ]
+    taken = {question.pk for question in chosen}
+    for draw in quiz.draws.select_related("category"):
+        pool = Question.objects.filter(
+            category__in=draw.category.descendants_and_self()
+        ).exclude(pk__in=taken)
+        if draw.legal_reference_id:
+            pool = pool.filter(legal_references=draw.legal_reference_id)
+        ids = list(pool.values_list("pk", flat=True))
+        picked = rng.sample(ids, min(draw.count, len(ids)))
+        taken.update(picked)
+        chosen.extend(Question.objects.filter(pk__in=picked))
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    return chosen
+
+
+def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> list[dict]:
+    rng = rng or random.SystemRandom()
+    questions = questions_for_attempt(quiz, rng=rng)
+    prefetched = {
+        question.pk: question
+        for question in Question.objects.filter(
+            pk__in=[q.pk for q in questions]
+        ).prefetch_related("choices", "pairs")
+    }
+    return [
+        question_snapshot(
+            prefetched[question.pk],
+            key=f"q{index}",
+            shuffle_choices=quiz.shuffle_choices,
+            rng=rng,
+        )
+        for index, question in enumerate(questions, start=1)
+    ]
+
+
+def public_question(snapshot: dict) -> dict:
+    """What the learner's browser may see before submitting: no keys, no feedback."""
+    public = {
+        "key": snapshot["key"],
+        "qtype": snapshot["qtype"],
+        "text": snapshot["text"],
+        "points": Decimal(snapshot["points"]),
+    }
+    if snapshot["qtype"] in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        public["choices"] = [
+            {"key": choice["key"], "text": choice["text"]}
+            for choice in snapshot["choices"]
+        ]
+    if snapshot["qtype"] == QuestionType.MATCHING:
+        public["prompts"] = [
+            {"key": pair["key"], "prompt": pair["prompt"]}
+            for pair in snapshot["pairs"]
+            if pair["prompt"]
+        ]
+        public["answer_pool"] = list(snapshot["answer_pool"])
+    return public
+
+
+def max_score(snapshot: list[dict]) -> Decimal:
+    return sum((Decimal(question["points"]) for question in snapshot), Decimal("0"))

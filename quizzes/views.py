@@ -1,0 +1,297 @@
+"""Learner pages for quizzes: the quiz page, an attempt, saving, submitting, review."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from courses.models import CoursePage
+from courses.selectors import course_status_for
+
+from .grading import grade
+from .models import AttemptState, QuestionType, QuizAttempt, QuizPage
+from .services import (
+    AttemptRefused,
+    answers_save,
+    attempt_start,
+    attempt_submit,
+    quiz_start_check,
+)
+from .snapshots import public_question
+
+REFUSALS = {
+    "order": gettext_lazy("Finish the earlier steps of this course first."),
+    "not_open_yet": gettext_lazy("This quiz is not open yet."),
+    "closed": gettext_lazy("This quiz is closed."),
+    "no_attempts_left": gettext_lazy("You have used all your attempts at this quiz."),
+    "wait": gettext_lazy("Please wait a little before your next attempt."),
+    "time_up": gettext_lazy("Time is up: answers can no longer be changed."),
+}
+
+
+def _refusal_text(refusal: AttemptRefused) -> str:
+    return str(REFUSALS.get(refusal.reason, _("This action is not allowed.")))
+
+
+def _quiz_course(request, quiz: QuizPage) -> CoursePage | None:
+    routed = getattr(request, "lms_course", None)
+    if routed is not None:
+        return routed
+    parent = quiz.get_parent()
+    return (
+        parent.specific if parent and isinstance(parent.specific, CoursePage) else None
+    )
+
+
+def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
+    course = _quiz_course(request, quiz)
+    if getattr(request, "is_preview", False):
+        return TemplateResponse(
+            request,
+            quiz.get_template(request),
+            {**quiz.get_context(request), "course": course, "is_preview": True},
+        )
+    if course is None:
+        raise Http404
+    user = request.user
+    if not user.is_authenticated:
+        login = reverse("lms_people:login")
+        return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+    status = course_status_for(user=user, course=course)
+    if not status.access:
+        raise Http404
+    step = status.step_for(quiz.pk)
+    if step is None:
+        raise Http404
+
+    if request.method == "POST" and request.POST.get("action") == "start":
+        try:
+            attempt = attempt_start(user=user, quiz=quiz)
+        except AttemptRefused as refusal:
+            messages.error(request, _refusal_text(refusal))
+            return redirect(quiz.get_url(request))
+        return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
+
+    attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    open_attempt = next(
+        (a for a in attempts if a.state == AttemptState.IN_PROGRESS), None
+    )
+    can_start, refusal_text = True, ""
+    if open_attempt is None:
+        try:
+            quiz_start_check(user=user, quiz=quiz, course=course)
+        except AttemptRefused as refusal:
+            can_start, refusal_text = False, _refusal_text(refusal)
+    context = quiz.get_context(request)
+    context.update(
+        course=course,
+        status=status,
+        step=step,
+        attempts=attempts,
+        open_attempt=open_attempt,
+        can_start=can_start,
+        refusal_text=refusal_text,
+        attempts_left=(
+            max(0, quiz.attempts_allowed - len(attempts))
+            if quiz.attempts_allowed
+            else None
+        ),
+    )
+    return TemplateResponse(request, quiz.get_template(request), context)
+
+
+def _own_attempt(request, attempt_id: int) -> QuizAttempt:
+    """Another learner's attempt answers 404, like one that does not exist."""
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("quiz", "course"),
+        pk=attempt_id,
+        user=request.user,
+    )
+    attempt.user = request.user  # already loaded: spare a query
+    return attempt
+
+
+def answers_from_post(attempt: QuizAttempt, data) -> dict:
+    answers = {}
+    for question in attempt.snapshot:
+        key, qtype = question["key"], question["qtype"]
+        if qtype == QuestionType.MULTIPLE_CHOICE:
+            if f"{key}__present" in data or key in data:
+                answers[key] = data.getlist(key)
+        elif qtype == QuestionType.MATCHING:
+            pairs = {
+                pair["key"]: data.get(f"{key}__{pair['key']}", "")
+                for pair in question["pairs"]
+                if pair["prompt"]
+            }
+            if any(f"{key}__{pk}" in data for pk in pairs):
+                answers[key] = {k: v for k, v in pairs.items() if v}
+        elif key in data:
+            answers[key] = data.get(key)
+    return answers
+
+
+def _pages(attempt: QuizAttempt) -> list[list[dict]]:
+    questions = attempt.snapshot
+    if attempt.quiz and attempt.quiz.layout == "per_question":
+        return [[question] for question in questions]
+    return [questions]
+
+
+@login_required
+def attempt_view(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("lms_quizzes:review", attempt_id=attempt.pk)
+    pages = _pages(attempt)
+    page_index = min(
+        max(int(request.GET.get("trang", attempt.current_page) or 0), 0), len(pages) - 1
+    )
+    saved = {response.key: response.answer for response in attempt.responses.all()}
+    questions = []
+    for number, question in enumerate(attempt.snapshot, start=1):
+        if question not in pages[page_index]:
+            continue
+        public = public_question(question)
+        public["number"] = number
+        public["saved"] = saved.get(question["key"])
+        questions.append(public)
+    remaining = None
+    if attempt.deadline:
+        remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    return TemplateResponse(
+        request,
+        "lms_quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "questions": questions,
+            "page_index": page_index,
+            "page_count": len(pages),
+            "remaining_seconds": remaining,
+            "answered": sum(
+                1 for value in saved.values() if value not in (None, "", [], {})
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_save(request, attempt_id: int):
+    """Autosave (JSON for the page's script) and the no-script "save" button."""
+    attempt = _own_attempt(request, attempt_id)
+    answers = answers_from_post(attempt, request.POST)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        saved = answers_save(attempt=attempt, answers=answers)
+    except AttemptRefused as refusal:
+        if wants_json:
+            return JsonResponse(
+                {"saved": 0, "error": _refusal_text(refusal)}, status=409
+            )
+        messages.error(request, _refusal_text(refusal))
+        return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
+    if wants_json:
+        return JsonResponse({"saved": saved, "at": timezone.now().isoformat()})
+    target = request.POST.get("go_to_page")
+    if target is not None and target.isdigit():
+        QuizAttempt.objects.filter(pk=attempt.pk).update(current_page=int(target))
+        return redirect(
+            f"{reverse('lms_quizzes:attempt', args=[attempt.pk])}?trang={target}"
+        )
+    return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+@require_POST
+def attempt_submit_view(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    answers = answers_from_post(attempt, request.POST)
+    attempt_submit(attempt=attempt, answers=answers)
+    return redirect("lms_quizzes:review", attempt_id=attempt.pk)
+
+
+def review_visibility(attempt: QuizAttempt) -> dict[str, bool]:
+    """What the quiz's review options let the learner see now."""
+    quiz = attempt.quiz
+    if quiz is None:
+        return {"score": True, "right_wrong": True, "correct": False, "feedback": False}
+    closed = bool(quiz.closes_at and timezone.now() >= quiz.closes_at)
+    return {
+        "score": quiz.review_score,
+        "right_wrong": quiz.review_right_wrong,
+        "correct": quiz.review_correct_answers
+        or (closed and quiz.closed_review_correct_answers),
+        "feedback": quiz.review_feedback,
+    }
+
+
+@login_required
+def attempt_review(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
+    show = review_visibility(attempt)
+    responses = {response.key: response for response in attempt.responses.all()}
+    items = []
+    for number, question in enumerate(attempt.snapshot, start=1):
+        response = responses.get(question["key"])
+        answer = response.answer if response else None
+        mark = grade(question, answer)
+        score = (
+            response.score if response and response.score is not None else mark.score
+        )
+        items.append(
+            {
+                "number": number,
+                "question": question,
+                "answer": answer,
+                "score": score,
+                "right": score is not None and score >= Decimal(question["points"]),
+                "pending": question["qtype"] == QuestionType.ESSAY
+                and not (response and response.graded_by_id)
+                and answer,
+                "feedback": mark.feedback if show["feedback"] else [],
+                "comment": response.teacher_comment if response else "",
+                "correct": _correct_text(question) if show["correct"] else "",
+            }
+        )
+    return TemplateResponse(
+        request,
+        "lms_quizzes/review.html",
+        {"attempt": attempt, "items": items, "show": show, "quiz": attempt.quiz},
+    )
+
+
+def _correct_text(question: dict) -> str:
+    qtype = question["qtype"]
+    if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        return "; ".join(
+            choice["text"]
+            for choice in question["choices"]
+            if Decimal(choice["fraction"]) > 0
+        )
+    if qtype == QuestionType.TRUE_FALSE:
+        return _("True") if question["correct"] else _("False")
+    if qtype == QuestionType.SHORT_ANSWER:
+        return " | ".join(
+            choice["text"]
+            for choice in question["choices"]
+            if Decimal(choice["fraction"]) == 1
+        )
+    if qtype == QuestionType.MATCHING:
+        return "; ".join(
+            f"{pair['prompt']} → {pair['answer']}"
+            for pair in question["pairs"]
+            if pair["prompt"]
+        )
+    return ""
