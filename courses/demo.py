@@ -11,6 +11,7 @@ from .models import (
     LegalReference,
     LessonPage,
 )
+from .services import catalogue_permissions_grant
 
 DOCUMENT_TITLES = {
     "24/2018/QH14": "Luật An ninh mạng",
@@ -65,6 +66,7 @@ def seed_courses(*, home: Page, courses: list[dict] | None = None) -> list[Cours
                 "giấy chứng nhận.</p>",
             ),
         )
+    catalogue_permissions_grant(catalogue=catalogue)
     created = []
     for spec in courses:
         course = (

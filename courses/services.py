@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from lms.people.models import Membership, Role, SchoolClass
 
@@ -157,3 +158,35 @@ def course_assign_to_classes(
     ]
     Enrolment.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+# Page permissions each role group gets on a course catalogue (and so on every
+# course, lesson and quiz below it). School admins write and publish courses;
+# other roles only read them as learners.
+CATALOGUE_PERMISSIONS: dict[str, list[str]] = {
+    Role.SCHOOL_ADMIN: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    ],
+}
+
+
+@transaction.atomic
+def catalogue_permissions_grant(*, catalogue: Page) -> None:
+    """Let the role groups edit under a new catalogue; safe to call again."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    from lms.people.roles import ROLE_GROUPS
+
+    for role, codenames in CATALOGUE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=codenames
+        ):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=catalogue, permission=permission
+            )

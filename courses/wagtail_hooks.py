@@ -8,7 +8,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from lms.people.selectors import schools_managed_by
 
 from . import admin_views
-from .models import ConductPrinciple, CoursePage, LegalReference
+from .models import ConductPrinciple, CourseIndexPage, CoursePage, LegalReference
+from .services import catalogue_permissions_grant
 
 
 class LegalReferenceViewSet(SnippetViewSet):
@@ -67,3 +68,9 @@ def course_header_buttons(page, user, view_name, next_url=None):
             icon_name="user",
             priority=51,
         )
+
+
+@hooks.register("after_create_page")
+def grant_catalogue_permissions(request, page):
+    if isinstance(page.specific_deferred, CourseIndexPage):
+        catalogue_permissions_grant(catalogue=page)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,6 +26,11 @@ from .selectors import attempts_visible_to, essays_to_grade_for, quiz_statistics
 from .services import AttemptRefused, attempt_regrade, essay_grade
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _require(request, codename: str) -> None:
+    if not request.user.has_perm(f"lms_quizzes.{codename}"):
+        raise PermissionDenied
 
 
 def quiz_report(request, quiz_id: int):
@@ -72,7 +78,13 @@ def quiz_report(request, quiz_id: int):
     return TemplateResponse(
         request,
         "lms_quizzes/admin/quiz_report.html",
-        {"quiz": quiz, "attempts": attempts, "stats": stats, "bars": bars},
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "stats": stats,
+            "bars": bars,
+            "can_regrade": request.user.has_perm("lms_quizzes.change_question"),
+        },
     )
 
 
@@ -138,6 +150,8 @@ def essay_grade_view(request, response_id: int):
 
 
 def attempt_regrade_view(request, quiz_id: int):
+    # Regrading follows a fixed answer key, so it is for those who edit questions.
+    _require(request, "change_question")
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
     if request.method == "POST":
         count = 0
@@ -189,6 +203,7 @@ class ImportForm(forms.Form):
 
 def question_import(request):
     """Upload, preview what will be created, then confirm."""
+    _require(request, "add_question")
     if request.method == "POST" and request.POST.get("token"):
         stored = cache.get(f"lms-import:{request.user.pk}:{request.POST['token']}")
         if stored is None:
@@ -216,7 +231,7 @@ def question_import(request):
         return redirect(reverse("lms_quizzes_import"))
 
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
+    context = {"form": form, "export_form": ExportForm()}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
@@ -245,10 +260,29 @@ def question_import(request):
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
 
 
-def question_export(request, category_id: int, fmt: str):
-    if fmt not in ("gift", "moodlexml"):
-        return HttpResponse(status=404)
-    category = get_object_or_404(QuestionCategory, pk=category_id)
+class ExportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category (with its sub-categories)"),
+        queryset=QuestionCategory.objects.order_by("full_path"),
+    )
+    fmt = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("gift", "GIFT (Moodle)"), ("moodlexml", "Moodle XML")],
+    )
+
+
+def question_export(request):
+    """Download a category as GIFT or Moodle XML (GET form on the import page)."""
+    _require(request, "view_question")
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "lms_quizzes/admin/import.html",
+            {"form": ImportForm(), "export_form": form},
+            status=400,
+        )
+    category, fmt = form.cleaned_data["category"], form.cleaned_data["fmt"]
     text = category_export(category=category, fmt=fmt)
     extension = "gift.txt" if fmt == "gift" else "xml"
     response = HttpResponse(
@@ -263,6 +297,7 @@ def question_export(request, category_id: int, fmt: str):
 
 
 def xlsx_template_download(request):
+    _require(request, "add_question")
     from .formats.xlsx import xlsx_template
 
     response = HttpResponse(

@@ -55,13 +55,25 @@ def essays_menu_item():
     )
 
 
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users holding one permission."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
 @hooks.register("register_lms_menu_item")
 def import_menu_item():
-    return MenuItem(
+    return PermissionMenuItem(
         _("Import questions"),
         reverse("lms_quizzes_import"),
         icon_name="upload",
         order=430,
+        permission="lms_quizzes.add_question",
     )
 
 
@@ -95,7 +107,7 @@ def quiz_admin_urls():
             name="lms_quizzes_xlsx_template",
         ),
         path(
-            "lms/question-categories/<int:category_id>/export/<str:fmt>/",
+            "lms/questions/export/",
             admin_views.question_export,
             name="lms_quizzes_export",
         ),

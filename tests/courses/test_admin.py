@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from wagtail.test.utils.form_data import rich_text
 
 from courses.models import ClassAssignment, Enrolment, EnrolmentMode
 from courses.services import course_open, lesson_complete
@@ -103,3 +104,36 @@ def test_course_edit_page_links_to_learners(client, make_course, school_admin):
         reverse("wagtailadmin_pages:edit", args=[course.pk])
     ).content.decode()
     assert reverse("lms_courses_learners", args=[course.pk]) in html
+
+
+def _can_add_course(client, user, catalogue) -> bool:
+    client.force_login(user)
+    url = reverse(
+        "wagtailadmin_pages:add", args=["lms_courses", "coursepage", catalogue.pk]
+    )
+    return client.get(url).status_code == 200
+
+
+def test_a_catalogue_created_in_the_admin_lets_school_admins_write_courses(
+    client, site_root, superuser, school_admin, make_learner
+):
+    from courses.models import CourseIndexPage
+
+    client.force_login(superuser)
+    response = client.post(
+        reverse(
+            "wagtailadmin_pages:add",
+            args=["lms_courses", "courseindexpage", site_root.pk],
+        ),
+        {
+            "title": "Khoá học",
+            "slug": "khoa-hoc",
+            "intro": rich_text("<p>Các khoá học của trường.</p>"),
+            "action-publish": "1",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    catalogue = CourseIndexPage.objects.get(slug="khoa-hoc")
+    assert _can_add_course(client, school_admin, catalogue)
+    teacher = make_learner("gv", role=Role.TEACHER)
+    assert not _can_add_course(client, teacher, catalogue)
