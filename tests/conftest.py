@@ -53,3 +53,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="quantri", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def axes_on(settings):
+    """Sign-in throttling as in production (off elsewhere in the tests)."""
+    settings.AXES_ENABLED = True

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +41,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "lms_people/password_change_done.html"
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes shows after too many failed sign-ins (HTTP 429)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return TemplateResponse(
+        request,
+        "lms_people/locked_out.html",
+        {"cooloff_minutes": minutes},
+        status=429,
+    ).render()
