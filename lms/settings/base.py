@@ -185,6 +185,12 @@ LMS_SITE_URL = os.environ.get("LMS_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 WAGTAILADMIN_BASE_URL = LMS_SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
+# Upload limits: lesson images and documents are small; a larger file is a
+# mistake or an attack. Decoding a huge image is refused by its pixel count.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {

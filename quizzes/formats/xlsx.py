@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lms.people.text import fold_for_search
+from lms.uploads import MAX_WORKBOOK_UNPACKED_BYTES, workbook_too_large
 
 from .base import (
     ParsedChoice,
@@ -124,6 +125,19 @@ def _cell_text(value) -> str:
 
 def parse_xlsx(data: bytes) -> ParseResult:
     """Parse a question spreadsheet; all or nothing, every problem by row/column."""
+    if workbook_too_large(data):
+        raise QuestionFileError(
+            [
+                Problem(
+                    1,
+                    _(
+                        "The workbook unpacks to more than %(size)d MB, far more "
+                        "than a question list; it was not opened."
+                    )
+                    % {"size": MAX_WORKBOOK_UNPACKED_BYTES // (1024 * 1024)},
+                )
+            ]
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (
