@@ -296,6 +296,14 @@ class QuizLayout(models.TextChoices):
     PER_QUESTION = "per_question", _("One question per page")
 
 
+class FeedbackTiming(models.TextChoices):
+    AT_END = "at_end", _("After the attempt is submitted")
+    EACH_QUESTION = (
+        "each_question",
+        _("After each question: the learner checks an answer, which is then locked"),
+    )
+
+
 class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     """A quiz: a step of its course."""
 
@@ -336,6 +344,17 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         choices=QuizLayout.choices,
         default=QuizLayout.ONE_PAGE,
     )
+    feedback_timing = models.CharField(
+        _("answers and feedback"),
+        max_length=20,
+        choices=FeedbackTiming.choices,
+        default=FeedbackTiming.AT_END,
+        help_text=_(
+            "With feedback after each question, a checked answer shows right or "
+            "wrong, the correct answer and the feedback at once, and can no "
+            "longer be changed. Essays are always graded by a teacher."
+        ),
+    )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     review_score = models.BooleanField(_("show the score"), default=True)
@@ -364,6 +383,7 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_choices"),
                 FieldPanel("layout"),
+                FieldPanel("feedback_timing"),
             ],
             heading=_("Presentation"),
         ),
@@ -576,6 +596,9 @@ class QuestionResponse(models.Model):
     key = models.CharField(max_length=16)
     answer = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
+    # Set when the learner checked this answer (feedback after each question);
+    # a checked answer is graded at once and never changes again.
+    checked_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     teacher_comment = models.TextField(_("teacher's comment"), blank=True)
     graded_by = models.ForeignKey(

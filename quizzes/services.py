@@ -16,6 +16,7 @@ from lms.people.selectors import learner_is_visible_to
 from .grading import grade
 from .models import (
     AttemptState,
+    FeedbackTiming,
     GradingMethod,
     Question,
     QuestionResponse,
@@ -154,6 +155,12 @@ def answers_save(*, attempt: QuizAttempt, answers: dict, now=None) -> int:
     if attempt.deadline and now > attempt.deadline:
         raise AttemptRefused("time_up")
     questions = {question["key"]: question for question in attempt.snapshot}
+    if attempt.quiz and attempt.quiz.feedback_timing == FeedbackTiming.EACH_QUESTION:
+        # Checked answers are locked: a later save never changes them.
+        for key in attempt.responses.filter(checked_at__isnull=False).values_list(
+            "key", flat=True
+        ):
+            questions.pop(key, None)
     rows = [
         QuestionResponse(
             attempt=attempt,
@@ -175,21 +182,68 @@ def answers_save(*, attempt: QuizAttempt, answers: dict, now=None) -> int:
     return len(rows)
 
 
+@transaction.atomic
+def answer_check(
+    *, attempt: QuizAttempt, key: str, answer, now=None
+) -> QuestionResponse:
+    """Grade one answer at once and lock it (quizzes with feedback after each question).
+
+    Checking again returns the first result unchanged.
+    """
+    now = now or timezone.now()
+    attempt = (
+        QuizAttempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .get(pk=attempt.pk)
+    )
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptRefused("closed")
+    if attempt.deadline and now > attempt.deadline:
+        raise AttemptRefused("time_up")
+    question = next((q for q in attempt.snapshot if q["key"] == key), None)
+    if (
+        attempt.quiz is None
+        or attempt.quiz.feedback_timing != FeedbackTiming.EACH_QUESTION
+        or question is None
+        or question["qtype"] == QuestionType.ESSAY
+    ):
+        raise AttemptRefused("not_checkable")
+    response, _created = QuestionResponse.objects.get_or_create(
+        attempt=attempt, key=key, defaults={"saved_at": now}
+    )
+    if response.checked_at is not None:
+        return response
+    cleaned = _clean_answer(question, answer)
+    if cleaned is None:
+        raise AttemptRefused("no_answer")
+    response.answer = cleaned
+    response.score = grade(question, cleaned).score
+    response.saved_at = response.checked_at = now
+    response.save(update_fields=["answer", "score", "saved_at", "checked_at"])
+    return response
+
+
 def _percent(score: Decimal, maximum: Decimal) -> Decimal:
     if not maximum:
         return Decimal("0")
     return (Decimal(100) * score / maximum).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _grade_attempt(attempt: QuizAttempt) -> None:
-    """Grade every saved response from the snapshot; essays wait for a teacher."""
+def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> None:
+    """Grade every saved response from the snapshot; essays wait for a teacher.
+
+    Answers checked during the attempt keep the score they were shown, except
+    in a regrade (`rescore_checked`), which applies the corrected key to them.
+    """
     responses = {response.key: response for response in attempt.responses.all()}
     total = Decimal("0")
     waiting = False
     changed = []
     for question in attempt.snapshot:
         response = responses.get(question["key"])
-        if response is not None and response.graded_by_id:
+        locked = response is not None and response.checked_at and not rescore_checked
+        if response is not None and (response.graded_by_id or locked):
+            # A teacher's mark, or an answer checked and locked during the attempt.
             total += response.score or Decimal("0")
             continue
         counted = response is not None and (
@@ -378,7 +432,7 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
     old_score = attempt.score
     attempt.snapshot = refreshed
     if attempt.state != AttemptState.IN_PROGRESS:
-        _grade_attempt(attempt)
+        _grade_attempt(attempt, rescore_checked=True)
     attempt.save()
     _after_finish(attempt)
     if attempt.quiz is not None:

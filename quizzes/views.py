@@ -18,9 +18,10 @@ from courses.models import CoursePage
 from courses.selectors import course_status_for
 
 from .grading import grade
-from .models import AttemptState, QuestionType, QuizAttempt, QuizPage
+from .models import AttemptState, FeedbackTiming, QuestionType, QuizAttempt, QuizPage
 from .services import (
     AttemptRefused,
+    answer_check,
     answers_save,
     attempt_start,
     attempt_submit,
@@ -35,6 +36,8 @@ REFUSALS = {
     "no_attempts_left": gettext_lazy("You have used all your attempts at this quiz."),
     "wait": gettext_lazy("Please wait a little before your next attempt."),
     "time_up": gettext_lazy("Time is up: answers can no longer be changed."),
+    "no_answer": gettext_lazy("Answer the question before checking it."),
+    "not_checkable": gettext_lazy("This answer cannot be checked now."),
 }
 
 
@@ -156,7 +159,12 @@ def attempt_view(request, attempt_id: int):
     page_index = min(
         max(int(request.GET.get("trang", attempt.current_page) or 0), 0), len(pages) - 1
     )
-    saved = {response.key: response.answer for response in attempt.responses.all()}
+    responses = {response.key: response for response in attempt.responses.all()}
+    saved = {key: response.answer for key, response in responses.items()}
+    checking = (
+        attempt.quiz is not None
+        and attempt.quiz.feedback_timing == FeedbackTiming.EACH_QUESTION
+    )
     questions = []
     for number, question in enumerate(attempt.snapshot, start=1):
         if question not in pages[page_index]:
@@ -164,6 +172,11 @@ def attempt_view(request, attempt_id: int):
         public = public_question(question)
         public["number"] = number
         public["saved"] = saved.get(question["key"])
+        response = responses.get(question["key"])
+        public["checkable"] = checking and question["qtype"] != QuestionType.ESSAY
+        if checking and response is not None and response.checked_at:
+            # Only a checked (locked) answer brings its key and feedback along.
+            public["checked"] = _checked_result(question, response)
         questions.append(public)
     remaining = None
     if attempt.deadline:
@@ -184,15 +197,30 @@ def attempt_view(request, attempt_id: int):
     )
 
 
+def _checked_result(question: dict, response) -> dict:
+    mark = grade(question, response.answer)
+    return {
+        "right": response.score is not None
+        and response.score >= Decimal(question["points"]),
+        "score": response.score,
+        "feedback": mark.feedback,
+        "correct": _correct_text(question),
+    }
+
+
 @login_required
 @require_POST
 def attempt_save(request, attempt_id: int):
-    """Autosave (JSON for the page's script) and the no-script "save" button."""
+    """Autosave (JSON for the page's script), the no-script "save" button and
+    "check this answer" (feedback after each question)."""
     attempt = _own_attempt(request, attempt_id)
     answers = answers_from_post(attempt, request.POST)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
+    check_key = request.POST.get("check")
     try:
         saved = answers_save(attempt=attempt, answers=answers)
+        if check_key:
+            answer_check(attempt=attempt, key=check_key, answer=answers.get(check_key))
     except AttemptRefused as refusal:
         if wants_json:
             return JsonResponse(
@@ -202,6 +230,12 @@ def attempt_save(request, attempt_id: int):
         return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
     if wants_json:
         return JsonResponse({"saved": saved, "at": timezone.now().isoformat()})
+    if check_key:
+        page = request.POST.get("page", "")
+        query = f"?trang={page}" if page.isdigit() else ""
+        return redirect(
+            f"{reverse('lms_quizzes:attempt', args=[attempt.pk])}{query}#{check_key}"
+        )
     target = request.POST.get("go_to_page")
     if target is not None and target.isdigit():
         QuizAttempt.objects.filter(pk=attempt.pk).update(current_page=int(target))
