@@ -405,7 +405,9 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
         question.pk: question
         for question in Question.objects.filter(
             pk__in=[q["question_id"] for q in attempt.snapshot]
-        ).prefetch_related("choices", "pairs")
+        )
+        .select_related("category")
+        .prefetch_related("choices", "pairs")
     }
     refreshed = []
     for shown in attempt.snapshot:

@@ -43,6 +43,8 @@ def question_snapshot(
         "key": key,
         "question_id": question.pk,
         "version": question.version,
+        # The topic, for the learner's results by category.
+        "category": question.category.full_path if question.category_id else "",
         "qtype": question.qtype,
         "name": question.name,
         "text": question.text,
@@ -88,9 +90,9 @@ def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> lis
     questions = questions_for_attempt(quiz, rng=rng)
     prefetched = {
         question.pk: question
-        for question in Question.objects.filter(
-            pk__in=[q.pk for q in questions]
-        ).prefetch_related("choices", "pairs")
+        for question in Question.objects.filter(pk__in=[q.pk for q in questions])
+        .select_related("category")
+        .prefetch_related("choices", "pairs")
     }
     return [
         question_snapshot(

@@ -302,8 +302,34 @@ def attempt_review(request, attempt_id: int):
     return TemplateResponse(
         request,
         "lms_quizzes/review.html",
-        {"attempt": attempt, "items": items, "show": show, "quiz": attempt.quiz},
+        {
+            "attempt": attempt,
+            "items": items,
+            "show": show,
+            "quiz": attempt.quiz,
+            "by_category": _results_by_category(items) if show["score"] else [],
+        },
     )
+
+
+def _results_by_category(items: list[dict]) -> list[dict]:
+    """Score per topic (question category), as django-quiz-app's progress page had."""
+    totals: dict[str, dict] = {}
+    for item in items:
+        name = item["question"].get("category") or ""
+        row = totals.setdefault(
+            name, {"category": name, "score": Decimal("0"), "maximum": Decimal("0")}
+        )
+        row["maximum"] += Decimal(item["question"]["points"])
+        if item["score"] is not None and not item["pending"]:
+            row["score"] += item["score"]
+    rows = [row for row in totals.values() if row["category"]]
+    for row in rows:
+        row["percent"] = (
+            int(100 * row["score"] / row["maximum"]) if row["maximum"] else 0
+        )
+    # Only worth a table when the quiz spans several topics.
+    return rows if len(rows) > 1 else []
 
 
 def _correct_text(question: dict) -> str:

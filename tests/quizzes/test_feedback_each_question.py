@@ -129,3 +129,26 @@ def test_a_regrade_applies_a_fixed_key_to_checked_answers(checking_quiz, student
     questions[0].choices.update(fraction=100)
     attempt_regrade(attempt=attempt, by=student, reason="Sửa đáp án")
     assert attempt.responses.get(key=first).score == Decimal("1.00")
+
+
+def test_review_shows_results_by_topic(client, make_course, student):
+    from quizzes.services import attempt_start, attempt_submit
+    from tests.quizzes.factories import QuestionCategoryFactory
+
+    course, _lessons = make_course(lessons=0)
+    quiz = QuizPageFactory(parent=course, pass_mark=50)
+    law = QuestionCategoryFactory(name="Luật An ninh mạng")
+    conduct = QuestionCategoryFactory(name="Ứng xử trên mạng")
+    questions = [single_choice(category=law), single_choice(category=conduct)]
+    add_slots(quiz, questions)
+    attempt = attempt_start(user=student, quiz=quiz)
+    answers = {
+        _key_for(attempt, questions[0]): _choice(questions[0], "Đúng"),
+        _key_for(attempt, questions[1]): _choice(questions[1], "Sai 1"),
+    }
+    attempt_submit(attempt=attempt, answers=answers)
+    client.force_login(student)
+    html = client.get(reverse("lms_quizzes:review", args=[attempt.pk])).content.decode()
+    assert "Kết quả theo chủ đề" in html
+    table = html[html.index("results-by-category") :]
+    assert "Luật An ninh mạng" in table and "1/1" in table and "0/1" in table
