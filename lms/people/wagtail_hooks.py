@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from .admin_forms import MembershipForm, SchoolClassForm
 from .admin_scope import ScopedModelViewSet
 from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
+from .roster.admin_views import RosterImportViewSet
 from .selectors import classes_visible_to, memberships_visible_to
 
 
@@ -104,6 +105,7 @@ class OrganisationGroup(ViewSetGroup):
         SchoolYearViewSet("lms_school_years", url_prefix="lms/school-years"),
         SchoolClassViewSet("lms_classes", url_prefix="lms/classes"),
         MembershipViewSet("lms_memberships", url_prefix="lms/memberships"),
+        RosterImportViewSet("lms_roster", url_prefix="lms/roster-import"),
     )
 
 

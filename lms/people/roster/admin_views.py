@@ -1,0 +1,286 @@
+"""Roster import in the Wagtail admin: upload, preview, confirm, credentials.
+
+The uploaded file waits in the cache between preview and confirmation, and
+the new accounts' initial passwords wait there (never in the database) until
+their sheet is downloaded once; both under the user's id and a random token.
+"""
+
+import base64
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from ..models import School, SchoolClass, SchoolYear, User
+from ..selectors import schools_managed_by
+from .credentials import Credential, credentials_workbook
+from .importing import initial_passwords_reissue, roster_import
+from .parsing import MAX_ROSTER_BYTES
+
+UPLOAD_TIMEOUT = 30 * 60
+CREDENTIALS_TIMEOUT = 60 * 60
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_import_rosters(user: User) -> bool:
+    """School admins (for the schools they manage) and superusers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.has_perm("lms_people.add_user")
+        and schools_managed_by(viewer=user).exists()
+    )
+
+
+def _require_importer(request) -> None:
+    if not can_import_rosters(request.user):
+        raise PermissionDenied
+
+
+def _upload_key(user: User, token: str) -> str:
+    return f"lms-roster-upload:{user.pk}:{token}"
+
+
+def _credentials_key(user: User, token: str) -> str:
+    return f"lms-roster-credentials:{user.pk}:{token}"
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Class or staff list"),
+        help_text=gettext_lazy(
+            "Excel (.xlsx) or CSV, at most 5 MB. Columns: Họ và tên, Mã học sinh, "
+            "Lớp; optionally Ngày sinh, Email, Vai trò."
+        ),
+    )
+    school = forms.ModelChoiceField(
+        label=gettext_lazy("School"), queryset=School.objects.none()
+    )
+    school_year = forms.ModelChoiceField(
+        label=gettext_lazy("School year"), queryset=SchoolYear.objects.all()
+    )
+    create_classes = forms.BooleanField(
+        label=gettext_lazy("Create the classes the list names that do not exist yet"),
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = schools_managed_by(viewer=user)
+        self.fields["school"].queryset = schools
+        if len(schools[:2]) == 1:
+            self.fields["school"].initial = schools[0]
+        self.fields["school_year"].initial = SchoolYear.objects.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_ROSTER_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.")
+                % {"size": MAX_ROSTER_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(
+                _("Upload an Excel workbook (.xlsx) or a CSV file.")
+            )
+        return upload
+
+
+def roster_import_view(request):
+    """Upload and preview (a dry run), then confirm with the stored file."""
+    _require_importer(request)
+    if request.method == "POST" and request.POST.get("token"):
+        return _confirm(request, request.POST["token"])
+    form = RosterImportForm(
+        request.POST or None, request.FILES or None, user=request.user
+    )
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report = roster_import(
+            data=data,
+            filename=upload.name,
+            school=form.cleaned_data["school"],
+            school_year=form.cleaned_data["school_year"],
+            create_classes=form.cleaned_data["create_classes"],
+            dry_run=True,
+            imported_by=request.user,
+        )
+        context.update(
+            report=report,
+            school=form.cleaned_data["school"],
+            school_year=form.cleaned_data["school_year"],
+        )
+        if report.ok and (report.created or report.updated):
+            token = secrets.token_urlsafe(16)
+            cache.set(
+                _upload_key(request.user, token),
+                {
+                    "data": base64.b64encode(data).decode(),
+                    "filename": upload.name,
+                    "school": form.cleaned_data["school"].pk,
+                    "school_year": form.cleaned_data["school_year"].pk,
+                    "create_classes": form.cleaned_data["create_classes"],
+                },
+                timeout=UPLOAD_TIMEOUT,
+            )
+            context["token"] = token
+    return TemplateResponse(request, "lms_people/admin/roster_import.html", context)
+
+
+def _confirm(request, token: str):
+    stored = cache.get(_upload_key(request.user, token))
+    if stored is None:
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("lms_roster:index")
+    school = schools_managed_by(viewer=request.user).filter(pk=stored["school"]).first()
+    school_year = SchoolYear.objects.filter(pk=stored["school_year"]).first()
+    if school is None or school_year is None:
+        raise PermissionDenied
+    report = roster_import(
+        data=base64.b64decode(stored["data"]),
+        filename=stored["filename"],
+        school=school,
+        school_year=school_year,
+        create_classes=stored["create_classes"],
+        dry_run=False,
+        imported_by=request.user,
+    )
+    cache.delete(_upload_key(request.user, token))
+    context = {
+        "report": report,
+        "school": school,
+        "school_year": school_year,
+        "form": RosterImportForm(user=request.user),
+    }
+    if report.credentials:
+        download = secrets.token_urlsafe(16)
+        cache.set(
+            _credentials_key(request.user, download),
+            {
+                "credentials": report.credentials,
+                "school_name": school.name,
+                "school_year": school_year.name,
+            },
+            timeout=CREDENTIALS_TIMEOUT,
+        )
+        context["download_url"] = reverse("lms_roster:credentials", args=[download])
+    template = (
+        "lms_people/admin/roster_done.html"
+        if report.ok
+        else "lms_people/admin/roster_import.html"
+    )
+    return TemplateResponse(request, template, context)
+
+
+def _workbook_response(
+    credentials: list[Credential], school_name: str, school_year: str, name: str
+) -> HttpResponse:
+    response = HttpResponse(
+        credentials_workbook(
+            credentials=credentials, school_name=school_name, school_year=school_year
+        ),
+        content_type=XLSX_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    # Passwords inside: no copy in any cache on the way.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def roster_credentials_download(request, token: str):
+    """The one-time download of an import's initial passwords."""
+    _require_importer(request)
+    key = _credentials_key(request.user, token)
+    stored = cache.get(key)
+    if stored is None:
+        messages.error(
+            request,
+            _(
+                "The sheet of initial passwords was already downloaded or has "
+                "expired. Issue new initial passwords for the class instead."
+            ),
+        )
+        return redirect("lms_roster:reissue")
+    cache.delete(key)
+    return _workbook_response(
+        stored["credentials"],
+        stored["school_name"],
+        stored["school_year"],
+        "mat-khau-ban-dau",
+    )
+
+
+class ReissueForm(forms.Form):
+    school_class = forms.ModelChoiceField(
+        label=gettext_lazy("Class"), queryset=SchoolClass.objects.none()
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = SchoolClass.objects.filter(
+            school__in=schools_managed_by(viewer=user)
+        ).select_related("school", "school_year")
+
+
+def roster_passwords_reissue(request):
+    """New initial passwords for a class's students who never signed in."""
+    _require_importer(request)
+    form = ReissueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        school_class = form.cleaned_data["school_class"]
+        credentials = initial_passwords_reissue(school_class=school_class)
+        if not credentials:
+            messages.info(
+                request,
+                _("Every student of %(class)s has already chosen a password.")
+                % {"class": school_class.name},
+            )
+            return redirect("lms_roster:reissue")
+        return _workbook_response(
+            credentials,
+            school_class.school.name,
+            school_class.school_year.name,
+            f"mat-khau-ban-dau-{slugify(school_class.name)}",
+        )
+    return TemplateResponse(
+        request, "lms_people/admin/roster_reissue.html", {"form": form}
+    )
+
+
+class RosterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_import_rosters(request.user)
+
+
+class RosterImportViewSet(ViewSet):
+    """The "Import class lists" item of the Organisation menu and its views."""
+
+    icon = "upload"
+    menu_label = gettext_lazy("Import class lists")
+    menu_item_class = RosterMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", roster_import_view, name="index"),
+            path(
+                "credentials/<str:token>/",
+                roster_credentials_download,
+                name="credentials",
+            ),
+            path("new-passwords/", roster_passwords_reissue, name="reissue"),
+        ]
