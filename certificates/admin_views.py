@@ -1,0 +1,288 @@
+"""Staff pages in the Wagtail admin: ledger, issue one, bulk issue, batch progress.
+
+Every list is scoped by the visibility rule (`learners_visible_to`); issuing,
+revoking and reissuing need a school-admin (or Department, or superuser) role.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage
+from lms.people.models import User
+from lms.people.selectors import (
+    classes_visible_to,
+    learner_is_visible_to,
+    schools_managed_by,
+)
+
+from . import rendering
+from .eligibility import eligibility_for_many
+from .forms import BulkIssueForm, RevokeForm
+from .models import (
+    Certificate,
+    CertificateStatus,
+    CertificateTemplate,
+    IssueBatch,
+    IssueBatchItem,
+)
+from .selectors import batch_scope_users, certificates_visible_to
+from .services import (
+    CertificateRefused,
+    batch_create,
+    batch_progress,
+    batch_rerun,
+    certificate_issue,
+    certificate_reissue,
+    certificate_revoke,
+)
+
+
+def can_manage(user) -> bool:
+    return user.is_superuser or schools_managed_by(viewer=user).exists()
+
+
+def _require_manager(user) -> None:
+    if not can_manage(user):
+        raise PermissionDenied
+
+
+def certificate_list(request):
+    certificates = certificates_visible_to(viewer=request.user)
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if query:
+        certificates = certificates.filter(
+            Q(serial__icontains=query)
+            | Q(name_as_printed__icontains=query)
+            | Q(course_title__icontains=query)
+        )
+    if status in CertificateStatus.values:
+        certificates = certificates.filter(status=status)
+    page = Paginator(certificates.order_by("-issued_at", "-pk"), 50).get_page(
+        request.GET.get("p")
+    )
+    return TemplateResponse(
+        request,
+        "lms_certificates/admin/certificate_list.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "status": status,
+            "statuses": CertificateStatus.choices,
+            "can_manage": can_manage(request.user),
+        },
+    )
+
+
+def _visible_certificate(request, pk: int) -> Certificate:
+    certificate = get_object_or_404(certificates_visible_to(viewer=request.user), pk=pk)
+    return certificate
+
+
+def certificate_detail(request, pk: int):
+    certificate = _visible_certificate(request, pk)
+    manager = can_manage(request.user)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST":
+        _require_manager(request.user)
+        action = request.POST.get("action")
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            try:
+                if action == "revoke":
+                    certificate_revoke(
+                        certificate=certificate, by=request.user, reason=reason
+                    )
+                    messages.success(request, _("The certificate was revoked."))
+                elif action == "reissue":
+                    # One PDF in this request: the replacement's.
+                    new = certificate_reissue(
+                        certificate=certificate, by=request.user, reason=reason
+                    )
+                    messages.success(
+                        request,
+                        _("Issued %(serial)s to replace the old certificate.")
+                        % {"serial": new.serial},
+                    )
+                    return redirect("lms_certificates_admin_detail", new.pk)
+            except CertificateRefused as refusal:
+                messages.error(request, refusal.message)
+            return redirect("lms_certificates_admin_detail", certificate.pk)
+    return TemplateResponse(
+        request,
+        "lms_certificates/admin/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "events": certificate.events.select_related("actor")[:50],
+            "form": form,
+            "can_manage": manager,
+        },
+    )
+
+
+def issue_one(request):
+    """Issue a single certificate now (renders exactly one PDF)."""
+    _require_manager(request.user)
+    user = get_object_or_404(
+        User, pk=request.POST.get("user") or request.GET.get("user")
+    )
+    course = get_object_or_404(
+        CoursePage, pk=request.POST.get("course") or request.GET.get("course")
+    )
+    if not learner_is_visible_to(viewer=request.user, learner=user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("lms_certificates_bulk")
+    try:
+        result = certificate_issue(user=user, course=course, issued_by=request.user)
+    except CertificateRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(reverse("lms_certificates_bulk") + f"?course={course.pk}")
+    messages.success(
+        request,
+        _("Certificate %(serial)s issued.") % {"serial": result.certificate.serial}
+        if result.created
+        else _("%(name)s already holds certificate %(serial)s.")
+        % {"name": user.full_name, "serial": result.certificate.serial},
+    )
+    return redirect("lms_certificates_admin_detail", result.certificate.pk)
+
+
+def _bulk_form(request, data):
+    viewer = request.user
+    classes = classes_visible_to(viewer=viewer).filter(
+        school__in=schools_managed_by(viewer=viewer)
+    )
+    return BulkIssueForm(
+        data,
+        courses=CoursePage.objects.live().order_by("title"),
+        schools=schools_managed_by(viewer=viewer).order_by("name"),
+        classes=classes.order_by("school__code", "name"),
+    )
+
+
+def bulk_issue(request):
+    """Choose course + school/class/role, preview who is eligible, then enqueue."""
+    _require_manager(request.user)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = _bulk_form(request, data)
+    context = {"form": form, "batches": _recent_batches(request)}
+    if form.is_bound and form.is_valid():
+        choice = form.cleaned_data
+        users = batch_scope_users(
+            viewer=request.user,
+            school=choice["school"],
+            school_class=choice["school_class"],
+            role=choice["role"],
+        )
+        if request.method == "POST":
+            batch = batch_create(
+                course=choice["course"],
+                users=users,
+                created_by=request.user,
+                school=choice["school"],
+                school_class=choice["school_class"],
+                role=choice["role"],
+            )
+            return redirect("lms_certificates_batch", batch.pk)
+        rows = eligibility_for_many(course=choice["course"], users=users)
+        context.update(
+            preview=True,
+            eligible=[r for r in rows if r.eligible],
+            holding=[r for r in rows if r.holds],
+            refused=[r for r in rows if not r.eligible and not r.holds],
+        )
+    return TemplateResponse(request, "lms_certificates/admin/bulk_issue.html", context)
+
+
+def _recent_batches(request):
+    batches = IssueBatch.objects.select_related("course", "school", "school_class")
+    if not request.user.is_superuser:
+        batches = batches.filter(
+            Q(created_by=request.user)
+            | Q(school__in=schools_managed_by(viewer=request.user))
+        )
+    return batches[:10]
+
+
+def _visible_batch(request, pk: int) -> IssueBatch:
+    _require_manager(request.user)
+    batch = get_object_or_404(IssueBatch.objects.select_related("course"), pk=pk)
+    if not (
+        request.user.is_superuser
+        or batch.created_by_id == request.user.pk
+        or schools_managed_by(viewer=request.user).filter(pk=batch.school_id).exists()
+    ):
+        raise PermissionDenied
+    return batch
+
+
+def batch_detail(request, pk: int):
+    batch = _visible_batch(request, pk)
+    if request.method == "POST" and request.POST.get("action") == "rerun":
+        batch_rerun(batch=batch, by=request.user)
+        messages.success(request, _("The batch runs again for the missing ones."))
+        return redirect("lms_certificates_batch", batch.pk)
+    failed = batch.items.filter(state=IssueBatchItem.State.FAILED).select_related(
+        "user"
+    )[:100]
+    return TemplateResponse(
+        request,
+        "lms_certificates/admin/batch_detail.html",
+        {
+            "batch": batch,
+            "progress": batch_progress(batch=batch),
+            "failed": failed,
+            "progress_url": reverse("lms_certificates_batch_progress", args=[batch.pk]),
+        },
+    )
+
+
+def batch_progress_json(request, pk: int):
+    batch = _visible_batch(request, pk)
+    return JsonResponse(batch_progress(batch=batch))
+
+
+SAMPLE = {
+    "name": "Nguyễn Thị Ánh Tuyết",
+    "course": "Luật An ninh mạng cho học sinh",
+    "completion_date": "06/10/2023",
+    "school": "Trường THPT Hoa Sen (trường mẫu)",
+    "school_year": "2023-2024",
+    "serial": "DEMO-2023-000123",
+    "score": "9,5/10",
+}
+
+
+def sample_snapshot(template: CertificateTemplate) -> dict:
+    today = timezone.localdate()
+    return {
+        **SAMPLE,
+        "code": "mau-xem-truoc-khong-hop-le",
+        "issue_date": today.strftime("%d/%m/%Y"),
+        "issue_date_iso": today.isoformat(),
+        "verification_url": "https://example.invalid/certificates/verify/preview/",
+        "template": {"id": template.pk, "name": template.name, "version": 0},
+        "preview": True,
+    }
+
+
+def template_preview_response(template: CertificateTemplate) -> HttpResponse:
+    pdf = rendering.render_pdf(template=template, snapshot=sample_snapshot(template))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="xem-truoc.pdf"'
+    return response
+
+
+def template_preview(request, pk: int):
+    """A PDF with sample data, for the template as saved."""
+    template = get_object_or_404(CertificateTemplate, pk=pk)
+    return template_preview_response(template)

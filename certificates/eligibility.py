@@ -1,0 +1,235 @@
+"""Who may receive a course's certificate: a chain of small named checks.
+
+Each check either passes or says why it refused; the first refusal is the
+answer. Staff see it in the bulk preview and learners see the same words on
+"My learning" ("what is left to earn this certificate"). Everything is
+computed for many learners at once, with a query count that grows with the
+course's steps, never with the number of learners.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from courses.models import Audience, CourseCompletion, CoursePage
+from courses.selectors import AUDIENCE_ROLES, steps_by_course
+from lms.people.models import Membership
+
+from .models import Certificate, CertificateStatus, CourseCertificateSetting
+
+AUDIENCE_ORDER = [Audience.STUDENTS, Audience.TEACHERS, Audience.COLLABORATORS]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    check: str
+    message: str
+    missing: tuple[str, ...] = ()
+
+
+@dataclass
+class Eligibility:
+    user: object
+    audience: str = ""
+    setting: CourseCertificateSetting | None = None
+    completion: CourseCompletion | None = None
+    certificate: Certificate | None = None
+    refusal: Refusal | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def holds(self) -> bool:
+        return self.certificate is not None
+
+
+@dataclass
+class CourseFacts:
+    """What the checks read, loaded once for a course and a set of learners."""
+
+    course: CoursePage
+    settings: dict[str, CourseCertificateSetting]
+    roles: dict[int, set[str]]
+    completions: dict[int, CourseCompletion]
+    held: dict[int, Certificate]
+    required_steps: list
+    done_steps: dict[int, set[int]] = field(default_factory=dict)
+
+
+def check_audience(e: Eligibility, facts: CourseFacts) -> Refusal | None:
+    roles = facts.roles.get(e.user.pk, set())
+    for audience in AUDIENCE_ORDER:
+        if audience in facts.course.audiences and roles & set(AUDIENCE_ROLES[audience]):
+            e.audience = audience
+            return None
+    return Refusal(
+        "audience", str(_("This course is not meant for this person's role."))
+    )
+
+
+def check_certificate_offered(e: Eligibility, facts: CourseFacts) -> Refusal | None:
+    e.setting = facts.settings.get(e.audience)
+    if e.setting is None:
+        return Refusal(
+            "no_certificate",
+            str(_("This course gives no certificate to this audience.")),
+        )
+    return None
+
+
+def check_not_already_held(e: Eligibility, facts: CourseFacts) -> Refusal | None:
+    e.certificate = facts.held.get(e.user.pk)
+    if e.certificate is not None:
+        return Refusal(
+            "already_holds",
+            str(_("Already holds certificate %(serial)s."))
+            % {"serial": e.certificate.serial},
+        )
+    return None
+
+
+def check_completed(e: Eligibility, facts: CourseFacts) -> Refusal | None:
+    e.completion = facts.completions.get(e.user.pk)
+    if e.completion is not None:
+        return None
+    done = facts.done_steps.get(e.user.pk, set())
+    missing = tuple(step.title for step in facts.required_steps if step.pk not in done)
+    if not missing:
+        return Refusal(
+            "not_completed", str(_("The course has not been completed yet."))
+        )
+    return Refusal(
+        "not_completed",
+        ngettext(
+            "%(count)d required step left: %(steps)s.",
+            "%(count)d required steps left: %(steps)s.",
+            len(missing),
+        )
+        % {"count": len(missing), "steps": ", ".join(missing)},
+        missing,
+    )
+
+
+# The chain, in order; a project may extend it (e.g. a minimum score).
+CHECKS: list[Callable[[Eligibility, CourseFacts], Refusal | None]] = [
+    check_audience,
+    check_certificate_offered,
+    check_not_already_held,
+    check_completed,
+]
+
+
+def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFacts:
+    user_ids = list(user_ids)
+    settings = {
+        s.audience: s
+        for s in CourseCertificateSetting.objects.filter(course=course).select_related(
+            "template"
+        )
+    }
+    roles: dict[int, set[str]] = {}
+    for user_id, role in Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(user_id, set()).add(role)
+    completions = {
+        c.user_id: c
+        for c in CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
+    }
+    held = {
+        c.holder_id: c
+        for c in Certificate.objects.filter(
+            course=course, holder_id__in=user_ids, status=CertificateStatus.VALID
+        )
+    }
+    facts = CourseFacts(
+        course=course,
+        settings=settings,
+        roles=roles,
+        completions=completions,
+        held=held,
+        required_steps=[],
+    )
+    pending = [uid for uid in user_ids if uid not in completions]
+    if pending:
+        steps = steps_by_course(user=AnonymousUser(), courses=[course]).get(
+            course.pk, []
+        )
+        facts.required_steps = [s for s in steps if s.step_is_required()]
+        # One query per required step, whatever the number of learners.
+        for step in facts.required_steps:
+            for user_id in type(step).done_counts_by_user(
+                steps=[step], user_ids=pending
+            ):
+                facts.done_steps.setdefault(user_id, set()).add(step.pk)
+    return facts
+
+
+def eligibility_for_many(*, course: CoursePage, users: Iterable) -> list[Eligibility]:
+    users = list(users)
+    facts = course_facts_for(course=course, user_ids=[u.pk for u in users])
+    results = []
+    for user in users:
+        result = Eligibility(user=user)
+        for check in CHECKS:
+            refusal = check(result, facts)
+            if refusal is not None:
+                result.refusal = refusal
+                break
+        results.append(result)
+    return results
+
+
+def eligibility_for(*, user, course: CoursePage) -> Eligibility:
+    return eligibility_for_many(course=course, users=[user])[0]
+
+
+def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]:
+    """The same checks for one learner over many courses, from `CourseStatus`es.
+
+    "My learning" has already computed each course's steps; this reuses them
+    and adds three queries whatever the number of courses.
+    """
+    course_ids = [status.course.pk for status in statuses]
+    if not course_ids:
+        return {}
+    settings_by_course: dict[int, dict] = {}
+    for setting in CourseCertificateSetting.objects.filter(course_id__in=course_ids):
+        settings_by_course.setdefault(setting.course_id, {})[setting.audience] = setting
+    roles = {
+        user.pk: set(
+            Membership.objects.filter(user=user).values_list("role", flat=True)
+        )
+    }
+    held = {
+        c.course_id: c
+        for c in Certificate.objects.filter(
+            holder=user, course_id__in=course_ids, status=CertificateStatus.VALID
+        )
+    }
+    results = {}
+    for status in statuses:
+        course = status.course
+        facts = CourseFacts(
+            course=course,
+            settings=settings_by_course.get(course.pk, {}),
+            roles=roles,
+            # Only presence matters to the check; the record itself is not needed.
+            completions={user.pk: True} if status.completed else {},
+            held={user.pk: held[course.pk]} if course.pk in held else {},
+            required_steps=[step.page for step in status.steps if step.required],
+            done_steps={user.pk: {step.page.pk for step in status.steps if step.done}},
+        )
+        result = Eligibility(user=user)
+        for check in CHECKS:
+            refusal = check(result, facts)
+            if refusal is not None:
+                result.refusal = refusal
+                break
+        results[course.pk] = result
+    return results

@@ -1,0 +1,33 @@
+"""The certificates section of "My learning", contributed through a courses hook."""
+
+from django.db.models import Q
+
+from .eligibility import eligibility_from_statuses
+from .models import Certificate, CertificateStatus
+
+
+def my_learning_panel(request, context: dict) -> dict | None:
+    user = request.user
+    statuses = [*context.get("in_progress", []), *context.get("completed", [])]
+    eligibility = eligibility_from_statuses(user=user, statuses=statuses)
+    certificates = list(
+        Certificate.objects.filter(holder=user)
+        .filter(Q(status=CertificateStatus.VALID) | Q(replaced_by__isnull=True))
+        .select_related("course")
+        .order_by("-issued_at")
+    )
+    # What is left, for courses that give this learner a certificate.
+    to_earn = [
+        {"status": status, "refusal": eligibility[status.course.pk].refusal}
+        for status in statuses
+        if status.course.pk in eligibility
+        and eligibility[status.course.pk].setting is not None
+        and not eligibility[status.course.pk].holds
+    ]
+    if not certificates and not to_earn:
+        return None
+    return {
+        "template": "lms_certificates/my_learning_panel.html",
+        "certificates": certificates,
+        "to_earn": to_earn,
+    }

@@ -1,0 +1,593 @@
+"""Writes for certificates: issue, render, revoke, reissue, bulk batches, audit.
+
+Issuing happens in two steps so that serials stay gapless and workers still
+render in parallel:
+
+1. a short transaction locks the school-and-year counter row, takes the next
+   number and inserts the certificate; if anything fails the transaction rolls
+   back and the number is given back;
+2. the PDF is rendered outside that lock, once, and stored with a conditional
+   update, so a repeated job (a retried or re-enqueued task) never stores a
+   second rendition.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from courses.models import CourseCompletion, CoursePage
+from lms.people.models import Membership
+
+from . import rendering
+from .eligibility import eligibility_for, eligibility_for_many
+from .models import (
+    Certificate,
+    CertificateEvent,
+    CertificateStatus,
+    CertificateTemplate,
+    CourseCertificateSetting,
+    IssueBatch,
+    IssueBatchItem,
+    SerialCounter,
+)
+
+logger = logging.getLogger(__name__)
+
+CODE_BYTES = 16  # 128 bits; the issue asks for at least 80.
+DEFAULT_SCHOOL_CODE = "LMS"
+
+
+class CertificateRefused(Exception):
+    """Issuing was refused; `check` names the check, `message` says why."""
+
+    def __init__(self, check: str, message: str):
+        super().__init__(message)
+        self.check = check
+        self.message = message
+
+
+@dataclass
+class IssueResult:
+    certificate: Certificate
+    created: bool
+
+
+def new_code() -> str:
+    """128 random bits, URL-safe; never starting with "-", which a command line
+    (``verify_certificate CODE``) would take for an option."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code
+
+
+def format_serial(*, school_code: str, year: int, number: int) -> str:
+    return f"{school_code}-{year}-{number:06d}"
+
+
+def verification_url(code: str) -> str:
+    return settings.LMS_SITE_URL + reverse("lms_certificates:verify", args=[code])
+
+
+def _vn_date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _holder_context(user) -> dict:
+    """The school and school year the certificate is issued under."""
+    membership = (
+        Membership.objects.filter(user=user, school__isnull=False)
+        .select_related("school", "school_year")
+        .order_by("-school_year__starts_on", "-pk")
+        .first()
+    )
+    if membership is None:
+        return {"school": None, "school_code": DEFAULT_SCHOOL_CODE, "year_obj": None}
+    return {
+        "school": membership.school,
+        "school_code": membership.school.code,
+        "year_obj": membership.school_year,
+    }
+
+
+def _counter_next(*, school_code: str, year: int) -> int:
+    """Take the next number; the caller's transaction holds the row lock."""
+    counters = SerialCounter.objects.select_for_update()
+    counter = counters.filter(school_code=school_code, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                SerialCounter.objects.create(school_code=school_code, year=year)
+        except IntegrityError:
+            pass  # created by a concurrent issue a moment ago
+        counter = counters.get(school_code=school_code, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def build_snapshot(
+    *,
+    certificate: Certificate,
+    template: CertificateTemplate,
+    school_year_name: str,
+    school_name: str,
+    completion: CourseCompletion | None,
+    score: str | None = None,
+) -> dict:
+    issued_local = timezone.localtime(certificate.issued_at)
+    completed = (
+        timezone.localtime(completion.completed_at).date() if completion else None
+    )
+    return {
+        "schema": 1,
+        "serial": certificate.serial,
+        "code": certificate.code,
+        "name": certificate.name_as_printed,
+        "course": certificate.course_title,
+        "course_id": certificate.course_id,
+        "audience": certificate.audience,
+        "completion_date": _vn_date(completed),
+        "issue_date": _vn_date(issued_local.date()),
+        "issue_date_iso": issued_local.date().isoformat(),
+        "issued_at": certificate.issued_at.isoformat(),
+        "school": school_name,
+        "school_code": certificate.school_code,
+        "school_year": school_year_name,
+        "score": score,
+        "expires_on": _vn_date(certificate.expires_on),
+        "template": {
+            "id": template.pk,
+            "name": template.name,
+            "version": template.version,
+        },
+        "verification_url": verification_url(certificate.code),
+        "replaces": certificate.replaces.serial if certificate.replaces else None,
+    }
+
+
+def _log(certificate: Certificate, action: str, actor=None, detail: str = ""):
+    CertificateEvent.objects.create(
+        certificate=certificate, action=action, actor=actor, detail=detail
+    )
+
+
+def _allocate(
+    *,
+    user,
+    course: CoursePage,
+    setting: CourseCertificateSetting,
+    audience: str,
+    completion: CourseCompletion | None,
+    issued_by,
+    replaces: Certificate | None,
+) -> Certificate:
+    """Step 1: number and insert, atomically. Raises IntegrityError on a race."""
+    where = _holder_context(user)
+    now = timezone.now()
+    year_obj = where["year_obj"]
+    year = year_obj.starts_on.year if year_obj else timezone.localdate(now).year
+    template = setting.template
+    with transaction.atomic():
+        number = _counter_next(school_code=where["school_code"], year=year)
+        certificate = Certificate(
+            serial=format_serial(
+                school_code=where["school_code"], year=year, number=number
+            ),
+            school_code=where["school_code"],
+            year=year,
+            number=number,
+            code=new_code(),
+            holder=user,
+            course=course,
+            completion=completion,
+            school=where["school"],
+            template=template,
+            audience=audience,
+            name_as_printed=user.full_name,
+            course_title=course.title,
+            issued_at=now,
+            issued_by=issued_by,
+            replaces=replaces,
+            expires_on=(
+                timezone.localdate(now) + timezone.timedelta(days=setting.valid_days)
+                if setting.valid_days
+                else None
+            ),
+        )
+        certificate.snapshot = build_snapshot(
+            certificate=certificate,
+            template=template,
+            school_year_name=year_obj.name if year_obj else "",
+            school_name=where["school"].name if where["school"] else "",
+            completion=completion,
+        )
+        certificate.save()
+        _log(
+            certificate,
+            CertificateEvent.Action.REISSUED
+            if replaces
+            else CertificateEvent.Action.ISSUED,
+            issued_by,
+            _("Replaces %(serial)s") % {"serial": replaces.serial} if replaces else "",
+        )
+    return certificate
+
+
+def certificate_issue(
+    *,
+    user,
+    course: CoursePage,
+    issued_by=None,
+    render: bool = True,
+    notify: bool = True,
+) -> IssueResult:
+    """Issue `user`'s certificate for `course`, or return the one they hold.
+
+    Safe to call twice or at once: the database allows one valid certificate
+    per person and course, and the loser of a race gets the winner's.
+    """
+    eligibility = eligibility_for(user=user, course=course)
+    if eligibility.holds:
+        certificate = eligibility.certificate
+        if render:
+            certificate_render(certificate=certificate)
+        return IssueResult(certificate, created=False)
+    if not eligibility.eligible:
+        raise CertificateRefused(eligibility.refusal.check, eligibility.refusal.message)
+    try:
+        certificate = _allocate(
+            user=user,
+            course=course,
+            setting=eligibility.setting,
+            audience=eligibility.audience,
+            completion=eligibility.completion,
+            issued_by=issued_by,
+            replaces=None,
+        )
+    except IntegrityError:
+        existing = Certificate.objects.filter(
+            holder=user, course=course, status=CertificateStatus.VALID
+        ).first()
+        if existing is None:
+            raise
+        if render:
+            certificate_render(certificate=existing)
+        return IssueResult(existing, created=False)
+    if render:
+        certificate_render(certificate=certificate)
+    if notify:
+        transaction.on_commit(lambda: certificate_notify(certificate=certificate))
+    return IssueResult(certificate, created=True)
+
+
+def certificate_render(*, certificate: Certificate) -> Certificate:
+    """Render and store the PDF once; never replace a stored one."""
+    if certificate.pdf:
+        return certificate
+    template = certificate.template or CertificateTemplate.objects.get(
+        pk=certificate.snapshot["template"]["id"]
+    )
+    data = rendering.render_pdf(template=template, snapshot=certificate.snapshot)
+    digest = rendering.sha256_hex(data)
+    filename = rendering.pdf_filename(
+        name=certificate.name_as_printed, serial=certificate.serial
+    )
+    field = certificate.pdf.field
+    stored = field.storage.save(
+        field.generate_filename(certificate, filename), ContentFile(data)
+    )
+    now = timezone.now()
+    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=stored, pdf_sha256=digest, rendered_at=now
+    )
+    if not updated:
+        # Another worker stored its rendition first; keep that one.
+        field.storage.delete(stored)
+        certificate.refresh_from_db()
+        return certificate
+    _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
+    certificate.pdf.name = stored
+    certificate.pdf_sha256 = digest
+    certificate.rendered_at = now
+    return certificate
+
+
+def certificate_notify(*, certificate: Certificate) -> None:
+    """E-mail the holder that the certificate is ready (if they have an address)."""
+    holder = certificate.holder
+    if holder is None or not holder.email:
+        return
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Your certificate is ready: %(course)s") % {
+            "course": certificate.course_title
+        }
+        body = _(
+            "Dear %(name)s,\n\n"
+            "Congratulations on completing the course “%(course)s”. Your "
+            "certificate %(serial)s is ready.\n\n"
+            "Download it from “My learning”: %(my_learning)s\n"
+            "Anyone can check it at: %(verify)s\n"
+        ) % {
+            "name": certificate.name_as_printed,
+            "course": certificate.course_title,
+            "serial": certificate.serial,
+            "my_learning": settings.LMS_SITE_URL + reverse("lms_courses:my_learning"),
+            "verify": verification_url(certificate.code),
+        }
+    send_mail(subject, body, None, [holder.email], fail_silently=True)
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a valid certificate; the record and its PDF are kept."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != CertificateStatus.VALID:
+        raise CertificateRefused(
+            "not_valid", _("Only a valid certificate can be revoked.")
+        )
+    locked.status = CertificateStatus.REVOKED
+    locked.status_changed_at = timezone.now()
+    locked.status_changed_by = by
+    locked.status_reason = reason
+    locked.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "status_changed_by",
+            "status_reason",
+        ]
+    )
+    _log(locked, CertificateEvent.Action.REVOKED, by, reason)
+    return locked
+
+
+def certificate_reissue(
+    *, certificate: Certificate, by, reason: str, render: bool = True
+) -> Certificate:
+    """Issue a new certificate (current name, current template) replacing the old.
+
+    The old one keeps its PDF and reads "replaced by <new serial>".
+    """
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != CertificateStatus.VALID:
+            raise CertificateRefused(
+                "not_valid", _("Only a valid certificate can be reissued.")
+            )
+        if old.holder is None or old.course is None:
+            raise CertificateRefused(
+                "gone", _("The holder or the course no longer exists.")
+            )
+        setting = (
+            CourseCertificateSetting.objects.filter(
+                course=old.course, audience=old.audience
+            )
+            .select_related("template")
+            .first()
+        )
+        if setting is None:
+            raise CertificateRefused(
+                "no_certificate",
+                _("This course gives no certificate to this audience."),
+            )
+        old.status = CertificateStatus.REPLACED
+        old.status_changed_at = timezone.now()
+        old.status_changed_by = by
+        old.status_reason = reason
+        old.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "status_changed_by",
+                "status_reason",
+            ]
+        )
+        new = _allocate(
+            user=old.holder,
+            course=old.course,
+            setting=setting,
+            audience=old.audience,
+            completion=old.completion,
+            issued_by=by,
+            replaces=old,
+        )
+        _log(
+            old,
+            CertificateEvent.Action.REISSUED,
+            by,
+            _("Replaced by %(serial)s: %(reason)s")
+            % {"serial": new.serial, "reason": reason},
+        )
+    if render:
+        certificate_render(certificate=new)
+    return new
+
+
+def certificate_download_log(*, certificate: Certificate, by) -> None:
+    """Staff downloads go into the audit log; a holder's own do not."""
+    if by.pk != certificate.holder_id:
+        _log(certificate, CertificateEvent.Action.DOWNLOADED, by)
+
+
+def auto_issue_wanted(*, completion: CourseCompletion) -> bool:
+    return CourseCertificateSetting.objects.filter(
+        course_id=completion.course_id, auto_issue=True
+    ).exists()
+
+
+def certificate_auto_issue(*, user_id: int, course_id: int) -> Certificate | None:
+    """The task behind automatic issuing; quietly does nothing when not eligible."""
+    from lms.people.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if user is None or course is None:
+        return None
+    eligibility = eligibility_for(user=user, course=course)
+    if eligibility.holds:
+        return eligibility.certificate
+    if not eligibility.eligible or not eligibility.setting.auto_issue:
+        return None
+    return certificate_issue(user=user, course=course).certificate
+
+
+# -- bulk ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    course: CoursePage,
+    users,
+    created_by,
+    school=None,
+    school_class=None,
+    role: str = "",
+) -> IssueBatch:
+    """Record a batch of the eligible among `users`, then enqueue one task each."""
+    batch = IssueBatch.objects.create(
+        course=course,
+        school=school,
+        school_class=school_class,
+        role=role,
+        created_by=created_by,
+    )
+    eligible = [
+        e.user for e in eligibility_for_many(course=course, users=users) if e.eligible
+    ]
+    IssueBatchItem.objects.bulk_create(
+        [IssueBatchItem(batch=batch, user=user) for user in eligible]
+    )
+    transaction.on_commit(lambda: batch_enqueue(batch=batch))
+    return batch
+
+
+def batch_enqueue(*, batch: IssueBatch, only_stale_seconds: int | None = None) -> int:
+    """Enqueue one task per item not yet issued. Returns how many were enqueued.
+
+    With `only_stale_seconds`, only items enqueued longer ago than that (jobs
+    a killed worker left behind) are enqueued again; re-running an item is
+    harmless because issuing is idempotent.
+    """
+    from .tasks import batch_item_task
+
+    items = IssueBatchItem.objects.filter(
+        batch=batch, state=IssueBatchItem.State.PENDING
+    )
+    if only_stale_seconds is not None:
+        cutoff = timezone.now() - timezone.timedelta(seconds=only_stale_seconds)
+        items = items.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+    ids = list(items.values_list("pk", flat=True))
+    IssueBatchItem.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
+    for item_id in ids:
+        batch_item_task.enqueue(item_id)
+    return len(ids)
+
+
+def batch_rerun(*, batch: IssueBatch, by) -> int:
+    """Run the batch again: failed items retry, newly eligible people join.
+
+    Only the missing certificates are issued: people who hold one are no
+    longer eligible, so they are neither added nor issued twice.
+    """
+    from .selectors import batch_scope_users
+
+    with transaction.atomic():
+        IssueBatchItem.objects.filter(
+            batch=batch, state=IssueBatchItem.State.FAILED
+        ).update(state=IssueBatchItem.State.PENDING, error="", enqueued_at=None)
+        if batch.course is not None:
+            users = batch_scope_users(
+                viewer=by,
+                school=batch.school,
+                school_class=batch.school_class,
+                role=batch.role,
+            )
+            known = set(batch.items.values_list("user_id", flat=True))
+            new = [
+                e.user
+                for e in eligibility_for_many(
+                    course=batch.course, users=users.exclude(pk__in=known)
+                )
+                if e.eligible
+            ]
+            IssueBatchItem.objects.bulk_create(
+                [IssueBatchItem(batch=batch, user=user) for user in new]
+            )
+        transaction.on_commit(lambda: batch_enqueue(batch=batch))
+    return batch.items.filter(state=IssueBatchItem.State.PENDING).count()
+
+
+def batch_item_process(*, item_id: int) -> str:
+    """Issue one item of a batch. Idempotent: a re-run job never issues twice."""
+    item = (
+        IssueBatchItem.objects.select_related(
+            "batch__course", "batch__created_by", "user"
+        )
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None or item.state == IssueBatchItem.State.DONE:
+        return "skipped"
+    IssueBatchItem.objects.filter(pk=item_id).update(attempts=F("attempts") + 1)
+    batch = item.batch
+    try:
+        if batch.course is None:
+            raise CertificateRefused("gone", _("The course no longer exists."))
+        result = certificate_issue(
+            user=item.user, course=batch.course, issued_by=batch.created_by
+        )
+    except CertificateRefused as refusal:
+        IssueBatchItem.objects.filter(pk=item_id).update(
+            state=IssueBatchItem.State.FAILED,
+            error=refusal.message,
+            finished_at=timezone.now(),
+        )
+        return "failed"
+    except Exception as exc:
+        logger.exception("Certificate batch item %s failed", item_id)
+        IssueBatchItem.objects.filter(pk=item_id).update(
+            state=IssueBatchItem.State.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        return "failed"
+    IssueBatchItem.objects.filter(pk=item_id).update(
+        state=IssueBatchItem.State.DONE,
+        certificate=result.certificate,
+        error="",
+        finished_at=timezone.now(),
+    )
+    return "done"
+
+
+def batch_progress(*, batch: IssueBatch) -> dict:
+    counts = dict(
+        batch.items.values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    done = counts.get(IssueBatchItem.State.DONE, 0)
+    failed = counts.get(IssueBatchItem.State.FAILED, 0)
+    pending = counts.get(IssueBatchItem.State.PENDING, 0)
+    total = done + failed + pending
+    return {
+        "id": batch.pk,
+        "total": total,
+        "done": done,
+        "failed": failed,
+        "pending": pending,
+        "finished": pending == 0,
+        "percent": round(100 * (done + failed) / total) if total else 100,
+    }

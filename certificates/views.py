@@ -1,0 +1,176 @@
+"""Public verification, downloads and the learner's certificate panel. Thin views."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
+from .models import Certificate, CertificateStatus
+from .rendering import pdf_filename
+from .selectors import (
+    certificate_by_code,
+    certificate_by_sha256,
+    certificate_visible_to,
+    serial_and_name_match,
+)
+from .services import certificate_download_log
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def lookup_allowed(request) -> bool:
+    """A fixed-window counter per IP address in the cache.
+
+    Codes are unguessable, but serials are not: the limit keeps anyone from
+    walking through serial numbers and names.
+    """
+    limit, window = settings.LMS_CERTIFICATE_LOOKUP_RATE
+    key = f"lms-cert-lookup:{_client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def _too_many(request, json: bool = False):
+    message = _("Too many lookups from your address. Please wait a few minutes.")
+    if json:
+        return JsonResponse({"error": message}, status=429)
+    return TemplateResponse(
+        request,
+        "lms_certificates/verify_lookup.html",
+        {"error": message, **_empty_forms()},
+        status=429,
+    )
+
+
+def public_record(certificate: Certificate) -> dict:
+    """What the verify page and JSON show: no birth date, class, e-mail or id."""
+    snapshot = certificate.snapshot
+    replaced_by = getattr(certificate, "replaced_by", None)
+    return {
+        "status": certificate.effective_status,
+        "status_label": certificate.get_effective_status_display(),
+        "serial": certificate.serial,
+        "name": certificate.name_as_printed,
+        "course": certificate.course_title,
+        "school": snapshot.get("school", ""),
+        "issue_date": snapshot.get("issue_date", ""),
+        "expires_on": snapshot.get("expires_on") or None,
+        "revoked_on": (
+            timezone.localtime(certificate.status_changed_at).strftime("%d/%m/%Y")
+            if certificate.status == CertificateStatus.REVOKED
+            and certificate.status_changed_at
+            else None
+        ),
+        "replaced_by": replaced_by.serial if replaced_by else None,
+        "replaced_by_url": (
+            reverse("lms_certificates:verify", args=[replaced_by.code])
+            if replaced_by
+            else None
+        ),
+    }
+
+
+def verify(request, code: str):
+    if not lookup_allowed(request):
+        return _too_many(request)
+    certificate = certificate_by_code(code=code)
+    if certificate is None:
+        raise Http404
+    return TemplateResponse(
+        request,
+        "lms_certificates/verify.html",
+        {"record": public_record(certificate), "statuses": CertificateStatus},
+    )
+
+
+def verify_json(request, code: str):
+    if not lookup_allowed(request):
+        return _too_many(request, json=True)
+    certificate = certificate_by_code(code=code)
+    if certificate is None:
+        raise Http404
+    record = public_record(certificate)
+    record.pop("replaced_by_url")
+    record.pop("status_label")
+    return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
+
+
+def _empty_forms() -> dict:
+    return {
+        "code_form": CodeLookupForm(prefix="code"),
+        "serial_form": SerialLookupForm(prefix="serial"),
+        "pdf_form": PdfCheckForm(prefix="pdf"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Look a certificate up by code, by serial + printed name, or by its PDF."""
+    context = _empty_forms()
+    if request.method == "POST":
+        if not lookup_allowed(request):
+            return _too_many(request)
+        kind = request.POST.get("kind")
+        if kind == "code":
+            form = context["code_form"] = CodeLookupForm(request.POST, prefix="code")
+            if form.is_valid():
+                certificate = certificate_by_code(code=form.cleaned_data["code"])
+                if certificate is not None:
+                    return redirect("lms_certificates:verify", code=certificate.code)
+                context["verdict"] = "no_match"
+        elif kind == "serial":
+            form = context["serial_form"] = SerialLookupForm(
+                request.POST, prefix="serial"
+            )
+            if form.is_valid():
+                matched = serial_and_name_match(
+                    serial=form.cleaned_data["serial"], name=form.cleaned_data["name"]
+                )
+                context["verdict"] = "match" if matched else "no_match"
+        elif kind == "pdf":
+            form = context["pdf_form"] = PdfCheckForm(
+                request.POST, request.FILES, prefix="pdf"
+            )
+            if form.is_valid():
+                digest = hashlib.sha256()
+                for chunk in form.cleaned_data["file"].chunks():
+                    digest.update(chunk)
+                certificate = certificate_by_sha256(digest=digest.hexdigest())
+                context["verdict"] = "original" if certificate else "file_no_match"
+                context["record"] = public_record(certificate) if certificate else None
+    return TemplateResponse(request, "lms_certificates/verify_lookup.html", context)
+
+
+@login_required
+def download(request, pk: int):
+    """The stored PDF, as issued; the holder and staff who may see them only."""
+    certificate = get_object_or_404(Certificate.objects.select_related("holder"), pk=pk)
+    if not certificate_visible_to(viewer=request.user, certificate=certificate):
+        raise Http404
+    if not certificate.pdf:
+        raise Http404(_("The certificate's PDF is still being prepared."))
+    certificate_download_log(certificate=certificate, by=request.user)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=pdf_filename(
+            name=certificate.name_as_printed, serial=certificate.serial
+        ),
+        content_type="application/pdf",
+    )

@@ -1,0 +1,127 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import InlinePanel
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import admin_views
+from .learner import my_learning_panel
+from .models import CertificateTemplate
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full-inverse"
+    menu_label = _("Certificate templates")
+    menu_hook = "register_lms_menu_item"
+    menu_order = 520
+    list_display = ["name", "page_size", "orientation", "version", "updated_at"]
+    search_fields = ["name", "title"]
+
+
+register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def template_preview_button(snippet, user, next_url=None):
+    if isinstance(snippet, CertificateTemplate):
+        yield ListingButton(
+            _("Preview PDF"),
+            reverse("lms_certificates_template_preview", args=[snippet.pk]),
+            icon_name="view",
+            attrs={"target": "_blank", "rel": "noopener"},
+            priority=30,
+        )
+
+
+@hooks.register("register_admin_urls")
+def certificate_admin_urls():
+    return [
+        path(
+            "lms/certificates/",
+            admin_views.certificate_list,
+            name="lms_certificates_admin_list",
+        ),
+        path(
+            "lms/certificates/<int:pk>/",
+            admin_views.certificate_detail,
+            name="lms_certificates_admin_detail",
+        ),
+        path(
+            "lms/certificates/issue/",
+            admin_views.issue_one,
+            name="lms_certificates_issue_one",
+        ),
+        path(
+            "lms/certificates/bulk/",
+            admin_views.bulk_issue,
+            name="lms_certificates_bulk",
+        ),
+        path(
+            "lms/certificates/batches/<int:pk>/",
+            admin_views.batch_detail,
+            name="lms_certificates_batch",
+        ),
+        path(
+            "lms/certificates/batches/<int:pk>/progress.json",
+            admin_views.batch_progress_json,
+            name="lms_certificates_batch_progress",
+        ),
+        path(
+            "lms/certificates/templates/<int:pk>/preview.pdf",
+            admin_views.template_preview,
+            name="lms_certificates_template_preview",
+        ),
+    ]
+
+
+@hooks.register("register_lms_menu_item")
+def certificates_menu_item():
+    return MenuItem(
+        _("Certificates"),
+        reverse("lms_certificates_admin_list"),
+        icon_name="doc-full",
+        order=500,
+    )
+
+
+class ManagerMenuItem(MenuItem):
+    """Shown to those who may issue (school admins, the Department, superusers)."""
+
+    def is_shown(self, request):
+        return admin_views.can_manage(request.user)
+
+
+@hooks.register("register_lms_menu_item")
+def bulk_issue_menu_item():
+    return ManagerMenuItem(
+        _("Issue certificates"),
+        reverse("lms_certificates_bulk"),
+        icon_name="form",
+        order=510,
+    )
+
+
+@hooks.register("lms_course_edit_tabs")
+def course_certificate_tab():
+    return (
+        _("Certificates"),
+        [
+            InlinePanel(
+                "certificate_settings",
+                heading=_("Certificate per audience"),
+                label=_("Certificate"),
+                help_text=_(
+                    "Choose a template for each audience that earns a certificate, "
+                    "and whether it is issued automatically on completion."
+                ),
+                max_num=3,
+            )
+        ],
+    )
+
+
+hooks.register("lms_my_learning_panels", my_learning_panel)

@@ -1,0 +1,236 @@
+"""Measure certificate issuance: the full path against a bare WeasyPrint render.
+
+    DATABASE_URL=$(bash lms/scripts/postgres.sh | tail -n1) \\
+        .venv/bin/python tests/benchmarks/bench_certificates.py --count 40
+
+In one run, on the database at DATABASE_URL (SQLite by default):
+
+- ``bare``: WeasyPrint writing the PDF of the same certificate HTML with the
+  same stylesheets, fonts and attachment, nothing else;
+- ``full``: ``certificate_issue`` per learner: eligibility checks, serial
+  allocation (locked counter row), snapshot, HTML, QR code, render, storing
+  the file, hash, audit log;
+- throughput with one worker process and with two (separate processes, as RQ
+  workers are), each issuing its share after a warm-up.
+
+Merges ``certificate_overhead_ratio`` (median full / median bare, goal <= 1.3),
+``certificates_per_second_1_worker`` and ``certificates_per_second_2_workers``
+into var/bench/latest.json. A measurement, not a test: nothing asserts a time.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+LATEST = ROOT / "var" / "bench" / "latest.json"
+SCHOOL_CODE = "BCERT"
+
+
+def results_merge(figures: dict, path: Path = LATEST) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    current = json.loads(path.read_text()) if path.exists() else {}
+    current.update(figures)
+    path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
+
+
+def setup_django(media_root: str) -> None:
+    os.environ["MEDIA_ROOT"] = media_root
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.MEDIA_ROOT = media_root
+
+
+def seed(count: int):
+    """A course, its certificate setting and `count` students who completed it."""
+    from django.core.management import call_command
+    from wagtail.models import Page
+
+    from certificates.defaults import default_template_ensure
+    from certificates.models import CourseCertificateSetting
+    from courses.models import CourseCompletion, CourseIndexPage, CoursePage
+    from lms.people.models import (
+        Department,
+        Membership,
+        Role,
+        School,
+        SchoolClass,
+        SchoolYear,
+        User,
+    )
+
+    call_command("migrate", "--noinput", verbosity=0)
+    stamp = time.time_ns()
+    department, _ = Department.objects.get_or_create(
+        code="so-bench-cert", defaults={"name": "Sở GD&ĐT đo hiệu năng"}
+    )
+    school, _ = School.objects.get_or_create(
+        code=SCHOOL_CODE,
+        defaults={"department": department, "name": "Trường THPT Đo Hiệu Năng"},
+    )
+    year, _ = SchoolYear.objects.get_or_create(
+        name="2023-2024", defaults={"starts_on": "2023-09-05", "ends_on": "2024-05-31"}
+    )
+    school_class = SchoolClass.objects.create(
+        school=school, school_year=year, name=f"B{stamp % 100000}"
+    )
+    home = Page.get_first_root_node().get_children().first()
+    catalogue = CourseIndexPage(title="Đo hiệu năng", slug=f"bench-{stamp}")
+    home.add_child(instance=catalogue)
+    course = CoursePage(
+        title="Luật An ninh mạng cho học sinh (đo hiệu năng)",
+        slug="bench-course",
+        summary="Đo hiệu năng",
+        for_students=True,
+    )
+    catalogue.add_child(instance=course)
+    CourseCertificateSetting.objects.create(
+        course=course,
+        audience="students",
+        template=default_template_ensure(),
+        auto_issue=False,
+    )
+    users = []
+    for index in range(count):
+        user = User(
+            username=f"bc{stamp}-{index}", full_name=f"Nguyễn Thị Ánh Tuyết {index}"
+        )
+        user.set_unusable_password()
+        user.save()
+        users.append(user)
+    Membership.objects.bulk_create(
+        Membership(
+            user=u,
+            role=Role.STUDENT,
+            school=school,
+            school_year=year,
+            school_class=school_class,
+        )
+        for u in users
+    )
+    CourseCompletion.objects.bulk_create(
+        CourseCompletion(user=u, course=course, course_title=course.title)
+        for u in users
+    )
+    return course, users
+
+
+def worker(media_root, course_id, user_ids, barrier, queue):
+    """One worker process: warm up, wait for the others, issue its share."""
+    setup_django(media_root)
+    from django.db import connection
+
+    from certificates import rendering
+    from certificates.services import certificate_issue
+    from courses.models import CoursePage
+    from lms.people.models import User
+
+    course = CoursePage.objects.get(pk=course_id)
+    users = list(User.objects.filter(pk__in=user_ids))
+    warm = users.pop()
+    certificate_issue(user=warm, course=course, notify=False)
+    rendering.base_stylesheet()
+    barrier.wait()
+    started = time.perf_counter()
+    for user in users:
+        certificate_issue(user=user, course=course, notify=False)
+    queue.put((started, time.perf_counter(), len(users)))
+    connection.close()
+
+
+def throughput(media_root, course, users, processes: int) -> float:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(processes)
+    queue = context.Queue()
+    shares = [users[i::processes] for i in range(processes)]
+    from django.db import connection
+
+    connection.close()
+    procs = [
+        context.Process(
+            target=worker,
+            args=(media_root, course.pk, [u.pk for u in share], barrier, queue),
+        )
+        for share in shares
+    ]
+    for proc in procs:
+        proc.start()
+    results = [queue.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    start = min(r[0] for r in results)
+    end = max(r[1] for r in results)
+    return sum(r[2] for r in results) / (end - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=40, help="certificates per run")
+    parser.add_argument("--output", default=str(LATEST))
+    args = parser.parse_args()
+    media_root = tempfile.mkdtemp(prefix="bench-cert-")
+    setup_django(media_root)
+
+    from django.db import connection
+
+    from certificates import rendering
+    from certificates.services import certificate_issue
+
+    course, users = seed(args.count * 3 + 8)
+    sequential, parallel_1, parallel_2 = (
+        users[: args.count],
+        users[args.count : 2 * args.count + 4],
+        users[2 * args.count + 4 :],
+    )
+
+    # Warm-up: fonts, stylesheets, templates, database connection.
+    first = certificate_issue(user=sequential[0], course=course, notify=False)
+    certificate = first.certificate
+    template = certificate.template
+    html = rendering.certificate_html(template=template, snapshot=certificate.snapshot)
+    rendering._write_pdf(template=template, snapshot=certificate.snapshot, html=html)
+
+    bare, full = [], []
+    for user in sequential[1:]:
+        # Interleaved, so both see the same machine state.
+        began = time.perf_counter()
+        rendering._write_pdf(
+            template=template, snapshot=certificate.snapshot, html=html
+        )
+        bare.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        certificate_issue(user=user, course=course, notify=False)
+        full.append(time.perf_counter() - began)
+
+    # Medians: other processes on the machine (a CI job, a test run) add
+    # outliers to either side; the median of interleaved runs is robust.
+    bare_median, full_median = statistics.median(bare), statistics.median(full)
+    one = throughput(media_root, course, parallel_1, 1)
+    two = throughput(media_root, course, parallel_2, 2)
+    figures = {
+        "certificate_bench_database": connection.vendor,
+        "certificate_bench_count": len(full),
+        "certificate_bare_render_seconds": round(bare_median, 4),
+        "certificate_full_issue_seconds": round(full_median, 4),
+        "certificate_full_issue_seconds_mean": round(statistics.mean(full), 4),
+        "certificate_bare_render_seconds_mean": round(statistics.mean(bare), 4),
+        "certificate_overhead_ratio": round(full_median / bare_median, 3),
+        "certificates_per_second_1_worker": round(one, 2),
+        "certificates_per_second_2_workers": round(two, 2),
+    }
+    results_merge(figures, Path(args.output))
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
