@@ -1,0 +1,124 @@
+"""Report filters, limited to what the viewer may see."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+from lms.people.models import School, SchoolClass, SchoolYear
+from lms.people.selectors import classes_visible_to, schools_managed_by
+
+from .selectors import BUCKET_LABELS, ReportFilters
+
+
+def schools_visible_to(*, viewer):
+    """Schools the viewer manages, or whose classes they follow."""
+    return (
+        School.objects.filter(
+            pk__in=classes_visible_to(viewer=viewer).values("school_id")
+        )
+        | schools_managed_by(viewer=viewer)
+    ).distinct()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportFilterForm(forms.Form):
+    school_year = forms.ModelChoiceField(
+        label=_("School year"),
+        queryset=SchoolYear.objects.all(),
+        required=False,
+        empty_label=_("Every school year"),
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("Every school"),
+    )
+    school_class = forms.ModelChoiceField(
+        label=_("Class"),
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        empty_label=_("Every class"),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("Every role")), *BUCKET_LABELS.items()],
+        required=False,
+    )
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        empty_label=_("Every course"),
+    )
+    completed_from = forms.DateField(
+        label=_("Completed from"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    completed_to = forms.DateField(
+        label=_("Completed until"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = schools_visible_to(viewer=viewer)
+        self.fields["school"].queryset = schools
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+        # A Department has thousands of classes: list those of the chosen school
+        # and year only, so the page stays light on a phone.
+        classes = classes_visible_to(viewer=viewer)
+        year, school = self.data.get("school_year"), self.data.get("school")
+        if year and str(year).isdigit():
+            classes = classes.filter(school_year_id=year)
+        if school and str(school).isdigit():
+            classes = classes.filter(school_id=school)
+        elif len(schools[:2]) > 1:
+            classes = classes.none()
+            self.fields["school_class"].help_text = _(
+                "Choose a school first to list its classes."
+            )
+        self.fields["school_class"].queryset = classes
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("completed_from"), data.get("completed_to")
+        if start and end and end < start:
+            self.add_error(
+                "completed_to", _("The end date must not be before the start date.")
+            )
+        return data
+
+    def filters(self) -> ReportFilters:
+        """The filters chosen; call after is_valid() succeeded."""
+        data = self.cleaned_data
+        return ReportFilters(
+            school_year=data.get("school_year"),
+            school=data.get("school"),
+            school_class=data.get("school_class"),
+            role=data.get("role") or "",
+            course=data.get("course"),
+            completed_from=data.get("completed_from"),
+            completed_to=data.get("completed_to"),
+        )
+
+
+class AnnualReportForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    school_year = forms.ModelChoiceField(
+        label=_("School year"), queryset=SchoolYear.objects.all()
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools_managed_by(viewer=viewer)

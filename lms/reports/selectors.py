@@ -1,0 +1,564 @@
+"""Reads for the reports: completion figures rolled up from class to Department.
+
+Every figure starts from the memberships the viewer may see
+(`lms.people.selectors.visible_membership_scope`, the one visibility rule) and
+is computed with a fixed number of grouped queries, whatever the number of
+schools, classes or learners; Python only adds the grouped rows together.
+
+A person "should take" a course (is counted among its learners) when their
+role is in the course's audience, the course runs in their school year and the
+course is automatic, or assigned to their class. Anybody else who enrolled is
+counted too, so self-enrolled learners are not lost.
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import (
+    ClassAssignment,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+    LessonProgress,
+)
+from courses.selectors import AUDIENCE_ROLES
+from lms.people.models import Membership, Role, School, SchoolClass, SchoolYear
+from lms.people.selectors import visible_membership_scope
+from quizzes.models import AttemptState, QuizAttempt
+
+# Role buckets as the Department counts people: students, teachers, collaborators.
+ROLE_BUCKETS: dict[str, str] = {
+    role: audience for audience, roles in AUDIENCE_ROLES.items() for role in roles
+}
+BUCKET_LABELS = {
+    "students": _("Students"),
+    "teachers": _("Teachers"),
+    "collaborators": _("Collaborators"),
+}
+REPORTED_ROLES = list(ROLE_BUCKETS)
+REPORT_WORK_MEM = "32MB"
+
+
+class Status:
+    COMPLETED = "completed"
+    IN_PROGRESS = "in_progress"
+    ENROLLED = "enrolled"
+    NOT_STARTED = "not_started"
+    NOT_REQUIRED = ""
+
+
+STATUS_LABELS = {
+    Status.COMPLETED: _("Completed"),
+    Status.IN_PROGRESS: _("In progress"),
+    Status.ENROLLED: _("Enrolled"),
+    Status.NOT_STARTED: _("Not started"),
+    Status.NOT_REQUIRED: "",
+}
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report is narrowed to; every field optional."""
+
+    school_year: SchoolYear | None = None
+    school: School | None = None
+    school_class: SchoolClass | None = None
+    role: str = ""  # a key of BUCKET_LABELS
+    course: CoursePage | None = None
+    completed_from: date | None = None
+    completed_to: date | None = None
+
+
+@dataclass
+class Figures:
+    """Learners who should take a course, and how far they got."""
+
+    learners: int = 0
+    enrolled: int = 0
+    in_progress: int = 0
+    completed: int = 0
+
+    def add(self, other: "Figures") -> None:
+        self.learners += other.learners
+        self.enrolled += other.enrolled
+        self.in_progress += other.in_progress
+        self.completed += other.completed
+
+    @property
+    def not_started(self) -> int:
+        return max(self.learners - self.in_progress - self.completed, 0)
+
+    @property
+    def percent(self) -> float | None:
+        """Completed as a share of the learners, one decimal; None if nobody."""
+        if not self.learners:
+            return None
+        return round(100 * self.completed / self.learners, 1)
+
+
+# A group of memberships that count alike: (school, year, class, role).
+GroupKey = tuple[int, int, int | None, str]
+GROUP_FIELDS = ("school_id", "school_year_id", "school_class_id", "role")
+
+
+@contextmanager
+def reporting_session():
+    """Run the report queries with planner settings fit for large aggregates.
+
+    On PostgreSQL the estimated cost of the grouped joins over a whole
+    Department triggers JIT compilation, which takes longer than the queries
+    themselves, and sorts spill to disk at the default work_mem. Both are
+    changed for this transaction only. Elsewhere, nothing changes.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)",
+            [REPORT_WORK_MEM],
+        )
+        yield
+
+
+def current_school_year(*, today: date | None = None) -> SchoolYear | None:
+    today = today or timezone.localdate()
+    return (
+        SchoolYear.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+        or SchoolYear.objects.filter(starts_on__lte=today)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def members_in_scope(*, viewer, filters: ReportFilters) -> QuerySet[Membership]:
+    """Memberships of learners `viewer` may see, narrowed by `filters`.
+
+    A member of staff holding several roles in one school and year (a teacher
+    who is also a homeroom teacher) is counted once.
+    """
+    scope = visible_membership_scope(viewer=viewer, school_year=filters.school_year)
+    members = Membership.objects.filter(role__in=REPORTED_ROLES)
+    if scope is not None:
+        members = members.filter(scope)
+    same_person = Membership.objects.filter(
+        user_id=OuterRef("user_id"),
+        school_id=OuterRef("school_id"),
+        school_year_id=OuterRef("school_year_id"),
+    )
+    # The first of a person's homeroom classes in a school and year stands for
+    # them; an uncorrelated subquery, so PostgreSQL hashes it once.
+    first_homeroom = (
+        Membership.objects.filter(role=Role.HOMEROOM_TEACHER)
+        .values("user_id", "school_id", "school_year_id")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    members = members.exclude(
+        Q(role=Role.HOMEROOM_TEACHER)
+        & (Exists(same_person.filter(role=Role.TEACHER)) | ~Q(pk__in=first_homeroom))
+    ).exclude(
+        Q(role=Role.SCHOOL_ADMIN)
+        & Exists(same_person.filter(role__in=[Role.TEACHER, Role.HOMEROOM_TEACHER]))
+    )
+    if filters.school_year is not None:
+        members = members.filter(school_year=filters.school_year)
+    if filters.school is not None:
+        members = members.filter(school=filters.school)
+    if filters.school_class is not None:
+        members = members.filter(school_class=filters.school_class)
+    if filters.role:
+        roles = [r for r, bucket in ROLE_BUCKETS.items() if bucket == filters.role]
+        members = members.filter(role__in=roles)
+    return members
+
+
+def courses_for_report(*, filters: ReportFilters) -> list[CoursePage]:
+    courses = (
+        CoursePage.objects.live().order_by("path").prefetch_related("school_years")
+    )
+    if filters.course is not None:
+        courses = courses.filter(pk=filters.course.pk)
+    return list(courses)
+
+
+def _completed_between(filters: ReportFilters) -> Q:
+    """The date range as a filter on `completed_at`, in the site's time zone."""
+    condition = Q()
+    if filters.completed_from:
+        condition &= Q(
+            completed_at__gte=timezone.make_aware(
+                datetime.combine(filters.completed_from, time.min)
+            )
+        )
+    if filters.completed_to:
+        condition &= Q(
+            completed_at__lt=timezone.make_aware(
+                datetime.combine(filters.completed_to + timedelta(days=1), time.min)
+            )
+        )
+    return condition
+
+
+class Requirement:
+    """Decides whether a course is required for a group of memberships."""
+
+    def __init__(self, courses: list[CoursePage], class_ids=None):
+        self.roles = {
+            course.pk: {
+                role
+                for audience in course.audiences
+                for role in AUDIENCE_ROLES[audience]
+            }
+            for course in courses
+        }
+        self.years = {
+            course.pk: {year.pk for year in course.school_years.all()}
+            for course in courses
+        }
+        self.modes = {course.pk: course.enrolment_mode for course in courses}
+        assigned = ClassAssignment.objects.filter(
+            course_id__in=[course.pk for course in courses]
+        )
+        if class_ids is not None:
+            assigned = assigned.filter(school_class_id__in=class_ids)
+        self.assigned = set(assigned.values_list("course_id", "school_class_id"))
+
+    def required(
+        self, course_id: int, *, role, school_year_id, school_class_id
+    ) -> bool:
+        if role not in self.roles[course_id]:
+            return False
+        years = self.years[course_id]
+        if years and school_year_id not in years:
+            return False
+        mode = self.modes[course_id]
+        if mode == EnrolmentMode.AUTOMATIC:
+            return True
+        if mode == EnrolmentMode.ASSIGNED:
+            return (course_id, school_class_id) in self.assigned
+        return False
+
+
+def _grouped(queryset, prefix: str = "user__memberships__") -> dict:
+    rows = queryset.values(
+        "course_id", **{f"g_{name}": F(prefix + name) for name in GROUP_FIELDS}
+    ).annotate(n=Count("pk"))
+    return {
+        (tuple(row[f"g_{name}"] for name in GROUP_FIELDS), row["course_id"]): row["n"]
+        for row in rows
+    }
+
+
+@dataclass
+class CompletionFacts:
+    """Figures per (membership group, course), ready to roll up any way."""
+
+    courses: list[CoursePage]
+    members: dict[GroupKey, int]
+    figures: dict[tuple[GroupKey, int], Figures]
+    classes: dict[int, SchoolClass] = field(default_factory=dict)
+    schools: dict[int, School] = field(default_factory=dict)
+
+    def rollup(self, key) -> dict:
+        """Sum the figures by `key(group, course_id)`; None keys are left out."""
+        result: dict = defaultdict(Figures)
+        for (group, course_id), figures in self.figures.items():
+            target = key(group, course_id)
+            if target is not None:
+                result[target].add(figures)
+        return dict(result)
+
+    def by_course_class(self) -> dict[tuple[int, int | None], Figures]:
+        return self.rollup(lambda group, course_id: (course_id, group[2]))
+
+    def by_course_role(self) -> dict[tuple[int, str], Figures]:
+        return self.rollup(lambda group, course_id: (course_id, ROLE_BUCKETS[group[3]]))
+
+    def by_school(self) -> dict[int, Figures]:
+        return self.rollup(lambda group, course_id: group[0])
+
+    def by_class(self) -> dict[int | None, Figures]:
+        return self.rollup(lambda group, course_id: group[2])
+
+    def by_course(self) -> dict[int, Figures]:
+        return self.rollup(lambda group, course_id: course_id)
+
+    def total(self) -> Figures:
+        total = Figures()
+        for figures in self.figures.values():
+            total.add(figures)
+        return total
+
+    def members_by(self, key) -> dict:
+        result: dict = defaultdict(int)
+        for group, count in self.members.items():
+            result[key(group)] += count
+        return dict(result)
+
+
+def completion_facts(
+    *, viewer, filters: ReportFilters, members=None, courses=None
+) -> CompletionFacts:
+    """Every completion figure the viewer may see, in a fixed number of queries."""
+    if members is None:
+        members = members_in_scope(viewer=viewer, filters=filters)
+    return completion_facts_for(members=members, filters=filters, courses=courses)
+
+
+def completion_facts_for(
+    *, members: QuerySet[Membership], filters: ReportFilters, courses=None
+) -> CompletionFacts:
+    """Completion figures of `members`, already scoped by the caller."""
+    if courses is None:
+        courses = courses_for_report(filters=filters)
+    course_ids = [course.pk for course in courses]
+    member_counts = {
+        tuple(row[name] for name in GROUP_FIELDS): row["n"]
+        for row in members.values(*GROUP_FIELDS).annotate(n=Count("pk"))
+    }
+    in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
+    enrolled = _grouped(Enrolment.objects.filter(**in_scope))
+    completed = _grouped(
+        CourseCompletion.objects.filter(_completed_between(filters), **in_scope)
+    )
+    same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
+    unfinished = Enrolment.objects.filter(
+        ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
+    )
+    lessons = Exists(LessonProgress.objects.filter(**same))
+    # Started = a lesson opened, or else a quiz tried. Two plain (anti-)semi-joins
+    # that PostgreSQL hashes, rather than one OR it would probe row by row.
+    started = _grouped(unfinished.filter(lessons))
+    for key, count in _grouped(
+        unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
+    ).items():
+        started[key] = started.get(key, 0) + count
+    class_ids = {group[2] for group in member_counts if group[2]}
+    requirement = Requirement(courses, class_ids=class_ids)
+    figures: dict[tuple[GroupKey, int], Figures] = {}
+    for group, count in member_counts.items():
+        _school, year_id, class_id, role = group
+        for course_id in course_ids:
+            key = (group, course_id)
+            row = Figures(
+                enrolled=enrolled.get(key, 0),
+                in_progress=started.get(key, 0),
+                completed=completed.get(key, 0),
+            )
+            if requirement.required(
+                course_id, role=role, school_year_id=year_id, school_class_id=class_id
+            ):
+                row.learners = count
+            else:
+                row.learners = max(row.enrolled, row.completed)
+            if row.learners or row.enrolled or row.completed:
+                figures[key] = row
+    school_ids = {group[0] for group in member_counts}
+    return CompletionFacts(
+        courses=courses,
+        members=member_counts,
+        figures=figures,
+        classes=SchoolClass.objects.in_bulk(class_ids),
+        schools=School.objects.in_bulk(school_ids),
+    )
+
+
+def completions_by_month(
+    *, viewer, filters: ReportFilters, members=None, courses=None
+) -> list[tuple[date, int]]:
+    """Completions of the learners in scope per month, oldest first."""
+    if members is None:
+        members = members_in_scope(viewer=viewer, filters=filters)
+    if courses is None:
+        courses = courses_for_report(filters=filters)
+    rows = (
+        CourseCompletion.objects.filter(
+            _completed_between(filters),
+            course_id__in=[course.pk for course in courses],
+            user_id__in=members.values("user_id"),
+        )
+        .annotate(month=TruncMonth("completed_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return [
+        (
+            row["month"].date() if isinstance(row["month"], datetime) else row["month"],
+            row["n"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class PeopleFigures:
+    people: int = 0
+    participants: int = 0
+    trained: int = 0
+
+
+def people_by_role(
+    *, viewer, filters: ReportFilters, members=None, courses=None
+) -> dict[str, PeopleFigures]:
+    """Distinct people per role bucket: all, those who started, those who finished."""
+    if members is None:
+        members = members_in_scope(viewer=viewer, filters=filters)
+    if courses is None:
+        courses = courses_for_report(filters=filters)
+    course_ids = [course.pk for course in courses]
+    mine = {"user_id": OuterRef("user_id"), "course_id__in": course_ids}
+    rows = members.values("role").annotate(
+        people=Count("user_id", distinct=True),
+        participants=Count(
+            "user_id", distinct=True, filter=Exists(Enrolment.objects.filter(**mine))
+        ),
+        trained=Count(
+            "user_id",
+            distinct=True,
+            filter=Exists(
+                CourseCompletion.objects.filter(_completed_between(filters), **mine)
+            ),
+        ),
+    )
+    result = {bucket: PeopleFigures() for bucket in BUCKET_LABELS}
+    for row in rows:
+        figures = result[ROLE_BUCKETS[row["role"]]]
+        figures.people += row["people"]
+        figures.participants += row["participants"]
+        figures.trained += row["trained"]
+    return result
+
+
+@dataclass
+class QuizFigures:
+    takers: int = 0
+    passed: int = 0
+
+    @property
+    def pass_rate(self) -> float | None:
+        if not self.takers:
+            return None
+        return round(100 * self.passed / self.takers, 1)
+
+
+def quiz_pass_rates(
+    *, viewer, filters: ReportFilters, members=None, courses=None
+) -> dict[int, QuizFigures]:
+    """Per course: learners who finished a quiz attempt, and those who passed."""
+    if members is None:
+        members = members_in_scope(viewer=viewer, filters=filters)
+    if courses is None:
+        courses = courses_for_report(filters=filters)
+    course_ids = [course.pk for course in courses]
+    rows = (
+        QuizAttempt.objects.filter(
+            course_id__in=course_ids,
+            user_id__in=members.values("user_id"),
+            state=AttemptState.FINISHED,
+        )
+        .values("course_id")
+        .annotate(
+            takers=Count("user_id", distinct=True),
+            passed=Count("user_id", distinct=True, filter=Q(passed=True)),
+        )
+    )
+    return {
+        row["course_id"]: QuizFigures(takers=row["takers"], passed=row["passed"])
+        for row in rows
+    }
+
+
+@dataclass
+class LearnerCell:
+    status: str = Status.NOT_REQUIRED
+    completed_at: datetime | None = None
+    best_score: float | None = None
+
+
+@dataclass
+class LearnerRow:
+    membership: Membership
+    cells: dict[int, LearnerCell]
+
+    @property
+    def user(self):
+        return self.membership.user
+
+
+def learner_rows(
+    *, viewer, filters: ReportFilters
+) -> tuple[list[CoursePage], list[LearnerRow]]:
+    """Each learner in scope with each course's status and best quiz score.
+
+    Five queries plus the course list, whatever the number of learners.
+    """
+    members = members_in_scope(viewer=viewer, filters=filters)
+    courses = courses_for_report(filters=filters)
+    course_ids = [course.pk for course in courses]
+    memberships = list(
+        members.select_related("user", "school", "school_class").order_by(
+            "school__name", "school_class__name", "user__sort_name", "user__username"
+        )
+    )
+    users = {"user_id__in": members.values("user_id"), "course_id__in": course_ids}
+    enrolled = set(
+        Enrolment.objects.filter(**users).values_list("user_id", "course_id")
+    )
+    completed = {
+        (user_id, course_id): completed_at
+        for user_id, course_id, completed_at in CourseCompletion.objects.filter(
+            _completed_between(filters), **users
+        ).values_list("user_id", "course_id", "completed_at")
+    }
+    started = set(
+        LessonProgress.objects.filter(**users)
+        .values_list("user_id", "course_id")
+        .distinct()
+    )
+    best = {}
+    for user_id, course_id, score in (
+        QuizAttempt.objects.filter(state=AttemptState.FINISHED, **users)
+        .values("user_id", "course_id")
+        .annotate(best=Max("percent"))
+        .values_list("user_id", "course_id", "best")
+    ):
+        best[(user_id, course_id)] = float(score) if score is not None else None
+        started.add((user_id, course_id))
+    requirement = Requirement(
+        courses, class_ids={m.school_class_id for m in memberships if m.school_class_id}
+    )
+    rows = []
+    for membership in memberships:
+        cells = {}
+        for course_id in course_ids:
+            key = (membership.user_id, course_id)
+            cell = LearnerCell(
+                completed_at=completed.get(key), best_score=best.get(key)
+            )
+            if cell.completed_at:
+                cell.status = Status.COMPLETED
+            elif key in enrolled and key in started:
+                cell.status = Status.IN_PROGRESS
+            elif key in enrolled:
+                cell.status = Status.ENROLLED
+            elif requirement.required(
+                course_id,
+                role=membership.role,
+                school_year_id=membership.school_year_id,
+                school_class_id=membership.school_class_id,
+            ):
+                cell.status = Status.NOT_STARTED
+            cells[course_id] = cell
+        rows.append(LearnerRow(membership=membership, cells=cells))
+    return courses, rows

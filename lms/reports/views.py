@@ -1,0 +1,241 @@
+"""Report pages in the Wagtail admin; each table also downloads as CSV/XLSX."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lms.people.models import Membership, Role
+
+from . import annual, charts, tables
+from .forms import AnnualReportForm, ReportFilterForm
+from .selectors import (
+    ReportFilters,
+    completion_facts,
+    completions_by_month,
+    courses_for_report,
+    current_school_year,
+    learner_rows,
+    members_in_scope,
+    quiz_pass_rates,
+    reporting_session,
+)
+
+REPORT_ROLES = [Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER]
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def can_view_reports(user) -> bool:
+    """Homeroom teachers, school admins, department officers and superusers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=REPORT_ROLES).exists()
+
+
+def allowed(request) -> bool:
+    """can_view_reports, asked once per request (the admin menu asks it too)."""
+    if not hasattr(request, "_lms_can_view_reports"):
+        request._lms_can_view_reports = can_view_reports(request.user)
+    return request._lms_can_view_reports
+
+
+def scoped(request, filters: ReportFilters) -> dict:
+    """The memberships and courses a page's selectors share, read once."""
+    return {
+        "viewer": request.user,
+        "filters": filters,
+        "members": members_in_scope(viewer=request.user, filters=filters),
+        "courses": courses_for_report(filters=filters),
+    }
+
+
+class ReportView(View):
+    """Filters, then tables (exportable) and charts built from them."""
+
+    template_name = ""
+    filename = "bao-cao"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not allowed(request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self):
+        data = self.request.GET.copy()
+        if "school_year" not in data:
+            # First visit: this school year, the one people mean by default.
+            year = current_school_year()
+            data["school_year"] = str(year.pk) if year else ""
+        return ReportFilterForm(data, viewer=self.request.user)
+
+    def get_tables(self, filters: ReportFilters) -> list[tables.Table]:
+        raise NotImplementedError
+
+    def get_charts(self, filters: ReportFilters, built: list[tables.Table]) -> dict:
+        return {}
+
+    def get(self, request):
+        form = self.get_form()
+        valid = form.is_valid()
+        filters = form.filters() if valid else ReportFilters()
+        export = request.GET.get("export")
+        if export in EXPORT_FORMATS:
+            if not valid:
+                # Never widen an export to the viewer's whole scope by accident.
+                return HttpResponse(status=400)
+            with reporting_session():
+                built = self.get_tables(filters)
+            table = tables.TableSet(built).get(request.GET.get("table", ""))
+            if table is None:
+                raise Http404
+            stamp = timezone.localdate().strftime("%Y%m%d")
+            return table.export(export, f"{self.filename}-{table.key}-{stamp}")
+        built, charts_context = [], {}
+        if valid:
+            with reporting_session():
+                built = self.get_tables(filters)
+                charts_context = self.get_charts(filters, built)
+        query = request.GET.copy()
+        query.pop("export", None)
+        query.pop("table", None)
+        query.pop("p", None)
+        context = {
+            "form": form,
+            "tables": built,
+            "query": query.urlencode(),
+            **charts_context,
+            **self.extra_context(built),
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+    def extra_context(self, built) -> dict:
+        return {}
+
+
+class CompletionReportView(ReportView):
+    template_name = "lms_reports/admin/completion.html"
+    filename = "hoan-thanh"
+
+    def get_tables(self, filters):
+        self.shared = scoped(self.request, filters)
+        self.facts = completion_facts(**self.shared)
+        quizzes = quiz_pass_rates(**self.shared)
+        return [
+            tables.course_table(self.facts, quizzes),
+            tables.course_class_table(self.facts),
+            tables.role_table(self.facts),
+        ]
+
+    def get_charts(self, filters, built):
+        by_class = self.facts.by_class()
+        ordered = sorted(
+            (c for c in by_class if c is not None),
+            key=lambda c: tables.class_label(self.facts, c),
+        )
+        return {
+            "bar_chart": charts.percent_bars(
+                [
+                    (tables.class_label(self.facts, c), by_class[c].percent)
+                    for c in ordered
+                ]
+            ),
+            "line_chart": charts.cumulative_line(completions_by_month(**self.shared)),
+        }
+
+
+class LearnerReportView(ReportView):
+    template_name = "lms_reports/admin/learners.html"
+    filename = "hoc-vien"
+    per_page = 100
+
+    def get_tables(self, filters):
+        courses, rows = learner_rows(viewer=self.request.user, filters=filters)
+        return [tables.learner_table(courses, rows)]
+
+    def extra_context(self, built):
+        if not built:
+            return {}
+        table = built[0]
+        page = Paginator(table.rows, self.per_page).get_page(self.request.GET.get("p"))
+        return {"table": table, "page_obj": page}
+
+
+class DepartmentReportView(ReportView):
+    template_name = "lms_reports/admin/department.html"
+    filename = "so-gddt"
+
+    def get_tables(self, filters):
+        self.facts = completion_facts(viewer=self.request.user, filters=filters)
+        return [
+            tables.department_table(self.facts, sort=self.request.GET.get("sort", ""))
+        ]
+
+    def extra_context(self, built):
+        query = self.request.GET.copy()
+        for key in ("export", "table", "sort"):
+            query.pop(key, None)
+        return {"query_without_sort": query.urlencode()}
+
+    def get_charts(self, filters, built):
+        table = built[0]
+        percent = [column.key for column in table.columns].index("percent")
+        return {
+            "bar_chart": charts.percent_bars(
+                [(row[0], row[percent]) for row in table.rows]
+            )
+        }
+
+
+class AnnualReportView(View):
+    """Pick a school and year; download the PDF or the XLSX."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not allowed(request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        data = request.GET if "school" in request.GET else None
+        initial = {}
+        year = current_school_year()
+        if year:
+            initial["school_year"] = year.pk
+        form = AnnualReportForm(data, viewer=request.user, initial=initial)
+        fmt = request.GET.get("format")
+        if data is not None and form.is_valid() and fmt in ("pdf", "xlsx"):
+            with reporting_session():
+                report = annual.annual_report_data(
+                    viewer=request.user,
+                    school=form.cleaned_data["school"],
+                    school_year=form.cleaned_data["school_year"],
+                )
+            filename = annual.report_filename(report)
+            if fmt == "pdf":
+                response = HttpResponse(
+                    annual.annual_report_pdf(report), content_type="application/pdf"
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="{filename}.pdf"'
+                )
+                return response
+            response = HttpResponse(
+                annual.annual_report_xlsx(report),
+                content_type=(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ),
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+            return response
+        return TemplateResponse(
+            request,
+            "lms_reports/admin/annual.html",
+            {
+                "form": form,
+                "title": _("Annual implementation report"),
+            },
+        )

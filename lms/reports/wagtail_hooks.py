@@ -1,0 +1,80 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import urls
+from .views import allowed
+
+# Other apps may add their own reports to the menu through this hook.
+REPORTS_MENU_HOOK = "register_lms_reports_menu_item"
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("lms/reports/", include((urls, "lms_reports"), namespace="lms_reports"))
+    ]
+
+
+def _shown(request) -> bool:
+    # Asked by every menu item on every admin page: one query per request.
+    return allowed(request)
+
+
+class ReportsMenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return _shown(request)
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _shown(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_reports_menu():
+    return ReportsMenuItem(
+        _("Reports"),
+        Menu(register_hook_name=REPORTS_MENU_HOOK),
+        name="lms-reports",
+        icon_name="table",
+        order=206,
+    )
+
+
+@hooks.register(REPORTS_MENU_HOOK)
+def completion_menu_item():
+    return ReportMenuItem(
+        _("Completion"), reverse("lms_reports:completion"), icon_name="tasks", order=10
+    )
+
+
+@hooks.register(REPORTS_MENU_HOOK)
+def learners_menu_item():
+    return ReportMenuItem(
+        _("Learners by class"),
+        reverse("lms_reports:learners"),
+        icon_name="group",
+        order=20,
+    )
+
+
+@hooks.register(REPORTS_MENU_HOOK)
+def department_menu_item():
+    return ReportMenuItem(
+        _("Schools side by side"),
+        reverse("lms_reports:department"),
+        icon_name="site",
+        order=30,
+    )
+
+
+@hooks.register(REPORTS_MENU_HOOK)
+def annual_menu_item():
+    return ReportMenuItem(
+        _("Annual implementation report"),
+        reverse("lms_reports:annual"),
+        icon_name="doc-full",
+        order=40,
+    )

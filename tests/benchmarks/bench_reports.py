@@ -1,0 +1,128 @@
+"""Measure the school report and the Department roll-up on a large dataset.
+
+    DATABASE_URL=$(bash lms/scripts/postgres.sh | tail -n1) \\
+        .venv/bin/python tests/benchmarks/bench_reports.py --schools 200 \\
+        --students-per-school 1500
+
+Seeds the data once (``seed_scale`` with the prefix BN) into the database at
+DATABASE_URL, then times the admin pages as a school admin and as a department
+officer would load them (median of several runs after a warm-up) and merges
+``report_school_seconds`` and ``report_department_seconds`` (with the query
+counts and dataset size) into var/bench/latest.json. A measurement, not a test:
+nothing here asserts a time.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+PREFIX = "BN"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=200)
+    parser.add_argument("--students-per-school", type=int, default=1500)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "latest.json"))
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from lms.people.models import Department, Membership, Role, School, User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("migrate", verbosity=0, interactive=False)
+    if not School.objects.filter(code__startswith=PREFIX).exists():
+        call_command(
+            "seed_scale",
+            schools=args.schools,
+            students_per_school=args.students_per_school,
+            prefix=PREFIX,
+        )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    school = School.objects.filter(code__startswith=PREFIX).order_by("code").first()
+    department = Department.objects.get(pk=school.department_id)
+    year = (
+        Membership.objects.filter(school=school).select_related("school_year").first()
+    ).school_year
+    school_count = School.objects.filter(department=department).count()
+    students = Membership.objects.filter(
+        school__department=department, role=Role.STUDENT, school_year=year
+    ).count()
+
+    def viewer(username: str, **membership) -> User:
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={"full_name": username}
+        )
+        Membership.objects.get_or_create(user=user, school_year=year, **membership)
+        return user
+
+    admin = viewer("bench.admin", role=Role.SCHOOL_ADMIN, school=school)
+    officer = viewer(
+        "bench.officer", role=Role.DEPARTMENT_OFFICER, department=department
+    )
+
+    def measure(user, url, params) -> tuple[float, int]:
+        client = Client()
+        client.force_login(user)
+        response = client.get(url, params)  # warm-up
+        assert response.status_code == 200, response.status_code  # noqa: S101
+        timings = []
+        for _run in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                client.get(url, params)
+                timings.append(time.perf_counter() - started)
+        return statistics.median(timings), len(queries)
+
+    school_seconds, school_queries = measure(
+        admin,
+        reverse("lms_reports:completion"),
+        {"school_year": year.pk, "school": school.pk},
+    )
+    department_seconds, department_queries = measure(
+        officer,
+        reverse("lms_reports:department"),
+        {"school_year": year.pk, "sort": "-percent"},
+    )
+    results = {
+        "report_school_seconds": round(school_seconds, 3),
+        "report_department_seconds": round(department_seconds, 3),
+        "report_school_queries": school_queries,
+        "report_department_queries": department_queries,
+        # Other work on the machine slows the figures; this says how busy it was.
+        "report_load_average_1min": round(os.getloadavg()[0], 2),
+        "report_dataset": {
+            "database": connection.vendor,
+            "schools": school_count,
+            "students": students,
+        },
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(output.read_text()) if output.exists() else {}
+    existing.update(results)
+    output.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
