@@ -45,3 +45,19 @@ class MembershipForm(WagtailAdminModelForm):
                 _("Only a department officer can give the department officer role."),
             )
         return cleaned
+
+
+class ConsentForm(WagtailAdminModelForm):
+    """A consent record; the learner is one the person recording may see."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self.fields["learner"].queryset = learners_visible_to(
+                viewer=self.for_user
+            ).exclude(username__startswith="deleted-")
+
+    def save(self, commit=True):
+        if self.instance.recorded_by_id is None and self.for_user is not None:
+            self.instance.recorded_by = self.for_user
+        return super().save(commit=commit)

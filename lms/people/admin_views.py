@@ -1,14 +1,46 @@
 """Wagtail's user management, with our fields and the visibility rule."""
 
+import logging
+
+import django_filters
 from django import forms
+from django.contrib import messages
+from django.db.models import BooleanField, ExpressionWrapper
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
-from .models import User
-from .selectors import learners_visible_to
+from .models import Consent, PersonErasure, Role, School, User
+from .selectors import (
+    consent_complete_q,
+    learners_visible_to,
+    learners_with_consent_status,
+    person_data_manageable_by,
+    schools_managed_by,
+)
+from .services import person_data_export, person_erase, person_is_erased
 
-PERSON_FIELDS = ["full_name", "email", "phone", "student_code", "must_change_password"]
+logger = logging.getLogger(__name__)
+
+PERSON_FIELDS = [
+    "full_name",
+    "email",
+    "phone",
+    "student_code",
+    "birth_date",
+    "must_change_password",
+]
 
 
 class _PersonFormMixin:
@@ -77,7 +109,12 @@ class PeopleCreateView(wagtail_users.CreateView):
 
 
 class PeopleEditView(_ScopedObjectMixin, wagtail_users.EditView):
-    pass
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage_person_data"] = person_data_manageable_by(
+            viewer=self.request.user, person=self.object
+        )
+        return context
 
 
 class PeopleDeleteView(wagtail_users.DeleteView):
@@ -96,3 +133,166 @@ class LmsUserViewSet(wagtail_users.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return PersonEditForm if for_update else PersonCreationForm
+
+
+# Consent status and a person's data export / erasure (Decree 13/2023/NĐ-CP).
+
+
+class ConsentStatusFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Consent"),
+        choices=[("complete", _("Complete")), ("missing", _("Missing"))],
+        method="filter_status",
+        empty_label=_("All"),
+    )
+    school = django_filters.ModelChoiceFilter(
+        label=_("School"),
+        queryset=School.objects.all(),
+        method="filter_school",
+    )
+
+    class Meta:
+        model = User
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["school"].queryset = schools_managed_by(viewer=request.user)
+
+    def filter_status(self, queryset, name, value):
+        if value == "complete":
+            return queryset.filter(consent_complete=True)
+        if value == "missing":
+            return queryset.filter(consent_complete=False)
+        return queryset
+
+    def filter_school(self, queryset, name, value):
+        return queryset.filter(
+            memberships__school=value, memberships__role=Role.STUDENT
+        ).distinct()
+
+
+class ConsentStatusColumn(Column):
+    def get_value(self, instance):
+        return _("Complete") if instance.consent_complete else _("Missing")
+
+
+class ConsentStatusIndexView(IndexView):
+    """Students the viewer may see, and whether the consent they need is on file."""
+
+    model = User
+    page_title = _("Consent status")
+    header_icon = "tick"
+    index_url_name = "lms_consent_status:index"
+    index_results_url_name = "lms_consent_status:index_results"
+    filterset_class = ConsentStatusFilterSet
+    default_ordering = "sort_name"
+    any_permission_required = ["view"]
+    columns = [
+        Column("full_name", label=_("Full name")),
+        Column("student_code", label=_("Student code")),
+        Column("birth_date", label=_("Date of birth")),
+        ConsentStatusColumn("consent_complete", label=_("Consent")),
+    ]
+
+    @cached_property
+    def permission_policy(self):
+        return ModelPermissionPolicy(Consent)
+
+    def get_base_queryset(self):
+        return (
+            learners_with_consent_status(viewer=self.request.user)
+            .annotate(
+                consent_complete=ExpressionWrapper(
+                    consent_complete_q(), output_field=BooleanField()
+                )
+            )
+            .exclude(username__startswith="deleted-")
+        )
+
+    def order_queryset(self, queryset):
+        return queryset.order_by("sort_name", "pk")
+
+
+class ConsentStatusMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("lms_people.view_consent")
+
+
+class ConsentStatusViewSet(ViewSet):
+    menu_icon = "tick"
+    menu_label = _("Consent status")
+    menu_item_class = ConsentStatusMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", ConsentStatusIndexView.as_view(), name="index"),
+            path(
+                "results/",
+                ConsentStatusIndexView.as_view(results_only=True),
+                name="index_results",
+            ),
+        ]
+
+    @property
+    def menu_url(self):
+        return reverse(self.get_url_name("index"))
+
+
+def _manageable_person(request, pk: int) -> User:
+    person = get_object_or_404(User, pk=pk)
+    if not person_data_manageable_by(viewer=request.user, person=person):
+        raise Http404
+    return person
+
+
+def person_data_export_view(request, pk: int):
+    person = _manageable_person(request, pk)
+    data = person_data_export(person=person)
+    logger.info("Data export of user #%s by user #%s", person.pk, request.user.pk)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="person-{person.pk}-data.zip"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class PersonEraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=255,
+        help_text=_(
+            "For example: request of the student's parent. Write no personal "
+            "data here: this reason is kept."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand this cannot be undone."), required=True
+    )
+
+
+def person_erase_view(request, pk: int):
+    person = _manageable_person(request, pk)
+    if person_is_erased(person=person):
+        messages.info(request, _("This person's data has already been erased."))
+        return redirect("wagtailusers_users:index")
+    form = PersonEraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_erase(
+            person=person,
+            erased_by=request.user,
+            reason=form.cleaned_data["reason"],
+            source=PersonErasure.Source.ADMIN,
+        )
+        messages.success(
+            request,
+            _("The person's data has been erased; anonymous statistics remain."),
+        )
+        return redirect("wagtailusers_users:index")
+    return TemplateResponse(
+        request,
+        "lms_people/admin/person_erase.html",
+        {"person": person, "form": form},
+    )

@@ -47,6 +47,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         db_index=True,
         help_text=_("The code the school gives the student, if any."),
     )
+    # Only to know who is under 16 and so needs a parent's consent (Decree
+    # 13/2023/NĐ-CP); optional, never shown on any public page.
+    birth_date = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("Used only to know whether a parent's consent is needed."),
+    )
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,
@@ -142,6 +150,11 @@ class School(models.Model):
         ),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    learning_needs_consent = models.BooleanField(
+        _("learning needs consent"),
+        default=False,
+        help_text=_("Learners without the required consent cannot start courses."),
+    )
 
     class Meta:
         verbose_name = _("school")
@@ -382,3 +395,95 @@ class Membership(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+CONSENT_AGE = 16
+
+
+class Consent(models.Model):
+    """Consent to process a learner's data, as the school collected it.
+
+    A learner gives their own; under 16 (Decree 13/2023/NĐ-CP, art. 20) a
+    parent or guardian gives theirs too. Withdrawing keeps the record.
+    """
+
+    class GivenBy(models.TextChoices):
+        LEARNER = "learner", _("The learner")
+        PARENT = "parent", _("A parent")
+        GUARDIAN = "guardian", _("A guardian")
+
+    class Method(models.TextChoices):
+        PAPER_FORM = "paper_form", _("Signed paper form")
+        ONLINE_FORM = "online_form", _("Online form")
+        PARENTS_MEETING = "parents_meeting", _("Parents' meeting")
+        OTHER = "other", _("Other")
+
+    learner = models.ForeignKey(
+        User,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    given_by = models.CharField(_("given by"), max_length=16, choices=GivenBy.choices)
+    giver_name = models.CharField(
+        _("name of the person giving consent"), max_length=150
+    )
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    given_on = models.DateField(_("date given"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.learner} – {self.get_given_by_display()} ({self.given_on})"
+
+    def save(self, *args, **kwargs):
+        self.giver_name = normalize_text(self.giver_name)
+        super().save(*args, **kwargs)
+
+
+class PersonErasure(models.Model):
+    """The audit record of one person's data being erased; holds no personal data."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Request, in the admin")
+        COMMAND = "command", _("Request, by command")
+        RETENTION = "retention", _("Retention period over")
+
+    erased_user_id = models.PositiveBigIntegerField(_("erased user id"))
+    erased_by = models.ForeignKey(
+        User,
+        verbose_name=_("erased by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    reason = models.CharField(
+        _("reason"),
+        max_length=255,
+        help_text=_("Why the record was removed; write no personal data here."),
+    )
+
+    class Meta:
+        verbose_name = _("data erasure")
+        verbose_name_plural = _("data erasures")
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.erased_user_id} ({self.erased_at:%d/%m/%Y})"

@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "lms_people.view_user",
         "lms_people.view_membership",
         "lms_people.view_schoolclass",
+        "lms_people.view_consent",
     ],
     Role.SCHOOL_ADMIN: [
         "wagtailadmin.access_admin",
@@ -41,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "lms_people.view_schoolclass",
         "lms_people.view_school",
         "lms_people.view_schoolyear",
+        "lms_people.add_consent",
+        "lms_people.change_consent",
+        "lms_people.view_consent",
     ],
     Role.DEPARTMENT_OFFICER: [
         "wagtailadmin.access_admin",

@@ -4,9 +4,21 @@
 see". Every view, report and export asks it rather than filtering on its own.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import datetime
 
-from .models import Membership, Role, School, SchoolClass, SchoolYear, User
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    CONSENT_AGE,
+    Consent,
+    Membership,
+    Role,
+    School,
+    SchoolClass,
+    SchoolYear,
+    User,
+)
 
 
 def _memberships_of(
@@ -123,3 +135,114 @@ def classes_visible_to(*, viewer: User) -> QuerySet[SchoolClass]:
 
 def roles_of(*, user: User) -> set[str]:
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+# Consent (Decree 13/2023/NĐ-CP art. 20; Personal Data Protection Law 2025):
+# every learner's own, plus a parent's or guardian's while under 16. An
+# unknown birth date counts as under 16, so a missing date never lowers the bar.
+
+GUARDIAN_GIVERS = [Consent.GivenBy.PARENT, Consent.GivenBy.GUARDIAN]
+
+
+def consent_age_cutoff(*, today: datetime.date | None = None) -> datetime.date:
+    """The latest birth date of someone who is 16 or older on `today`."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - CONSENT_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - CONSENT_AGE, day=28)
+
+
+def consent_needs_guardian(
+    *, birth_date: datetime.date | None, today: datetime.date | None = None
+) -> bool:
+    """True when a parent's or guardian's consent is needed too."""
+    return birth_date is None or birth_date > consent_age_cutoff(today=today)
+
+
+def consent_is_complete(
+    *,
+    birth_date: datetime.date | None,
+    own: bool,
+    guardian: bool,
+    today: datetime.date | None = None,
+) -> bool:
+    """The consent rule, given which valid consents exist."""
+    if not own:
+        return False
+    return guardian or not consent_needs_guardian(birth_date=birth_date, today=today)
+
+
+def consent_exists(
+    *, learner, guardian: bool, today: datetime.date | None = None
+) -> Exists:
+    """Whether `learner` (a user or an OuterRef) has a valid consent of that kind."""
+    today = today or timezone.localdate()
+    givers = GUARDIAN_GIVERS if guardian else [Consent.GivenBy.LEARNER]
+    return Exists(
+        Consent.objects.filter(learner=learner, given_by__in=givers).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)
+        )
+    )
+
+
+def consent_required_exists(*, learner) -> Exists:
+    """Whether a school where `learner` studies asks for consent before learning."""
+    return Exists(
+        Membership.objects.filter(
+            user=learner, role=Role.STUDENT, school__learning_needs_consent=True
+        )
+    )
+
+
+def consent_complete_q(*, today: datetime.date | None = None) -> Q:
+    """Filter for users annotated by `learners_with_consent_status`."""
+    return Q(consent_own=True) & (
+        Q(consent_guardian=True) | Q(birth_date__lte=consent_age_cutoff(today=today))
+    )
+
+
+def learners_with_consent_status(
+    *, viewer: User, today: datetime.date | None = None
+) -> QuerySet[User]:
+    """Students `viewer` may see, each with `consent_complete` (and its parts)."""
+    students = Membership.objects.filter(user=OuterRef("pk"), role=Role.STUDENT)
+    return (
+        learners_visible_to(viewer=viewer)
+        .filter(Exists(students))
+        .annotate(
+            consent_own=consent_exists(
+                learner=OuterRef("pk"), guardian=False, today=today
+            ),
+            consent_guardian=consent_exists(
+                learner=OuterRef("pk"), guardian=True, today=today
+            ),
+        )
+    )
+
+
+def consents_visible_to(*, viewer: User) -> QuerySet[Consent]:
+    consents = Consent.objects.select_related("learner", "recorded_by")
+    if viewer.is_superuser:
+        return consents
+    return consents.filter(learner__in=learners_visible_to(viewer=viewer))
+
+
+def person_data_manageable_by(*, viewer: User, person: User) -> bool:
+    """Whether `viewer` may export or erase `person`'s data.
+
+    Superusers, and school admins of a school and year where `person` holds a
+    role. Nobody erases themself or a superuser they are not.
+    """
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.is_superuser:
+        return True
+    if person.is_superuser or person.pk == viewer.pk:
+        return False
+    scope = Q(pk__in=[])
+    for school_id, year_id in Membership.objects.filter(
+        user=viewer, role=Role.SCHOOL_ADMIN
+    ).values_list("school_id", "school_year_id"):
+        scope |= Q(school_id=school_id, school_year_id=year_id)
+    return Membership.objects.filter(scope, user=person).exists()

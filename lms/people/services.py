@@ -3,7 +3,15 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Membership, Role, School, SchoolClass, SchoolYear, User
+from .models import (
+    Membership,
+    PersonErasure,
+    Role,
+    School,
+    SchoolClass,
+    SchoolYear,
+    User,
+)
 from .roles import ROLE_GROUPS
 from .text import normalize_text
 
@@ -91,3 +99,223 @@ def password_changed(*, user: User) -> None:
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+
+
+# Children's data protection: a person's data export and erasure.
+#
+# Each app contributes its part through Wagtail hooks, so this app imports none
+# of the others:
+#   PERSON_EXPORT_HOOK: fn(*, person) -> (section, json_data, [(filename, bytes)])
+#       or None; the files go into the ZIP under files/<section>/.
+#   PERSON_ERASE_HOOK: fn(*, person, erasure) -> None; anonymises that app's
+#       rows of `person` in the caller's transaction, before the profile
+#       itself is emptied (the name is still there to find copies of it).
+
+PERSON_EXPORT_HOOK = "lms_person_data_export"
+PERSON_ERASE_HOOK = "lms_person_erase"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_profile_export(*, person: User) -> tuple[str, dict, list]:
+    """The people app's own section: profile, roles and consents."""
+    from .models import Consent
+
+    data = {
+        "id": person.pk,
+        "username": person.username,
+        "full_name": person.full_name,
+        "email": person.email,
+        "phone": person.phone,
+        "student_code": person.student_code,
+        "birth_date": _iso(person.birth_date),
+        "is_active": person.is_active,
+        "date_joined": _iso(person.date_joined),
+        "last_login": _iso(person.last_login),
+        "memberships": [
+            {
+                "role": membership.role,
+                "school_year": membership.school_year.name,
+                "school": membership.school.name if membership.school else None,
+                "class": membership.school_class.name
+                if membership.school_class
+                else None,
+                "department": membership.department.name
+                if membership.department
+                else None,
+            }
+            for membership in Membership.objects.filter(user=person).select_related(
+                "school_year", "school", "school_class", "department"
+            )
+        ],
+        "consents": [
+            {
+                "given_by": consent.given_by,
+                "giver_name": consent.giver_name,
+                "method": consent.method,
+                "given_on": _iso(consent.given_on),
+                "recorded_at": _iso(consent.recorded_at),
+                "withdrawn_on": _iso(consent.withdrawn_on),
+                "note": consent.note,
+            }
+            for consent in Consent.objects.filter(learner=person)
+        ],
+    }
+    return "profile", data, []
+
+
+def person_data_export(*, person: User) -> bytes:
+    """Everything the LMS holds about `person`, as a ZIP (data.json + files)."""
+    import io
+    import json
+    import zipfile
+
+    from django.utils import timezone
+    from wagtail import hooks
+
+    sections: dict[str, object] = {}
+    files: list[tuple[str, bytes]] = []
+    contributors = [person_profile_export, *hooks.get_hooks(PERSON_EXPORT_HOOK)]
+    for contribute in contributors:
+        result = contribute(person=person)
+        if not result:
+            continue
+        name, data, section_files = result
+        sections[name] = data
+        files += [
+            (f"files/{name}/{filename}", content)
+            for filename, content in (section_files or [])
+        ]
+    document = {"exported_at": timezone.now().isoformat(), "sections": sections}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "data.json",
+            json.dumps(document, ensure_ascii=False, indent=2, default=str).encode(
+                "utf-8"
+            ),
+        )
+        for path, content in files:
+            archive.writestr(path, content)
+    return buffer.getvalue()
+
+
+def erased_name(*, user_id: int) -> str:
+    # Not translated: it is stored, and reads the same for every viewer.
+    return f"Người học đã xoá #{user_id}"
+
+
+def _log_labels_scrub(*, person: User) -> None:
+    """Audit log entries about the person's own rows keep the action, not the name."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    from .models import Consent
+
+    label = erased_name(user_id=person.pk)
+    for model, ids in [
+        (User, [person.pk]),
+        (
+            Membership,
+            Membership.objects.filter(user=person).values_list("pk", flat=True),
+        ),
+        (Consent, Consent.objects.filter(learner=person).values_list("pk", flat=True)),
+    ]:
+        object_ids = [str(pk) for pk in ids]
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=object_ids,
+        ).update(label=label)
+
+
+@transaction.atomic
+def person_erase(
+    *, person: User, erased_by: User | None, reason: str, source: str
+) -> PersonErasure:
+    """Anonymise `person` everywhere; keep anonymous statistics and an audit record.
+
+    The account stays (so completions, scores and certificate records keep
+    counting) but nothing in it identifies the person any more.
+    """
+    import secrets
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from wagtail import hooks
+    from wagtail.users.models import UserProfile
+
+    from .models import Consent
+
+    person = User.objects.select_for_update().get(pk=person.pk)
+    erasure = PersonErasure.objects.create(
+        erased_user_id=person.pk,
+        erased_by=erased_by,
+        reason=normalize_text(reason)[:255],
+        source=source,
+    )
+    for erase in hooks.get_hooks(PERSON_ERASE_HOOK):
+        erase(person=person, erasure=erasure)
+
+    _log_labels_scrub(person=person)
+    Consent.objects.filter(learner=person).delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=person.username).delete()
+    for profile in UserProfile.objects.filter(user=person):
+        if profile.avatar:
+            profile.avatar.delete(save=False)
+        profile.delete()
+
+    person.full_name = erased_name(user_id=person.pk)
+    person.username = f"deleted-{secrets.token_hex(8)}"
+    person.email = ""
+    person.phone = ""
+    person.student_code = ""
+    person.birth_date = None
+    person.must_change_password = False
+    person.is_active = False
+    person.is_staff = False
+    person.last_login = None
+    person.set_unusable_password()
+    person.save()
+    return erasure
+
+
+def person_is_erased(*, person: User) -> bool:
+    return PersonErasure.objects.filter(erased_user_id=person.pk).exists()
+
+
+def people_for_retention(*, school_years: int, today=None):
+    """People with a learner role but none in the last `school_years` school years.
+
+    The school years counted are the most recent ones that have started;
+    superusers, staff and people already erased are never selected.
+    """
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    from .models import LEARNER_ROLES
+
+    today = today or timezone.localdate()
+    recent = list(
+        SchoolYear.objects.filter(starts_on__lte=today)
+        .order_by("-starts_on")
+        .values_list("pk", flat=True)[:school_years]
+    )
+    if len(recent) < school_years:
+        # Fewer school years on record than the period: nobody is old enough.
+        return User.objects.none()
+    memberships = Membership.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_superuser=False, is_staff=False)
+        .filter(Exists(memberships.filter(role__in=LEARNER_ROLES)))
+        .exclude(
+            Exists(
+                memberships.filter(
+                    Q(school_year_id__in=recent) | Q(school_year__starts_on__gt=today)
+                )
+            )
+        )
+        .exclude(Exists(PersonErasure.objects.filter(erased_user_id=OuterRef("pk"))))
+        .order_by("pk")
+    )

@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
@@ -6,11 +7,24 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .admin_forms import MembershipForm, SchoolClassForm
+from .admin_forms import ConsentForm, MembershipForm, SchoolClassForm
 from .admin_scope import ScopedModelViewSet
-from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
+from .admin_views import (
+    ConsentStatusViewSet,
+    person_data_export_view,
+    person_erase_view,
+)
+from .models import (
+    Consent,
+    Department,
+    Membership,
+    Role,
+    School,
+    SchoolClass,
+    SchoolYear,
+)
 from .roster.admin_views import RosterImportViewSet
-from .selectors import classes_visible_to, memberships_visible_to
+from .selectors import classes_visible_to, consents_visible_to, memberships_visible_to
 
 
 def _schools_visible_to(*, viewer):
@@ -42,7 +56,7 @@ class SchoolViewSet(ScopedModelViewSet):
     model = School
     icon = "home"
     menu_label = _("Schools")
-    form_fields = ["department", "name", "code", "address"]
+    form_fields = ["department", "name", "code", "address", "learning_needs_consent"]
     list_display = ["name", "code", "department"]
     list_filter = ["department"]
     search_fields = ["name", "code"]
@@ -95,6 +109,31 @@ class MembershipViewSet(ScopedModelViewSet):
     scope = staticmethod(memberships_visible_to)
 
 
+class ConsentViewSet(ScopedModelViewSet):
+    model = Consent
+    icon = "tick-inverse"
+    menu_label = _("Consents")
+    edit_handler = ObjectList(
+        [
+            FieldPanel(name)
+            for name in (
+                "learner",
+                "given_by",
+                "giver_name",
+                "method",
+                "given_on",
+                "withdrawn_on",
+                "note",
+            )
+        ],
+        base_form_class=ConsentForm,
+    )
+    list_display = ["learner", "given_by", "giver_name", "method", "given_on"]
+    list_filter = ["given_by", "method"]
+    search_fields = ["learner__full_name", "learner__search_name", "giver_name"]
+    scope = staticmethod(consents_visible_to)
+
+
 class OrganisationGroup(ViewSetGroup):
     menu_label = _("Organisation")
     menu_icon = "site"
@@ -106,6 +145,8 @@ class OrganisationGroup(ViewSetGroup):
         SchoolClassViewSet("lms_classes", url_prefix="lms/classes"),
         MembershipViewSet("lms_memberships", url_prefix="lms/memberships"),
         RosterImportViewSet("lms_roster", url_prefix="lms/roster-import"),
+        ConsentViewSet("lms_consents", url_prefix="lms/consents"),
+        ConsentStatusViewSet("lms_consent_status", url_prefix="lms/consent-status"),
     )
 
 
@@ -130,3 +171,12 @@ def register_lms_menu():
         icon_name="doc-full-inverse",
         order=205,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_person_data_urls():
+    urls = [
+        path("<int:pk>/data.zip", person_data_export_view, name="export"),
+        path("<int:pk>/erase/", person_erase_view, name="erase"),
+    ]
+    return [path("lms/person-data/", include((urls, "lms_person_data")))]

@@ -7,6 +7,7 @@ people who already belong to the school (any year) are matched, so a file can
 never touch another school's accounts.
 """
 
+import datetime
 import logging
 import re
 from collections import defaultdict
@@ -56,7 +57,11 @@ class RosterEntry:
     class_name: str
     role: str
     email: str = ""
-    birth_date: object = None  # shown in the preview only, never stored
+    # Stored: it is the one way to know who is under 16 and so needs a parent's
+    # or guardian's consent (Decree 13/2023/NĐ-CP art. 20). Data minimisation
+    # is why nothing else optional in the file (gender, address…) is kept, and
+    # why the date never appears on a public page or a certificate.
+    birth_date: datetime.date | None = None
     username: str = ""
     changes: list[str] = field(default_factory=list)
     user: User | None = None
@@ -291,6 +296,16 @@ def _entries_plan(
                 _("name: %(old)s → %(new)s")
                 % {"old": user.full_name, "new": row.full_name}
             )
+        if row.birth_date and user.birth_date != row.birth_date:
+            entry.changes.append(
+                _("date of birth: %(old)s → %(new)s")
+                % {
+                    "old": user.birth_date.strftime("%d/%m/%Y")
+                    if user.birth_date
+                    else "–",
+                    "new": row.birth_date.strftime("%d/%m/%Y"),
+                }
+            )
         if row.email and user.email.lower() != row.email:
             entry.changes.append(
                 _("email: %(old)s → %(new)s")
@@ -357,7 +372,8 @@ def roster_import(
             must_change_password=True,
         )
         user.password = initial_password_hash(password)
-        user.save(update_fields=["password"])
+        user.birth_date = entry.birth_date
+        user.save(update_fields=["password", "birth_date"])
         entry.user = user
         _membership_apply(entry, school, school_year, classes)
         report.credentials.append(
@@ -374,7 +390,9 @@ def roster_import(
         user.full_name = entry.full_name
         if entry.email:
             user.email = entry.email
-        user.save(update_fields=["full_name", "email"])
+        if entry.birth_date:
+            user.birth_date = entry.birth_date
+        user.save(update_fields=["full_name", "email", "birth_date"])
         _membership_apply(entry, school, school_year, classes)
     logger.info(
         "Roster import into %s %s by %s: %d created, %d updated, %d unchanged",
