@@ -7,3 +7,8 @@ class CoursesConfig(AppConfig):
     label = "lms_courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .page_cache import connect_signals
+
+        connect_signals()

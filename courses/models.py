@@ -137,6 +137,16 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
         request.lms_catalogue = self
         return course.route(request, rest)
 
+    def serve(self, request, *args, **kwargs):
+        from .page_cache import anonymous_cacheable
+
+        response = super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated and not getattr(
+            request, "is_preview", False
+        ):
+            anonymous_cacheable(response)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalogue_for
 

@@ -13,6 +13,11 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from wagtail.models import Page, get_page_models
 
 from lms.people.models import Membership, Role
+from lms.people.selectors import (
+    consent_exists,
+    consent_is_complete,
+    consent_required_exists,
+)
 
 from .models import (
     Audience,
@@ -77,6 +82,9 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
                 )
             ),
             f_reviewer=Exists(memberships.filter(role__in=REVIEWER_ROLES)),
+            f_consent_required=consent_required_exists(learner=user),
+            f_consent_own=consent_exists(learner=user, guardian=False),
+            f_consent_guardian=consent_exists(learner=user, guardian=True),
             **{
                 f"f_{audience}": Exists(memberships.filter(role__in=roles))
                 for audience, roles in AUDIENCE_ROLES.items()
@@ -90,6 +98,9 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
             "f_year_match",
             "f_assigned",
             "f_reviewer",
+            "f_consent_required",
+            "f_consent_own",
+            "f_consent_guardian",
             *(f"f_{audience}" for audience in AUDIENCE_ROLES),
         )
     )
@@ -110,6 +121,12 @@ def course_access(*, user, course: CoursePage, facts: dict | None) -> Access:
         return Access(False, "school_year")
     if course.enrolment_mode == EnrolmentMode.ASSIGNED and not facts["f_assigned"]:
         return Access(False, "not_assigned")
+    if facts["f_consent_required"] and not consent_is_complete(
+        birth_date=user.birth_date,
+        own=facts["f_consent_own"],
+        guardian=facts["f_consent_guardian"],
+    ):
+        return Access(False, "consent")
     return Access(True)
 
 
@@ -261,7 +278,11 @@ def catalogue_for(*, user, catalogue: Page) -> list[CourseStatus]:
     statuses = course_statuses_for(user=user, courses=courses)
     cards = [statuses[course.pk] for course in courses]
     if user.is_authenticated:
-        cards = [card for card in cards if card.access]
+        # Courses held back only for want of consent stay listed; their page
+        # tells the learner to ask their school.
+        cards = [
+            card for card in cards if card.access or card.access.reason == "consent"
+        ]
     return cards
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from .models import CoursePage, EnrolmentMode, LessonPage
+from .page_cache import anonymous_cacheable
 from .selectors import CourseStatus, course_status_for, my_learning_for
 from .services import (
     CourseActionRefused,
@@ -26,6 +27,10 @@ REFUSAL_MESSAGES = {
     "order": gettext_lazy("Finish the earlier steps of this course first."),
     "not_enrolled": gettext_lazy("Enrol in the course first."),
     "not_a_step": gettext_lazy("This lesson is not part of the course any more."),
+    "consent": gettext_lazy(
+        "Your school needs your consent (and, under 16, your parent's or "
+        "guardian's) before you can start this course. Please ask your school."
+    ),
 }
 
 
@@ -73,7 +78,15 @@ def course_serve(request, course: CoursePage, *args, **kwargs):
 
     status = course_status_for(user=user, course=course)
     if user.is_authenticated and not status.access:
-        raise Http404
+        if status.access.reason != "consent":
+            raise Http404
+        # The course is theirs to take once the school records consent: say so.
+        context = course.get_context(request)
+        context.update(status=status, refusal=REFUSAL_MESSAGES["consent"])
+        context["catalogue"] = (
+            getattr(request, "lms_catalogue", None) or course.get_parent()
+        )
+        return TemplateResponse(request, course.get_template(request), context)
     if (
         status.access
         and course.enrolment_mode != EnrolmentMode.SELF
@@ -86,7 +99,10 @@ def course_serve(request, course: CoursePage, *args, **kwargs):
     context["catalogue"] = (
         getattr(request, "lms_catalogue", None) or course.get_parent()
     )
-    return TemplateResponse(request, course.get_template(request), context)
+    response = TemplateResponse(request, course.get_template(request), context)
+    if not user.is_authenticated:
+        anonymous_cacheable(response)
+    return response
 
 
 def _lesson_course(request, lesson: LessonPage) -> CoursePage | None:
@@ -122,6 +138,9 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
         return _sign_in_redirect(request)
     status = course_status_for(user=user, course=course)
     if not status.access:
+        if status.access.reason == "consent":
+            messages.info(request, REFUSAL_MESSAGES["consent"])
+            return redirect(course.get_url(request))
         raise Http404
     if not status.enrolled:
         if course.enrolment_mode == EnrolmentMode.SELF:
@@ -179,8 +198,25 @@ def _following_step(status: CourseStatus, lesson):
     return next((s for s in ordered if not s.done and s.available), None)
 
 
+def my_learning_panels(request, context: dict) -> list[dict]:
+    """Sections other apps add to "My learning" (e.g. certificates).
+
+    A function registered with the ``lms_my_learning_panels`` Wagtail hook
+    takes ``(request, context)`` and returns ``None`` or a dict with a
+    ``template`` to include (the dict is available to it as ``panel``).
+    """
+    from wagtail import hooks
+
+    panels = []
+    for fn in hooks.get_hooks("lms_my_learning_panels"):
+        panel = fn(request, context)
+        if panel:
+            panels.append(panel)
+    return panels
+
+
 @login_required
 def my_learning(request):
-    return TemplateResponse(
-        request, "lms_courses/my_learning.html", my_learning_for(user=request.user)
-    )
+    context = my_learning_for(user=request.user)
+    context["lms_panels"] = my_learning_panels(request, context)
+    return TemplateResponse(request, "lms_courses/my_learning.html", context)

@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.people.selectors import schools_managed_by
 
-from . import admin_views
+from . import admin_views, data_protection
 from .models import ConductPrinciple, CourseIndexPage, CoursePage, LegalReference
 from .services import catalogue_permissions_grant
 
@@ -74,3 +74,8 @@ def course_header_buttons(page, user, view_name, next_url=None):
 def grant_catalogue_permissions(request, page):
     if isinstance(page.specific_deferred, CourseIndexPage):
         catalogue_permissions_grant(catalogue=page)
+
+
+# Children's data protection: this app's part of a person's export and erasure.
+hooks.register("lms_person_data_export", data_protection.person_courses_export)
+hooks.register("lms_person_erase", data_protection.person_courses_erase)

@@ -7,7 +7,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, data_protection
 from .models import Question, QuestionCategory, QuizPage
 
 
@@ -123,3 +123,8 @@ def quiz_header_buttons(page, user, view_name, next_url=None):
             icon_name="table",
             priority=50,
         )
+
+
+# Children's data protection: this app's part of a person's export and erasure.
+hooks.register("lms_person_data_export", data_protection.person_quizzes_export)
+hooks.register("lms_person_erase", data_protection.person_quizzes_erase)

@@ -3,7 +3,12 @@
 import pytest
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from lms.home.models import HomePage
@@ -96,6 +101,8 @@ class CoursePageTypesTests(WagtailPageTestCase):
                     "estimated_minutes": 30,
                     "for_students": "on",
                     "enrolment_mode": "automatic",
+                    # The Certificates tab (added by the certificates app).
+                    "certificate_settings": inline_formset([]),
                 }
             ),
         )
@@ -130,6 +137,8 @@ class CoursePageTypesTests(WagtailPageTestCase):
                     "estimated_minutes": 30,
                     "for_students": "on",
                     "enrolment_mode": "automatic",
+                    # The Certificates tab (added by the certificates app).
+                    "certificate_settings": inline_formset([]),
                 }
             ),
         )
