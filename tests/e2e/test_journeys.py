@@ -1,0 +1,349 @@
+"""Real users' journeys through the learner pages and the Wagtail admin.
+
+Run with ``bash lms/scripts/e2e.sh`` (PostgreSQL in CI). Each test starts from
+the demo school seeded by ``seed_demo``.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from courses.models import CoursePage
+from lms.people.models import User
+from quizzes.models import QuizPage
+
+from . import learner
+from .conftest import PHONE, SCREENSHOTS, describe
+from .flows import check_certificate, take_course_by_mouse, take_quiz
+from .learner import vi
+
+STAFF_COURSE_SLUG = "ky-nang-so-cho-giao-vien-va-cong-tac-vien"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_student_completes_a_course_and_gets_the_certificate(browse, chromium):
+    student = User.objects.get(username="student")
+    course = learner.course_to_take(user=student, audience="students")
+    b = browse("student")
+    b.goto("/")
+    b.shot("home")
+    b.sign_in("student")
+    response = b.goto(course.get_parent().url)
+    # The journeys run under the real Content-Security-Policy.
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy, policy
+    b.shot("catalogue")
+    take_course_by_mouse(b, course)
+
+    b.goto(course.get_parent().url)
+    b.page.get_by_role("link", name=vi("My learning")).first.click()
+    b.page.wait_for_url(re.compile(r"/hoc-tap/$"))
+    completed = b.page.locator("section[aria-labelledby=completed-title]")
+    assert course.title in completed.inner_text()
+    b.shot("my-learning")
+    b.assert_no_csp_violation()
+    check_certificate(b, chromium, course, holder=student.full_name)
+
+
+def press_and_wait(page, key: str = "Enter") -> None:
+    """Activate the focused control, after checking that its focus can be seen."""
+    outline = page.evaluate(
+        "() => getComputedStyle(document.activeElement).outlineStyle"
+    )
+    assert outline not in ("", "none"), "keyboard focus is not visible"
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def test_student_on_a_phone_with_the_keyboard_only(browse, chromium, axe_check):
+    student = User.objects.get(username="student")
+    course = learner.course_to_take(user=student, audience="students")
+    lessons, quiz = learner.course_steps(course)
+    b = browse("phone-keyboard", viewport=PHONE, has_touch=False)
+    page = b.page
+
+    b.goto("/tai-khoan/dang-nhap/")
+    learner.tab_to(page, lambda el: el.get("name") == "username")
+    page.keyboard.type("student")
+    learner.tab_to(page, lambda el: el.get("name") == "password")
+    page.keyboard.type("demo12345")
+    press_and_wait(page)
+    assert "/tai-khoan/dang-nhap/" not in page.url
+
+    b.goto(course.get_parent().url)
+    b.shot("catalogue")
+    assert axe_check(page) == [], describe(axe_check(page))
+    learner.tab_to_link(page, course.url)
+    press_and_wait(page)
+    if page.get_by_role("button", name=vi("Enrol in this course")).count():
+        learner.tab_to_button(page, vi("Enrol in this course"))
+        press_and_wait(page)
+    b.shot("course")
+
+    for lesson in lessons:
+        learner.tab_to_link(page, lesson.url)
+        press_and_wait(page)
+        assert page.locator("h1").inner_text() == lesson.title
+        if page.get_by_role("button", name=vi("Mark as done")).count():
+            learner.tab_to_button(page, vi("Mark as done"))
+            press_and_wait(page)
+        b.goto(course.url)
+    assert page.locator("ol.steps li.step-done").count() == len(lessons)
+
+    learner.tab_to_link(page, quiz.url)
+    press_and_wait(page)
+    learner.tab_to_button(page, vi("Start the quiz"))
+    press_and_wait(page)
+    assert learner.ATTEMPT_URL.search(page.url)
+    take_quiz(b, keyboard=True, leak_check=False, axe_check=axe_check)
+
+    b.goto(course.get_parent().url)
+    learner.tab_to_link(page, "/hoc-tap/")
+    press_and_wait(page)
+    completed = page.locator("section[aria-labelledby=completed-title]")
+    assert course.title in completed.inner_text()
+    b.shot("my-learning")
+    assert axe_check(page) == [], describe(axe_check(page))
+    b.assert_no_csp_violation()
+
+
+def essay_attempt(*, student, course) -> None:
+    """A submitted attempt with an essay waiting for a teacher, via the services."""
+    from quizzes.services import attempt_start, attempt_submit
+    from tests.quizzes.factories import QuizPageFactory, add_slots, essay
+
+    CoursePage.objects.filter(pk=course.pk).update(sequential=False)
+    quiz = QuizPage.objects.child_of(course).filter(slug="bai-luan").first()
+    if quiz is None:
+        quiz = QuizPageFactory(
+            parent=course, title="Bài luận ngắn", slug="bai-luan", required=False
+        )
+        add_slots(quiz, [essay(text="<p>Em sẽ làm gì khi bị bắt nạt trên mạng?</p>")])
+    attempt = attempt_start(user=student, quiz=quiz)
+    key = attempt.snapshot[0]["key"]
+    attempt_submit(
+        attempt=attempt,
+        answers={key: f"{student.full_name}: em sẽ báo cho thầy cô và bố mẹ."},
+    )
+
+
+def test_homeroom_teacher_sees_their_class_and_grades_an_essay(browse):
+    from quizzes.models import QuestionResponse
+
+    own, other = User.objects.get(username="hs01"), User.objects.get(username="hs07")
+    course = CoursePage.objects.live().filter(for_students=True).order_by("path")[0]
+    essay_attempt(student=own, course=course)
+    essay_attempt(student=other, course=course)
+
+    b = browse("teacher")
+    page = b.page
+    b.sign_in("teacher")
+    b.goto("/admin/")
+    b.goto(reverse("lms_courses_learners", args=[course.pk]))
+    listing = page.locator("main").inner_text()
+    assert own.full_name in listing
+    assert other.full_name not in listing, "a 10A2 student in 10A1's report"
+    b.shot("learners")
+
+    b.goto(reverse("lms_quizzes_essays"))
+    queue = page.locator("main table")
+    assert own.full_name in queue.inner_text()
+    assert other.full_name not in queue.inner_text()
+    b.shot("essays")
+    queue.locator("tr", has_text=own.full_name).get_by_role(
+        "link", name=vi("Grade")
+    ).click()
+    assert "báo cho thầy cô" in page.locator("main").inner_text()
+    page.locator("#id_score").fill("4")
+    page.locator("#id_comment").fill("Em trả lời đúng hướng, cần thêm ví dụ.")
+    page.get_by_role("button", name=vi("Save grade")).click()
+    page.wait_for_url(re.compile(re.escape(reverse("lms_quizzes_essays")) + "$"))
+    assert vi("The essay has been graded.") in page.locator("body").inner_text()
+    assert own.full_name not in page.locator("main table").inner_text()
+    graded = QuestionResponse.objects.get(
+        attempt__user=own, attempt__quiz__slug="bai-luan"
+    )
+    assert graded.score == 4 and graded.graded_by.username == "teacher"
+
+
+def test_collaborator_completes_the_staff_course(browse, chromium):
+    collaborator = User.objects.get(username="collaborator")
+    # The staff course ("Kỹ năng số cho giáo viên và cộng tác viên"), by audience.
+    course = learner.course_to_take(user=collaborator, audience="collaborators")
+    assert course.slug == STAFF_COURSE_SLUG
+    b = browse("collaborator")
+    b.sign_in("collaborator")
+    b.goto(course.get_parent().url)
+    take_course_by_mouse(b, course, leak_check=False)
+    b.goto(course.get_parent().url)
+    b.page.get_by_role("link", name=vi("My learning")).first.click()
+    completed = b.page.locator("section[aria-labelledby=completed-title]")
+    assert course.title in completed.inner_text()
+    b.shot("my-learning")
+    b.assert_no_csp_violation()
+    check_certificate(b, chromium, course, holder=collaborator.full_name)
+
+
+GIFT_FILE = """\
+$CATEGORY: E2E/Nhập thử
+
+::Thử nhập: mật khẩu::Mật khẩu nào sau đây mạnh nhất?{
+=Tr@ngS0ng-2024!xanh
+~12345678
+~matkhau
+}
+
+::Thử nhập: mã OTP::Đúng hay sai? Có thể đọc mã OTP cho nhân viên ngân hàng.{FALSE}
+"""
+
+
+def add_block(page, label: str) -> None:
+    """Open the last "Insert a block" menu of the StreamField and pick `label`."""
+    page.locator("button.c-sf-add-button").last.click()
+    option = page.locator(".w-combobox__option").filter(
+        has=page.locator(".w-combobox__option-text", has_text=re.compile(f"^{label}$"))
+    )
+    option.first.click()
+
+
+def type_rich_text(page, text: str) -> None:
+    """Type into the newest Draftail editor."""
+    editor = page.locator(".Draftail-Editor [contenteditable=true]").last
+    editor.click()
+    page.keyboard.type(text)
+
+
+def publish(page) -> None:
+    footer = page.locator("footer")
+    footer.locator(".w-dropdown__toggle").last.click()
+    with page.expect_navigation():
+        footer.locator("button[name=action-publish]").click()
+    errors = page.locator(".error-message, .w-field__errors, .messages .error")
+    problems = [text.strip() for text in errors.all_inner_texts() if text.strip()]
+    problems += page.evaluate(
+        "() => [...document.querySelectorAll('[aria-invalid=true]')].map(e => e.id)"
+    )
+    assert re.search(r"/admin/pages/\d+/$", page.url), problems
+
+
+def test_school_admin_builds_a_course_imports_questions_and_exports(browse):
+    from openpyxl import load_workbook
+
+    from courses.models import CourseIndexPage, LessonPage
+    from quizzes.models import Question
+
+    catalogue = CourseIndexPage.objects.live().first()
+    b = browse("admin")
+    page = b.page
+    b.sign_in("admin")
+    b.goto("/admin/")
+    b.shot("dashboard")
+
+    # A course, through the page editor.
+    b.goto(f"/admin/pages/{catalogue.pk}/add_subpage/")
+    # A catalogue holds only courses, so Wagtail opens the course form directly.
+    page.wait_for_url(re.compile(r"/admin/pages/add/lms_courses/coursepage/\d+/$"))
+    page.locator("#id_title").fill("Khoá học thử: an toàn với mã OTP")
+    page.locator("#id_summary").fill("Nhận biết và từ chối yêu cầu đọc mã OTP.")
+    page.locator("#id_estimated_minutes").fill("10")
+    publish(page)
+    course = CoursePage.objects.get(title="Khoá học thử: an toàn với mã OTP")
+    assert course.live
+
+    # A lesson with a heading, rich text and a callout.
+    b.goto(f"/admin/pages/add/lms_courses/lessonpage/{course.pk}/")
+    page.locator("#id_title").fill("Không ai chính đáng cần mã OTP")
+    add_block(page, vi("Heading"))
+    page.locator("#body-0-value-text").fill("Mã OTP là chìa khoá của em")
+    add_block(page, vi("Text"))
+    type_rich_text(page, "Ngân hàng không bao giờ hỏi mã OTP qua điện thoại.")
+    add_block(page, vi("Callout"))
+    page.locator("#body-2-value-title").fill("Nhớ nhé")
+    type_rich_text(page, "Cúp máy và gọi lại số tổng đài in trên thẻ.")
+    b.shot("lesson-editor")
+    publish(page)
+    lesson = LessonPage.objects.child_of(course).get()
+    assert lesson.live
+    assert [block.block_type for block in lesson.body] == [
+        "heading",
+        "rich_text",
+        "callout",
+    ]
+
+    # A quiz after the lesson.
+    b.goto(f"/admin/pages/add/lms_quizzes/quizpage/{course.pk}/")
+    page.locator("#id_title").fill("Kiểm tra nhanh về OTP")
+    page.locator("#id_title").press("Tab")  # the slug follows the title on blur
+    page.wait_for_function("() => document.querySelector('#id_slug').value !== ''")
+    publish(page)
+    assert QuizPage.objects.child_of(course).get().live
+    b.goto(f"/admin/pages/{course.pk}/")
+    b.shot("course-explorer")
+    assert "Kiểm tra nhanh về OTP" in page.locator("main").inner_text()
+
+    # The lesson as learners see it.
+    b.goto(lesson.url)
+    body = page.locator("main").inner_text()
+    for text in ("Mã OTP là chìa khoá của em", "Ngân hàng không bao giờ", "Nhớ nhé"):
+        assert text in body
+
+    # Questions from a GIFT file: upload, preview, confirm.
+    b.goto(reverse("lms_quizzes_import"))
+    upload = page.locator("form[enctype='multipart/form-data']")
+    upload.locator("#id_file").set_input_files(
+        files=[
+            {
+                "name": "otp.gift",
+                "mimeType": "text/plain",
+                "buffer": GIFT_FILE.encode(),
+            }
+        ]
+    )
+    upload.locator("#id_fmt").select_option("gift")
+    page.get_by_role("button", name=vi("Preview"), exact=True).click()
+    assert "Thử nhập: mật khẩu" in page.locator("main table").inner_text()
+    imported = Question.objects.filter(category__full_path="E2E/Nhập thử")
+    assert imported.count() == 0
+    b.shot("import-preview")
+    page.get_by_role("button", name=vi("Confirm the import")).click()
+    page.wait_for_url(re.compile(re.escape(reverse("lms_quizzes_import")) + "$"))
+    assert sorted(imported.values_list("name", flat=True)) == [
+        "Thử nhập: mã OTP",
+        "Thử nhập: mật khẩu",
+    ]
+
+    # A quiz report with the demo student's result, exported to Excel.
+    student = User.objects.get(username="student")
+    quiz = QuizPage.objects.filter(attempts__user=student).distinct().first()
+    b.goto(reverse("lms_quizzes_report", args=[quiz.pk]))
+    assert student.full_name in page.locator("main").inner_text()
+    b.shot("quiz-report")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=vi("Export XLSX")).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = SCREENSHOTS / "admin-quiz-report.xlsx"
+    download.save_as(saved)
+    rows = list(load_workbook(saved, read_only=True).active.values)
+    assert any(student.full_name in row for row in rows), rows[:3]
+
+
+@pytest.mark.skip(
+    reason="roster import in the admin is being built by another helper "
+    "(lms/people roster); its journey is added when it lands"
+)
+def test_school_admin_imports_a_roster():
+    """Admin → Organisation → Import class lists: upload, preview, confirm."""
+
+
+@pytest.mark.skip(
+    reason="bulk issuance and revocation are being built by another helper "
+    "(certificates/); their journey is added when they land"
+)
+def test_school_admin_bulk_issues_and_revokes_certificates():
+    """Bulk-issue, watch the progress bar finish, revoke one, see it public."""
