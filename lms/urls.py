@@ -12,6 +12,7 @@ urlpatterns = [
     path("tai-khoan/", include("lms.people.urls")),
     path("hoc-tap/", include("courses.urls")),
     path("hoc-tap/bai-kiem-tra/", include("quizzes.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
+    "lms.reports.apps.ReportsConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "lms.people.middleware.ForcePasswordChangeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Catalogue and course pages for anonymous visitors (see courses/page_cache.py).
+    "courses.page_cache.AnonymousPageCacheMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,6 +172,29 @@ TASKS = {
         ),
     }
 }
+# LMS_TASK_BACKEND=rq (or the class path django_tasks_rq.RQBackend) puts the
+# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`.
+if TASKS["default"]["BACKEND"] in {"rq", "django_tasks_rq.RQBackend"}:
+    TASKS["default"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("LMS_RQ_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": 600,
+        }
+    }
+
+# Certificates: public lookups allowed per client address (count, seconds).
+LMS_CERTIFICATE_LOOKUP_RATE = (
+    int(os.environ.get("LMS_CERTIFICATE_LOOKUPS", "60")),
+    int(os.environ.get("LMS_CERTIFICATE_LOOKUP_WINDOW", "600")),
+)
+
+# Catalogue and course pages for anonymous visitors are cached this many seconds
+# (0: off); publishing a page clears them. Production turns it on with REDIS_URL.
+LMS_ANONYMOUS_PAGE_CACHE_SECONDS = int(
+    os.environ.get("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", "0")
+)
 
 # Sessions read from the cache and fall back to the database, so a learner page
 # usually costs no session query.
@@ -183,6 +209,14 @@ CACHES = {
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Công dân số - LMS")
 LMS_SITE_URL = os.environ.get("LMS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = LMS_SITE_URL
+# Reminders: at most one email of each kind per person in this many days.
+LMS_REMINDER_PERIOD_DAYS = int(os.environ.get("LMS_REMINDER_PERIOD_DAYS", "7"))
+
+# Children's data protection: `manage.py anonymise_inactive` anonymises learners
+# with no role in this many of the most recent school years.
+LMS_RETENTION_SCHOOL_YEARS = int(os.environ.get("LMS_RETENTION_SCHOOL_YEARS", "5"))
+# The place printed before the date on official reports ("TP. Hồ Chí Minh, ngày …").
+LMS_REPORT_PLACE = os.environ.get("LMS_REPORT_PLACE", "TP. Hồ Chí Minh")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
 # Upload limits: lesson images and documents are small; a larger file is a

@@ -43,6 +43,10 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # A shared cache: every web process sees a publish at once.
+    LMS_ANONYMOUS_PAGE_CACHE_SECONDS = int(
+        os.environ.get("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", "300")
+    )
 
 LOGGING = {
     **LOGGING,  # noqa: F405

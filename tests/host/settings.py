@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
+    "lms.reports.apps.ReportsConfig",
     "django_tasks",
     # --- Wagtail's defaults (wagtail.users swapped for our subclass) ---
     "wagtail.contrib.forms",
