@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.security import client_ip
+
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
 from .models import Certificate, CertificateStatus
 from .rendering import pdf_filename
@@ -26,7 +28,8 @@ from .services import certificate_download_log
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    # The same notion of "visitor address" as sign-in throttling (proxy-aware).
+    return client_ip(request) or "unknown"
 
 
 def lookup_allowed(request) -> bool:

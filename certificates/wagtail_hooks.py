@@ -7,7 +7,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, data_protection
 from .learner import my_learning_panel
 from .models import CertificateTemplate
 
@@ -125,3 +125,7 @@ def course_certificate_tab():
 
 
 hooks.register("lms_my_learning_panels", my_learning_panel)
+
+
+hooks.register("lms_person_data_export", data_protection.person_certificates_export)
+hooks.register("lms_person_erase", data_protection.person_certificates_erase)

@@ -261,6 +261,9 @@ def question_import(request):
 
 
 class ExportForm(forms.Form):
+    # Shares the page with the import form: a prefix keeps the ids unique.
+    prefix = "export"
+
     category = forms.ModelChoiceField(
         label=gettext_lazy("Category (with its sub-categories)"),
         queryset=QuestionCategory.objects.order_by("full_path"),

@@ -48,6 +48,12 @@ if os.environ.get("REDIS_URL"):
         os.environ.get("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", "300")
     )
 
+else:
+    # Without a shared cache each web process has its own memory cache, so a
+    # session cached by one would outlive a sign-out handled by another:
+    # keep sessions in the database only.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 LOGGING = {
     **LOGGING,  # noqa: F405
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},

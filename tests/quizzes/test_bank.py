@@ -105,7 +105,8 @@ def test_import_and_export_need_question_permissions(client, make_learner, role)
     assert _upload(client, GIFT.encode()).status_code in (302, 403)
     category = category_for_path("Luật")
     export = client.get(
-        reverse("lms_quizzes_export"), {"category": category.pk, "fmt": "gift"}
+        reverse("lms_quizzes_export"),
+        {"export-category": category.pk, "export-fmt": "gift"},
     )
     assert export.status_code in (302, 403)
     assert not Question.objects.exists()
@@ -150,7 +151,8 @@ def test_export_then_import_reproduces_the_same_questions(client, school_admin, 
     category = QuestionCategory.objects.get(full_path="Luật An ninh mạng")
     client.force_login(school_admin)
     response = client.get(
-        reverse("lms_quizzes_export"), {"category": category.pk, "fmt": fmt}
+        reverse("lms_quizzes_export"),
+        {"export-category": category.pk, "export-fmt": fmt},
     )
     assert response.status_code == 200
     exported = response.content
