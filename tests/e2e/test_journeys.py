@@ -4,6 +4,7 @@ Run with ``bash lms/scripts/e2e.sh`` (PostgreSQL in CI). Each test starts from
 the demo school seeded by ``seed_demo``.
 """
 
+import io
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from quizzes.models import QuizPage
 from . import learner
 from .conftest import PHONE, SCREENSHOTS, describe
 from .flows import check_certificate, take_course_by_mouse, take_quiz
-from .learner import vi
+from .learner import vi, vi_plural
 
 STAFF_COURSE_SLUG = "ky-nang-so-cho-giao-vien-va-cong-tac-vien"
 
@@ -333,17 +334,170 @@ def test_school_admin_builds_a_course_imports_questions_and_exports(browse):
     assert any(student.full_name in row for row in rows), rows[:3]
 
 
-@pytest.mark.skip(
-    reason="roster import in the admin is being built by another helper "
-    "(lms/people roster); its journey is added when it lands"
-)
-def test_school_admin_imports_a_roster():
+ROSTER_NAME = "Phạm Thu Trang"
+ROSTER_CODE = "HS2024901"
+
+
+def test_school_admin_imports_a_roster(browse):
     """Admin → Organisation → Import class lists: upload, preview, confirm."""
+    from openpyxl import load_workbook
+
+    from lms.people.models import School, SchoolYear
+    from tests.people.roster_files import xlsx_bytes
+
+    school = School.objects.get(code="DEMO")
+    year = SchoolYear.objects.get(name="2023-2024")
+    roster = xlsx_bytes(
+        [
+            ["STT", "Họ và tên", "Mã học sinh", "Lớp", "Ngày sinh"],
+            [1, ROSTER_NAME, ROSTER_CODE, "10A2", "12/09/2008"],
+        ]
+    )
+    b = browse("admin-roster")
+    page = b.page
+    b.sign_in("admin")
+    b.goto("/admin/")
+    index = reverse("lms_roster:index")
+    assert index in page.content(), "no Import class lists item in the admin menu"
+
+    b.goto(index)
+    upload = page.locator("form[enctype='multipart/form-data']")
+    upload.locator("#id_file").set_input_files(
+        files=[{"name": "lop-10a2.xlsx", "mimeType": "", "buffer": roster}]
+    )
+    upload.locator("#id_school").select_option(str(school.pk))
+    upload.locator("#id_school_year").select_option(str(year.pk))
+    page.get_by_role("button", name=vi("Preview"), exact=True).click()
+    page.wait_for_load_state()
+    created = page.locator("main table.listing")
+    assert created.count() == 1, page.locator("main").inner_text()
+    assert ROSTER_NAME in created.inner_text()
+    assert ROSTER_CODE in created.inner_text()
+    assert "12/09/2008" in created.inner_text()  # the date as read from the file
+    assert not User.objects.filter(student_code=ROSTER_CODE).exists()
+    b.shot("preview")
+
+    page.get_by_role("button", name=vi("Confirm the import")).click()
+    page.wait_for_load_state()
+    new = User.objects.get(student_code=ROSTER_CODE)
+    assert new.full_name == ROSTER_NAME and new.must_change_password
+    assert new.username in page.locator("main table.listing").inner_text()
+    b.shot("done")
+    with page.expect_download() as download_info:
+        page.get_by_role(
+            "link", name=vi("Download the initial passwords (XLSX)")
+        ).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(download.path().read_bytes()))
+    assert workbook.sheetnames == ["10A2"]
+    rows = list(workbook["10A2"].values)
+    # The sheet says where to sign in: this very site.
+    assert b.url(reverse("lms_people:login")) in rows[1][0]
+    number, name, code, username, password = rows[4][:5]
+    assert (number, name, code, username) == (1, ROSTER_NAME, ROSTER_CODE, new.username)
+    assert password and len(rows) == 5
+
+    # The new student's first sign-in, in a browser of their own.
+    s = browse("roster-student")
+    s.sign_in(username, password)
+    change = reverse("lms_people:password_change")
+    assert s.page.url.startswith(s.url(change)), s.page.url
+    assert s.page.locator("h1").inner_text() == vi("Change password")
+    assert s.page.locator("p.notice").count() == 1
+    s.shot("password-change")
+    s.page.locator("input[name=old_password]").fill(password)
+    s.page.locator("input[name=new_password1]").fill("Mat-khau-rieng-2024")
+    s.page.locator("input[name=new_password2]").fill("Mat-khau-rieng-2024")
+    s.page.get_by_role("button", name=vi("Save new password")).click()
+    s.page.wait_for_load_state()
+    assert change not in s.page.url, s.page.url
+    new.refresh_from_db()
+    assert not new.must_change_password
+    s.goto("/")
+    assert change not in s.page.url, "still sent to change the password"
+    s.assert_no_csp_violation()
 
 
-@pytest.mark.skip(
-    reason="bulk issuance and revocation are being built by another helper "
-    "(certificates/); their journey is added when they land"
-)
-def test_school_admin_bulk_issues_and_revokes_certificates():
+def test_school_admin_bulk_issues_and_revokes_certificates(browse):
     """Bulk-issue, watch the progress bar finish, revoke one, see it public."""
+    from certificates.models import Certificate, CourseCertificateSetting
+    from lms.people.models import SchoolClass
+
+    course = CoursePage.objects.live().filter(for_students=True).order_by("path")[0]
+    # Issued by hand, not on completion, so the two are eligible and hold none.
+    CourseCertificateSetting.objects.filter(course=course).update(auto_issue=False)
+    finished = [User.objects.get(username=name) for name in ("hs01", "hs02")]
+    for student in finished:
+        learner.complete_by_services(user=student, course=course)
+    assert not Certificate.objects.filter(holder__in=finished).exists()
+    holder = User.objects.get(username="student")  # seed_demo's certificate
+    class_10a1 = SchoolClass.objects.get(name="10A1", school__code="DEMO")
+
+    b = browse("admin-certificates")
+    page = b.page
+    b.sign_in("admin")
+    b.goto(reverse("lms_certificates_bulk"))
+    page.locator("#id_course").select_option(str(course.pk))
+    page.locator("#id_school_class").select_option(str(class_10a1.pk))
+    page.locator("#id_role").select_option("student")
+    page.get_by_role("button", name=vi("Preview"), exact=True).click()
+    page.wait_for_load_state()
+    eligible = page.locator("ul.eligible > li")
+    assert eligible.count() == 2, eligible.all_inner_texts()
+    for student in finished:
+        assert student.full_name in page.locator("ul.eligible").inner_text()
+    assert holder.full_name in page.locator("ul.holding").inner_text()
+    b.shot("bulk-preview")
+
+    issue = vi_plural(
+        "Issue %(counter)s certificate in the background",
+        "Issue %(counter)s certificates in the background",
+        2,
+    )
+    # The immediate task backend issues during the request; the bar's script
+    # then polls the progress JSON once and finds the batch finished.
+    with page.expect_response(re.compile(r"/progress\.json$")) as polled:
+        page.get_by_role("button", name=issue).click()
+        page.wait_for_url(re.compile(r"/admin/lms/certificates/batches/\d+/$"))
+    assert polled.value.json()["finished"] is True
+    box = page.locator("[data-lms-batch-progress]")
+    bar = box.locator("progress")
+    assert (bar.get_attribute("max"), bar.evaluate("el => el.value")) == ("2", 2)
+    field = {
+        name: box.locator(f"[data-field={name}]").inner_text()
+        for name in ("done", "total", "failed", "state")
+    }
+    assert field == {"done": "2", "total": "2", "failed": "0", "state": vi("Finished.")}
+    b.shot("batch")
+    issued = Certificate.objects.filter(course=course, holder__in=finished)
+    assert issued.count() == 2
+
+    # Revoke one, from the ledger, with a reason.
+    revoked = issued.get(holder=finished[0])
+    b.goto(reverse("lms_certificates_admin_list") + f"?q={revoked.serial}")
+    page.get_by_role("link", name=revoked.serial).click()
+    page.wait_for_url(re.compile(r"/admin/lms/certificates/\d+/$"))
+    page.locator("#id_reason").fill("Cấp nhầm: học sinh làm bài hộ bạn.")
+    page.get_by_role("button", name=vi("Revoke"), exact=True).click()
+    page.wait_for_load_state()
+    assert vi("The certificate was revoked.") in page.locator("body").inner_text()
+    revoked.refresh_from_db()
+    assert revoked.status == "revoked"
+    b.shot("revoked")
+    verify = page.get_by_role("link", name=vi("Verification page"))
+    verify_href = verify.get_attribute("href")
+    assert verify_href == reverse("lms_certificates:verify", args=[revoked.code])
+
+    # Anyone holding the paper sees that it was revoked.
+    public = browse("public-verify")
+    public.goto(verify_href)
+    verdict = public.page.locator("p.verdict").inner_text()
+    said = vi("This certificate was revoked on %(date)s.").split("%(date)s")[0]
+    assert verdict.startswith(said), verdict
+    assert finished[0].full_name in public.page.locator("main").inner_text()
+    public.shot("revoked")
+    other = issued.get(holder=finished[1])
+    public.goto(reverse("lms_certificates:verify", args=[other.code]))
+    assert vi("This certificate is valid.") in public.page.locator("main").inner_text()
+    public.assert_no_csp_violation()
