@@ -35,7 +35,7 @@ class ReportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_reports_menu():
     return ReportsMenuItem(
-        _("Reports"),
+        _("Training reports"),
         Menu(register_hook_name=REPORTS_MENU_HOOK),
         name="lms-reports",
         icon_name="table",
