@@ -297,6 +297,8 @@ def _write_pdf(*, template, snapshot: dict, html: str) -> bytes:
         stylesheets=stylesheets,
         font_config=font_config(),
         pdf_variant="pdf/a-3b",
+        # Tagged PDF (structure tree) so screen readers read it in order.
+        pdf_tags=True,
         pdf_identifier=snapshot["code"].encode(),
         attachments=[
             Attachment(

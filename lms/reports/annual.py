@@ -159,7 +159,7 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
 
     return HTML(
         string=annual_report_html(report), url_fetcher=_url_fetcher(), base_url=None
-    ).write_pdf()
+    ).write_pdf(pdf_tags=True)  # tagged: readable by screen readers
 
 
 def annual_report_xlsx(report: AnnualReport) -> bytes:

@@ -168,3 +168,9 @@ def test_default_template_is_vietnamese_and_renders_official_layout(db):
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "TP. Hồ Chí Minh, ngày 06 tháng 10 năm 2023" in text
     assert "HIỆU TRƯỞNG" in text and "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in text
+
+
+def test_pdf_is_tagged_for_screen_readers(issued):
+    root = PdfReader(io.BytesIO(pdf_bytes(issued))).trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]

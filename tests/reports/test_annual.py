@@ -76,3 +76,10 @@ def test_rendering_never_fetches_a_url():
 
     with pytest.raises(ValueError, match="Refused"):
         _url_fetcher().fetch("https://example.com/font.woff")
+
+
+def test_annual_report_pdf_is_tagged(client, world):
+    client.force_login(world.people["qt"])
+    response = client.get(ANNUAL, params(world, "pdf"))
+    root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert "/StructTreeRoot" in root
