@@ -22,6 +22,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certificates.models import Certificate, CertificateStatus
 from courses.models import (
     ClassAssignment,
     CourseCompletion,
@@ -45,7 +46,7 @@ BUCKET_LABELS = {
     "collaborators": _("Collaborators"),
 }
 REPORTED_ROLES = list(ROLE_BUCKETS)
-REPORT_WORK_MEM = "32MB"
+REPORT_WORK_MEM = "128MB"
 
 
 class Status:
@@ -86,12 +87,14 @@ class Figures:
     enrolled: int = 0
     in_progress: int = 0
     completed: int = 0
+    certificates: int = 0  # valid certificates held
 
     def add(self, other: "Figures") -> None:
         self.learners += other.learners
         self.enrolled += other.enrolled
         self.in_progress += other.in_progress
         self.completed += other.completed
+        self.certificates += other.certificates
 
     @property
     def not_started(self) -> int:
@@ -331,6 +334,14 @@ def completion_facts_for(
     completed = _grouped(
         CourseCompletion.objects.filter(_completed_between(filters), **in_scope)
     )
+    certificates = _grouped(
+        Certificate.objects.filter(
+            status=CertificateStatus.VALID,
+            course_id__in=course_ids,
+            holder__memberships__in=members,
+        ),
+        prefix="holder__memberships__",
+    )
     same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
     unfinished = Enrolment.objects.filter(
         ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
@@ -354,6 +365,7 @@ def completion_facts_for(
                 enrolled=enrolled.get(key, 0),
                 in_progress=started.get(key, 0),
                 completed=completed.get(key, 0),
+                certificates=certificates.get(key, 0),
             )
             if requirement.required(
                 course_id, role=role, school_year_id=year_id, school_class_id=class_id
@@ -361,7 +373,7 @@ def completion_facts_for(
                 row.learners = count
             else:
                 row.learners = max(row.enrolled, row.completed)
-            if row.learners or row.enrolled or row.completed:
+            if row.learners or row.enrolled or row.completed or row.certificates:
                 figures[key] = row
     school_ids = {group[0] for group in member_counts}
     return CompletionFacts(
@@ -484,6 +496,7 @@ class LearnerCell:
     status: str = Status.NOT_REQUIRED
     completed_at: datetime | None = None
     best_score: float | None = None
+    certificate_serial: str = ""
 
 
 @dataclass
@@ -501,7 +514,7 @@ def learner_rows(
 ) -> tuple[list[CoursePage], list[LearnerRow]]:
     """Each learner in scope with each course's status and best quiz score.
 
-    Five queries plus the course list, whatever the number of learners.
+    Six queries plus the course list, whatever the number of learners.
     """
     members = members_in_scope(viewer=viewer, filters=filters)
     courses = courses_for_report(filters=filters)
@@ -535,6 +548,14 @@ def learner_rows(
     ):
         best[(user_id, course_id)] = float(score) if score is not None else None
         started.add((user_id, course_id))
+    serials = {
+        (holder_id, course_id): serial
+        for holder_id, course_id, serial in Certificate.objects.filter(
+            status=CertificateStatus.VALID,
+            holder_id__in=members.values("user_id"),
+            course_id__in=course_ids,
+        ).values_list("holder_id", "course_id", "serial")
+    }
     requirement = Requirement(
         courses, class_ids={m.school_class_id for m in memberships if m.school_class_id}
     )
@@ -544,7 +565,9 @@ def learner_rows(
         for course_id in course_ids:
             key = (membership.user_id, course_id)
             cell = LearnerCell(
-                completed_at=completed.get(key), best_score=best.get(key)
+                completed_at=completed.get(key),
+                best_score=best.get(key),
+                certificate_serial=serials.get(key, ""),
             )
             if cell.completed_at:
                 cell.status = Status.COMPLETED

@@ -68,6 +68,7 @@ def figure_columns() -> list[Column]:
         Column("completed", _("Completed"), numeric=True),
         Column("not_started", _("Not started"), numeric=True),
         Column("percent", _("Completed (%)"), numeric=True),
+        Column("certificates", _("Certificates"), numeric=True),
     ]
 
 
@@ -79,6 +80,7 @@ def figure_cells(figures: Figures) -> list:
         figures.completed,
         figures.not_started,
         figures.percent,
+        figures.certificates,
     ]
 
 
@@ -281,6 +283,10 @@ LEARNER_COURSE_COLUMNS: list[LearnerCourseColumn] = [
     (
         lambda title: _("%(course)s: best quiz score (%%)") % {"course": title},
         lambda cell: cell.best_score,
+    ),
+    (
+        lambda title: _("%(course)s: certificate") % {"course": title},
+        lambda cell: cell.certificate_serial,
     ),
 ]
 

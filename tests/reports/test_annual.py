@@ -40,9 +40,10 @@ def test_annual_report_pdf_has_the_right_figures(client, world):
     assert "Giáo viên 3 1 1 33,3" in flat
     # Course K1: 5 learners, 4 enrolled, 1 in progress, 2 completed, 2 not
     # started, 40 %; 2 took the quiz, 1 passed, 50 %.
-    assert "An ninh mạng cơ bản 5 4 1 2 2 40,0 2 1 50,0" in flat
+    # (then 0 certificates held).
+    assert "An ninh mạng cơ bản 5 4 1 2 2 40,0 0 2 1 50,0" in flat
     # Per class: 10A1 has 3 people, 1 of 3 completed.
-    assert "10A1 3 3 2 1 1 1 33,3" in flat
+    assert "10A1 3 3 2 1 1 1 33,3 0" in flat
     assert "HIỆU TRƯỞNG" in flat
 
 
@@ -55,7 +56,7 @@ def test_annual_report_xlsx_has_the_same_figures(client, world):
     assert ["Học sinh", 5, 4, 2, 40.0] in people
     assert people[1][0] == "Trường THPT An Lạc"
     classes = [list(row) for row in workbook.worksheets[2].iter_rows(values_only=True)]
-    assert ["10A1", 3, 3, 2, 1, 1, 1, 33.3] in classes
+    assert ["10A1", 3, 3, 2, 1, 1, 1, 33.3, 0] in classes
 
 
 def test_another_schools_admin_cannot_get_the_report(client, world):

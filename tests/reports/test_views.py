@@ -97,9 +97,12 @@ def test_officer_sees_every_school_of_the_department_side_by_side(client, world)
         )
     )
     header, *body, totals = rows
-    assert header[0] == "Trường" and header[-1] == "Hoàn thành (%)"
+    assert header[0] == "Trường" and header[-2:] == [
+        "Hoàn thành (%)",
+        "Giấy chứng nhận",
+    ]
     # Sorted by completion rate, highest first: B 50.0 %, A 37.5 %.
-    assert [(row[0], row[-1]) for row in body] == [
+    assert [(row[0], row[-2]) for row in body] == [
         ("Trường THPT Bình Hưng", "50.0"),
         ("Trường THPT An Lạc", "37.5"),
     ]
@@ -146,3 +149,37 @@ def test_anonymous_is_sent_to_sign_in(client, world):
 def test_user_without_roles_is_refused(client, world):
     client.force_login(UserFactory(username="noone"))
     assert client.get(COMPLETION).status_code in (302, 403)
+
+
+def test_learner_list_and_figures_show_valid_certificates(client, world):
+    from certificates.models import Certificate
+    from lms.people.models import User
+
+    holder = User.objects.get(full_name="Lê Thị Hoàn")
+    course = world.courses["K1"]
+    common = {"holder": holder, "course": course, "school_code": "DEMO", "year": 2023}
+    Certificate.objects.create(
+        serial="DEMO-2023-000007",
+        number=7,
+        code="ma-xac-thuc-7",
+        name_as_printed=holder.full_name,
+        course_title=course.title,
+        **common,
+    )
+    Certificate.objects.create(  # a revoked one is not counted
+        serial="DEMO-2023-000006",
+        number=6,
+        code="ma-xac-thuc-6",
+        status="revoked",
+        name_as_printed=holder.full_name,
+        course_title=course.title,
+        **common,
+    )
+    client.force_login(world.people["gvcn"])
+    rows = csv_rows(client.get(LEARNERS, {"export": "csv", "table": "learners"}))
+    row = next(row for row in rows if row[0] == "Lê Thị Hoàn")
+    assert "DEMO-2023-000007" in row and "DEMO-2023-000006" not in row
+    table = csv_rows(client.get(COMPLETION, {"export": "csv", "table": "course_class"}))
+    header = table[0]
+    column = header.index("Giấy chứng nhận")
+    assert sum(int(row[column]) for row in table[1:] if row[column]) == 1
