@@ -266,6 +266,7 @@ def sample_snapshot(template: CertificateTemplate) -> dict:
     today = timezone.localdate()
     return {
         **SAMPLE,
+        "score": SAMPLE["score"] if template.show_score else None,
         "code": "mau-xem-truoc-khong-hop-le",
         "issue_date": today.strftime("%d/%m/%Y"),
         "issue_date_iso": today.isoformat(),

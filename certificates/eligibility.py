@@ -38,6 +38,8 @@ class Eligibility:
     completion: CourseCompletion | None = None
     certificate: Certificate | None = None
     refusal: Refusal | None = None
+    # The school membership a new certificate is issued under (latest year).
+    membership: Membership | None = None
 
     @property
     def eligible(self) -> bool:
@@ -59,6 +61,7 @@ class CourseFacts:
     held: dict[int, Certificate]
     required_steps: list
     done_steps: dict[int, set[int]] = field(default_factory=dict)
+    issuing_memberships: dict[int, Membership] = field(default_factory=dict)
 
 
 def check_audience(e: Eligibility, facts: CourseFacts) -> Refusal | None:
@@ -133,10 +136,28 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         )
     }
     roles: dict[int, set[str]] = {}
-    for user_id, role in Membership.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "role"
-    ):
-        roles.setdefault(user_id, set()).add(role)
+    # One query gives both the roles and the school a certificate is issued
+    # under: the school membership of the latest school year.
+    issuing: dict[int, Membership] = {}
+    memberships = (
+        Membership.objects.filter(user_id__in=user_ids)
+        .select_related("school", "school_year")
+        .only(
+            "user_id",
+            "role",
+            "school",
+            "school_year",
+            "school__code",
+            "school__name",
+            "school_year__name",
+            "school_year__starts_on",
+        )
+        .order_by("user_id", "-school_year__starts_on", "-pk")
+    )
+    for membership in memberships:
+        roles.setdefault(membership.user_id, set()).add(membership.role)
+        if membership.school_id is not None:
+            issuing.setdefault(membership.user_id, membership)
     completions = {
         c.user_id: c
         for c in CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
@@ -154,6 +175,7 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         completions=completions,
         held=held,
         required_steps=[],
+        issuing_memberships=issuing,
     )
     pending = [uid for uid in user_ids if uid not in completions]
     if pending:
@@ -175,7 +197,9 @@ def eligibility_for_many(*, course: CoursePage, users: Iterable) -> list[Eligibi
     facts = course_facts_for(course=course, user_ids=[u.pk for u in users])
     results = []
     for user in users:
-        result = Eligibility(user=user)
+        result = Eligibility(
+            user=user, membership=facts.issuing_memberships.get(user.pk)
+        )
         for check in CHECKS:
             refusal = check(result, facts)
             if refusal is not None:

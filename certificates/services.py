@@ -14,12 +14,13 @@ render in parallel:
 import logging
 import secrets
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,14 +84,18 @@ def _vn_date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _holder_context(user) -> dict:
-    """The school and school year the certificate is issued under."""
-    membership = (
+def _issuing_membership(user) -> Membership | None:
+    """The school membership of the latest school year (as eligibility picks it)."""
+    return (
         Membership.objects.filter(user=user, school__isnull=False)
         .select_related("school", "school_year")
         .order_by("-school_year__starts_on", "-pk")
         .first()
     )
+
+
+def _holder_context(membership: Membership | None) -> dict:
+    """The school and school year the certificate is issued under."""
     if membership is None:
         return {"school": None, "school_code": DEFAULT_SCHOOL_CODE, "year_obj": None}
     return {
@@ -100,20 +105,35 @@ def _holder_context(user) -> dict:
     }
 
 
+def _counter_increment(*, school_code: str, year: int) -> int | None:
+    """Add one to the counter row and return the new value (None: no row yet).
+
+    A single UPDATE ... RETURNING both locks the row until the caller's
+    transaction ends and reads the number: one round trip instead of a
+    SELECT ... FOR UPDATE and an UPDATE (PostgreSQL, and SQLite >= 3.35).
+    """
+    table = connection.ops.quote_name(SerialCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - our table name
+            "WHERE school_code = %s AND year = %s RETURNING last_number",
+            [school_code, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _counter_next(*, school_code: str, year: int) -> int:
     """Take the next number; the caller's transaction holds the row lock."""
-    counters = SerialCounter.objects.select_for_update()
-    counter = counters.filter(school_code=school_code, year=year).first()
-    if counter is None:
+    number = _counter_increment(school_code=school_code, year=year)
+    if number is None:
         try:
             with transaction.atomic():
                 SerialCounter.objects.create(school_code=school_code, year=year)
         except IntegrityError:
             pass  # created by a concurrent issue a moment ago
-        counter = counters.get(school_code=school_code, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+        number = _counter_increment(school_code=school_code, year=year)
+    return number
 
 
 def build_snapshot(
@@ -156,6 +176,29 @@ def build_snapshot(
     }
 
 
+def score_text(percent: Decimal | None) -> str | None:
+    """A percentage on the 10-point scale Vietnamese schools use: "9,5/10"."""
+    if percent is None:
+        return None
+    mark = (Decimal(percent) / 10).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{mark:f}".removesuffix(".0").replace(".", ",")
+    return f"{text}/10"
+
+
+def course_score(*, user, course: CoursePage) -> str | None:
+    """The learner's mean grade over the course's live quizzes (each under its
+    own grading method), or None when the course has no graded quiz."""
+    from quizzes.models import QuizGrade
+
+    mean = QuizGrade.objects.filter(
+        user=user,
+        quiz__live=True,
+        quiz__path__startswith=course.path,
+        quiz__depth=course.depth + 1,
+    ).aggregate(mean=Avg("percent"))["mean"]
+    return score_text(mean)
+
+
 def _log(certificate: Certificate, action: str, actor=None, detail: str = ""):
     CertificateEvent.objects.create(
         certificate=certificate, action=action, actor=actor, detail=detail
@@ -171,9 +214,10 @@ def _allocate(
     completion: CourseCompletion | None,
     issued_by,
     replaces: Certificate | None,
+    membership: Membership | None,
 ) -> Certificate:
     """Step 1: number and insert, atomically. Raises IntegrityError on a race."""
-    where = _holder_context(user)
+    where = _holder_context(membership)
     now = timezone.now()
     year_obj = where["year_obj"]
     year = year_obj.starts_on.year if year_obj else timezone.localdate(now).year
@@ -211,6 +255,9 @@ def _allocate(
             school_year_name=year_obj.name if year_obj else "",
             school_name=where["school"].name if where["school"] else "",
             completion=completion,
+            score=course_score(user=user, course=course)
+            if template.show_score
+            else None,
         )
         certificate.save()
         _log(
@@ -254,6 +301,7 @@ def certificate_issue(
             completion=eligibility.completion,
             issued_by=issued_by,
             replaces=None,
+            membership=eligibility.membership,
         )
     except IntegrityError:
         existing = Certificate.objects.filter(
@@ -401,6 +449,7 @@ def certificate_reissue(
             completion=old.completion,
             issued_by=by,
             replaces=old,
+            membership=_issuing_membership(old.holder),
         )
         _log(
             old,
@@ -440,6 +489,51 @@ def certificate_auto_issue(*, user_id: int, course_id: int) -> Certificate | Non
     if not eligibility.eligible or not eligibility.setting.auto_issue:
         return None
     return certificate_issue(user=user, course=course).certificate
+
+
+def unfinished_work_enqueue(*, stale_seconds: int, since_hours: int) -> dict:
+    """Enqueue again what a killed worker left undone outside batches.
+
+    - certificates numbered but never rendered (killed between the two steps);
+    - automatic issues that never happened: completions of the last
+      `since_hours` of a course that issues automatically, where the learner
+      has no certificate of that course at all (a revoked or replaced one
+      counts, so nobody gets back a certificate taken away).
+
+    Only work older than `stale_seconds` is touched, so a job still running is
+    left alone; running a job twice is harmless because issuing is idempotent.
+    """
+    from .tasks import certificate_auto_issue_task, certificate_render_task
+
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=stale_seconds)
+    unrendered = list(
+        Certificate.objects.filter(
+            pdf="", status=CertificateStatus.VALID, issued_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for certificate_id in unrendered:
+        certificate_render_task.enqueue(certificate_id)
+    missing = list(
+        CourseCompletion.objects.filter(
+            course__in=CourseCertificateSetting.objects.filter(auto_issue=True).values(
+                "course_id"
+            ),
+            completed_at__lt=cutoff,
+            completed_at__gte=now - timezone.timedelta(hours=since_hours),
+        )
+        .exclude(
+            Exists(
+                Certificate.objects.filter(
+                    holder_id=OuterRef("user_id"), course_id=OuterRef("course_id")
+                )
+            )
+        )
+        .values_list("user_id", "course_id")
+    )
+    for user_id, course_id in missing:
+        certificate_auto_issue_task.enqueue(user_id, course_id)
+    return {"unrendered": len(unrendered), "automatic": len(missing)}
 
 
 # -- bulk ---------------------------------------------------------------------

@@ -20,3 +20,14 @@ def batch_item_task(item_id: int) -> str:
     from .services import batch_item_process
 
     return batch_item_process(item_id=item_id)
+
+
+@task()
+def certificate_render_task(certificate_id: int) -> str | None:
+    from .models import Certificate
+    from .services import certificate_render
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return None
+    return certificate_render(certificate=certificate).pdf_sha256
