@@ -111,6 +111,14 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Argon2id at OWASP's recommended cost first (see lms/people/hashers.py); the
+# others only verify older hashes, which are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "lms.people.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_USER_MODEL = "lms_people.User"
 AUTHENTICATION_BACKENDS = [
