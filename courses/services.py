@@ -83,9 +83,15 @@ def lesson_start(*, user, lesson: LessonPage, course: CoursePage) -> LessonProgr
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage, course: CoursePage) -> LessonProgress:
-    """Record that `user` finished `lesson`; safe to call twice, or at once."""
-    status = course_status_for(user=user, course=course)
+def lesson_complete(
+    *, user, lesson: LessonPage, course: CoursePage, status=None
+) -> LessonProgress:
+    """Record that `user` finished `lesson`; safe to call twice, or at once.
+
+    `status`: the learner's course status if the caller already has it.
+    """
+    if status is None:
+        status = course_status_for(user=user, course=course)
     if not status.access:
         raise CourseActionRefused(status.access.reason)
     if not status.enrolled:

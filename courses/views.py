@@ -157,7 +157,7 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
 
     if request.method == "POST" and request.POST.get("action") == "complete":
         try:
-            lesson_complete(user=user, lesson=lesson, course=course)
+            lesson_complete(user=user, lesson=lesson, course=course, status=status)
         except CourseActionRefused as refusal:
             messages.error(
                 request, REFUSAL_MESSAGES.get(refusal.reason, refusal.reason)

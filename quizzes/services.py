@@ -46,10 +46,16 @@ def quiz_course(quiz: QuizPage) -> CoursePage:
     return CoursePage.objects.parent_of(quiz).get()
 
 
-def quiz_start_check(*, user, quiz: QuizPage, course: CoursePage, now=None) -> None:
-    """The named checks before a new attempt; raises AttemptRefused with the reason."""
+def quiz_start_check(
+    *, user, quiz: QuizPage, course: CoursePage, now=None, status=None
+) -> None:
+    """The named checks before a new attempt; raises AttemptRefused with the reason.
+
+    `status`: the learner's course status if the caller already has it.
+    """
     now = now or timezone.now()
-    status = course_status_for(user=user, course=course)
+    if status is None:
+        status = course_status_for(user=user, course=course)
     if not status.access:
         raise AttemptRefused(status.access.reason)
     step = status.step_for(quiz.pk)
@@ -74,17 +80,25 @@ def quiz_start_check(*, user, quiz: QuizPage, course: CoursePage, now=None) -> N
             raise AttemptRefused("wait", until=wait_until)
 
 
-def attempt_start(*, user, quiz: QuizPage, now=None) -> QuizAttempt:
-    """Resume the open attempt, or start a new one if the rules allow it."""
+def attempt_start(
+    *, user, quiz: QuizPage, now=None, course=None, status=None
+) -> QuizAttempt:
+    """Resume the open attempt, or start a new one if the rules allow it.
+
+    The quiz page passes the `course` and the learner's `status` it has
+    already loaded; an enrolled learner is then not enrolled again.
+    """
     now = now or timezone.now()
     open_attempt = QuizAttempt.objects.filter(
         user=user, quiz=quiz, state=AttemptState.IN_PROGRESS
     ).first()
     if open_attempt is not None:
         return open_attempt
-    course = quiz_course(quiz)
-    course_open(user=user, course=course)
-    quiz_start_check(user=user, quiz=quiz, course=course, now=now)
+    course = course or quiz_course(quiz)
+    if status is None or not status.enrolled:
+        course_open(user=user, course=course)
+        status = None  # enrolment may have changed it
+    quiz_start_check(user=user, quiz=quiz, course=course, now=now, status=status)
     snapshot = attempt_snapshot(quiz)
     Question.objects.filter(
         pk__in=[question["question_id"] for question in snapshot], answered=False

@@ -78,7 +78,7 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
 
     if request.method == "POST" and request.POST.get("action") == "start":
         try:
-            attempt = attempt_start(user=user, quiz=quiz)
+            attempt = attempt_start(user=user, quiz=quiz, course=course, status=status)
         except AttemptRefused as refusal:
             messages.error(request, _refusal_text(refusal))
             return redirect(quiz.get_url(request))
@@ -91,7 +91,7 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
     can_start, refusal_text = True, ""
     if open_attempt is None:
         try:
-            quiz_start_check(user=user, quiz=quiz, course=course)
+            quiz_start_check(user=user, quiz=quiz, course=course, status=status)
         except AttemptRefused as refusal:
             can_start, refusal_text = False, _refusal_text(refusal)
     context = quiz.get_context(request)

@@ -61,3 +61,21 @@ def test_catalogue_query_budget(
     client.get(catalogue_url)
     with django_assert_max_num_queries(12):
         assert client.get(catalogue_url).status_code == 200
+
+
+@pytest.mark.parametrize("lesson_count", [3, 15])
+def test_lesson_complete_query_budget(
+    client, make_course, student, lesson_count, django_assert_max_num_queries
+):
+    """The course status is read once before and once after, not four times."""
+    course, lessons = make_course(lessons=lesson_count)
+    course_open(user=student, course=course)
+    client.force_login(student)
+    client.get(lessons[0].url)
+    with django_assert_max_num_queries(LESSON_COMPLETE_BUDGET):
+        response = client.post(lessons[0].url, {"action": "complete"})
+    assert response.status_code == 302
+    assert student.lms_lesson_progress.get(lesson=lessons[0]).completed_at
+
+
+LESSON_COMPLETE_BUDGET = 23

@@ -49,3 +49,31 @@ def test_submit_query_budget(client, started, count, django_assert_max_num_queri
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.passed and attempt.responses.count() == count
+
+
+@pytest.fixture
+def quiz_for(client, make_course, student):
+    """A 30-question quiz in a course the student is already enrolled in."""
+    course, _lessons = make_course(lessons=0)
+    quiz = QuizPageFactory(parent=course)
+    add_slots(quiz, [single_choice() for _ in range(30)])
+    client.force_login(student)
+    client.get(course.url)  # opens (and enrols in) the course
+    return quiz
+
+
+def test_quiz_page_query_budget(client, quiz_for, django_assert_max_num_queries):
+    with django_assert_max_num_queries(QUIZ_PAGE_BUDGET):
+        assert client.get(quiz_for.url).status_code == 200
+
+
+def test_quiz_start_query_budget(client, quiz_for, django_assert_max_num_queries):
+    """The class-period rush: the course status is read once, not three times."""
+    with django_assert_max_num_queries(QUIZ_START_BUDGET):
+        response = client.post(quiz_for.url, {"action": "start"})
+    assert response.status_code == 302
+    assert QuizAttempt.objects.filter(quiz=quiz_for).count() == 1
+
+
+QUIZ_PAGE_BUDGET = 12
+QUIZ_START_BUDGET = 22
