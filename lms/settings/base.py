@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
     "lms.reports.apps.ReportsConfig",
+    "lms.ops.apps.OpsConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -110,6 +111,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# Optional read replica (e.g. a PostgreSQL streaming standby): only report code
+# wrapped in lms.db_router.reading_from_replica() reads from it; writes, other
+# reads and migrations stay on default. Tests never touch a real replica: it
+# mirrors the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+LMS_REPLICA_DATABASE = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Argon2id at OWASP's recommended cost first (see lms/people/hashers.py); the
 # others only verify older hashes, which are upgraded at the next sign-in.

@@ -16,3 +16,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Sign-in throttling needs a request on every authenticate(); Django's test
 # client.login() has none. The throttling tests switch it on (fixture `axes_on`).
 AXES_ENABLED = False
+# A "replica" alias that mirrors the test database, so tests can watch which
+# connection a read takes; reads go there only in tests that set
+# LMS_REPLICA_DATABASE = "replica" (see lms/db_router.py).
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}
+LMS_REPLICA_DATABASE = None
