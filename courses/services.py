@@ -16,7 +16,7 @@ from .models import (
     LessonProgress,
 )
 from .selectors import course_access_for, course_status_for, requirements_met
-from .signals import course_completed
+from .signals import course_completed, enrolments_added
 
 
 class CourseActionRefused(Exception):
@@ -163,6 +163,9 @@ def course_assign_to_classes(
         for user_id in sorted(student_ids - already)
     ]
     Enrolment.objects.bulk_create(new, ignore_conflicts=True)
+    enrolments_added.send(
+        sender=Enrolment, course=course, user_ids=[e.user_id for e in new]
+    )
     return len(new)
 
 

@@ -12,3 +12,6 @@ class ReportsConfig(AppConfig):
     label = "lms_reports"
     verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - keeps the completion summary right

@@ -5,6 +5,11 @@ Every figure starts from the memberships the viewer may see
 is computed with a fixed number of grouped queries, whatever the number of
 schools, classes or learners; Python only adds the grouped rows together.
 
+The completion figures per class and course are read from the completion
+summary (`lms.reports.summary` keeps it up to date as learners progress), so a
+Department roll-up adds up thousands of rows, not millions. The summary is
+filled by `group_counts`, the same counting the live figures use.
+
 A person "should take" a course (is counted among its learners) when their
 role is in the course's audience, the course runs in their school year and the
 course is automatic, or assigned to their class. Anybody else who enrolled is
@@ -15,8 +20,9 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -32,9 +38,12 @@ from courses.models import (
     LessonProgress,
 )
 from courses.selectors import AUDIENCE_ROLES
+from lms.db_router import read_alias, reading_from_replica
 from lms.people.models import Membership, Role, School, SchoolClass, SchoolYear
 from lms.people.selectors import visible_membership_scope
 from quizzes.models import AttemptState, QuizAttempt
+
+from .models import CompletionSummary, ReportGroup, SummaryBuild
 
 # Role buckets as the Department counts people: students, teachers, collaborators.
 ROLE_BUCKETS: dict[str, str] = {
@@ -111,10 +120,11 @@ class Figures:
 # A group of memberships that count alike: (school, year, class, role).
 GroupKey = tuple[int, int, int | None, str]
 GROUP_FIELDS = ("school_id", "school_year_id", "school_class_id", "role")
+SUMMARY_FIGURES = ("enrolled", "in_progress", "completed", "certificates")
 
 
 @contextmanager
-def reporting_session():
+def reporting_session(using: str = DEFAULT_DB_ALIAS):
     """Run the report queries with planner settings fit for large aggregates.
 
     On PostgreSQL the estimated cost of the grouped joins over a whole
@@ -122,14 +132,23 @@ def reporting_session():
     themselves, and sorts spill to disk at the default work_mem. Both are
     changed for this transaction only. Elsewhere, nothing changes.
     """
+    connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)",
             [REPORT_WORK_MEM],
         )
+        yield
+
+
+@contextmanager
+def report_reading():
+    """Report pages: their reads go to the read replica when one is configured
+    (lms.db_router), with the planner settings of `reporting_session` there."""
+    with reading_from_replica(), reporting_session(read_alias()):
         yield
 
 
@@ -143,17 +162,24 @@ def current_school_year(*, today: date | None = None) -> SchoolYear | None:
     )
 
 
-def members_in_scope(*, viewer, filters: ReportFilters) -> QuerySet[Membership]:
-    """Memberships of learners `viewer` may see, narrowed by `filters`.
+def counted_memberships(*, school_ids=None, user_ids=None) -> QuerySet[Membership]:
+    """Every membership the reports count, whoever looks.
 
     A member of staff holding several roles in one school and year (a teacher
-    who is also a homeroom teacher) is counted once.
+    who is also a homeroom teacher) is counted once. Whether a membership
+    counts depends only on the same person's memberships in the same school
+    and year: a caller that wants only some schools' or people's memberships
+    passes `school_ids` or `user_ids`, and the rule then reads only theirs.
     """
-    scope = visible_membership_scope(viewer=viewer, school_year=filters.school_year)
     members = Membership.objects.filter(role__in=REPORTED_ROLES)
-    if scope is not None:
-        members = members.filter(scope)
-    same_person = Membership.objects.filter(
+    others = Membership.objects.all()
+    if school_ids is not None:
+        members = members.filter(school_id__in=school_ids)
+        others = others.filter(school_id__in=school_ids)
+    if user_ids is not None:
+        members = members.filter(user_id__in=user_ids)
+        others = others.filter(user_id__in=user_ids)
+    same_person = others.filter(
         user_id=OuterRef("user_id"),
         school_id=OuterRef("school_id"),
         school_year_id=OuterRef("school_year_id"),
@@ -161,28 +187,48 @@ def members_in_scope(*, viewer, filters: ReportFilters) -> QuerySet[Membership]:
     # The first of a person's homeroom classes in a school and year stands for
     # them; an uncorrelated subquery, so PostgreSQL hashes it once.
     first_homeroom = (
-        Membership.objects.filter(role=Role.HOMEROOM_TEACHER)
+        others.filter(role=Role.HOMEROOM_TEACHER)
         .values("user_id", "school_id", "school_year_id")
         .annotate(first=Min("pk"))
         .values("first")
     )
-    members = members.exclude(
+    return members.exclude(
         Q(role=Role.HOMEROOM_TEACHER)
         & (Exists(same_person.filter(role=Role.TEACHER)) | ~Q(pk__in=first_homeroom))
     ).exclude(
         Q(role=Role.SCHOOL_ADMIN)
         & Exists(same_person.filter(role__in=[Role.TEACHER, Role.HOMEROOM_TEACHER]))
     )
+
+
+def _narrowed(queryset: QuerySet, filters: ReportFilters) -> QuerySet:
+    """Memberships, or report groups, narrowed by the filters' year to role."""
     if filters.school_year is not None:
-        members = members.filter(school_year=filters.school_year)
+        queryset = queryset.filter(school_year=filters.school_year)
     if filters.school is not None:
-        members = members.filter(school=filters.school)
+        queryset = queryset.filter(school=filters.school)
     if filters.school_class is not None:
-        members = members.filter(school_class=filters.school_class)
+        queryset = queryset.filter(school_class=filters.school_class)
     if filters.role:
         roles = [r for r, bucket in ROLE_BUCKETS.items() if bucket == filters.role]
-        members = members.filter(role__in=roles)
-    return members
+        queryset = queryset.filter(role__in=roles)
+    return queryset
+
+
+def members_in_scope(*, viewer, filters: ReportFilters) -> QuerySet[Membership]:
+    """Memberships of learners `viewer` may see, narrowed by `filters`.
+
+    A member of staff holding several roles in one school and year (a teacher
+    who is also a homeroom teacher) is counted once.
+    """
+    scope = visible_membership_scope(viewer=viewer, school_year=filters.school_year)
+    school = filters.school_class.school_id if filters.school_class else None
+    if filters.school is not None:
+        school = filters.school.pk
+    members = counted_memberships(school_ids=None if school is None else [school])
+    if scope is not None:
+        members = members.filter(scope)
+    return _narrowed(members, filters)
 
 
 def courses_for_report(*, filters: ReportFilters) -> list[CoursePage]:
@@ -263,14 +309,86 @@ def _grouped(queryset, prefix: str = "user__memberships__") -> dict:
 
 
 @dataclass
+class GroupCounts:
+    """Per (membership group, course): what the reports count, before learners."""
+
+    enrolled: dict[tuple[GroupKey, int], int]
+    in_progress: dict[tuple[GroupKey, int], int]
+    completed: dict[tuple[GroupKey, int], int]
+    certificates: dict[tuple[GroupKey, int], int]
+
+    def keys(self) -> set[tuple[GroupKey, int]]:
+        return {
+            *self.enrolled,
+            *self.in_progress,
+            *self.completed,
+            *self.certificates,
+        }
+
+
+def group_counts(
+    *,
+    members: QuerySet[Membership],
+    course_ids: list[int],
+    completed_filter: Q | None = None,
+    using: str | None = None,
+) -> GroupCounts:
+    """Enrolled, started, completed and certified members, by group and course.
+
+    Five grouped queries, whatever the number of members or courses. The live
+    reports and the summary both count with this one function.
+    """
+
+    def rows(model):
+        return model.objects.using(using) if using else model.objects
+
+    in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
+    enrolled = _grouped(rows(Enrolment).filter(**in_scope))
+    completed = _grouped(
+        rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+    )
+    certificates = _grouped(
+        rows(Certificate).filter(
+            status=CertificateStatus.VALID,
+            course_id__in=course_ids,
+            holder__memberships__in=members,
+        ),
+        prefix="holder__memberships__",
+    )
+    same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
+    unfinished = rows(Enrolment).filter(
+        ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
+    )
+    lessons = Exists(LessonProgress.objects.filter(**same))
+    # Started = a lesson opened, or else a quiz tried. Two plain (anti-)semi-joins
+    # that PostgreSQL hashes, rather than one OR it would probe row by row.
+    started = _grouped(unfinished.filter(lessons))
+    for key, count in _grouped(
+        unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
+    ).items():
+        started[key] = started.get(key, 0) + count
+    return GroupCounts(
+        enrolled=enrolled,
+        in_progress=started,
+        completed=completed,
+        certificates=certificates,
+    )
+
+
+@dataclass
 class CompletionFacts:
     """Figures per (membership group, course), ready to roll up any way."""
 
     courses: list[CoursePage]
     members: dict[GroupKey, int]
     figures: dict[tuple[GroupKey, int], Figures]
-    classes: dict[int, SchoolClass] = field(default_factory=dict)
+    class_ids: set[int] = field(default_factory=set)
     schools: dict[int, School] = field(default_factory=dict)
+
+    @cached_property
+    def classes(self) -> dict[int, SchoolClass]:
+        """Read when a table names classes: a Department has thousands."""
+        return SchoolClass.objects.in_bulk(self.class_ids)
 
     def rollup(self, key) -> dict:
         """Sum the figures by `key(group, course_id)`; None keys are left out."""
@@ -312,7 +430,19 @@ class CompletionFacts:
 def completion_facts(
     *, viewer, filters: ReportFilters, members=None, courses=None
 ) -> CompletionFacts:
-    """Every completion figure the viewer may see, in a fixed number of queries."""
+    """Every completion figure the viewer may see, in a fixed number of queries.
+
+    Read from the completion summary (a few rows per class) once it is built,
+    unless the filters ask for a completion date range, which only the live
+    count can answer. `members`, when given, is `members_in_scope` for the
+    same viewer and filters (pages share it with the other selectors).
+    """
+    if courses is None:
+        courses = courses_for_report(filters=filters)
+    if summary_answers(filters=filters):
+        return completion_facts_from_summary(
+            viewer=viewer, filters=filters, courses=courses
+        )
     if members is None:
         members = members_in_scope(viewer=viewer, filters=filters)
     return completion_facts_for(members=members, filters=filters, courses=courses)
@@ -321,39 +451,72 @@ def completion_facts(
 def completion_facts_for(
     *, members: QuerySet[Membership], filters: ReportFilters, courses=None
 ) -> CompletionFacts:
-    """Completion figures of `members`, already scoped by the caller."""
+    """Completion figures of `members`, already scoped by the caller, counted live."""
     if courses is None:
         courses = courses_for_report(filters=filters)
-    course_ids = [course.pk for course in courses]
     member_counts = {
         tuple(row[name] for name in GROUP_FIELDS): row["n"]
         for row in members.values(*GROUP_FIELDS).annotate(n=Count("pk"))
     }
-    in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
-    enrolled = _grouped(Enrolment.objects.filter(**in_scope))
-    completed = _grouped(
-        CourseCompletion.objects.filter(_completed_between(filters), **in_scope)
+    counts = group_counts(
+        members=members,
+        course_ids=[course.pk for course in courses],
+        completed_filter=_completed_between(filters),
     )
-    certificates = _grouped(
-        Certificate.objects.filter(
-            status=CertificateStatus.VALID,
-            course_id__in=course_ids,
-            holder__memberships__in=members,
-        ),
-        prefix="holder__memberships__",
+    return _facts(courses=courses, member_counts=member_counts, counts=counts)
+
+
+def summary_answers(*, filters: ReportFilters) -> bool:
+    """Whether the completion summary can give these figures.
+
+    It keeps no completion dates, and it is trusted only once built: a
+    database that had learners before the summary existed needs
+    `manage.py rebuild_report_summary` first.
+    """
+    if filters.completed_from or filters.completed_to:
+        return False
+    return SummaryBuild.objects.exists()
+
+
+def completion_facts_from_summary(
+    *, viewer, filters: ReportFilters, courses: list[CoursePage]
+) -> CompletionFacts:
+    """The figures of `completion_facts`, added up from the completion summary.
+
+    The summary's groups carry Membership's field names, so the one visibility
+    rule and the filters narrow them exactly as they narrow memberships.
+    """
+    scope = visible_membership_scope(viewer=viewer, school_year=filters.school_year)
+    groups = ReportGroup.objects.filter(members__gt=0)
+    if scope is not None:
+        groups = groups.filter(scope)
+    groups = _narrowed(groups, filters)
+    member_counts = {
+        row[:4]: row[4] for row in groups.values_list(*GROUP_FIELDS, "members")
+    }
+    counts = GroupCounts(enrolled={}, in_progress={}, completed={}, certificates={})
+    by_name = [getattr(counts, name) for name in SUMMARY_FIGURES]
+    rows = CompletionSummary.objects.filter(
+        group__in=groups.values("pk"), course_id__in=[course.pk for course in courses]
+    ).values_list(
+        *(f"group__{name}" for name in GROUP_FIELDS), "course_id", *SUMMARY_FIGURES
     )
-    same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
-    unfinished = Enrolment.objects.filter(
-        ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
-    )
-    lessons = Exists(LessonProgress.objects.filter(**same))
-    # Started = a lesson opened, or else a quiz tried. Two plain (anti-)semi-joins
-    # that PostgreSQL hashes, rather than one OR it would probe row by row.
-    started = _grouped(unfinished.filter(lessons))
-    for key, count in _grouped(
-        unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
-    ).items():
-        started[key] = started.get(key, 0) + count
+    for row in rows:
+        key = (row[:4], row[4])
+        for found, value in zip(by_name, row[5:], strict=True):
+            if value:
+                found[key] = value
+    return _facts(courses=courses, member_counts=member_counts, counts=counts)
+
+
+def _facts(
+    *,
+    courses: list[CoursePage],
+    member_counts: dict[GroupKey, int],
+    counts: GroupCounts,
+) -> CompletionFacts:
+    """Learners per group and course (who should take it), then the facts."""
+    course_ids = [course.pk for course in courses]
     class_ids = {group[2] for group in member_counts if group[2]}
     requirement = Requirement(courses, class_ids=class_ids)
     figures: dict[tuple[GroupKey, int], Figures] = {}
@@ -362,10 +525,10 @@ def completion_facts_for(
         for course_id in course_ids:
             key = (group, course_id)
             row = Figures(
-                enrolled=enrolled.get(key, 0),
-                in_progress=started.get(key, 0),
-                completed=completed.get(key, 0),
-                certificates=certificates.get(key, 0),
+                enrolled=counts.enrolled.get(key, 0),
+                in_progress=counts.in_progress.get(key, 0),
+                completed=counts.completed.get(key, 0),
+                certificates=counts.certificates.get(key, 0),
             )
             if requirement.required(
                 course_id, role=role, school_year_id=year_id, school_class_id=class_id
@@ -380,7 +543,7 @@ def completion_facts_for(
         courses=courses,
         members=member_counts,
         figures=figures,
-        classes=SchoolClass.objects.in_bulk(class_ids),
+        class_ids=class_ids,
         schools=School.objects.in_bulk(school_ids),
     )
 

@@ -21,7 +21,7 @@ from .selectors import (
     learner_rows,
     members_in_scope,
     quiz_pass_rates,
-    reporting_session,
+    report_reading,
 )
 
 REPORT_ROLES = [Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER]
@@ -88,7 +88,7 @@ class ReportView(View):
             if not valid:
                 # Never widen an export to the viewer's whole scope by accident.
                 return HttpResponse(status=400)
-            with reporting_session():
+            with report_reading():
                 built = self.get_tables(filters)
             table = tables.TableSet(built).get(request.GET.get("table", ""))
             if table is None:
@@ -97,7 +97,7 @@ class ReportView(View):
             return table.export(export, f"{self.filename}-{table.key}-{stamp}")
         built, charts_context = [], {}
         if valid:
-            with reporting_session():
+            with report_reading():
                 built = self.get_tables(filters)
                 charts_context = self.get_charts(filters, built)
         query = request.GET.copy()
@@ -208,7 +208,7 @@ class AnnualReportView(View):
         form = AnnualReportForm(data, viewer=request.user, initial=initial)
         fmt = request.GET.get("format")
         if data is not None and form.is_valid() and fmt in ("pdf", "xlsx"):
-            with reporting_session():
+            with report_reading():
                 report = annual.annual_report_data(
                     viewer=request.user,
                     school=form.cleaned_data["school"],

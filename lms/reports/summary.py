@@ -1,0 +1,344 @@
+"""Writes for the completion summary: kept right as learners progress, rebuilt whole.
+
+A summary row holds, for one report group (school, school year, class, role)
+and one course, how many of the group's members enrolled, are in progress,
+completed and hold a valid certificate; the group row holds how many members
+it has. The reports add these rows up instead of counting millions of
+progress rows (see `selectors.completion_facts`).
+
+Each event recounts the rows it touches from the live tables with
+`selectors.group_counts` (the count the live reports make), rather than adding
+or subtracting one:
+
+- an enrolment or a completion recounts that course for the groups the
+  learner counts in, in the event's own transaction;
+- a membership added, moved or removed recounts every group the person is or
+  was in (its members, and every course unless the person has no enrolment,
+  completion or certificate), in the event's own transaction;
+- a lesson opened, a quiz attempt started (which can only make a learner "in
+  progress"), a certificate issued, revoked or replaced recount that course
+  just after the commit, through the task queue: see
+  `summary_recount_after_commit`.
+
+A recount is right whatever the row held before, so a repeated or late
+recount does no harm, a lost one is mended by the next recount of that class
+and course, and `summary_rebuild` can start afresh at any time. Concurrent
+recounts are ordered by PostgreSQL advisory locks, held until commit:
+
+- one per person, taken before reading which groups they count in, so a
+  class change and that learner's activity never recount different groups
+  from different views of their memberships;
+- one per group, taken before recounting it: of two transactions changing one
+  class, the second recounts after the first has committed, and sees both
+  changes (READ COMMITTED reads what is committed when each statement starts);
+- a shared lock that `summary_rebuild` takes exclusively, so a rebuild never
+  interleaves with a recount.
+
+Locks are taken in ascending order within a statement. SQLite needs none: it
+lets one transaction write at a time, and an event writes its own row before
+recounting.
+"""
+
+import operator
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import partial, reduce
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from certificates.models import Certificate
+from courses.models import CourseCompletion, CoursePage, Enrolment
+from lms.people.models import Membership, User
+
+from .models import CompletionSummary, ReportGroup, SummaryBuild
+from .selectors import (
+    GROUP_FIELDS,
+    REPORTED_ROLES,
+    SUMMARY_FIGURES,
+    GroupKey,
+    counted_memberships,
+    group_counts,
+    reporting_session,
+)
+
+# First keys of pg_advisory_xact_lock(int, int): "LMR" + 1, 2, 3.
+LOCK_REBUILD = 0x4C4D5201
+LOCK_PERSON = 0x4C4D5202
+LOCK_GROUP = 0x4C4D5203
+BATCH = 5000
+
+
+def group_key_of(obj) -> GroupKey:
+    """The report group of a membership (or of a ReportGroup row)."""
+    return (obj.school_id, obj.school_year_id, obj.school_class_id, obj.role)
+
+
+def summary_learners_changed(
+    *,
+    user_ids: Iterable[int | None],
+    course_ids: Iterable[int | None],
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Recount these courses for the groups these learners count in.
+
+    Call after an enrolment, lesson progress, quiz attempt, completion or
+    certificate of theirs was written or deleted, in the same transaction.
+    """
+    users = sorted({pk for pk in user_ids if pk})
+    courses = sorted({pk for pk in course_ids if pk})
+    if not users or not courses:
+        return
+    with transaction.atomic(using=using, savepoint=False):
+        _lock_people(users, using=using)
+        keys = _keys(counted_memberships(user_ids=users).using(using))
+        if keys:
+            _recount(keys, members=False, course_ids=courses, using=using)
+
+
+def summary_recount_after_commit(*, user_id: int, course_id: int, using: str) -> None:
+    """Recount one learner's groups for one course after commit, in a worker.
+
+    For the writes whose paths keep a pinned query budget: a learner's first
+    lesson or quiz attempt (every learner at the start of a class period,
+    where a whole class would also queue on its group's lock) and certificates
+    (issued one task each, in bulk). The recount runs once the transaction
+    has committed, through the task queue (in-process with the default
+    immediate backend).
+    """
+    from .tasks import summary_recount_task
+
+    transaction.on_commit(
+        partial(summary_recount_task.enqueue, user_id, course_id),
+        using=using,
+        robust=True,
+    )
+
+
+def summary_memberships_changed(
+    *,
+    user_ids: Iterable[int | None],
+    old_keys: Iterable[GroupKey] = (),
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Recount every group these people are in, or were in (`old_keys`).
+
+    Call after a membership was added, changed or removed. All the person's
+    groups are recounted, since whether one role counts depends on the others
+    they hold in that school and year.
+    """
+    users = sorted({pk for pk in user_ids if pk})
+    if not users:
+        return
+    with transaction.atomic(using=using, savepoint=False):
+        _lock_people(users, using=using)
+        keys = _keys(
+            Membership.objects.using(using).filter(
+                user_id__in=users, role__in=REPORTED_ROLES, school__isnull=False
+            )
+        )
+        keys |= {key for key in old_keys if key[0] and key[3] in REPORTED_ROLES}
+        if keys:
+            # Someone who never enrolled, completed or held a certificate
+            # changes no course figure by moving: only the member counts.
+            active = _have_learning_records(users, using=using)
+            _recount(keys, members=True, course_ids=None if active else [], using=using)
+
+
+def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
+    """Recount the whole summary in one transaction; readers see old or new."""
+    started = time.monotonic()
+    connection = connections[using]
+    with reporting_session(using), transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_REBUILD])
+        # Deleting first also takes SQLite's write lock before counting.
+        # Plain DELETEs: nothing cascades from these rows, and the ORM's
+        # delete() would load them all to send signals.
+        with connection.cursor() as cursor:
+            for model in (CompletionSummary, ReportGroup):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
+        members = counted_memberships().using(using)
+        course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
+        groups = {
+            row[:4]: ReportGroup(
+                **dict(zip(GROUP_FIELDS, row[:4], strict=True)), members=row[4]
+            )
+            for row in members.values(*GROUP_FIELDS)
+            .annotate(n=Count("pk"))
+            .values_list(*GROUP_FIELDS, "n")
+        }
+        ReportGroup.objects.using(using).bulk_create(groups.values(), batch_size=BATCH)
+        counts = group_counts(members=members, course_ids=course_ids, using=using)
+        rows = [
+            row
+            for key, course_id in counts.keys()
+            for row in _summary_rows(
+                counts, [(groups[key], key)], course_ids=[course_id]
+            )
+        ]
+        CompletionSummary.objects.using(using).bulk_create(rows, batch_size=BATCH)
+        return SummaryBuild.objects.using(using).create(
+            seconds=round(time.monotonic() - started, 3),
+            groups=len(groups),
+            rows=len(rows),
+        )
+
+
+def _have_learning_records(user_ids: list[int], *, using: str) -> bool:
+    """Whether any of these people has a row the course figures count."""
+    mine = {"user_id": OuterRef("pk")}
+    return (
+        User.objects.using(using)
+        .filter(pk__in=user_ids)
+        .filter(
+            Exists(Enrolment.objects.filter(**mine))
+            | Exists(CourseCompletion.objects.filter(**mine))
+            | Exists(Certificate.objects.filter(holder_id=OuterRef("pk")))
+        )
+        .exists()
+    )
+
+
+def _keys(memberships) -> set[GroupKey]:
+    return set(memberships.values_list(*GROUP_FIELDS).distinct())
+
+
+def _keys_q(keys: Iterable[GroupKey]) -> Q:
+    """Memberships (or groups) of these groups; a class of None is "no class"."""
+    return reduce(
+        operator.or_,
+        (
+            Q(school_id=school, school_year_id=year, role=role)
+            & (Q(school_class_id=klass) if klass else Q(school_class__isnull=True))
+            for school, year, klass, role in keys
+        ),
+    )
+
+
+def _lock_id(key: GroupKey) -> int:
+    """A stable 32-bit number for a group; a collision only serializes more."""
+    return zlib.crc32(repr(key).encode()) - 2**31
+
+
+def _advisory_locks(namespace: int, ids: Iterable[int], *, using: str) -> None:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock_shared(%s, 0), pg_advisory_xact_lock(%s, k) "
+            "FROM unnest(%s::integer[]) AS k",
+            [LOCK_REBUILD, namespace, sorted(set(ids))],
+        )
+
+
+def _lock_people(user_ids: list[int], *, using: str) -> None:
+    _advisory_locks(LOCK_PERSON, user_ids, using=using)
+
+
+def _recount(
+    keys: set[GroupKey], *, members: bool, course_ids: list[int] | None, using: str
+) -> None:
+    """Recount the groups: their members if `members`, and `course_ids` (None:
+    every course). A group new to the summary, or empty there, is recounted
+    whole whatever the arguments say.
+    """
+    _advisory_locks(LOCK_GROUP, [_lock_id(key) for key in keys], using=using)
+    groups = {
+        group_key_of(group): group
+        for group in ReportGroup.objects.using(using).filter(_keys_q(keys))
+    }
+    new = {key for key in keys if key not in groups or not groups[key].members}
+    schools = {key[0] for key in keys}
+    if members or new:
+        _recount_members(keys if members else new, groups, schools, using=using)
+    every_course = None
+    if new or course_ids is None:
+        every_course = list(
+            CoursePage.objects.using(using).values_list("pk", flat=True)
+        )
+    plans: dict[tuple[int, ...], list[GroupKey]] = defaultdict(list)
+    for key in keys:
+        if groups.get(key) and groups[key].members:
+            wanted = every_course if key in new or course_ids is None else course_ids
+            if wanted:
+                plans[tuple(wanted)].append(key)
+    for wanted, planned in plans.items():
+        counts = group_counts(
+            members=counted_memberships(school_ids=schools)
+            .using(using)
+            .filter(_keys_q(planned)),
+            course_ids=list(wanted),
+            using=using,
+        )
+        rows = _summary_rows(
+            counts, [(groups[key], key) for key in planned], course_ids=wanted
+        )
+        CompletionSummary.objects.using(using).bulk_create(
+            sorted(rows, key=lambda row: (row.group.pk, row.course_id)),
+            update_conflicts=True,
+            unique_fields=["group", "course"],
+            update_fields=[*SUMMARY_FIGURES, "updated_at"],
+        )
+    emptied = [
+        groups[key].pk for key in keys if key in groups and not groups[key].members
+    ]
+    if emptied:
+        CompletionSummary.objects.using(using).filter(group_id__in=emptied).delete()
+
+
+def _summary_rows(counts, groups, *, course_ids) -> list[CompletionSummary]:
+    """Rows for each (group, key) and course, zeros included."""
+    now = timezone.now()
+    return [
+        CompletionSummary(
+            group=group,
+            course_id=course_id,
+            updated_at=now,
+            **{
+                name: getattr(counts, name).get((key, course_id), 0)
+                for name in SUMMARY_FIGURES
+            },
+        )
+        for group, key in groups
+        for course_id in course_ids
+    ]
+
+
+def _recount_members(
+    keys: set[GroupKey], groups: dict[GroupKey, ReportGroup], school_ids, *, using
+) -> None:
+    """Set the groups' member counts; adds new groups to `groups`."""
+    counts = {
+        row[:4]: row[4]
+        for row in counted_memberships(school_ids=school_ids)
+        .using(using)
+        .filter(_keys_q(keys))
+        .values(*GROUP_FIELDS)
+        .annotate(n=Count("pk"))
+        .values_list(*GROUP_FIELDS, "n")
+    }
+    new, changed = [], []
+    for key in keys:
+        members = counts.get(key, 0)
+        group = groups.get(key)
+        if group is None:
+            if members:
+                group = ReportGroup(
+                    **dict(zip(GROUP_FIELDS, key, strict=True)), members=members
+                )
+                groups[key] = group
+                new.append(group)
+        elif group.members != members:
+            group.members = members
+            changed.append(group)
+    if new:
+        ReportGroup.objects.using(using).bulk_create(new)
+    if changed:
+        ReportGroup.objects.using(using).bulk_update(changed, ["members"])
