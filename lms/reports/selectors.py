@@ -332,10 +332,12 @@ def group_counts(
     course_ids: list[int],
     completed_filter: Q | None = None,
     using: str | None = None,
+    figures: tuple[str, ...] = SUMMARY_FIGURES,
 ) -> GroupCounts:
     """Enrolled, started, completed and certified members, by group and course.
 
-    Five grouped queries, whatever the number of members or courses. The live
+    Five grouped queries, whatever the number of members or courses (fewer
+    when only some `figures` are wanted; the others are left empty). The live
     reports and the summary both count with this one function.
     """
 
@@ -343,30 +345,36 @@ def group_counts(
         return model.objects.using(using) if using else model.objects
 
     in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
-    enrolled = _grouped(rows(Enrolment).filter(**in_scope))
-    completed = _grouped(
-        rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
-    )
-    certificates = _grouped(
-        rows(Certificate).filter(
-            status=CertificateStatus.VALID,
-            course_id__in=course_ids,
-            holder__memberships__in=members,
-        ),
-        prefix="holder__memberships__",
-    )
-    same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
-    unfinished = rows(Enrolment).filter(
-        ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
-    )
-    lessons = Exists(LessonProgress.objects.filter(**same))
-    # Started = a lesson opened, or else a quiz tried. Two plain (anti-)semi-joins
-    # that PostgreSQL hashes, rather than one OR it would probe row by row.
-    started = _grouped(unfinished.filter(lessons))
-    for key, count in _grouped(
-        unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
-    ).items():
-        started[key] = started.get(key, 0) + count
+    enrolled, completed, certificates, started = {}, {}, {}, {}
+    if "enrolled" in figures:
+        enrolled = _grouped(rows(Enrolment).filter(**in_scope))
+    if "completed" in figures:
+        completed = _grouped(
+            rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+        )
+    if "certificates" in figures:
+        certificates = _grouped(
+            rows(Certificate).filter(
+                status=CertificateStatus.VALID,
+                course_id__in=course_ids,
+                holder__memberships__in=members,
+            ),
+            prefix="holder__memberships__",
+        )
+    if "in_progress" in figures:
+        same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
+        unfinished = rows(Enrolment).filter(
+            ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
+        )
+        lessons = Exists(LessonProgress.objects.filter(**same))
+        # Started = a lesson opened, or else a quiz tried. Two plain
+        # (anti-)semi-joins that PostgreSQL hashes, rather than one OR it
+        # would probe row by row.
+        started = _grouped(unfinished.filter(lessons))
+        for key, count in _grouped(
+            unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
+        ).items():
+            started[key] = started.get(key, 0) + count
     return GroupCounts(
         enrolled=enrolled,
         in_progress=started,

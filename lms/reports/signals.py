@@ -69,7 +69,10 @@ def certificate_saved(sender, instance, created, using, update_fields, **kwargs)
     changed = created or update_fields is None or "status" in update_fields
     if changed and instance.holder_id and instance.course_id:
         summary_recount_after_commit(
-            user_id=instance.holder_id, course_id=instance.course_id, using=using
+            user_id=instance.holder_id,
+            course_id=instance.course_id,
+            using=using,
+            figures=["certificates"],
         )
 
 

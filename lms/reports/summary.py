@@ -82,11 +82,14 @@ def summary_learners_changed(
     user_ids: Iterable[int | None],
     course_ids: Iterable[int | None],
     using: str = DEFAULT_DB_ALIAS,
+    figures: Iterable[str] = SUMMARY_FIGURES,
 ) -> None:
     """Recount these courses for the groups these learners count in.
 
     Call after an enrolment, lesson progress, quiz attempt, completion or
     certificate of theirs was written or deleted, in the same transaction.
+    `figures`: only those that event can change (a certificate changes only
+    "certificates"); rows not in the summary yet are counted whole.
     """
     users = sorted({pk for pk in user_ids if pk})
     courses = sorted({pk for pk in course_ids if pk})
@@ -96,10 +99,22 @@ def summary_learners_changed(
         _lock_people(users, using=using)
         keys = _keys(counted_memberships(user_ids=users).using(using))
         if keys:
-            _recount(keys, members=False, course_ids=courses, using=using)
+            _recount(
+                keys,
+                members=False,
+                course_ids=courses,
+                using=using,
+                figures=tuple(figures),
+            )
 
 
-def summary_recount_after_commit(*, user_id: int, course_id: int, using: str) -> None:
+def summary_recount_after_commit(
+    *,
+    user_id: int,
+    course_id: int,
+    using: str,
+    figures: Iterable[str] = SUMMARY_FIGURES,
+) -> None:
     """Recount one learner's groups for one course after commit, in a worker.
 
     For the writes whose paths keep a pinned query budget: a learner's first
@@ -112,7 +127,7 @@ def summary_recount_after_commit(*, user_id: int, course_id: int, using: str) ->
     from .tasks import summary_recount_task
 
     transaction.on_commit(
-        partial(summary_recount_task.enqueue, user_id, course_id),
+        partial(summary_recount_task.enqueue, user_id, course_id, list(figures)),
         using=using,
         robust=True,
     )
@@ -243,11 +258,17 @@ def _lock_people(user_ids: list[int], *, using: str) -> None:
 
 
 def _recount(
-    keys: set[GroupKey], *, members: bool, course_ids: list[int] | None, using: str
+    keys: set[GroupKey],
+    *,
+    members: bool,
+    course_ids: list[int] | None,
+    using: str,
+    figures: tuple[str, ...] = SUMMARY_FIGURES,
 ) -> None:
     """Recount the groups: their members if `members`, and `course_ids` (None:
-    every course). A group new to the summary, or empty there, is recounted
-    whole whatever the arguments say.
+    every course), the `figures` named. A group new to the summary, or empty
+    there, is recounted whole whatever the arguments say; so are all figures
+    when a (group, course) row is missing.
     """
     _advisory_locks(LOCK_GROUP, [_lock_id(key) for key in keys], using=using)
     groups = {
@@ -255,6 +276,15 @@ def _recount(
         for group in ReportGroup.objects.using(using).filter(_keys_q(keys))
     }
     new = {key for key in keys if key not in groups or not groups[key].members}
+    if figures != SUMMARY_FIGURES and (
+        new
+        or course_ids is None
+        or CompletionSummary.objects.using(using)
+        .filter(group__in=groups.values(), course_id__in=course_ids)
+        .count()
+        < len(groups) * len(course_ids)
+    ):
+        figures = SUMMARY_FIGURES
     schools = {key[0] for key in keys}
     if members or new:
         _recount_members(keys if members else new, groups, schools, using=using)
@@ -276,6 +306,7 @@ def _recount(
             .filter(_keys_q(planned)),
             course_ids=list(wanted),
             using=using,
+            figures=figures,
         )
         rows = _summary_rows(
             counts, [(groups[key], key) for key in planned], course_ids=wanted
@@ -284,7 +315,7 @@ def _recount(
             sorted(rows, key=lambda row: (row.group.pk, row.course_id)),
             update_conflicts=True,
             unique_fields=["group", "course"],
-            update_fields=[*SUMMARY_FIGURES, "updated_at"],
+            update_fields=[*figures, "updated_at"],
         )
     emptied = [
         groups[key].pk for key in keys if key in groups and not groups[key].members

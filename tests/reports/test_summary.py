@@ -349,3 +349,20 @@ def test_deleting_a_course_or_a_school_takes_its_summary_rows_along(world):
     assert not ReportGroup.objects.filter(school_id=world.schools["C"].pk).exists()
     everyone = UserFactory(username="root", is_superuser=True)
     assert_summary_equals_live(everyone, ReportFilters())
+
+
+def test_a_certificate_recounts_only_the_certificate_figure(
+    world, django_capture_on_commit_callbacks
+):
+    k1, s1 = world.courses["K1"], world.people["s1"]
+    certificate_setting(k1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        certificate_issue(user=s1, course=k1, render=False, notify=False)
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    counted = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"lms_certificates_certificate"' in counted
+    for other in ("lms_courses_enrolment", "lms_courses_lessonprogress"):
+        assert other not in counted
+    assert_summary_equals_live(world.people["qt"], ReportFilters())
