@@ -336,15 +336,19 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         field.generate_filename(certificate, filename), ContentFile(data)
     )
     now = timezone.now()
-    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
-        pdf=stored, pdf_sha256=digest, rendered_at=now
-    )
+    # The record and its audit row together: a worker killed in between must
+    # not leave a stored PDF that the log never saw.
+    with transaction.atomic():
+        updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+            pdf=stored, pdf_sha256=digest, rendered_at=now
+        )
+        if updated:
+            _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
     if not updated:
         # Another worker stored its rendition first; keep that one.
         field.storage.delete(stored)
         certificate.refresh_from_db()
         return certificate
-    _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
     certificate.pdf.name = stored
     certificate.pdf_sha256 = digest
     certificate.rendered_at = now

@@ -7,9 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash lms/scripts/bootstrap.sh
 base_url=$(bash lms/scripts/postgres.sh | tail -n 1)
-export DATABASE_URL="${base_url%/*}/lms_bench"
-runuser -u postgres -- createdb -O lms lms_bench 2>/dev/null \
-  || sudo -u postgres createdb -O lms lms_bench 2>/dev/null || true
+# LMS_BENCH_DATABASE: another database to run on, e.g. one already holding
+# the seed_scale dataset (bench_reports seeds it the first time otherwise).
+bench_db="${LMS_BENCH_DATABASE:-lms_bench}"
+export DATABASE_URL="${base_url%/*}/$bench_db"
+runuser -u postgres -- createdb -O lms "$bench_db" 2>/dev/null \
+  || sudo -u postgres createdb -O lms "$bench_db" 2>/dev/null || true
 export LMS_VAR_DIR="${LMS_VAR_DIR:-$PWD/var}"
 mkdir -p var/bench
 # Production settings (DEBUG off, hashed static files), with a throwaway key.

@@ -243,16 +243,37 @@ def test_issuing_one_certificate_takes_few_database_round_trips(
     """The whole path, once the school's counter exists: four reads (setting,
     memberships with the school, completion, certificate held), one statement
     for the serial, the certificate and its audit row, then the stored file
-    and its audit row. Two more for the transaction's savepoint in a test."""
+    and its audit row. Four more for the two transactions' savepoints in a
+    test."""
     course, lessons = make_course(lessons=1)
     CourseCertificateSettingFactory(course=course, template=template, auto_issue=False)
     other = make_learner(username="other", full_name="Trần Văn Bình")
     complete(tuyet, course, lessons)
     complete(other, course, lessons)
     certificate_issue(user=other, course=course, notify=False)
-    with django_assert_num_queries(11) as captured:
+    with django_assert_num_queries(13) as captured:
         result = certificate_issue(user=tuyet, course=course, notify=False)
     assert result.created and result.certificate.pdf
     statements = [q["sql"].split()[0] for q in captured.captured_queries]
     assert statements.count("SELECT") == 4
     assert not any("FOR UPDATE" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_stored_pdf_and_its_audit_row_are_written_together(
+    certified_course, tuyet, complete
+):
+    """A worker dying between the two leaves neither, so the PDF is rendered
+    again later and the log still has one 'rendered' row per stored PDF."""
+    course, lessons = certified_course
+    with mock.patch.object(services, "certificate_render"):
+        complete(tuyet, course, lessons)
+    certificate = Certificate.objects.get()
+    with (
+        mock.patch.object(services, "_log", side_effect=RuntimeError("killed")),
+        pytest.raises(RuntimeError),
+    ):
+        services.certificate_render(certificate=certificate)
+    assert not Certificate.objects.get(pk=certificate.pk).pdf
+    services.certificate_render(certificate=Certificate.objects.get(pk=certificate.pk))
+    assert Certificate.objects.get(pk=certificate.pk).pdf
+    assert CertificateEvent.objects.filter(action="rendered").count() == 1
