@@ -306,16 +306,21 @@ def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
         percent = max(percents)
     passed = percent >= quiz.pass_mark
     values = {"percent": percent, "passed": passed}
-    changes = {**values, "ever_passed": True} if passed else values
-    updated = QuizGrade.objects.filter(user=user, quiz=quiz).update(**changes)
-    if not updated:
-        # First grade for this learner; a concurrent insert of the same row
-        # is ignored and then updated like any other.
-        QuizGrade.objects.bulk_create(
-            [QuizGrade(user=user, quiz=quiz, ever_passed=passed, **values)],
-            ignore_conflicts=True,
-        )
-    return QuizGrade(user=user, quiz=quiz, ever_passed=passed, **values)
+    # One statement, first grade or not (INSERT ... ON CONFLICT DO UPDATE);
+    # "ever passed" is only ever switched on.
+    grade = QuizGrade(user=user, quiz=quiz, ever_passed=passed, **values)
+    QuizGrade.objects.bulk_create(
+        [grade],
+        update_conflicts=True,
+        unique_fields=["user", "quiz"],
+        update_fields=[
+            "percent",
+            "passed",
+            "updated_at",
+            *(["ever_passed"] if passed else []),
+        ],
+    )
+    return grade
 
 
 def _after_finish(attempt: QuizAttempt) -> None:

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quizzes.models import QuizAttempt
+from quizzes.models import QuizAttempt, QuizGrade
 from tests.quizzes.factories import QuizPageFactory, add_slots, single_choice
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,20 @@ def test_quiz_start_query_budget(client, quiz_for, django_assert_max_num_queries
 
 QUIZ_PAGE_BUDGET = 12
 QUIZ_START_BUDGET = 22
+
+
+def test_a_first_and_a_later_grade_cost_the_same_queries(client, started, student):
+    """The learner's grade is one upsert, whether it exists yet or not."""
+    first = started(3)
+    quiz = first.quiz
+    counts = []
+    for attempt in (first, None):
+        if attempt is None:
+            QuizAttempt.objects.filter(user=student).delete()
+            client.post(quiz.url, {"action": "start"})
+            attempt = QuizAttempt.objects.get(user=student, quiz=quiz)
+        with CaptureQueriesContext(connection) as captured:
+            client.post(reverse("lms_quizzes:submit", args=[attempt.pk]), {})
+        counts.append(len(captured))
+    assert QuizGrade.objects.filter(user=student, quiz=quiz).count() == 1
+    assert counts[0] == counts[1]
