@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.people.models import Role, School, SchoolClass
+from lms.people.models import Role, School, SchoolClass, User
 from lms.people.selectors import (
     classes_visible_to,
     learners_visible_to,
@@ -18,7 +18,7 @@ from lms.people.selectors import (
 )
 
 from .models import CoursePage
-from .selectors import AUDIENCE_ROLES, course_learners_for
+from .selectors import AUDIENCE_ROLES, course_learner_states, course_learners_for
 from .services import course_assign_to_classes
 
 STATES = [
@@ -79,14 +79,34 @@ def course_learners(request, course_id: int):
         if data["role"]:
             conditions["memberships__role"] = data["role"]
         state = data["state"]
-    learners = learners.filter(**conditions).distinct().order_by("sort_name")
-    rows = course_learners_for(viewer=viewer, course=course, learners=learners)
+    # One read of who may be listed (id and sort key only); the totals and the
+    # state filter come from the course's own rows, and each learner's
+    # standing is worked out for the page shown only.
+    listed = sorted(
+        learners.filter(**conditions).distinct().values_list("sort_name", "pk")
+    )
+    ids = [pk for _sort_name, pk in listed]
+    may_list = set(ids)
+    states = {
+        key: members & may_list
+        for key, members in course_learner_states(viewer=viewer, course=course).items()
+    }
+    active = set().union(*states.values())
     totals = {key: 0 for key, _label in STATES if key}
-    for row in rows:
-        totals[row.state] += 1
-    if state:
-        rows = [row for row in rows if row.state == state]
-    page = Paginator(rows, 100).get_page(request.GET.get("p"))
+    totals.update({key: len(members) for key, members in states.items()})
+    totals["not_started"] = len(ids) - len(active)
+    if state == "not_started":
+        ids = [pk for pk in ids if pk not in active]
+    elif state:
+        ids = [pk for pk in ids if pk in states[state]]
+    page = Paginator(ids, 100).get_page(request.GET.get("p"))
+    order = {pk: index for index, pk in enumerate(page.object_list)}
+    rows = course_learners_for(
+        viewer=viewer,
+        course=course,
+        learners=User.objects.filter(pk__in=page.object_list),
+    )
+    page.object_list = sorted(rows, key=lambda row: order[row.user.pk])
     return TemplateResponse(
         request,
         "lms_courses/admin/course_learners.html",

@@ -337,6 +337,36 @@ class LearnerRow:
         return min(100, round(100 * self.done / self.required_total))
 
 
+def course_learner_states(*, viewer, course: CoursePage) -> dict[str, set]:
+    """Who completed `course`, did a required step of it, or enrolled: sets of
+    user ids, from the course's own rows (the caller intersects them with the
+    learners it may show). A fixed number of queries; memory grows with the
+    people active in the course, not with everyone it is meant for.
+    """
+    completed = set(
+        CourseCompletion.objects.filter(course=course).values_list("user_id", flat=True)
+    )
+    enrolled = set(
+        Enrolment.objects.filter(course=course).values_list("user_id", flat=True)
+    )
+    steps = steps_by_course(user=viewer, courses=[course]).get(course.pk, [])
+    by_model: dict[type, list] = {}
+    for step in steps:
+        if step.step_is_required():
+            by_model.setdefault(type(step), []).append(step)
+    started: set[int] = set()
+    for model, model_steps in by_model.items():
+        counts = model.done_counts_by_user(
+            steps=model_steps, user_ids=enrolled | completed
+        )
+        started |= {user_id for user_id, done in counts.items() if done}
+    return {
+        "completed": completed,
+        "in_progress": started - completed,
+        "enrolled": enrolled - completed - started,
+    }
+
+
 def course_learners_for(*, viewer, course: CoursePage, learners) -> list[LearnerRow]:
     """Each learner's standing in `course`; `learners` is already scoped to `viewer`.
 

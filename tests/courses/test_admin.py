@@ -1,9 +1,12 @@
 """Staff pages for a course in the Wagtail admin."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import rich_text
 
+from courses import admin_views
 from courses.models import ClassAssignment, Enrolment, EnrolmentMode
 from courses.services import course_open, lesson_complete
 from lms.people.models import Role
@@ -137,3 +140,72 @@ def test_a_catalogue_created_in_the_admin_lets_school_admins_write_courses(
     assert _can_add_course(client, school_admin, catalogue)
     teacher = make_learner("gv", role=Role.TEACHER)
     assert not _can_add_course(client, teacher, catalogue)
+
+
+def _usernames(response) -> list[str]:
+    return [row.user.username for row in response.context["page_obj"]]
+
+
+def test_learners_report_totals_and_each_state_filter(
+    client, make_course, make_learner, school_admin
+):
+    course, lessons = make_course(lessons=2)
+    done = make_learner("done", full_name="Lê Hoàn Thành")
+    halfway = make_learner("halfway", full_name="Trần Đang Học")
+    enrolled = make_learner("enrolled", full_name="Vũ Mới Ghi Danh")
+    make_learner("idle", full_name="Phạm Chưa Học")
+    for user in (done, halfway, enrolled):
+        course_open(user=user, course=course)
+    for lesson in lessons:
+        lesson_complete(user=done, lesson=lesson, course=course)
+    lesson_complete(user=halfway, lesson=lessons[0], course=course)
+    client.force_login(school_admin)
+    url = reverse("lms_courses_learners", args=[course.pk])
+    response = client.get(url)
+    assert response.context["totals"] == {
+        "not_started": 1,
+        "enrolled": 1,
+        "in_progress": 1,
+        "completed": 1,
+    }
+    expected = {
+        "completed": ["done"],
+        "in_progress": ["halfway"],
+        "enrolled": ["enrolled"],
+        "not_started": ["idle"],
+    }
+    for state, usernames in expected.items():
+        rows = client.get(url, {"state": state}).context["page_obj"]
+        assert [row.user.username for row in rows] == usernames, state
+        assert all(row.state == state for row in rows), state
+
+
+def test_learners_report_pages_in_the_database(
+    client, make_course, make_learner, school_admin, django_assert_max_num_queries
+):
+    """Only the page shown is worked out: the queries do not grow with the
+    learners, and a second page holds the rest."""
+    course, _lessons = make_course(lessons=1)
+    for number in range(130):
+        make_learner(f"hs{number:03d}", full_name=f"Học Sinh {number:03d}")
+    client.force_login(school_admin)
+    url = reverse("lms_courses_learners", args=[course.pk])
+    client.get(url)
+    worked_out = []
+    real = admin_views.course_learners_for
+
+    def spy(**kwargs):
+        rows = real(**kwargs)
+        worked_out.append(len(rows))
+        return rows
+
+    with (
+        mock.patch.object(admin_views, "course_learners_for", spy),
+        django_assert_max_num_queries(30),
+    ):
+        first = client.get(url)
+    assert worked_out == [100]
+    second = client.get(url, {"p": 2})
+    assert len(_usernames(first)) == 100 and len(_usernames(second)) == 30
+    assert not set(_usernames(first)) & set(_usernames(second))
+    assert first.context["totals"]["not_started"] == 130
