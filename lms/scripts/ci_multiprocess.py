@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 # Reused from the single-process queue check and the load benchmark.
-from ci_queue import PYTHON, start_worker  # noqa: E402
+from ci_queue import PYTHON, completed_students, start_worker  # noqa: E402
 
 from tests.benchmarks.bench_load import free_port, start_gunicorn, stop  # noqa: E402
 
@@ -173,9 +173,9 @@ def prepare() -> dict:
     from django.core.management import call_command
     from django.db import transaction
 
-    from courses.models import CourseCompletion, CoursePage, LessonPage
+    from courses.models import CoursePage, LessonPage
     from courses.services import course_open, course_self_enrol, lesson_complete
-    from lms.people.models import Membership, Role, School, SchoolClass, User
+    from lms.people.models import Role, School, SchoolClass
     from lms.people.services import membership_ensure, user_create
     from quizzes.models import QuizPage
 
@@ -216,28 +216,12 @@ def prepare() -> dict:
         cohort_class = SchoolClass.objects.create(
             school=school, school_year=year, name="12CI"
         )
-        users = []
-        for index in range(COUNT):
-            user = User(
-                username=f"ci.mp{index:03d}",
-                full_name=f"Phạm Văn Đa Tiến Trình {index:03d}",
-            )
-            user.set_unusable_password()
-            user.save()  # not bulk_create: save() sets the sort and search names
-            users.append(user)
-        Membership.objects.bulk_create(
-            Membership(
-                user=user,
-                role=Role.STUDENT,
-                school=school,
-                school_year=year,
-                school_class=cohort_class,
-            )
-            for user in users
-        )
-        CourseCompletion.objects.bulk_create(
-            CourseCompletion(user=user, course=course, course_title=course.title)
-            for user in users
+        users = completed_students(
+            course=course,
+            school_class=cohort_class,
+            count=COUNT,
+            username=lambda index: f"ci.mp{index:03d}",
+            full_name=lambda index: f"Phạm Văn Đa Tiến Trình {index:03d}",
         )
     return {
         "school": school,

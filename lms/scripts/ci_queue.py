@@ -65,6 +65,37 @@ def start_worker(name: str) -> subprocess.Popen:
     )
 
 
+def completed_students(*, course, school_class, count: int, username, full_name):
+    """`count` students of `school_class` who completed `course` (Django set up).
+
+    `username(index)` and `full_name(index)` name each one.
+    """
+    from courses.models import CourseCompletion
+    from lms.people.models import Membership, Role, User
+
+    users = []
+    for index in range(count):
+        user = User(username=username(index), full_name=full_name(index))
+        user.set_unusable_password()
+        user.save()  # not bulk_create: save() sets the sort and search names
+        users.append(user)
+    Membership.objects.bulk_create(
+        Membership(
+            user=user,
+            role=Role.STUDENT,
+            school=school_class.school,
+            school_year=school_class.school_year,
+            school_class=school_class,
+        )
+        for user in users
+    )
+    CourseCompletion.objects.bulk_create(
+        CourseCompletion(user=user, course=course, course_title=course.title)
+        for user in users
+    )
+    return users
+
+
 def main() -> int:
     import django
 
@@ -82,15 +113,12 @@ def main() -> int:
     )
     from certificates.rendering import sha256_hex
     from certificates.services import batch_create, batch_progress
-    from courses.models import CourseCompletion, CourseIndexPage, CoursePage
+    from courses.models import CourseIndexPage, CoursePage
     from lms.people.models import (
         Department,
-        Membership,
-        Role,
         School,
         SchoolClass,
         SchoolYear,
-        User,
     )
 
     django_rq.get_queue("default").empty()
@@ -126,28 +154,12 @@ def main() -> int:
         school_class = SchoolClass.objects.create(
             school=school, school_year=year, name=f"CI{round_no}"
         )
-        users = []
-        for index in range(PER_ROUND):
-            user = User(
-                username=f"ci{round_no}-{index:03d}",
-                full_name=f"Nguyễn Thị Đợt {round_no} Số {index:03d}",
-            )
-            user.set_unusable_password()
-            user.save()
-            users.append(user)
-        Membership.objects.bulk_create(
-            Membership(
-                user=user,
-                role=Role.STUDENT,
-                school=school,
-                school_year=year,
-                school_class=school_class,
-            )
-            for user in users
-        )
-        CourseCompletion.objects.bulk_create(
-            CourseCompletion(user=user, course=course, course_title=course.title)
-            for user in users
+        users = completed_students(
+            course=course,
+            school_class=school_class,
+            count=PER_ROUND,
+            username=lambda index: f"ci{round_no}-{index:03d}",
+            full_name=lambda index: f"Nguyễn Thị Đợt {round_no} Số {index:03d}",
         )
         return course, users
 
