@@ -66,6 +66,16 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
     """How a certificate looks. Editing it never changes certificates issued."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    # Who owns the template: one school, or (empty) the Department's library.
+    school = models.ForeignKey(
+        "lms_people.School",
+        verbose_name=_("owner school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificate_templates",
+        help_text=_("Empty: the Department's shared library."),
+    )
     page_size = models.CharField(
         _("page size"), max_length=8, choices=PageSize.choices, default=PageSize.A4
     )

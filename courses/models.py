@@ -117,6 +117,17 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
     intro = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link"]
     )
+    # Who owns the catalogue and every course in it: one school, or (empty) the
+    # Department's shared library.
+    school = models.ForeignKey(
+        "lms_people.School",
+        verbose_name=_("owner school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="course_catalogues",
+        help_text=_("Empty: the Department's shared library."),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["lms_courses.CoursePage"]

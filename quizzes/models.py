@@ -40,6 +40,17 @@ class QuestionCategory(models.Model):
         related_name="children",
     )
     full_path = models.CharField(max_length=500, editable=False, db_index=True)
+    # Who owns the category and its questions: one school, or (empty) the
+    # Department's shared library, which schools use but only the Department edits.
+    school = models.ForeignKey(
+        "lms_people.School",
+        verbose_name=_("owner school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="question_categories",
+        help_text=_("Empty: the Department's shared library."),
+    )
 
     class Meta:
         verbose_name = _("question category")

@@ -48,12 +48,24 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"S{n:03d}")
 
 
+def current_school_year_name(today: datetime.date | None = None) -> str:
+    """The school year containing `today` (years start in September)."""
+    today = today or datetime.date.today()
+    first = today.year if today.month >= 8 else today.year - 1
+    return f"{first}-{first + 1}"
+
+
+CURRENT_YEAR = current_school_year_name()
+
+
 class SchoolYearFactory(factory.django.DjangoModelFactory):
+    """The current school year unless told otherwise: powers need an open year."""
+
     class Meta:
         model = SchoolYear
         django_get_or_create = ("name",)
 
-    name = "2023-2024"
+    name = CURRENT_YEAR
     starts_on = factory.LazyAttribute(lambda o: datetime.date(int(o.name[:4]), 9, 5))
     ends_on = factory.LazyAttribute(lambda o: datetime.date(int(o.name[:4]) + 1, 5, 31))
 
