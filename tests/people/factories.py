@@ -49,9 +49,13 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 
 
 def current_school_year_name(today: datetime.date | None = None) -> str:
-    """The school year containing `today` (years start in September)."""
+    """The school year that is open on `today`.
+
+    Factory years run 5 September to 31 May; from June the coming year counts,
+    so powers held in the factory's year never lapse in the summer.
+    """
     today = today or datetime.date.today()
-    first = today.year if today.month >= 8 else today.year - 1
+    first = today.year if today.month >= 6 else today.year - 1
     return f"{first}-{first + 1}"
 
 

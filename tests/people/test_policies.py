@@ -66,6 +66,7 @@ def test_current_school_year_name_follows_the_calendar():
     assert current_school_year_name(datetime.date(2026, 12, 4)) == "2026-2027"
     assert current_school_year_name(datetime.date(2027, 3, 1)) == "2026-2027"
     assert current_school_year_name(datetime.date(2027, 9, 1)) == "2027-2028"
+    assert current_school_year_name(datetime.date(2027, 6, 1)) == "2027-2028"
 
 
 def test_a_school_admin_manages_only_their_school(world):
