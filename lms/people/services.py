@@ -1,7 +1,10 @@
 """Writes about people and organisations."""
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from .models import (
     Membership,
@@ -12,20 +15,100 @@ from .models import (
     SchoolYear,
     User,
 )
-from .roles import ROLE_GROUPS
+from .policies import active_memberships, open_years_q
+from .roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX, school_admin_group_name
 from .text import normalize_text
 
 
-def user_groups_sync(*, user: User) -> None:
-    """Make the user's LMS groups match the roles they hold."""
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
-    managed = set(Group.objects.filter(name__in=ROLE_GROUPS.values()))
-    current = set(user.groups.filter(pk__in=[g.pk for g in managed]))
+def school_admin_group_ensure(*, school: School) -> Group:
+    """The group of `school`'s admins, created when missing."""
+    group, _created = Group.objects.get_or_create(name=school_admin_group_name(school))
+    return group
+
+
+def _managed_groups_q() -> Q:
+    """The groups this module keeps in step with memberships."""
+    return Q(name__in=ROLE_GROUPS.values()) | Q(
+        name__startswith=SCHOOL_ADMIN_GROUP_PREFIX
+    )
+
+
+def user_groups_sync(*, user: User, today: datetime.date | None = None) -> None:
+    """Make the user's LMS groups match the roles they hold now.
+
+    Only memberships in school years not yet ended count: when a year ends,
+    its roles drop their groups (and so their admin and page permissions).
+    A school admin also joins their school's own group.
+    """
+    memberships = list(
+        active_memberships(user=user, today=today)
+        .select_related("school")
+        .only("role", "school__code")
+    )
+    names = {ROLE_GROUPS[m.role] for m in memberships}
+    wanted = set(Group.objects.filter(name__in=names))
+    for membership in memberships:
+        if membership.role == Role.SCHOOL_ADMIN and membership.school is not None:
+            wanted.add(school_admin_group_ensure(school=membership.school))
+    current = set(user.groups.filter(_managed_groups_q()))
     if to_add := wanted - current:
         user.groups.add(*to_add)
     if to_remove := current - wanted:
         user.groups.remove(*to_remove)
+
+
+def _group_members_set(group: Group, user_ids: set[int]) -> tuple[int, int]:
+    through = User.groups.through
+    current = set(through.objects.filter(group=group).values_list("user_id", flat=True))
+    added = user_ids - current
+    removed = current - user_ids
+    through.objects.bulk_create(
+        [through(user_id=pk, group=group) for pk in sorted(added)],
+        ignore_conflicts=True,
+    )
+    if removed:
+        through.objects.filter(group=group, user_id__in=removed).delete()
+    return len(added), len(removed)
+
+
+@transaction.atomic
+def role_groups_sync_all(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """Bring every LMS group in step with the memberships of open school years.
+
+    For the daily scheduler (``manage.py sync_role_groups``): the day after a
+    school year ends, its roles lose their groups. A few queries per group,
+    whatever the number of people. Returns (memberships added, removed).
+    """
+    open_memberships = Membership.objects.filter(
+        open_years_q(today=today, prefix="school_year__")
+    )
+    added = removed = 0
+    targets: list[tuple[Group, set[int]]] = []
+    for role, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        users = set(
+            open_memberships.filter(role=role).values_list("user_id", flat=True)
+        )
+        targets.append((group, users))
+    school_admins: dict[int, set[int]] = {}
+    for school_id, user_id in open_memberships.filter(
+        role=Role.SCHOOL_ADMIN
+    ).values_list("school_id", "user_id"):
+        school_admins.setdefault(school_id, set()).add(user_id)
+    school_groups = {}
+    for school in School.objects.only("code"):
+        group = school_admin_group_ensure(school=school)
+        school_groups[group.pk] = group
+        targets.append((group, school_admins.get(school.pk, set())))
+    # Groups of schools renamed or gone keep nobody.
+    for group in Group.objects.filter(name__startswith=SCHOOL_ADMIN_GROUP_PREFIX):
+        if group.pk not in school_groups:
+            targets.append((group, set()))
+    for group, users in targets:
+        plus, minus = _group_members_set(group, users)
+        added += plus
+        removed += minus
+    return added, removed
 
 
 @transaction.atomic
