@@ -1,7 +1,8 @@
 """Staff pages in the Wagtail admin: ledger, issue one, bulk issue, batch progress.
 
 Every list is scoped by the visibility rule (`learners_visible_to`); issuing,
-revoking and reissuing need a school-admin (or Department, or superuser) role.
+revoking and reissuing ask `certificates.policies` (a management power at the
+certificate's school in a school year not yet ended).
 """
 
 from django.contrib import messages
@@ -17,13 +18,9 @@ from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
 from lms.people.models import User
-from lms.people.selectors import (
-    classes_visible_to,
-    learner_is_visible_to,
-    schools_managed_by,
-)
+from lms.people.selectors import learner_is_visible_to
 
-from . import rendering
+from . import policies, rendering
 from .eligibility import eligibility_for_many
 from .forms import BulkIssueForm, RevokeForm
 from .models import (
@@ -43,15 +40,6 @@ from .services import (
     certificate_reissue,
     certificate_revoke,
 )
-
-
-def can_manage(user) -> bool:
-    return user.is_superuser or schools_managed_by(viewer=user).exists()
-
-
-def _require_manager(user) -> None:
-    if not can_manage(user):
-        raise PermissionDenied
 
 
 def certificate_list(request):
@@ -77,7 +65,7 @@ def certificate_list(request):
             "query": query,
             "status": status,
             "statuses": CertificateStatus.choices,
-            "can_manage": can_manage(request.user),
+            "can_manage": policies.may_manage_certificates(user=request.user),
         },
     )
 
@@ -89,10 +77,13 @@ def _visible_certificate(request, pk: int) -> Certificate:
 
 def certificate_detail(request, pk: int):
     certificate = _visible_certificate(request, pk)
-    manager = can_manage(request.user)
+    manager = policies.may_change_certificate(
+        user=request.user, certificate=certificate
+    )
     form = RevokeForm(request.POST or None)
     if request.method == "POST":
-        _require_manager(request.user)
+        if not manager:
+            raise PermissionDenied
         action = request.POST.get("action")
         if form.is_valid():
             reason = form.cleaned_data["reason"]
@@ -130,14 +121,17 @@ def certificate_detail(request, pk: int):
 
 def issue_one(request):
     """Issue a single certificate now (renders exactly one PDF)."""
-    _require_manager(request.user)
+    if not policies.may_manage_certificates(user=request.user):
+        raise PermissionDenied
     user = get_object_or_404(
         User, pk=request.POST.get("user") or request.GET.get("user")
     )
     course = get_object_or_404(
         CoursePage, pk=request.POST.get("course") or request.GET.get("course")
     )
-    if not learner_is_visible_to(viewer=request.user, learner=user):
+    if not learner_is_visible_to(
+        viewer=request.user, learner=user
+    ) or not policies.may_issue_to(user=request.user, holder=user):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("lms_certificates_bulk")
@@ -158,20 +152,20 @@ def issue_one(request):
 
 def _bulk_form(request, data):
     viewer = request.user
-    classes = classes_visible_to(viewer=viewer).filter(
-        school__in=schools_managed_by(viewer=viewer)
-    )
     return BulkIssueForm(
         data,
         courses=CoursePage.objects.live().order_by("title"),
-        schools=schools_managed_by(viewer=viewer).order_by("name"),
-        classes=classes.order_by("school__code", "name"),
+        schools=policies.bulk_issue_schools(user=viewer).order_by("name"),
+        classes=policies.bulk_issue_classes(user=viewer).order_by(
+            "school__code", "name"
+        ),
     )
 
 
 def bulk_issue(request):
     """Choose course + school/class/role, preview who is eligible, then enqueue."""
-    _require_manager(request.user)
+    if not policies.may_manage_certificates(user=request.user):
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = _bulk_form(request, data)
     context = {"form": form, "batches": _recent_batches(request)}
@@ -194,33 +188,26 @@ def bulk_issue(request):
             )
             return redirect("lms_certificates_batch", batch.pk)
         rows = eligibility_for_many(course=choice["course"], users=users)
+        allowed = policies.issue_filter(user=request.user)
+        refused = [r for r in rows if not r.eligible and not r.holds]
         context.update(
             preview=True,
-            eligible=[r for r in rows if r.eligible],
+            eligible=[r for r in rows if r.eligible and allowed(r)],
+            not_yours=[r for r in rows if r.eligible and not allowed(r)],
             holding=[r for r in rows if r.holds],
-            refused=[r for r in rows if not r.eligible and not r.holds],
+            refused=refused,
+            revoked_count=sum(1 for r in refused if r.refusal.check == "revoked"),
         )
     return TemplateResponse(request, "lms_certificates/admin/bulk_issue.html", context)
 
 
 def _recent_batches(request):
-    batches = IssueBatch.objects.select_related("course", "school", "school_class")
-    if not request.user.is_superuser:
-        batches = batches.filter(
-            Q(created_by=request.user)
-            | Q(school__in=schools_managed_by(viewer=request.user))
-        )
-    return batches[:10]
+    return policies.batches_visible_to(user=request.user)[:10]
 
 
 def _visible_batch(request, pk: int) -> IssueBatch:
-    _require_manager(request.user)
     batch = get_object_or_404(IssueBatch.objects.select_related("course"), pk=pk)
-    if not (
-        request.user.is_superuser
-        or batch.created_by_id == request.user.pk
-        or schools_managed_by(viewer=request.user).filter(pk=batch.school_id).exists()
-    ):
+    if not policies.may_see_batch(user=request.user, batch=batch):
         raise PermissionDenied
     return batch
 
@@ -286,4 +273,7 @@ def template_preview_response(template: CertificateTemplate) -> HttpResponse:
 def template_preview(request, pk: int):
     """A PDF with sample data, for the template as saved."""
     template = get_object_or_404(CertificateTemplate, pk=pk)
+    # Checked before rendering: the render lock is not anyone's to hold.
+    if not policies.may_preview_template(user=request.user, template=template):
+        raise PermissionDenied
     return template_preview_response(template)

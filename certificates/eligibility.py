@@ -60,6 +60,8 @@ class CourseFacts:
     completions: dict[int, CourseCompletion]
     held: dict[int, Certificate]
     required_steps: list
+    # The revoked certificate of each person whose certificate was revoked.
+    revoked: dict[int, Certificate] = field(default_factory=dict)
     done_steps: dict[int, set[int]] = field(default_factory=dict)
     issuing_memberships: dict[int, Membership] = field(default_factory=dict)
 
@@ -96,6 +98,20 @@ def check_not_already_held(e: Eligibility, facts: CourseFacts) -> Refusal | None
     return None
 
 
+def check_not_revoked(e: Eligibility, facts: CourseFacts) -> Refusal | None:
+    """Revoked stays revoked: no automatic, bulk or one-off issue brings it
+    back. An authorised admin may issue again from the revoked certificate's
+    page, stating a reason (audited)."""
+    revoked = facts.revoked.get(e.user.pk)
+    if revoked is not None:
+        return Refusal(
+            "revoked",
+            str(_("Certificate %(serial)s was revoked: %(reason)s"))
+            % {"serial": revoked.serial, "reason": revoked.status_reason or "–"},
+        )
+    return None
+
+
 def check_completed(e: Eligibility, facts: CourseFacts) -> Refusal | None:
     e.completion = facts.completions.get(e.user.pk)
     if e.completion is not None:
@@ -123,6 +139,7 @@ CHECKS: list[Callable[[Eligibility, CourseFacts], Refusal | None]] = [
     check_audience,
     check_certificate_offered,
     check_not_already_held,
+    check_not_revoked,
     check_completed,
 ]
 
@@ -162,18 +179,23 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         c.user_id: c
         for c in CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
     }
-    held = {
-        c.holder_id: c
-        for c in Certificate.objects.filter(
-            course=course, holder_id__in=user_ids, status=CertificateStatus.VALID
-        )
-    }
+    # One query for the valid certificates and the revoked ones.
+    held: dict[int, Certificate] = {}
+    revoked: dict[int, Certificate] = {}
+    for certificate in Certificate.objects.filter(
+        course=course,
+        holder_id__in=user_ids,
+        status__in=[CertificateStatus.VALID, CertificateStatus.REVOKED],
+    ).order_by("status_changed_at", "pk"):
+        target = held if certificate.status == CertificateStatus.VALID else revoked
+        target[certificate.holder_id] = certificate
     facts = CourseFacts(
         course=course,
         settings=settings,
         roles=roles,
         completions=completions,
         held=held,
+        revoked=revoked,
         required_steps=[],
         issuing_memberships=issuing,
     )
@@ -230,12 +252,15 @@ def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]
             Membership.objects.filter(user=user).values_list("role", flat=True)
         )
     }
-    held = {
-        c.course_id: c
-        for c in Certificate.objects.filter(
-            holder=user, course_id__in=course_ids, status=CertificateStatus.VALID
-        )
-    }
+    held: dict[int, Certificate] = {}
+    revoked: dict[int, Certificate] = {}
+    for certificate in Certificate.objects.filter(
+        holder=user,
+        course_id__in=course_ids,
+        status__in=[CertificateStatus.VALID, CertificateStatus.REVOKED],
+    ).order_by("status_changed_at", "pk"):
+        target = held if certificate.status == CertificateStatus.VALID else revoked
+        target[certificate.course_id] = certificate
     results = {}
     for status in statuses:
         course = status.course
@@ -246,6 +271,7 @@ def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]
             # Only presence matters to the check; the record itself is not needed.
             completions={user.pk: True} if status.completed else {},
             held={user.pk: held[course.pk]} if course.pk in held else {},
+            revoked=({user.pk: revoked[course.pk]} if course.pk in revoked else {}),
             required_steps=[step.page for step in status.steps if step.required],
             done_steps={user.pk: {step.page.pk for step in status.steps if step.done}},
         )

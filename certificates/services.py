@@ -409,13 +409,33 @@ def certificate_reissue(
 ) -> Certificate:
     """Issue a new certificate (current name, current template) replacing the old.
 
-    The old one keeps its PDF and reads "replaced by <new serial>".
+    The old one keeps its PDF and reads "replaced by <new serial>". A revoked
+    certificate may be issued again this way only, by an authorised admin
+    with a stated reason: it stays revoked, and the audit log says who issued
+    the new one and why.
     """
+    reason = (reason or "").strip()
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if old.status != CertificateStatus.VALID:
+        after_revocation = old.status == CertificateStatus.REVOKED
+        if after_revocation and not reason:
+            raise CertificateRefused(
+                "reason", _("State why a revoked certificate is issued again.")
+            )
+        if old.status not in (CertificateStatus.VALID, CertificateStatus.REVOKED):
             raise CertificateRefused(
                 "not_valid", _("Only a valid certificate can be reissued.")
+            )
+        if (
+            after_revocation
+            and Certificate.objects.filter(
+                holder_id=old.holder_id,
+                course_id=old.course_id,
+                status=CertificateStatus.VALID,
+            ).exists()
+        ):
+            raise CertificateRefused(
+                "already_holds", _("This person already holds a valid certificate.")
             )
         if old.holder is None or old.course is None:
             raise CertificateRefused(
@@ -433,18 +453,19 @@ def certificate_reissue(
                 "no_certificate",
                 _("This course gives no certificate to this audience."),
             )
-        old.status = CertificateStatus.REPLACED
-        old.status_changed_at = timezone.now()
-        old.status_changed_by = by
-        old.status_reason = reason
-        old.save(
-            update_fields=[
-                "status",
-                "status_changed_at",
-                "status_changed_by",
-                "status_reason",
-            ]
-        )
+        if not after_revocation:
+            old.status = CertificateStatus.REPLACED
+            old.status_changed_at = timezone.now()
+            old.status_changed_by = by
+            old.status_reason = reason
+            old.save(
+                update_fields=[
+                    "status",
+                    "status_changed_at",
+                    "status_changed_by",
+                    "status_reason",
+                ]
+            )
         new = _allocate(
             user=old.holder,
             course=old.course,
@@ -455,12 +476,16 @@ def certificate_reissue(
             replaces=old,
             membership=_issuing_membership(old.holder),
         )
+        detail = (
+            _("Issued again after revocation as %(serial)s: %(reason)s")
+            if after_revocation
+            else _("Replaced by %(serial)s: %(reason)s")
+        )
         _log(
             old,
             CertificateEvent.Action.REISSUED,
             by,
-            _("Replaced by %(serial)s: %(reason)s")
-            % {"serial": new.serial, "reason": reason},
+            detail % {"serial": new.serial, "reason": reason},
         )
     if render:
         certificate_render(certificate=new)
@@ -561,8 +586,13 @@ def batch_create(
         role=role,
         created_by=created_by,
     )
+    from .policies import issue_filter
+
+    allowed = issue_filter(user=created_by)
     eligible = [
-        e.user for e in eligibility_for_many(course=course, users=users) if e.eligible
+        e.user
+        for e in eligibility_for_many(course=course, users=users)
+        if e.eligible and allowed(e)
     ]
     IssueBatchItem.objects.bulk_create(
         [IssueBatchItem(batch=batch, user=user) for user in eligible]
@@ -613,12 +643,15 @@ def batch_rerun(*, batch: IssueBatch, by) -> int:
                 role=batch.role,
             )
             known = set(batch.items.values_list("user_id", flat=True))
+            from .policies import issue_filter
+
+            allowed = issue_filter(user=by)
             new = [
                 e.user
                 for e in eligibility_for_many(
                     course=batch.course, users=users.exclude(pk__in=known)
                 )
-                if e.eligible
+                if e.eligible and allowed(e)
             ]
             IssueBatchItem.objects.bulk_create(
                 [IssueBatchItem(batch=batch, user=user) for user in new]

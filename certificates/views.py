@@ -32,14 +32,8 @@ def _client_ip(request) -> str:
     return client_ip(request) or "unknown"
 
 
-def lookup_allowed(request) -> bool:
-    """A fixed-window counter per IP address in the cache.
-
-    Codes are unguessable, but serials are not: the limit keeps anyone from
-    walking through serial numbers and names.
-    """
-    limit, window = settings.LMS_CERTIFICATE_LOOKUP_RATE
-    key = f"lms-cert-lookup:{_client_ip(request)}"
+def _count_allows(key: str, limit: int, window: int) -> bool:
+    """A fixed-window counter in the cache; True while under `limit`."""
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -49,8 +43,34 @@ def lookup_allowed(request) -> bool:
     return count <= limit
 
 
-def _too_many(request, json: bool = False):
-    message = _("Too many lookups from your address. Please wait a few minutes.")
+def lookup_allowed(request) -> bool:
+    """A fixed-window counter per IP address in the cache.
+
+    Codes are unguessable, but serials are not: the limit keeps anyone from
+    walking through serial numbers and names.
+    """
+    limit, window = settings.LMS_CERTIFICATE_LOOKUP_RATE
+    return _count_allows(f"lms-cert-lookup:{_client_ip(request)}", limit, window)
+
+
+def subject_lookup_allowed(kind: str, value: str) -> bool:
+    """A counter per code (or serial) looked up, whatever the address.
+
+    Many addresses guessing the names printed on one serial, or hammering
+    one code, are held back as one.
+    """
+    limit, window = settings.LMS_CERTIFICATE_SUBJECT_LOOKUP_RATE
+    normalised = (value or "").strip().upper()
+    digest = hashlib.sha256(f"{kind}:{normalised}".encode()).hexdigest()[:32]
+    return _count_allows(f"lms-cert-lookup-{kind}:{digest}", limit, window)
+
+
+def _too_many(request, json: bool = False, subject: bool = False):
+    message = (
+        _("Too many lookups of this certificate. Please wait a few minutes.")
+        if subject
+        else _("Too many lookups from your address. Please wait a few minutes.")
+    )
     if json:
         return JsonResponse({"error": message}, status=429)
     return TemplateResponse(
@@ -92,6 +112,8 @@ def public_record(certificate: Certificate) -> dict:
 def verify(request, code: str):
     if not lookup_allowed(request):
         return _too_many(request)
+    if not subject_lookup_allowed("code", code):
+        return _too_many(request, subject=True)
     certificate = certificate_by_code(code=code)
     if certificate is None:
         raise Http404
@@ -105,6 +127,8 @@ def verify(request, code: str):
 def verify_json(request, code: str):
     if not lookup_allowed(request):
         return _too_many(request, json=True)
+    if not subject_lookup_allowed("code", code):
+        return _too_many(request, json=True, subject=True)
     certificate = certificate_by_code(code=code)
     if certificate is None:
         raise Http404
@@ -133,6 +157,8 @@ def lookup(request):
         if kind == "code":
             form = context["code_form"] = CodeLookupForm(request.POST, prefix="code")
             if form.is_valid():
+                if not subject_lookup_allowed("code", form.cleaned_data["code"]):
+                    return _too_many(request, subject=True)
                 certificate = certificate_by_code(code=form.cleaned_data["code"])
                 if certificate is not None:
                     return redirect("lms_certificates:verify", code=certificate.code)
@@ -142,6 +168,8 @@ def lookup(request):
                 request.POST, prefix="serial"
             )
             if form.is_valid():
+                if not subject_lookup_allowed("serial", form.cleaned_data["serial"]):
+                    return _too_many(request, subject=True)
                 matched = serial_and_name_match(
                     serial=form.cleaned_data["serial"], name=form.cleaned_data["name"]
                 )

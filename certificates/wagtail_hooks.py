@@ -1,15 +1,58 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import InlinePanel
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, data_protection
+from . import admin_views, data_protection, policies
 from .learner import my_learning_panel
 from .models import CertificateTemplate
+
+TEMPLATE_POLICY = policies.CertificateTemplatePermissionPolicy()
+register_permission_policy(CertificateTemplate, TEMPLATE_POLICY)
+
+
+def _owned(view_class, action: str):
+    """`view_class` that refuses a template `action` is not allowed on."""
+
+    def get_object(self, *args, **kwargs):
+        obj = view_class.get_object(self, *args, **kwargs)
+        if not TEMPLATE_POLICY.user_has_permission_for_instance(
+            self.request.user, action, obj
+        ):
+            raise PermissionDenied
+        return obj
+
+    return type(
+        f"Owned{view_class.__name__}", (view_class,), {"get_object": get_object}
+    )
+
+
+def _usable_only(view_class):
+    """A chooser view listing only the templates one may use."""
+
+    def get_object_list(self):
+        return policies.templates_usable_by(user=self.request.user)
+
+    return type(
+        f"Owned{view_class.__name__}",
+        (view_class,),
+        {"get_object_list": get_object_list},
+    )
+
+
+class TemplateChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = _usable_only(SnippetChooserViewSet.choose_view_class)
+    choose_results_view_class = _usable_only(
+        SnippetChooserViewSet.choose_results_view_class
+    )
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -20,6 +63,17 @@ class CertificateTemplateViewSet(SnippetViewSet):
     menu_order = 520
     list_display = ["name", "page_size", "orientation", "version", "updated_at"]
     search_fields = ["name", "title"]
+    chooser_viewset_class = TemplateChooserViewSet
+    edit_view_class = _owned(snippet_views.EditView, "change")
+    delete_view_class = _owned(snippet_views.DeleteView, "delete")
+    copy_view_class = _owned(snippet_views.CopyView, "view")
+    usage_view_class = _owned(snippet_views.UsageView, "view")
+    history_view_class = _owned(snippet_views.HistoryView, "view")
+    inspect_view_class = _owned(snippet_views.InspectView, "view")
+    preview_on_edit_view_class = _owned(snippet_views.PreviewOnEditView, "change")
+
+    def get_queryset(self, request):
+        return policies.templates_usable_by(user=request.user)
 
 
 register_snippet(CertificateTemplateViewSet)
@@ -27,7 +81,9 @@ register_snippet(CertificateTemplateViewSet)
 
 @hooks.register("register_snippet_listing_buttons")
 def template_preview_button(snippet, user, next_url=None):
-    if isinstance(snippet, CertificateTemplate):
+    if isinstance(snippet, CertificateTemplate) and policies.may_preview_template(
+        user=user, template=snippet
+    ):
         yield ListingButton(
             _("Preview PDF"),
             reverse("lms_certificates_template_preview", args=[snippet.pk]),
@@ -92,7 +148,7 @@ class ManagerMenuItem(MenuItem):
     """Shown to those who may issue (school admins, the Department, superusers)."""
 
     def is_shown(self, request):
-        return admin_views.can_manage(request.user)
+        return policies.may_manage_certificates(user=request.user)
 
 
 @hooks.register("register_lms_menu_item")

@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.people.models import Role, School, SchoolClass, User
-from lms.people.selectors import (
-    classes_visible_to,
-    learners_visible_to,
-    schools_managed_by,
-)
+from lms.people.policies import schools_managed_by
+from lms.people.selectors import classes_visible_to, learners_visible_to
 
+from . import policies
 from .models import CoursePage
 from .selectors import AUDIENCE_ROLES, course_learner_states, course_learners_for
 from .services import course_assign_to_classes
@@ -116,7 +114,7 @@ def course_learners(request, course_id: int):
             "page_obj": page,
             "totals": totals,
             "state_labels": dict(STATES),
-            "can_assign": schools_managed_by(viewer=viewer).exists(),
+            "can_assign": policies.may_assign_course(user=viewer, course=course),
         },
     )
 
@@ -128,19 +126,19 @@ class AssignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, viewer, **kwargs):
+    def __init__(self, *args, viewer, course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["classes"].queryset = SchoolClass.objects.filter(
-            school__in=schools_managed_by(viewer=viewer)
-        ).select_related("school", "school_year")
+        self.fields["classes"].queryset = policies.classes_assignable(
+            user=viewer, course=course
+        )
 
 
 def course_assign(request, course_id: int):
     course = _course_or_404(course_id)
     viewer = request.user
-    if not schools_managed_by(viewer=viewer).exists():
+    if not policies.may_assign_course(user=viewer, course=course):
         raise PermissionDenied
-    form = AssignForm(request.POST or None, viewer=viewer)
+    form = AssignForm(request.POST or None, viewer=viewer, course=course)
     if request.method == "POST" and form.is_valid():
         classes = list(form.cleaned_data["classes"])
         new = course_assign_to_classes(

@@ -11,7 +11,7 @@ from .models import (
     LegalReference,
     LessonPage,
 )
-from .services import catalogue_permissions_grant
+from .services import catalogue_permissions_sync
 
 DOCUMENT_TITLES = {
     "24/2018/QH14": "Luật An ninh mạng",
@@ -66,7 +66,7 @@ def seed_courses(*, home: Page, courses: list[dict] | None = None) -> list[Cours
                 "giấy chứng nhận.</p>",
             ),
         )
-    catalogue_permissions_grant(catalogue=catalogue)
+    catalogue_permissions_sync(catalogue=catalogue)
     created = []
     for spec in courses:
         course = (

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     MultiFieldPanel,
@@ -111,6 +112,22 @@ class OneQueryViewRestrictionsMixin:
         )
 
 
+class CatalogueForm(WagtailAdminPageForm):
+    """The owner can only be a school the editor manages; empty (the
+    Department library) only for Department managers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("school")
+        user = self.for_user
+        if field is None or user is None:
+            return
+        from .policies import catalogue_owner_choices, may_own_library_catalogue
+
+        field.queryset = catalogue_owner_choices(user=user)
+        field.required = not may_own_library_catalogue(user=user)
+
+
 class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
     """The course catalogue."""
 
@@ -129,7 +146,8 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
         help_text=_("Empty: the Department's shared library."),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("school"), FieldPanel("intro")]
+    base_form_class = CatalogueForm
     subpage_types = ["lms_courses.CoursePage"]
     template = "lms_courses/course_index_page.html"
 

@@ -10,6 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from wagtail.models import Page, get_page_models
 
 from lms.people.models import Membership, Role
@@ -30,6 +31,35 @@ from .models import (
 from .steps import CourseStep
 
 REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
+
+
+def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
+    """Whether learners may reach `page` (a catalogue, course, lesson or quiz).
+
+    The page and every ancestor below the tree's root must be live, and no
+    view restriction on them may keep this request out (without a request,
+    any restriction does). One query; restrictions are only loaded when one
+    exists. A page that fails answers 404 and records nothing.
+    """
+    if page is None or not page.live:
+        return False
+    step = page.steplen
+    paths = [page.path[:end] for end in range(2 * step, len(page.path) + 1, step)]
+    blockers = set(
+        Page.objects.filter(path__in=paths)
+        .filter(Q(live=False) | Q(view_restrictions__isnull=False))
+        .values_list("live", "view_restrictions")
+    )
+    if any(not live for live, _restriction in blockers):
+        return False
+    if not blockers:
+        return True
+    if request is None:
+        return False
+    return all(
+        restriction.accept_request(request)
+        for restriction in page.get_view_restrictions()
+    )
 
 
 def step_models() -> list[type[Page]]:
@@ -71,6 +101,15 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
                     user=user, course=OuterRef("pk")
                 ).values("completed_at")[:1]
             ),
+            # The course or an ancestor (catalogue, home) is unpublished: the
+            # course is out of reach and nothing may be recorded against it.
+            f_hidden=Exists(
+                Page.objects.filter(
+                    live=False,
+                    depth__gt=1,
+                    path=Substr(OuterRef("path"), 1, Length("path")),
+                )
+            ),
             f_has_years=Exists(years),
             f_year_match=Exists(
                 years.filter(schoolyear_id__in=memberships.values("school_year_id"))
@@ -93,6 +132,7 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
         .values(
             "pk",
             "f_enrolled",
+            "f_hidden",
             "f_completed_at",
             "f_has_years",
             "f_year_match",
@@ -113,6 +153,8 @@ def course_access(*, user, course: CoursePage, facts: dict | None) -> Access:
         return Access(False, "sign_in")
     if facts is None:
         return Access(False, "unknown_course")
+    if facts["f_hidden"]:
+        return Access(False, "unpublished")
     if user.is_superuser or facts["f_reviewer"]:
         return Access(True)
     if not any(facts[f"f_{audience}"] for audience in course.audiences):

@@ -169,33 +169,57 @@ def course_assign_to_classes(
     return len(new)
 
 
-# Page permissions each role group gets on a course catalogue (and so on every
-# course, lesson and quiz below it). School admins write and publish courses;
-# other roles only read them as learners.
-CATALOGUE_PERMISSIONS: dict[str, list[str]] = {
-    Role.SCHOOL_ADMIN: [
-        "add_page",
-        "change_page",
-        "publish_page",
-        "lock_page",
-        "unlock_page",
-    ],
-}
+# Page permissions on a course catalogue (and so on every course, lesson and
+# quiz below it), given to the owner school's admin group and to the
+# Department officers' group. Other roles only read courses as learners.
+CATALOGUE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+]
 
 
 @transaction.atomic
-def catalogue_permissions_grant(*, catalogue: Page) -> None:
-    """Let the role groups edit under a new catalogue; safe to call again."""
+def catalogue_permissions_sync(*, catalogue: Page) -> None:
+    """Give the catalogue's page rights to its owner only; safe to call again.
+
+    A school's catalogue: that school's admin group and the Department
+    officers. The Department library (no school): the officers only. Any
+    other LMS group loses what it held on the catalogue.
+    """
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
     from wagtail.models import GroupPagePermission
 
-    from lms.people.roles import ROLE_GROUPS
+    from lms.people.roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX
+    from lms.people.services import school_admin_group_ensure
 
-    for role, codenames in CATALOGUE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
-        for permission in Permission.objects.filter(
-            content_type__app_label="wagtailcore", codename__in=codenames
-        ):
+    school = getattr(catalogue.specific_deferred, "school", None)
+    wanted = [Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0]]
+    if school is not None:
+        wanted.append(school_admin_group_ensure(school=school))
+    GroupPagePermission.objects.filter(page=catalogue).filter(
+        Q(group__name__in=ROLE_GROUPS.values())
+        | Q(group__name__startswith=SCHOOL_ADMIN_GROUP_PREFIX)
+    ).exclude(group__in=wanted).delete()
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=CATALOGUE_PERMISSIONS
+        )
+    )
+    for group in wanted:
+        for permission in permissions:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=catalogue, permission=permission
             )
+
+
+@transaction.atomic
+def school_catalogues_permissions_sync(*, school) -> None:
+    """A school's group gets the rights on the catalogues it owns."""
+    from .models import CourseIndexPage
+
+    for catalogue in CourseIndexPage.objects.filter(school=school):
+        catalogue_permissions_sync(catalogue=catalogue)

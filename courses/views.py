@@ -14,7 +14,12 @@ from wagtail.models import Page
 
 from .models import CoursePage, EnrolmentMode, LessonPage
 from .page_cache import anonymous_cacheable
-from .selectors import CourseStatus, course_status_for, my_learning_for
+from .selectors import (
+    CourseStatus,
+    course_status_for,
+    my_learning_for,
+    page_is_live_for_learners,
+)
 from .services import (
     CourseActionRefused,
     course_open,
@@ -64,6 +69,8 @@ def course_serve(request, course: CoursePage, *args, **kwargs):
         context["is_preview"] = True
         return TemplateResponse(request, course.get_template(request), context)
 
+    if not page_is_live_for_learners(course, request=request):
+        raise Http404
     user = request.user
     if request.method == "POST":
         if not user.is_authenticated:

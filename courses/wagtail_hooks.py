@@ -5,11 +5,8 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from lms.people.selectors import schools_managed_by
-
-from . import admin_views, data_protection
-from .models import ConductPrinciple, CourseIndexPage, CoursePage, LegalReference
-from .services import catalogue_permissions_grant
+from . import admin_views, data_protection, policies
+from .models import ConductPrinciple, CoursePage, LegalReference
 
 
 class LegalReferenceViewSet(SnippetViewSet):
@@ -61,19 +58,13 @@ def course_header_buttons(page, user, view_name, next_url=None):
         icon_name="group",
         priority=50,
     )
-    if schools_managed_by(viewer=user).exists():
+    if policies.may_assign_course(user=user, course=page):
         yield HeaderButton(
             label=_("Assign to classes"),
             url=reverse("lms_courses_assign", args=[page.pk]),
             icon_name="user",
             priority=51,
         )
-
-
-@hooks.register("after_create_page")
-def grant_catalogue_permissions(request, page):
-    if isinstance(page.specific_deferred, CourseIndexPage):
-        catalogue_permissions_grant(catalogue=page)
 
 
 # Children's data protection: this app's part of a person's export and erasure.

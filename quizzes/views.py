@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
-from courses.selectors import course_status_for
+from courses.selectors import course_status_for, page_is_live_for_learners
 
 from .grading import grade
 from .models import AttemptState, FeedbackTiming, QuestionType, QuizAttempt, QuizPage
@@ -120,6 +120,9 @@ def _own_attempt(request, attempt_id: int) -> QuizAttempt:
         user=request.user,
     )
     attempt.user = request.user  # already loaded: spare a query
+    page = attempt.quiz or attempt.course  # both gone: history, nothing to reach
+    if page is not None and not page_is_live_for_learners(page, request=request):
+        raise Http404
     return attempt
 
 

@@ -15,6 +15,18 @@ ROLE_GROUPS: dict[str, str] = {
     Role.DEPARTMENT_OFFICER: "LMS – Cán bộ Sở",
 }
 
+
+def school_admin_group_name(school) -> str:
+    """The group of one school's admins: it carries that school's page rights.
+
+    Model permissions stay with the role group; this group only holds the
+    Wagtail page permissions on the school's own course catalogues.
+    """
+    return f"{ROLE_GROUPS[Role.SCHOOL_ADMIN]} – {school.code}"
+
+
+SCHOOL_ADMIN_GROUP_PREFIX = f"{ROLE_GROUPS[Role.SCHOOL_ADMIN]} – "
+
 # Codenames granted to each role's group ("app_label.codename").
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STUDENT: [],

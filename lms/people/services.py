@@ -1,7 +1,10 @@
 """Writes about people and organisations."""
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from .models import (
     Membership,
@@ -12,20 +15,102 @@ from .models import (
     SchoolYear,
     User,
 )
-from .roles import ROLE_GROUPS
+from .policies import active_memberships, open_years_q
+from .roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX, school_admin_group_name
 from .text import normalize_text
 
 
-def user_groups_sync(*, user: User) -> None:
-    """Make the user's LMS groups match the roles they hold."""
+def school_admin_group_ensure(*, school: School) -> Group:
+    """The group of `school`'s admins, created when missing."""
+    group, _created = Group.objects.get_or_create(name=school_admin_group_name(school))
+    return group
+
+
+def _managed_groups_q() -> Q:
+    """The groups this module keeps in step with memberships."""
+    return Q(name__in=ROLE_GROUPS.values()) | Q(
+        name__startswith=SCHOOL_ADMIN_GROUP_PREFIX
+    )
+
+
+def user_groups_sync(*, user: User, today: datetime.date | None = None) -> None:
+    """Make the user's LMS groups match the roles they hold.
+
+    The role groups (admin access, read permissions) follow every membership,
+    past years included, so a lapsed role still reads its own year's records;
+    what one may *change* is decided per school and year by the policies. A
+    school's own admin group carries page rights on its catalogues, so only
+    school admins of a year not yet ended are in it.
+    """
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
-    managed = set(Group.objects.filter(name__in=ROLE_GROUPS.values()))
-    current = set(user.groups.filter(pk__in=[g.pk for g in managed]))
+    for membership in (
+        active_memberships(user=user, today=today)
+        .filter(role=Role.SCHOOL_ADMIN, school__isnull=False)
+        .select_related("school")
+        .only("school__code")
+    ):
+        wanted.add(school_admin_group_ensure(school=membership.school))
+    current = set(user.groups.filter(_managed_groups_q()))
     if to_add := wanted - current:
         user.groups.add(*to_add)
     if to_remove := current - wanted:
         user.groups.remove(*to_remove)
+
+
+def _group_members_set(group: Group, user_ids: set[int]) -> tuple[int, int]:
+    through = User.groups.through
+    current = set(through.objects.filter(group=group).values_list("user_id", flat=True))
+    added = user_ids - current
+    removed = current - user_ids
+    through.objects.bulk_create(
+        [through(user_id=pk, group=group) for pk in sorted(added)],
+        ignore_conflicts=True,
+    )
+    if removed:
+        through.objects.filter(group=group, user_id__in=removed).delete()
+    return len(added), len(removed)
+
+
+@transaction.atomic
+def role_groups_sync_all(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """Bring every LMS group in step with the memberships (see user_groups_sync).
+
+    For the daily scheduler (``manage.py sync_role_groups``): the day after a
+    school year ends, its school admins leave their school's group and so lose
+    its page rights. A few queries per group, whatever the number of people.
+    Returns (memberships added, removed).
+    """
+    open_memberships = Membership.objects.filter(
+        open_years_q(today=today, prefix="school_year__")
+    )
+    added = removed = 0
+    targets: list[tuple[Group, set[int]]] = []
+    for role, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        users = set(
+            Membership.objects.filter(role=role).values_list("user_id", flat=True)
+        )
+        targets.append((group, users))
+    school_admins: dict[int, set[int]] = {}
+    for school_id, user_id in open_memberships.filter(
+        role=Role.SCHOOL_ADMIN
+    ).values_list("school_id", "user_id"):
+        school_admins.setdefault(school_id, set()).add(user_id)
+    school_groups = {}
+    for school in School.objects.only("code"):
+        group = school_admin_group_ensure(school=school)
+        school_groups[group.pk] = group
+        targets.append((group, school_admins.get(school.pk, set())))
+    # Groups of schools renamed or gone keep nobody.
+    for group in Group.objects.filter(name__startswith=SCHOOL_ADMIN_GROUP_PREFIX):
+        if group.pk not in school_groups:
+            targets.append((group, set()))
+    for group, users in targets:
+        plus, minus = _group_members_set(group, users)
+        added += plus
+        removed += minus
+    return added, removed
 
 
 @transaction.atomic

@@ -2,13 +2,25 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Membership
-from .services import user_groups_sync
+from .models import Membership, School
+from .services import school_admin_group_ensure, user_groups_sync
 
 
 @receiver([post_save, post_delete], sender=Membership)
 def membership_changed(sender, instance: Membership, **kwargs) -> None:
     user_groups_sync(user=instance.user)
+
+
+@receiver(post_save, sender=School)
+def school_saved(sender, instance: School, **kwargs) -> None:
+    """Every school has a group for its admins (their page rights hang on it)."""
+    school_admin_group_ensure(school=instance)
+
+
+@receiver(user_logged_in)
+def groups_follow_the_school_year(sender, request, user, **kwargs) -> None:
+    """At sign-in, drop the groups of roles whose school year has ended."""
+    user_groups_sync(user=user)
 
 
 ADMIN_LINK_SESSION_KEY = "lms_can_admin"

@@ -210,6 +210,11 @@ LMS_CERTIFICATE_LOOKUP_RATE = (
     int(os.environ.get("LMS_CERTIFICATE_LOOKUPS", "60")),
     int(os.environ.get("LMS_CERTIFICATE_LOOKUP_WINDOW", "600")),
 )
+# ... and per certificate code or serial looked up, whatever the address.
+LMS_CERTIFICATE_SUBJECT_LOOKUP_RATE = (
+    int(os.environ.get("LMS_CERTIFICATE_SUBJECT_LOOKUPS", "20")),
+    int(os.environ.get("LMS_CERTIFICATE_LOOKUP_WINDOW", "600")),
+)
 
 # Catalogue and course pages for anonymous visitors are cached this many seconds
 # (0: off); publishing a page clears them. Production turns it on with REDIS_URL.

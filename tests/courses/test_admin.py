@@ -117,8 +117,8 @@ def _can_add_course(client, user, catalogue) -> bool:
     return client.get(url).status_code == 200
 
 
-def test_a_catalogue_created_in_the_admin_lets_school_admins_write_courses(
-    client, site_root, superuser, school_admin, make_learner
+def test_a_catalogue_created_in_the_admin_lets_its_school_admins_write_courses(
+    client, site_root, superuser, school_admin, school_class, make_learner
 ):
     from courses.models import CourseIndexPage
 
@@ -131,15 +131,25 @@ def test_a_catalogue_created_in_the_admin_lets_school_admins_write_courses(
         {
             "title": "Khoá học",
             "slug": "khoa-hoc",
+            "school": school_class.school.pk,
             "intro": rich_text("<p>Các khoá học của trường.</p>"),
             "action-publish": "1",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
     catalogue = CourseIndexPage.objects.get(slug="khoa-hoc")
+    assert catalogue.school == school_class.school
     assert _can_add_course(client, school_admin, catalogue)
     teacher = make_learner("gv", role=Role.TEACHER)
     assert not _can_add_course(client, teacher, catalogue)
+    other_admin = UserFactory(username="qt-khac")
+    MembershipFactory(
+        user=other_admin,
+        role=Role.SCHOOL_ADMIN,
+        school=SchoolClassFactory().school,
+        school_class=None,
+    )
+    assert not _can_add_course(client, other_admin, catalogue)
 
 
 def _usernames(response) -> list[str]:

@@ -41,7 +41,7 @@ def back_to_schools(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms_courses", "0003_add_catalogue_owner_school"),
+        ("lms_courses", "0004_catalogue_rights_per_school"),
     ]
 
     operations = [migrations.RunPython(to_department, back_to_schools)]

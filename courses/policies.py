@@ -1,0 +1,176 @@
+"""Who may edit, use and assign which course catalogues and courses.
+
+A course belongs to its catalogue's owner: one school, or (no school) the
+Department's shared library. A school's managers edit their own school's
+catalogues; the Department managers (officers, superusers) maintain the
+library. Every school uses library courses (takes them, assigns them to its
+classes) but cannot edit them. Wagtail's page permissions carry the same rule
+into the page editor (see `services.catalogue_permissions_sync`); the admin
+views, forms and the access suite ask this module.
+
+Powers follow the school year (`lms.people.policies`): a lapsed school admin
+edits and assigns nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from wagtail.models import Page
+
+from lms.people.models import School, SchoolClass, User
+from lms.people.policies import (
+    is_department_manager,
+    managed_school_years,
+    open_years_q,
+    schools_managed_by,
+)
+
+from .models import CourseIndexPage, CoursePage
+
+
+def _is_superuser(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def _owned_q(*, user: User, today: datetime.date | None, usable: bool) -> Q:
+    """Catalogues whose owner is a school `user` manages (and the library if
+    `usable`, or if `user` is a Department manager)."""
+    schools = schools_managed_by(viewer=user, today=today)
+    where = Q(school__in=schools)
+    if usable or is_department_manager(user=user, today=today):
+        where |= Q(school__isnull=True)
+    return where
+
+
+def catalogues_editable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CourseIndexPage]:
+    """Catalogues whose pages `user` may add, change and publish."""
+    catalogues = CourseIndexPage.objects.all()
+    if _is_superuser(user):
+        return catalogues
+    if not user.is_authenticated or not user.is_active:
+        return catalogues.none()
+    return catalogues.filter(_owned_q(user=user, today=today, usable=False))
+
+
+def catalogues_usable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CourseIndexPage]:
+    """Catalogues whose courses `user` may assign: their own and the library."""
+    catalogues = CourseIndexPage.objects.all()
+    if _is_superuser(user):
+        return catalogues
+    if not user.is_authenticated or not user.is_active:
+        return catalogues.none()
+    return catalogues.filter(_owned_q(user=user, today=today, usable=True))
+
+
+def _courses_under(catalogues: QuerySet[CourseIndexPage]) -> QuerySet[CoursePage]:
+    paths = list(catalogues.values_list("path", flat=True))
+    if not paths:
+        return CoursePage.objects.none()
+    where = Q()
+    for path in paths:
+        where |= Q(path__startswith=path)
+    return CoursePage.objects.filter(where)
+
+
+def courses_editable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CoursePage]:
+    return _courses_under(catalogues_editable_by(user=user, today=today))
+
+
+def courses_usable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CoursePage]:
+    return _courses_under(catalogues_usable_by(user=user, today=today))
+
+
+def catalogue_of(page: Page) -> CourseIndexPage | None:
+    """The catalogue a course (or a lesson, quiz) sits in."""
+    step = page.steplen
+    return CourseIndexPage.objects.filter(
+        path__in=[page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    ).first()
+
+
+def course_owner(course: Page) -> School | None:
+    """The school that owns `course`; None for the Department library."""
+    catalogue = catalogue_of(course)
+    return catalogue.school if catalogue is not None else None
+
+
+def may_edit_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    catalogue = catalogue_of(course)
+    return (
+        catalogue is not None
+        and catalogues_editable_by(user=user, today=today)
+        .filter(pk=catalogue.pk)
+        .exists()
+    )
+
+
+def may_use_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    catalogue = catalogue_of(course)
+    return (
+        catalogue is not None
+        and catalogues_usable_by(user=user, today=today)
+        .filter(pk=catalogue.pk)
+        .exists()
+    )
+
+
+def classes_assignable(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> QuerySet[SchoolClass]:
+    """Classes `user` may assign `course` to.
+
+    Classes of a school `user` manages in that class's school year, which has
+    not ended; a school's own course only to that school's classes, a library
+    course to any of them.
+    """
+    classes = SchoolClass.objects.filter(
+        open_years_q(today=today, prefix="school_year__")
+    ).select_related("school", "school_year")
+    catalogue = catalogue_of(course)
+    if catalogue is None:
+        return classes.none()
+    if catalogue.school_id is not None:
+        classes = classes.filter(school_id=catalogue.school_id)
+    if _is_superuser(user):
+        return classes
+    pairs = managed_school_years(user=user, today=today)
+    if not pairs:
+        return classes.none()
+    where = Q(pk__in=[])
+    for school_id, year_id in pairs:
+        where |= Q(school_id=school_id, school_year_id=year_id)
+    return classes.filter(where)
+
+
+def may_assign_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    return classes_assignable(user=user, course=course, today=today).exists()
+
+
+def catalogue_owner_choices(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[School]:
+    """Schools `user` may name as a catalogue's owner."""
+    return schools_managed_by(viewer=user, today=today)
+
+
+def may_own_library_catalogue(
+    *, user: User, today: datetime.date | None = None
+) -> bool:
+    """Only Department managers may leave a catalogue's owner empty."""
+    return is_department_manager(user=user, today=today)
