@@ -27,9 +27,7 @@ register_permission_policy(QuestionCategory, policies.category_policy, exact_cla
 
 
 def _policy_for(model):
-    return (
-        policies.question_policy if model is Question else policies.category_policy
-    )
+    return policies.question_policy if model is Question else policies.category_policy
 
 
 class OwnedObjectMixin:
