@@ -230,12 +230,17 @@ class ImportForm(forms.Form):
         schools, library = policies.category_owner_choices(user)
         self.library_allowed = library
         self.fields["owner"].queryset = schools.order_by("name")
+        # A school admin of one school imports into it without choosing.
+        self.only_school = None
         if not library:
-            self.fields["owner"].required = True
             self.fields["owner"].empty_label = None
+            if len(managed := list(schools[:2])) == 1:
+                self.only_school = managed[0]
+            else:
+                self.fields["owner"].required = True
 
     def clean_owner(self):
-        owner = self.cleaned_data.get("owner")
+        owner = self.cleaned_data.get("owner") or self.only_school
         if owner is None and not self.library_allowed:
             raise forms.ValidationError(
                 _("Only the Department may add to its shared library.")
