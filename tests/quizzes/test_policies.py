@@ -292,3 +292,52 @@ def test_import_questions_with_unknown_school_imports_nothing(bank, tmp_path):
             "import_questions", str(path), "--format", "gift", "--school", "KHONG"
         )
     assert not QuestionCategory.objects.filter(name="Nhập thử").exists()
+
+
+def test_a_new_question_goes_only_into_a_category_one_may_change(client, bank):
+    client.force_login(bank["admin_b"])
+    form = client.get(_url("add")).context["form"]
+    assert set(form.fields["category"].queryset) == {bank["categories"]["b"]}
+
+
+def test_quiz_page_form_offers_only_usable_questions_and_categories(bank, make_course):
+    from quizzes.models import QuizPage
+    from tests.quizzes.factories import QuizPageFactory, add_draw, add_slots
+
+    course, _lessons = make_course(lessons=0)
+    quiz = QuizPageFactory(parent=course)
+    add_slots(quiz, [bank["questions"]["b"]])
+    add_draw(quiz, bank["categories"]["lib"], 1)
+    form_class = QuizPage.get_edit_handler().get_form_class()
+    form = form_class(instance=quiz, for_user=bank["admin_b"])
+    slot_form = form.formsets["slots"].forms[0]
+    draw_form = form.formsets["draws"].forms[0]
+    for field in (
+        slot_form.fields["question"],
+        form.formsets["slots"].empty_form.fields["question"],
+    ):
+        assert bank["questions"]["a"] not in field.queryset
+        assert bank["questions"]["lib"] in field.queryset
+    for field in (
+        draw_form.fields["category"],
+        form.formsets["draws"].empty_form.fields["category"],
+    ):
+        assert bank["categories"]["a"] not in field.queryset
+        assert bank["categories"]["lib"] in field.queryset
+
+
+def test_school_admins_group_holds_no_global_change_or_delete_on_the_bank(db):
+    from django.contrib.auth.models import Group
+
+    from lms.people.roles import ROLE_GROUPS
+
+    group = Group.objects.get(name=ROLE_GROUPS[Role.SCHOOL_ADMIN])
+    codenames = set(
+        group.permissions.filter(content_type__app_label="lms_quizzes").values_list(
+            "codename", flat=True
+        )
+    )
+    assert "change_question" not in codenames
+    assert "delete_question" not in codenames
+    assert "delete_questioncategory" not in codenames
+    assert {"add_question", "view_question"} <= codenames
