@@ -154,8 +154,9 @@ def essay_grade_view(request, response_id: int):
                     % {"max": refusal.details["maximum"]},
                 )
             elif refusal.reason == "remark_not_confirmed":
+                # Graded by someone else meanwhile: the box appears on reload.
                 form.add_error(
-                    "remark",
+                    "remark" if "remark" in form.fields else None,
                     _("This essay is already graded: tick the box to change its mark."),
                 )
             else:

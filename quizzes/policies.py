@@ -22,6 +22,7 @@ the policy decides from memberships and school years.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -51,37 +52,67 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+@dataclass(frozen=True)
+class BankScope:
+    """What one user may do in the bank, worked out once per user object
+    (the admin menu, listings and forms of one request ask many times)."""
+
+    use: bool
+    library_manager: bool
+    managed_school_ids: frozenset[int]
+    used_school_ids: frozenset[int]
+
+
+_SCOPE_CACHE = "_lms_question_bank_scope"
+
+
+def bank_scope(user) -> BankScope:
+    cached = getattr(user, _SCOPE_CACHE, None)
+    if cached is not None:
+        return cached
+    if not _active(user):
+        scope = BankScope(False, False, frozenset(), frozenset())
+    else:
+        managed = frozenset(
+            schools_managed_by(viewer=user).values_list("pk", flat=True)
+        )
+        staff_roles = [Role.TEACHER, Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN]
+        member_of = frozenset(
+            Membership.objects.filter(
+                user=user, role__in=staff_roles, school__isnull=False
+            ).values_list("school_id", flat=True)
+        )
+        library_manager = is_department_manager(user=user)
+        scope = BankScope(
+            use=bool(
+                user.is_superuser
+                or library_manager
+                or managed
+                or user.has_perm("lms_quizzes.view_question")
+            ),
+            library_manager=library_manager,
+            managed_school_ids=managed,
+            used_school_ids=managed | member_of,
+        )
+    setattr(user, _SCOPE_CACHE, scope)
+    return scope
+
+
 def schools_used_by(user) -> QuerySet[School]:
     """Schools whose question bank `user` may use: where they hold a staff
     role (any year) or a management power now."""
-    staff_roles = [r for r in Role.values if r != Role.STUDENT]
-    member_of = Membership.objects.filter(
-        user=user, role__in=staff_roles, school__isnull=False
-    ).values("school_id")
-    return School.objects.filter(
-        Q(pk__in=member_of) | Q(pk__in=schools_managed_by(viewer=user).values("pk"))
-    )
+    return School.objects.filter(pk__in=bank_scope(user).used_school_ids)
 
 
 def may_use_question_bank(user) -> bool:
     """Whether `user` may see the question bank at all (some of it)."""
-    if not _active(user):
-        return False
-    if user.is_superuser or is_department_manager(user=user):
-        return True
-    return user.has_perm("lms_quizzes.view_question") or (
-        schools_managed_by(viewer=user).exists()
-    )
+    return bank_scope(user).use
 
 
-def may_change_question_bank(user, *, today: datetime.date | None = None) -> bool:
+def may_change_question_bank(user) -> bool:
     """Whether `user` may change some part of the bank (own school or library)."""
-    if not _active(user):
-        return False
-    return (
-        is_department_manager(user=user, today=today)
-        or schools_managed_by(viewer=user, today=today).exists()
-    )
+    scope = bank_scope(user)
+    return scope.library_manager or bool(scope.managed_school_ids)
 
 
 def owner_q(user, action: str, *, prefix: str = "") -> Q | None:
@@ -89,18 +120,17 @@ def owner_q(user, action: str, *, prefix: str = "") -> Q | None:
     for what `user` may do `action` to; None means everything."""
     if _active(user) and user.is_superuser:
         return None
-    if not _active(user):
-        return Q(pk__in=[])
+    scope = bank_scope(user)
     school = f"{prefix}school"
     if action in USE_ACTIONS:
-        if not may_use_question_bank(user):
+        if not scope.use:
             return Q(pk__in=[])
         return Q(**{f"{school}__isnull": True}) | Q(
-            **{f"{school}__in": schools_used_by(user).values("pk")}
+            **{f"{school}__in": sorted(scope.used_school_ids)}
         )
     if action in CHANGE_ACTIONS:
-        where = Q(**{f"{school}__in": schools_managed_by(viewer=user).values("pk")})
-        if is_department_manager(user=user):
+        where = Q(**{f"{school}__in": sorted(scope.managed_school_ids)})
+        if scope.library_manager:
             where |= Q(**{f"{school}__isnull": True})
         return where
     return Q(pk__in=[])
@@ -113,14 +143,13 @@ def may_act_on_owner(user, action: str, school_id: int | None) -> bool:
         return False
     if user.is_superuser:
         return True
+    scope = bank_scope(user)
     if action in USE_ACTIONS:
-        if not may_use_question_bank(user):
-            return False
-        return school_id is None or schools_used_by(user).filter(pk=school_id).exists()
+        return scope.use and (school_id is None or school_id in scope.used_school_ids)
     if action in CHANGE_ACTIONS:
         if school_id is None:
-            return is_department_manager(user=user)
-        return schools_managed_by(viewer=user).filter(pk=school_id).exists()
+            return scope.library_manager
+        return school_id in scope.managed_school_ids
     return False
 
 
@@ -194,7 +223,9 @@ def categories_changeable_by(user) -> QuerySet[QuestionCategory]:
 def category_owner_choices(user) -> tuple[QuerySet[School], bool]:
     """Schools `user` may give a new category to, and whether the Department
     library (no school) is allowed."""
-    return schools_managed_by(viewer=user), is_department_manager(user=user)
+    scope = bank_scope(user)
+    schools = School.objects.filter(pk__in=scope.managed_school_ids)
+    return schools, scope.library_manager
 
 
 def may_import_questions(user) -> bool:

@@ -242,8 +242,9 @@ def test_admin_import_target_is_limited_to_managed_owners(client, bank):
 
     client.force_login(bank["admin_b"])
     data = b"::T::Cau hoi?{=Dung ~Sai}\n"
-    for owner in (bank["school_a"].pk, ""):
-        response = client.post(
+
+    def upload(owner):
+        return client.post(
             reverse("lms_quizzes_import"),
             {
                 "file": SimpleUploadedFile("q.gift.txt", data),
@@ -251,7 +252,14 @@ def test_admin_import_target_is_limited_to_managed_owners(client, bank):
                 "owner": owner,
             },
         )
-        assert "token" not in (response.context or {})
+
+    # Another school is not a choice.
+    assert "token" not in (upload(bank["school_a"].pk).context or {})
+    # Without a choice, a one-school admin imports into their own school,
+    # never into the Department library.
+    token = upload("").context["token"]
+    client.post(reverse("lms_quizzes_import"), {"token": token})
+    assert QuestionCategory.objects.get(name="Đã nhập").school == bank["school_b"]
 
 
 GIFT = "$CATEGORY: Nhập thử\n\n::T::Câu hỏi?{=Đúng ~Sai}\n"
