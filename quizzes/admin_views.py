@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.exports import csv_response, xlsx_response
-from lms.people.selectors import learner_is_visible_to
+from lms.people.models import School
 
+from . import policies
 from .formats.base import QuestionFileError
 from .importing import ImportRefused, category_export, questions_import
 from .models import QuestionCategory, QuestionResponse, QuizPage
@@ -28,13 +29,14 @@ from .services import AttemptRefused, attempt_regrade, essay_grade
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _require(request, codename: str) -> None:
-    if not request.user.has_perm(f"lms_quizzes.{codename}"):
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied
 
 
 def quiz_report(request, quiz_id: int):
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    _refuse_unless(policies.may_view_quiz_report(request.user, quiz))
     attempts = list(attempts_visible_to(viewer=request.user, quiz=quiz))
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
@@ -83,7 +85,7 @@ def quiz_report(request, quiz_id: int):
             "attempts": attempts,
             "stats": stats,
             "bars": bars,
-            "can_regrade": request.user.has_perm("lms_quizzes.change_question"),
+            "can_regrade": policies.may_regrade_quiz(request.user, quiz),
         },
     )
 
@@ -94,6 +96,10 @@ class EssayGradeForm(forms.Form):
         label=gettext_lazy("Comment for the learner"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    remark = forms.BooleanField(
+        label=gettext_lazy("Change the mark already given (recorded)"),
+        required=False,
     )
 
 
@@ -117,11 +123,20 @@ def essay_grade_view(request, response_id: int):
         QuestionResponse.objects.select_related("attempt", "attempt__user"),
         pk=response_id,
     )
-    if not learner_is_visible_to(viewer=request.user, learner=response.attempt.user):
-        # Teachers grade only the learners the visibility rule gives them.
+    # Only essays of submitted attempts, of learners one may grade now, never
+    # one's own; an essay already graded only through an explicit re-mark.
+    if not policies.may_grade_response(request.user, response, remark=True):
         return HttpResponse(status=404)
-    question = next(q for q in response.attempt.snapshot if q["key"] == response.key)
-    form = EssayGradeForm(request.POST or None)
+    question = policies.snapshot_question(response.attempt, response.key)
+    already_graded = response.graded_by_id is not None
+    form = EssayGradeForm(
+        request.POST or None,
+        initial={"score": response.score, "comment": response.teacher_comment}
+        if already_graded
+        else None,
+    )
+    if not already_graded:
+        del form.fields["remark"]
     if request.method == "POST" and form.is_valid():
         try:
             essay_grade(
@@ -129,6 +144,7 @@ def essay_grade_view(request, response_id: int):
                 grader=request.user,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
+                remark=form.cleaned_data.get("remark", False),
             )
         except AttemptRefused as refusal:
             if refusal.reason == "score_out_of_range":
@@ -136,6 +152,12 @@ def essay_grade_view(request, response_id: int):
                     "score",
                     _("Give between 0 and %(max)s points.")
                     % {"max": refusal.details["maximum"]},
+                )
+            elif refusal.reason == "remark_not_confirmed":
+                # Graded by someone else meanwhile: the box appears on reload.
+                form.add_error(
+                    "remark" if "remark" in form.fields else None,
+                    _("This essay is already graded: tick the box to change its mark."),
                 )
             else:
                 return HttpResponse(status=404)
@@ -145,19 +167,22 @@ def essay_grade_view(request, response_id: int):
     return TemplateResponse(
         request,
         "lms_quizzes/admin/essay_grade.html",
-        {"response": response, "question": question, "form": form},
+        {
+            "response": response,
+            "question": question,
+            "form": form,
+            "already_graded": already_graded,
+        },
     )
 
 
 def attempt_regrade_view(request, quiz_id: int):
-    # Regrading follows a fixed answer key, so it is for those who edit questions.
-    _require(request, "change_question")
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    _refuse_unless(policies.may_regrade_quiz(request.user, quiz))
     if request.method == "POST":
         count = 0
-        for attempt in attempts_visible_to(viewer=request.user, quiz=quiz).exclude(
-            state="in_progress"
-        ):
+        # Only this quiz's submitted attempts, of learners one may grade now.
+        for attempt in policies.attempts_regradable_by(request.user, quiz):
             attempt_regrade(
                 attempt=attempt, by=request.user, reason=_("Answer key fixed")
             )
@@ -169,6 +194,16 @@ def attempt_regrade_view(request, quiz_id: int):
 
 
 class ImportForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Owner"),
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("The Department's shared library"),
+        help_text=gettext_lazy(
+            "New categories belong to this school, or to the Department's "
+            "shared library."
+        ),
+    )
     file = forms.FileField(label=gettext_lazy("Question file"))
     fmt = forms.ChoiceField(
         label=gettext_lazy("Format"),
@@ -191,6 +226,28 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Skip question types we do not support"), required=False
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools, library = policies.category_owner_choices(user)
+        self.library_allowed = library
+        self.fields["owner"].queryset = schools.order_by("name")
+        # A school admin of one school imports into it without choosing.
+        self.only_school = None
+        if not library:
+            self.fields["owner"].empty_label = None
+            if len(managed := list(schools[:2])) == 1:
+                self.only_school = managed[0]
+            else:
+                self.fields["owner"].required = True
+
+    def clean_owner(self):
+        owner = self.cleaned_data.get("owner") or self.only_school
+        if owner is None and not self.library_allowed:
+            raise forms.ValidationError(
+                _("Only the Department may add to its shared library.")
+            )
+        return owner
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
@@ -203,26 +260,37 @@ class ImportForm(forms.Form):
 
 def question_import(request):
     """Upload, preview what will be created, then confirm."""
-    _require(request, "add_question")
+    user = request.user
+    _refuse_unless(policies.may_import_questions(user))
     if request.method == "POST" and request.POST.get("token"):
-        stored = cache.get(f"lms-import:{request.user.pk}:{request.POST['token']}")
+        stored = cache.get(f"lms-import:{user.pk}:{request.POST['token']}")
         if stored is None:
             messages.error(
                 request, _("The preview has expired; upload the file again.")
             )
             return redirect("lms_quizzes_import")
+        owner = (
+            School.objects.filter(pk=stored["owner"]).first()
+            if stored.get("owner")
+            else None
+        )
+        # The power may have lapsed since the preview: ask again.
+        _refuse_unless(
+            policies.may_act_on_owner(user, "add", owner.pk if owner else None)
+        )
         try:
             report = questions_import(
                 data=base64.b64decode(stored["data"]),
                 fmt=stored["fmt"],
                 category_path=stored["category"],
                 skip_unsupported=stored["skip_unsupported"],
+                school=owner,
             )
         except (QuestionFileError, ImportRefused) as exc:
             return TemplateResponse(
                 request,
                 "lms_quizzes/admin/import.html",
-                {"form": ImportForm(), "problems": exc.problems},
+                {"form": ImportForm(user=user), "problems": exc.problems},
             )
         cache.delete(f"lms-import:{request.user.pk}:{request.POST['token']}")
         messages.success(
@@ -230,8 +298,8 @@ def question_import(request):
         )
         return redirect(reverse("lms_quizzes_import"))
 
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "export_form": ExportForm()}
+    form = ImportForm(request.POST or None, request.FILES or None, user=user)
+    context = {"form": form, "export_form": ExportForm(user=user)}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
@@ -241,6 +309,7 @@ def question_import(request):
                 category_path=form.cleaned_data["category"],
                 skip_unsupported=form.cleaned_data["skip_unsupported"],
                 dry_run=True,
+                school=form.cleaned_data["owner"],
             )
         except (QuestionFileError, ImportRefused) as exc:
             context["problems"] = exc.problems
@@ -253,6 +322,9 @@ def question_import(request):
                     "fmt": form.cleaned_data["fmt"],
                     "category": form.cleaned_data["category"],
                     "skip_unsupported": form.cleaned_data["skip_unsupported"],
+                    "owner": form.cleaned_data["owner"].pk
+                    if form.cleaned_data["owner"]
+                    else None,
                 },
                 timeout=1800,
             )
@@ -273,16 +345,22 @@ class ExportForm(forms.Form):
         choices=[("gift", "GIFT (Moodle)"), ("moodlexml", "Moodle XML")],
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = policies.categories_usable_by(user).order_by(
+            "full_path"
+        )
+
 
 def question_export(request):
     """Download a category as GIFT or Moodle XML (GET form on the import page)."""
-    _require(request, "view_question")
-    form = ExportForm(request.GET)
+    _refuse_unless(policies.may_export_questions(request.user))
+    form = ExportForm(request.GET, user=request.user)
     if not form.is_valid():
         return TemplateResponse(
             request,
             "lms_quizzes/admin/import.html",
-            {"form": ImportForm(), "export_form": form},
+            {"form": ImportForm(user=request.user), "export_form": form},
             status=400,
         )
     category, fmt = form.cleaned_data["category"], form.cleaned_data["fmt"]
@@ -300,7 +378,7 @@ def question_export(request):
 
 
 def xlsx_template_download(request):
-    _require(request, "add_question")
+    _refuse_unless(policies.may_import_questions(request.user))
     from .formats.xlsx import xlsx_template
 
     response = HttpResponse(

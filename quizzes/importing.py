@@ -33,13 +33,22 @@ class ImportReport:
     categories: list[str] = field(default_factory=list)
 
 
-def category_for_path(path: str) -> QuestionCategory:
-    """Find or create the nested categories of "Top/Sub/Leaf"."""
+def category_for_path(path: str, *, school=None) -> QuestionCategory:
+    """Find or create the nested categories of "Top/Sub/Leaf".
+
+    The top category belongs to `school`, or (None) to the Department's
+    shared library; sub-categories take their parent's owner.
+    """
     parent = None
     for name in [part.strip() for part in path.split("/") if part.strip()]:
-        parent, _created = QuestionCategory.objects.get_or_create(
-            name=name, parent=parent
-        )
+        if parent is None:
+            parent, _created = QuestionCategory.objects.get_or_create(
+                name=name, parent=None, school=school
+            )
+        else:
+            parent, _created = QuestionCategory.objects.get_or_create(
+                name=name, parent=parent
+            )
     if parent is None:
         raise ValueError("empty category path")
     return parent
@@ -95,8 +104,13 @@ def questions_import(
     category_path: str = "",
     skip_unsupported: bool = False,
     dry_run: bool = False,
+    school=None,
 ) -> ImportReport:
-    """Parse and (unless `dry_run`) create every question, or none of them."""
+    """Parse and (unless `dry_run`) create every question, or none of them.
+
+    Categories are found or created under `school` (None: the Department
+    library); who may import there is `quizzes.policies.may_act_on_owner`.
+    """
     if fmt not in FORMATS:
         raise ImportRefused([Problem(0, _("Unknown format %(fmt)s.") % {"fmt": fmt})])
     result: ParseResult = parse(data, fmt)
@@ -108,7 +122,9 @@ def questions_import(
     if dry_run:
         return report
     with transaction.atomic():
-        categories = {path: category_for_path(path) for path in report.categories}
+        categories = {
+            path: category_for_path(path, school=school) for path in report.categories
+        }
         for question in result.questions:
             _create(question, categories[question.category or default_path])
             report.created += 1

@@ -24,6 +24,8 @@ from courses.models import (
 )
 from courses.steps import CourseStep
 
+from .page_forms import QuizPageForm
+
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image"]
 
 
@@ -60,10 +62,16 @@ class QuestionCategory(models.Model):
             models.UniqueConstraint(
                 fields=["parent", "name"], name="lms_quizzes_category_unique_in_parent"
             ),
+            # Top-level names are unique per owner (a school, or the library).
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                condition=Q(parent__isnull=True),
+                name="lms_quizzes_category_unique_top_per_school",
+            ),
             models.UniqueConstraint(
                 fields=["name"],
-                condition=Q(parent__isnull=True),
-                name="lms_quizzes_category_unique_top",
+                condition=Q(parent__isnull=True, school__isnull=True),
+                name="lms_quizzes_category_unique_top_in_library",
             ),
         ]
 
@@ -71,6 +79,9 @@ class QuestionCategory(models.Model):
         return self.full_path or self.name
 
     def save(self, *args, **kwargs):
+        if self.parent_id is not None:
+            # A sub-category belongs to its parent's owner.
+            self.school_id = self.parent.school_id
         self.full_path = (
             f"{self.parent.full_path}/{self.name}" if self.parent else self.name
         )
@@ -424,6 +435,7 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     parent_page_types = ["lms_courses.CoursePage"]
     subpage_types: list[str] = []
     template = "lms_quizzes/quiz_page.html"
+    base_form_class = QuizPageForm
     step_kind_label = _("Quiz")
 
     class Meta:
@@ -647,6 +659,8 @@ class Regrade(models.Model):
     old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     reason = models.CharField(max_length=255, blank=True)
+    # Which version of each question the regrade applied: {question id: version}.
+    question_versions = models.JSONField(_("question versions used"), default=dict)
 
     class Meta:
         verbose_name = _("regrade")
@@ -654,6 +668,33 @@ class Regrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt}: {self.old_score} → {self.new_score}"
+
+
+class EssayRemark(models.Model):
+    """A record of an essay mark changed after it was first given."""
+
+    response = models.ForeignKey(
+        QuestionResponse, on_delete=models.CASCADE, related_name="remarks"
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("essay re-mark")
+        verbose_name_plural = _("essay re-marks")
+
+    def __str__(self) -> str:
+        return f"{self.response}: {self.old_score} → {self.new_score}"
 
 
 class QuizGrade(models.Model):

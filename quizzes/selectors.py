@@ -22,17 +22,10 @@ def attempts_visible_to(*, viewer, quiz: QuizPage) -> QuerySet[QuizAttempt]:
 
 
 def essays_to_grade_for(*, viewer) -> QuerySet[QuestionResponse]:
-    """Essay answers waiting for a teacher, of learners the viewer may see."""
-    return (
-        QuestionResponse.objects.filter(
-            attempt__state=AttemptState.NEEDS_GRADING,
-            graded_by__isnull=True,
-            attempt__user__in=learners_visible_to(viewer=viewer).exclude(pk=viewer.pk),
-        )
-        .exclude(answer=None)
-        .select_related("attempt", "attempt__user")
-        .order_by("attempt__submitted_at")
-    )
+    """Answers waiting for the viewer's grade (the grading policy decides)."""
+    from .policies import responses_gradable_by
+
+    return responses_gradable_by(viewer)
 
 
 @dataclass

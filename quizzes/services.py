@@ -11,11 +11,11 @@ from django.utils import timezone
 from courses.models import CoursePage
 from courses.selectors import course_status_for
 from courses.services import course_completion_evaluate, course_open
-from lms.people.selectors import learner_is_visible_to
 
 from .grading import grade
 from .models import (
     AttemptState,
+    EssayRemark,
     FeedbackTiming,
     GradingMethod,
     Question,
@@ -26,7 +26,7 @@ from .models import (
     QuizPage,
     Regrade,
 )
-from .snapshots import attempt_snapshot, max_score, question_snapshot
+from .snapshots import attempt_snapshot, bank_id, max_score, question_snapshot
 
 
 class AttemptRefused(Exception):
@@ -387,22 +387,52 @@ def overdue_attempts_close(*, now=None) -> int:
 
 @transaction.atomic
 def essay_grade(
-    *, response: QuestionResponse, grader, score: Decimal, comment: str = ""
+    *,
+    response: QuestionResponse,
+    grader,
+    score: Decimal,
+    comment: str = "",
+    remark: bool = False,
 ):
-    """A teacher who may see the learner grades an essay answer."""
+    """Grade an essay answer of a submitted attempt (`quizzes.policies` decides
+    who may). Changing a mark already given needs `remark` and is recorded."""
+    from .policies import may_grade_learner, response_is_gradable
+
     attempt = QuizAttempt.objects.select_for_update().get(pk=response.attempt_id)
-    if not learner_is_visible_to(viewer=grader, learner=attempt.user):
+    response = QuestionResponse.objects.select_for_update().get(pk=response.pk)
+    response.attempt = attempt
+    if not may_grade_learner(grader, attempt.user):
         raise AttemptRefused("not_your_learner")
+    already_graded = response.graded_by_id is not None or response.graded_at is not None
+    if already_graded and not remark:
+        raise AttemptRefused("remark_not_confirmed")
+    if not response_is_gradable(response, remark=remark):
+        raise AttemptRefused("not_gradable")
     question = next(q for q in attempt.snapshot if q["key"] == response.key)
     points = Decimal(question["points"])
     if score < 0 or score > points:
         raise AttemptRefused("score_out_of_range", maximum=points)
+    if already_graded:
+        EssayRemark.objects.create(
+            response=response,
+            done_by=grader,
+            old_score=response.score,
+            new_score=score,
+            old_graded_by_id=response.graded_by_id,
+        )
     response.score = score
     response.teacher_comment = comment
     response.graded_by = grader
     response.graded_at = timezone.now()
     response.save()
-    if attempt.state == AttemptState.NEEDS_GRADING:
+    if attempt.state == AttemptState.FINISHED and already_graded:
+        # A re-mark of a finished attempt: its score follows.
+        _grade_attempt(attempt)
+        attempt.save()
+        _after_finish(attempt)
+        if attempt.quiz is not None:
+            quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
+    elif attempt.state == AttemptState.NEEDS_GRADING:
         essays = {
             q["key"] for q in attempt.snapshot if q["qtype"] == QuestionType.ESSAY
         }
@@ -416,9 +446,36 @@ def essay_grade(
     return response
 
 
+def _refreshed_items(shown: list[dict], fresh: list[dict], id_field, prefix):
+    """The fresh answer key laid over the items the attempt showed.
+
+    Items keep the key (and order) the attempt gave them, so the learner's
+    saved answers still point at them; items new in the bank are added with
+    their own fresh keys.
+    """
+    by_id = {item[id_field]: item for item in fresh if item.get(id_field)}
+    refreshed, used = [], set()
+    for item in shown:
+        row_id = bank_id(item, id_field, prefix)
+        current = by_id.get(row_id)
+        if current is None:
+            refreshed.append(item)
+            continue
+        used.add(row_id)
+        refreshed.append({**current, "key": item["key"], id_field: row_id})
+    refreshed.extend(item for item in fresh if item.get(id_field) not in used)
+    return refreshed
+
+
 @transaction.atomic
 def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
-    """Grade again with the questions' current answer keys (the text shown stays)."""
+    """Grade again with the questions' current answer keys (the text shown stays).
+
+    Records which version of each question it applied. Nobody regrades their
+    own attempt.
+    """
+    if by is not None and by.pk == attempt.user_id:
+        raise AttemptRefused("own_attempt")
     attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
     current = {
         question.pk: question
@@ -429,25 +486,40 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
         .prefetch_related("choices", "pairs")
     }
     refreshed = []
+    versions = {}
     for shown in attempt.snapshot:
         question = current.get(shown["question_id"])
         if question is None:
             refreshed.append(shown)
             continue
+        versions[str(question.pk)] = question.version
         fresh = question_snapshot(
             question, key=shown["key"], shuffle_choices=False, rng=None
         )
-        keys = {choice["key"]: choice for choice in fresh["choices"]}
         updated = dict(shown)
-        updated["choices"] = [
-            {**choice, **{k: keys[choice["key"]][k] for k in ("fraction", "feedback")}}
-            if choice["key"] in keys
-            else choice
-            for choice in shown["choices"]
-        ]
         if shown["qtype"] == QuestionType.SHORT_ANSWER:
+            # Accepted answers are compared by text: take the current list.
             updated["choices"] = fresh["choices"]
-        for field_name in ("correct", "pairs", "case_sensitive", "ignore_diacritics"):
+        else:
+            keys = {
+                bank_id(choice, "choice_id", "c"): choice for choice in fresh["choices"]
+            }
+            updated["choices"] = [
+                {
+                    **choice,
+                    **{
+                        k: keys[bank_id(choice, "choice_id", "c")][k]
+                        for k in ("fraction", "feedback")
+                    },
+                }
+                if bank_id(choice, "choice_id", "c") in keys
+                else choice
+                for choice in shown["choices"]
+            ]
+        updated["pairs"] = _refreshed_items(
+            shown.get("pairs", []), fresh["pairs"], "pair_id", "p"
+        )
+        for field_name in ("correct", "case_sensitive", "ignore_diacritics"):
             updated[field_name] = fresh[field_name]
         refreshed.append(updated)
     old_score = attempt.score
@@ -464,4 +536,5 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
         old_score=old_score,
         new_score=attempt.score,
         reason=reason,
+        question_versions=versions,
     )

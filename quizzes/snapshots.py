@@ -6,36 +6,58 @@ the attempt is submitted.
 """
 
 import random
+import secrets
 from decimal import Decimal
 
 from .models import Question, QuestionType, QuizPage
+
+
+def random_keys(count: int) -> list[str]:
+    """`count` distinct, unguessable keys for one question's choices or pairs.
+
+    Keys are drawn afresh for every attempt, so neither their value nor their
+    order says anything about which option is right.
+    """
+    keys: list[str] = []
+    while len(keys) < count:
+        key = "k" + secrets.token_urlsafe(6)
+        if key not in keys:
+            keys.append(key)
+    return keys
 
 
 def question_snapshot(
     question: Question, *, key: str, shuffle_choices: bool, rng: random.Random | None
 ) -> dict:
     rng = rng or random.SystemRandom()
+    bank_choices = list(question.choices.all())
     choices = [
         {
-            "key": f"c{choice.pk}" if choice.pk else f"n{index}",
+            "key": choice_key,
+            # The bank row it came from: for regrading, never sent to the page.
+            "choice_id": choice.pk,
             "text": choice.text,
             "fraction": str(choice.credit),
             "feedback": choice.feedback,
         }
-        for index, choice in enumerate(question.choices.all())
+        for choice, choice_key in zip(
+            bank_choices, random_keys(len(bank_choices)), strict=True
+        )
     ]
     if shuffle_choices and question.qtype in (
         QuestionType.SINGLE_CHOICE,
         QuestionType.MULTIPLE_CHOICE,
     ):
         rng.shuffle(choices)
+    bank_pairs = list(question.pairs.all())
     pairs = [
         {
-            "key": f"p{pair.pk}" if pair.pk else f"m{index}",
+            "key": pair_key,
+            "pair_id": pair.pk,
             "prompt": pair.prompt,
             "answer": pair.answer,
         }
-        for index, pair in enumerate(question.pairs.all())
+        for pair, pair_key in zip(bank_pairs, random_keys(len(bank_pairs)), strict=True)
     ]
     answer_pool = sorted({pair["answer"] for pair in pairs})
     rng.shuffle(answer_pool)
@@ -126,6 +148,20 @@ def public_question(snapshot: dict) -> dict:
         ]
         public["answer_pool"] = list(snapshot["answer_pool"])
     return public
+
+
+def bank_id(item: dict, id_field: str, old_prefix: str) -> int | None:
+    """The bank row a snapshot choice or pair came from.
+
+    Snapshots taken before keys were random have no id field; their keys were
+    the row id with a one-letter prefix ("c12", "p7").
+    """
+    if item.get(id_field):
+        return item[id_field]
+    key = str(item.get("key", ""))
+    if key.startswith(old_prefix) and key[len(old_prefix) :].isdigit():
+        return int(key[len(old_prefix) :])
+    return None
 
 
 def max_score(snapshot: list[dict]) -> Decimal:

@@ -1,14 +1,142 @@
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
 
-from . import admin_views, data_protection
+from . import admin_views, data_protection, policies
+from .forms import QuestionCategoryForm, QuestionForm
 from .models import Question, QuestionCategory, QuizPage
+
+# The question bank's permission policy decides everywhere Wagtail asks
+# (registered before the viewsets so no fallback policy is created).
+register_permission_policy(Question, policies.question_policy, exact_class=True)
+register_permission_policy(QuestionCategory, policies.category_policy, exact_class=True)
+
+
+def _policy_for(model):
+    return policies.question_policy if model is Question else policies.category_policy
+
+
+class OwnedObjectMixin:
+    """Scope a Wagtail generic view's object to the question-bank policy.
+
+    An item the user may not even use answers 404; one they may use but not
+    act on (`object_action`) answers 403.
+    """
+
+    object_action = "view"
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = _policy_for(self.model)
+        user = self.request.user
+        if not policy.user_has_permission_for_instance(user, "view", obj):
+            raise Http404
+        if self.object_action != "view" and not (
+            policy.user_has_permission_for_instance(user, self.object_action, obj)
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class OwnedListingMixin:
+    """Listings show only what the user may use."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        allowed = _policy_for(self.model).instances_user_has_permission_for(
+            self.request.user, "view"
+        )
+        return queryset.filter(pk__in=allowed.values("pk"))
+
+
+def _usable_categories(request):
+    if request is None:
+        return QuestionCategory.objects.none()
+    return policies.categories_usable_by(request.user)
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    category = django_filters.ModelChoiceFilter(
+        label=_("category"), queryset=_usable_categories
+    )
+
+    class Meta:
+        model = Question
+        fields = ["qtype", "category", "difficulty", "legal_references"]
+
+
+# Question (snippet) views.
+class QuestionIndexView(OwnedListingMixin, snippet_views.IndexView):
+    pass
+
+
+class QuestionEditView(OwnedObjectMixin, snippet_views.EditView):
+    object_action = "change"
+
+
+class QuestionDeleteView(OwnedObjectMixin, snippet_views.DeleteView):
+    object_action = "delete"
+
+
+class QuestionCopyView(OwnedObjectMixin, snippet_views.CopyView):
+    object_action = "view"
+
+
+class QuestionUsageView(OwnedObjectMixin, snippet_views.UsageView):
+    object_action = "change"
+
+
+class QuestionHistoryView(OwnedObjectMixin, snippet_views.HistoryView):
+    object_action = "change"
+
+
+class QuestionInspectView(OwnedObjectMixin, snippet_views.InspectView):
+    pass
+
+
+class QuestionPreviewOnEditView(OwnedObjectMixin, snippet_views.PreviewOnEditView):
+    object_action = "change"
+
+
+class QuestionChooseView(snippet_chooser.ChooseView):
+    def get_object_list(self):
+        return policies.questions_usable_by(self.request.user)
+
+
+class QuestionChooseResultsView(snippet_chooser.ChooseResultsView):
+    def get_object_list(self):
+        return policies.questions_usable_by(self.request.user)
+
+
+class QuestionChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return policies.questions_usable_by(self.request.user).get(pk=pk)
+
+
+class QuestionChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return policies.questions_usable_by(self.request.user).filter(pk__in=pks)
+
+
+class QuestionChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+    chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = QuestionChosenMultipleView
 
 
 class QuestionCategoryViewSet(ModelViewSet):
@@ -17,22 +145,64 @@ class QuestionCategoryViewSet(ModelViewSet):
     menu_label = _("Question categories")
     menu_hook = "register_lms_menu_item"
     menu_order = 400
-    form_fields = ["name", "parent"]
-    list_display = ["full_path"]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("parent"), FieldPanel("school")],
+        base_form_class=QuestionCategoryForm,
+    )
+    list_display = ["full_path", "school"]
     search_fields = ["full_path"]
     ordering = ["full_path"]
 
+    class IndexView(OwnedListingMixin, generic.IndexView):
+        pass
 
-class QuestionViewSet(SnippetViewSet):
+    class EditView(OwnedObjectMixin, generic.EditView):
+        object_action = "change"
+
+    class DeleteView(OwnedObjectMixin, generic.DeleteView):
+        object_action = "delete"
+
+    class CopyView(OwnedObjectMixin, generic.CopyView):
+        object_action = "view"
+
+    class HistoryView(OwnedObjectMixin, history.HistoryView):
+        object_action = "change"
+
+    class UsageView(OwnedObjectMixin, usage.UsageView):
+        object_action = "change"
+
+    class InspectView(OwnedObjectMixin, generic.InspectView):
+        pass
+
+    index_view_class = IndexView
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    copy_view_class = CopyView
+    history_view_class = HistoryView
+    usage_view_class = UsageView
+    inspect_view_class = InspectView
+
+
+class QuestionViewSet(snippet_views.SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Question bank")
     menu_hook = "register_lms_menu_item"
     menu_order = 410
     list_display = ["__str__", "qtype", "category", "difficulty", "version"]
-    list_filter = ["qtype", "category", "difficulty", "legal_references"]
+    filterset_class = QuestionFilterSet
     search_fields = ["name", "text"]
     list_export = ["name", "qtype", "category", "points", "difficulty"]
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
+    index_view_class = QuestionIndexView
+    edit_view_class = QuestionEditView
+    delete_view_class = QuestionDeleteView
+    copy_view_class = QuestionCopyView
+    usage_view_class = QuestionUsageView
+    history_view_class = QuestionHistoryView
+    inspect_view_class = QuestionInspectView
+    preview_on_edit_view_class = QuestionPreviewOnEditView
+    chooser_viewset_class = QuestionChooserViewSet
 
 
 register_snippet(QuestionViewSet)
@@ -55,25 +225,20 @@ def essays_menu_item():
     )
 
 
-class PermissionMenuItem(MenuItem):
-    """A menu item shown only to users holding one permission."""
-
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
+class ImportMenuItem(MenuItem):
+    """Shown to those who may import into some part of the question bank."""
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return policies.may_import_questions(request.user)
 
 
 @hooks.register("register_lms_menu_item")
 def import_menu_item():
-    return PermissionMenuItem(
+    return ImportMenuItem(
         _("Import questions"),
         reverse("lms_quizzes_import"),
         icon_name="upload",
         order=430,
-        permission="lms_quizzes.add_question",
     )
 
 

@@ -98,3 +98,23 @@ def add_slots(quiz, questions):
 
 def add_draw(quiz, category, count):
     return QuizRandomDraw.objects.create(quiz=quiz, category=category, count=count)
+
+
+def choice_key(attempt, choice) -> str:
+    """The key this attempt gave a bank choice (keys are random per attempt)."""
+    return next(
+        c["key"]
+        for q in attempt.snapshot
+        for c in q["choices"]
+        if c.get("choice_id") == choice.pk
+    )
+
+
+def pair_key(attempt, pair) -> str:
+    """The key this attempt gave a matching pair."""
+    return next(
+        p["key"]
+        for q in attempt.snapshot
+        for p in q["pairs"]
+        if p.get("pair_id") == pair.pk
+    )

@@ -25,9 +25,11 @@ from tests.quizzes.factories import (
     QuizPageFactory,
     add_draw,
     add_slots,
+    choice_key,
     essay,
     matching,
     multiple_choice,
+    pair_key,
     short_answer,
     single_choice,
     true_false,
@@ -45,18 +47,20 @@ def quiz_course(make_course):
     return course, lessons, quiz, questions
 
 
-def right_key(question):
-    return f"c{question.choices.get(fraction=100).pk}"
+def right_key(question, attempt):
+    return choice_key(attempt, question.choices.get(fraction=100))
 
 
-def wrong_key(question):
-    return f"c{question.choices.filter(fraction=0).first().pk}"
+def wrong_key(question, attempt):
+    return choice_key(attempt, question.choices.filter(fraction=0).first())
 
 
 def answer_all(attempt, questions, right=True):
     by_id = {q["question_id"]: q["key"] for q in attempt.snapshot}
     return {
-        by_id[question.pk]: right_key(question) if right else wrong_key(question)
+        by_id[question.pk]: right_key(question, attempt)
+        if right
+        else wrong_key(question, attempt)
         for question in questions
     }
 
@@ -74,7 +78,7 @@ def test_start_autosave_resume_submit_through_the_pages(client, quiz_course, stu
     )
     saved = client.post(
         reverse("lms_quizzes:save", args=[attempt.pk]),
-        {first_key: right_key(first_question)},
+        {first_key: right_key(first_question, attempt)},
         HTTP_ACCEPT="application/json",
     )
     assert saved.json()["saved"] == 1
@@ -85,7 +89,7 @@ def test_start_autosave_resume_submit_through_the_pages(client, quiz_course, stu
     page = client.get(
         reverse("lms_quizzes:attempt", args=[attempt.pk])
     ).content.decode()
-    assert f'value="{right_key(first_question)}" checked' in page
+    assert f'value="{right_key(first_question, attempt)}" checked' in page
 
     client.post(
         reverse("lms_quizzes:submit", args=[attempt.pk]), answer_all(attempt, questions)
@@ -229,7 +233,7 @@ def test_grading_methods(quiz_course, student, method, expected, passed):
         for q in questions
         if q.pk == next(s["question_id"] for s in second.snapshot if s["key"] == key)
     )
-    answers[key] = right_key(question)
+    answers[key] = right_key(question, second)
     attempt_submit(attempt=second, answers=answers)
     grade_row = QuizGrade.objects.get(user=student, quiz=quiz)
     assert grade_row.percent == expected
@@ -359,14 +363,14 @@ def test_every_type_round_trips_through_the_attempt_page(client, make_course, st
     client.post(quiz.url, {"action": "start"})
     attempt = QuizAttempt.objects.get(user=student)
     keys = {s["question_id"]: s["key"] for s in attempt.snapshot}
-    pairs = {p.prompt: p.pk for p in mt.pairs.all()}
+    pairs = {p.prompt: pair_key(attempt, p) for p in mt.pairs.all()}
     data = {
-        keys[mc.pk]: [f"c{c.pk}" for c in mc.choices.filter(fraction=50)],
+        keys[mc.pk]: [choice_key(attempt, c) for c in mc.choices.filter(fraction=50)],
         f"{keys[mc.pk]}__present": "1",
         keys[tf.pk]: "false",
         keys[sa.pk]: "luật an ninh mạng",
-        f"{keys[mt.pk]}__p{pairs['Điều 8']}": "Hành vi bị cấm",
-        f"{keys[mt.pk]}__p{pairs['Điều 29']}": "Bảo vệ trẻ em",
+        f"{keys[mt.pk]}__{pairs['Điều 8']}": "Hành vi bị cấm",
+        f"{keys[mt.pk]}__{pairs['Điều 29']}": "Bảo vệ trẻ em",
     }
     client.post(reverse("lms_quizzes:submit", args=[attempt.pk]), data)
     attempt.refresh_from_db()

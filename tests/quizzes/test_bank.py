@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from lms.people.models import Role
+from lms.people.models import Role, School
 from quizzes.importing import category_export, category_for_path, questions_import
 from quizzes.models import Question, QuestionCategory, QuizPage
 from quizzes.services import attempt_start
@@ -50,9 +50,16 @@ def school_admin(make_learner):
 
 
 def _upload(client, data: bytes, **extra):
+    # A school admin imports into their own school's bank.
+    owner = School.objects.order_by("pk").first()
     return client.post(
         reverse("lms_quizzes_import"),
-        {"file": SimpleUploadedFile("cau-hoi.gift.txt", data), "fmt": "gift", **extra},
+        {
+            "file": SimpleUploadedFile("cau-hoi.gift.txt", data),
+            "fmt": "gift",
+            "owner": owner.pk if owner else "",
+            **extra,
+        },
     )
 
 

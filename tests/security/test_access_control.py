@@ -245,7 +245,9 @@ def test_a_school_admin_cannot_assign_another_schools_class(client, world):
     assert not world["course"].class_assignments.exists()
 
 
-@pytest.mark.parametrize("who", ["homeroom_a1", "teacher_a", "officer", "owner"])
+# Department officers maintain the Department's shared question library, so
+# they may import into it (quizzes.policies); teachers may not.
+@pytest.mark.parametrize("who", ["homeroom_a1", "teacher_a", "owner"])
 def test_question_import_export_and_regrade_need_the_question_bank(client, world, who):
     client.force_login(world["people"][who])
     regrade = client.post(reverse("lms_quizzes_regrade", args=[world["quiz"].pk]))
@@ -253,3 +255,10 @@ def test_question_import_export_and_regrade_need_the_question_bank(client, world
     assert not world["attempt"].regrades.exists()
     assert client.get(reverse("lms_quizzes_import")).status_code in REFUSED
     assert client.get(reverse("lms_quizzes_xlsx_template")).status_code in REFUSED
+
+
+def test_a_department_officer_imports_into_the_department_library(client, world):
+    client.force_login(world["people"]["officer"])
+    page = client.get(reverse("lms_quizzes_import"))
+    assert page.status_code == 200
+    assert "Thư viện dùng chung của Sở" in page.content.decode()

@@ -16,10 +16,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--category", default="", help=_("Category path, e.g. Luật/Điều 8")
         )
+        parser.add_argument(
+            "--school",
+            default="",
+            help=_(
+                "Code of the school that owns the imported questions; "
+                "without it they go into the Department's shared library."
+            ),
+        )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--skip-unsupported", action="store_true")
 
-    def handle(self, *args, path, fmt, category, dry_run, skip_unsupported, **options):
+    def handle(
+        self, *args, path, fmt, category, school, dry_run, skip_unsupported, **options
+    ):
+        owner = None
+        if school:
+            from lms.people.models import School
+
+            owner = School.objects.filter(code=school).first()
+            if owner is None:
+                raise CommandError(
+                    _("No school has the code %(code)s.") % {"code": school}
+                )
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
@@ -33,6 +52,7 @@ class Command(BaseCommand):
                 category_path=category,
                 skip_unsupported=skip_unsupported,
                 dry_run=dry_run,
+                school=owner,
             )
         except (QuestionFileError, ImportRefused) as exc:
             for problem in exc.problems:
