@@ -139,6 +139,18 @@ def _school_year(first: int) -> SchoolYear:
     return year
 
 
+def demo_school_years(
+    today: datetime.date | None = None,
+) -> tuple[SchoolYear, SchoolYear]:
+    """The current and the previous school year, created if missing.
+
+    Also for scripts that build data of their own (CI, benchmarks): powers
+    need a school year that has not ended, so none of them names a fixed year.
+    """
+    current_first, previous_first = demo_school_year_starts(today)
+    return _school_year(current_first), _school_year(previous_first)
+
+
 def _person(username: str, full_name: str, password: str, **fields) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -158,9 +170,7 @@ def seed_organisation(*, today: datetime.date | None = None) -> DemoOrganisation
         code="so-gddt-demo",
         defaults={"name": "Sở Giáo dục và Đào tạo Thành phố Mẫu"},
     )
-    current_first, previous_first = demo_school_year_starts(today)
-    school_year = _school_year(current_first)
-    previous_year = _school_year(previous_first)
+    school_year, previous_year = demo_school_years(today)
     schools = {}
     for spec in DEMO_SCHOOLS:
         school, _ = School.objects.get_or_create(
