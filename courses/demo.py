@@ -49,24 +49,56 @@ def _principles(names) -> list[ConductPrinciple]:
     return [ConductPrinciple.objects.get_or_create(name=name)[0] for name in names]
 
 
-@transaction.atomic
-def seed_courses(*, home: Page, courses: list[dict] | None = None) -> list[CoursePage]:
-    """Create the catalogue and the demo courses under `home` if missing."""
-    if courses is None:
-        from .demo_content import COURSES as courses
-    catalogue = CourseIndexPage.objects.child_of(home).first()
+LIBRARY_CATALOGUE = {
+    "slug": "khoa-hoc",
+    "title": "Khoá học",
+    "intro": "<p>Các khoá học ngắn về Luật An ninh mạng và văn hoá ứng xử "
+    "trên môi trường mạng. Học trên điện thoại, làm bài kiểm tra và nhận "
+    "giấy chứng nhận.</p>",
+}
+
+
+def _catalogue_ensure(*, home: Page, school, spec: dict) -> CourseIndexPage:
+    """The catalogue owned by `school` (None: the Department library) under `home`."""
+    catalogue = (
+        CourseIndexPage.objects.child_of(home)
+        .filter(school=school)
+        .order_by("path")
+        .first()
+    )
     if catalogue is None:
         catalogue = _publish_new(
             home,
             CourseIndexPage(
-                title="Khoá học",
-                slug="khoa-hoc",
-                intro="<p>Các khoá học ngắn về Luật An ninh mạng và văn hoá ứng xử "
-                "trên môi trường mạng. Học trên điện thoại, làm bài kiểm tra và nhận "
-                "giấy chứng nhận.</p>",
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"],
+                school=school,
             ),
         )
     catalogue_permissions_sync(catalogue=catalogue)
+    return catalogue
+
+
+@transaction.atomic
+def seed_courses(
+    *,
+    home: Page,
+    courses: list[dict] | None = None,
+    school=None,
+    catalogue: dict | None = None,
+) -> list[CoursePage]:
+    """Create a catalogue and its demo courses under `home` if missing.
+
+    Without `school`, the Department library's catalogue and the shared demo
+    courses; with it, that school's own catalogue (`catalogue`: slug, title,
+    intro) and courses.
+    """
+    if courses is None:
+        from .demo_content import COURSES as courses
+    catalogue = _catalogue_ensure(
+        home=home, school=school, spec=catalogue or LIBRARY_CATALOGUE
+    )
     created = []
     for spec in courses:
         course = (

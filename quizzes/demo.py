@@ -13,8 +13,14 @@ DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
 @transaction.atomic
-def seed_quizzes(*, courses: list[CoursePage]) -> list[QuizPage]:
-    """For each course with a GIFT file named after its slug, import and add a quiz."""
+def seed_quizzes(
+    *, courses: list[CoursePage], school=None, draw: int = 10
+) -> list[QuizPage]:
+    """For each course with a GIFT file named after its slug, import and add a quiz.
+
+    The questions go into the file's category, owned by `school` (None: the
+    Department's shared library); the quiz draws `draw` of them at random.
+    """
     quizzes = []
     for course in courses:
         source = DEMO_DIR / f"{course.slug}.gift"
@@ -23,6 +29,9 @@ def seed_quizzes(*, courses: list[CoursePage]) -> list[QuizPage]:
         data = source.read_bytes()
         report = questions_import(data=data, fmt="gift", dry_run=True)
         category = category_for_path(report.categories[0])
+        if category.school_id != (school.pk if school else None):
+            category.school = school
+            category.save()
         if not Question.objects.filter(category=category).exists():
             questions_import(data=data, fmt="gift")
         quiz = QuizPage.objects.child_of(course).first()
@@ -30,8 +39,9 @@ def seed_quizzes(*, courses: list[CoursePage]) -> list[QuizPage]:
             quiz = QuizPage(
                 title="Bài kiểm tra cuối khoá",
                 slug="bai-kiem-tra",
-                intro="<p>10 câu hỏi được chọn ngẫu nhiên từ ngân hàng câu hỏi của "
-                "khoá học. Cần đạt 70% để hoàn thành khoá học. Em có thể làm lại.</p>",
+                intro=f"<p>{draw} câu hỏi được chọn ngẫu nhiên từ ngân hàng câu hỏi "
+                "của khoá học. Cần đạt 70% để hoàn thành khoá học. Em có thể làm "
+                "lại.</p>",
                 pass_mark=70,
                 required=True,
                 review_correct_answers=True,
@@ -40,7 +50,7 @@ def seed_quizzes(*, courses: list[CoursePage]) -> list[QuizPage]:
                     "<p>Em chưa đạt. Hãy xem lại các bài học và thử lại nhé.</p>"
                 ),
             )
-            quiz.draws.add(QuizRandomDraw(category=category, count=10))
+            quiz.draws.add(QuizRandomDraw(category=category, count=draw))
             course.add_child(instance=quiz)
             quiz.save_revision().publish()
         quizzes.append(quiz)

@@ -1,9 +1,15 @@
-"""Demo organisation and people, all invented. Safe to run again."""
+"""Demo organisation and people, all invented. Safe to run again.
+
+One Department with three schools of different sizes, the current school year
+(the one containing today, or the next to start in the summer break) and the
+previous one as history.
+"""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Department, Membership, Role, School, SchoolClass, SchoolYear, User
 from .services import membership_ensure
@@ -26,12 +32,123 @@ DEMO_STUDENT_NAMES = [
 ]
 
 
+@dataclass(frozen=True)
+class SchoolSpec:
+    code: str
+    name: str
+    address: str
+    # Classes of the current school year and of the previous one.
+    classes: tuple[str, ...]
+    past_classes: tuple[str, ...] = ()
+
+
+# DEMO is the largest; the others are smaller, each with its own classes.
+DEMO_SCHOOLS = [
+    SchoolSpec(
+        code="DEMO",
+        name="Trường THPT Hoa Sen (trường mẫu)",
+        address="12 đường Hoa Sen, phường Mẫu, Thành phố Mẫu",
+        classes=("10A1", "10A2"),
+        past_classes=("12A1",),
+    ),
+    SchoolSpec(
+        code="BINHMINH",
+        name="Trường THPT Bình Minh",
+        address="45 đường Bình Minh, phường Đông Hòa, Thành phố Mẫu",
+        classes=("11B1", "11B2"),
+        past_classes=("12B1",),
+    ),
+    SchoolSpec(
+        code="SONGLAM",
+        name="Trường THCS và THPT Sông Lam",
+        address="3 bến Sông Lam, xã Lam Hạ, Thành phố Mẫu",
+        classes=("10C1",),
+    ),
+]
+
+# Students of the other schools: (username, full name, class).
+OTHER_STUDENT_NAMES = {
+    "BINHMINH": [
+        ("bm01", "Lâm Gia Bảo", "11B1"),
+        ("bm02", "Tạ Thị Kim Ngân", "11B1"),
+        ("bm03", "Châu Minh Triết", "11B1"),
+        ("bm04", "Kiều Thanh Tâm", "11B1"),
+        ("bm05", "Đinh Quang Hiếu", "11B1"),
+        ("bm06", "Quách Ngọc Hân", "11B2"),
+        ("bm07", "Lưu Tuấn Kiệt", "11B2"),
+        ("bm08", "Từ Mỹ Duyên", "11B2"),
+    ],
+    "SONGLAM": [
+        ("sl01", "Hà Văn Sơn", "10C1"),
+        ("sl02", "Nông Thị Lan", "10C1"),
+        ("sl03", "Vi Đức Thắng", "10C1"),
+    ],
+}
+
+# Last year's final-year students, who have left: history only.
+ALUMNI_NAMES = {
+    "DEMO": [
+        ("cuuhs01", "Phùng Thị Mỹ Linh", "12A1"),
+        ("cuuhs02", "Tôn Thất Minh Quân", "12A1"),
+        ("cuuhs03", "La Thị Ngọc Trâm", "12A1"),
+    ],
+    "BINHMINH": [
+        ("cuubm01", "Doãn Hải Đăng", "12B1"),
+        ("cuubm02", "Cao Thị Thùy Dương", "12B1"),
+    ],
+}
+
+
+@dataclass
+class DemoSchool:
+    school: School
+    classes: dict[str, SchoolClass]
+    past_classes: dict[str, SchoolClass]
+
+
 @dataclass
 class DemoOrganisation:
     department: Department
-    school: School
-    school_year: SchoolYear
-    classes: dict[str, SchoolClass]
+    school: School  # DEMO
+    school_year: SchoolYear  # the current one
+    classes: dict[str, SchoolClass]  # DEMO's classes this year
+    previous_year: SchoolYear | None = None
+    schools: dict[str, DemoSchool] = field(default_factory=dict)
+
+
+def demo_school_year_starts(today: datetime.date | None = None) -> tuple[int, int]:
+    """Calendar years in which the current and the previous school year start.
+
+    A school year runs from about 5 September to 31 May. From 1 June the
+    year that just ended is the previous one and the one starting in September
+    the current one, so demo powers never lapse over the summer.
+    """
+    today = today or timezone.localdate()
+    first = today.year if today.month >= 6 else today.year - 1
+    return first, first - 1
+
+
+def _school_year(first: int) -> SchoolYear:
+    year, _ = SchoolYear.objects.get_or_create(
+        name=f"{first}-{first + 1}",
+        defaults={
+            "starts_on": datetime.date(first, 9, 5),
+            "ends_on": datetime.date(first + 1, 5, 31),
+        },
+    )
+    return year
+
+
+def demo_school_years(
+    today: datetime.date | None = None,
+) -> tuple[SchoolYear, SchoolYear]:
+    """The current and the previous school year, created if missing.
+
+    Also for scripts that build data of their own (CI, benchmarks): powers
+    need a school year that has not ended, so none of them names a fixed year.
+    """
+    current_first, previous_first = demo_school_year_starts(today)
+    return _school_year(current_first), _school_year(previous_first)
 
 
 def _person(username: str, full_name: str, password: str, **fields) -> User:
@@ -48,39 +165,78 @@ def _person(username: str, full_name: str, password: str, **fields) -> User:
 
 
 @transaction.atomic
-def seed_organisation() -> DemoOrganisation:
+def seed_organisation(*, today: datetime.date | None = None) -> DemoOrganisation:
     department, _ = Department.objects.get_or_create(
         code="so-gddt-demo",
         defaults={"name": "Sở Giáo dục và Đào tạo Thành phố Mẫu"},
     )
-    school, _ = School.objects.get_or_create(
-        code="DEMO",
-        defaults={
-            "department": department,
-            "name": "Trường THPT Hoa Sen (trường mẫu)",
-            "address": "12 đường Hoa Sen, phường Mẫu, Thành phố Mẫu",
-        },
-    )
-    school_year, _ = SchoolYear.objects.get_or_create(
-        name="2023-2024",
-        defaults={
-            "starts_on": datetime.date(2023, 9, 5),
-            "ends_on": datetime.date(2024, 5, 31),
-        },
-    )
-    classes = {}
-    for name in ("10A1", "10A2"):
-        classes[name], _ = SchoolClass.objects.get_or_create(
-            school=school, school_year=school_year, name=name
+    school_year, previous_year = demo_school_years(today)
+    schools = {}
+    for spec in DEMO_SCHOOLS:
+        school, _ = School.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "department": department,
+                "name": spec.name,
+                "address": spec.address,
+            },
         )
-    return DemoOrganisation(department, school, school_year, classes)
+        classes = {
+            name: SchoolClass.objects.get_or_create(
+                school=school, school_year=school_year, name=name
+            )[0]
+            for name in spec.classes
+        }
+        past_classes = {
+            name: SchoolClass.objects.get_or_create(
+                school=school, school_year=previous_year, name=name
+            )[0]
+            for name in spec.past_classes
+        }
+        schools[spec.code] = DemoSchool(school, classes, past_classes)
+    demo = schools["DEMO"]
+    return DemoOrganisation(
+        department=department,
+        school=demo.school,
+        school_year=school_year,
+        classes=demo.classes,
+        previous_year=previous_year,
+        schools=schools,
+    )
+
+
+def _staff(user, *, roles, school: DemoSchool, year, classes=()) -> None:
+    """School roles (`roles`) and homeroom classes (`classes`) in `year`."""
+    for role in roles:
+        membership_ensure(user=user, role=role, school=school.school, school_year=year)
+    for school_class in classes:
+        membership_ensure(
+            user=user,
+            role=Role.HOMEROOM_TEACHER,
+            school_class=school_class,
+            school_year=year,
+        )
+
+
+def _student(user, *, school_class: SchoolClass) -> None:
+    membership_ensure(
+        user=user,
+        role=Role.STUDENT,
+        school_class=school_class,
+        school_year=school_class.school_year,
+    )
 
 
 @transaction.atomic
 def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
+    """Every demo account and its roles, this year and last."""
     people: dict[str, User] = {}
-    year = org.school_year
+    year, past = org.school_year, org.previous_year
+    demo = org.schools["DEMO"]
+    binhminh = org.schools["BINHMINH"]
+    songlam = org.schools["SONGLAM"]
 
+    # The technical superuser: no role at any school.
     admin = _person(
         "admin",
         "Nguyễn Thị Hồng Nhung",
@@ -89,51 +245,83 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
         is_superuser=True,
         is_staff=True,
     )
-    membership_ensure(
-        user=admin, role=Role.SCHOOL_ADMIN, school=org.school, school_year=year
-    )
+    Membership.objects.filter(user=admin).delete()
     people["admin"] = admin
+
+    schooladmin = _person(
+        "schooladmin", "Trần Quang Vinh", password, email="schooladmin@example.edu.vn"
+    )
+    for when in (year, past):
+        _staff(schooladmin, roles=[Role.SCHOOL_ADMIN], school=demo, year=when)
+    people["schooladmin"] = schooladmin
+
+    schooladmin2 = _person(
+        "schooladmin2",
+        "Vũ Thị Thanh Hương",
+        password,
+        email="schooladmin2@example.edu.vn",
+    )
+    _staff(schooladmin2, roles=[Role.SCHOOL_ADMIN], school=binhminh, year=year)
+    # A teacher there last year; this year's school admin.
+    _staff(schooladmin2, roles=[Role.TEACHER], school=binhminh, year=past)
+    people["schooladmin2"] = schooladmin2
 
     teacher = _person(
         "teacher", "Phan Văn Thành", password, email="teacher@example.edu.vn"
     )
-    membership_ensure(
-        user=teacher,
-        role=Role.HOMEROOM_TEACHER,
-        school_class=org.classes["10A1"],
-        school_year=year,
+    _staff(
+        teacher,
+        roles=[Role.TEACHER],
+        school=demo,
+        year=year,
+        classes=[demo.classes["10A1"]],
     )
-    membership_ensure(
-        user=teacher, role=Role.TEACHER, school=org.school, school_year=year
+    # Last year: homeroom teacher of the class that has since left.
+    _staff(
+        teacher,
+        roles=[Role.TEACHER],
+        school=demo,
+        year=past,
+        classes=[demo.past_classes["12A1"]],
     )
     people["teacher"] = teacher
 
     collaborator = _person("collaborator", "Đỗ Thị Mai Anh", password)
-    membership_ensure(
-        user=collaborator, role=Role.COLLABORATOR, school=org.school, school_year=year
-    )
+    for when in (year, past):
+        _staff(collaborator, roles=[Role.COLLABORATOR], school=demo, year=when)
     people["collaborator"] = collaborator
 
     officer = _person(
         "officer", "Hoàng Văn Lâm", password, email="officer@example.gov.vn"
     )
-    membership_ensure(
-        user=officer,
-        role=Role.DEPARTMENT_OFFICER,
-        department=org.department,
-        school_year=year,
-    )
+    for when in (year, past):
+        membership_ensure(
+            user=officer,
+            role=Role.DEPARTMENT_OFFICER,
+            department=org.department,
+            school_year=when,
+        )
     people["officer"] = officer
+
+    for username, full_name, school, class_name in (
+        ("teacher2", "Lương Văn Quyết", binhminh, "11B1"),
+        ("teacher3", "Hồ Thị Lan Phương", songlam, "10C1"),
+    ):
+        person = _person(username, full_name, password)
+        _staff(
+            person,
+            roles=[Role.TEACHER],
+            school=school,
+            year=year,
+            classes=[school.classes[class_name]],
+        )
+        people[username] = person
+    _staff(people["teacher2"], roles=[Role.TEACHER], school=binhminh, year=past)
 
     student = _person(
         "student", "Nguyễn Thị Ánh Tuyết", password, student_code="HS2023001"
     )
-    membership_ensure(
-        user=student,
-        role=Role.STUDENT,
-        school_class=org.classes["10A1"],
-        school_year=year,
-    )
+    _student(student, school_class=demo.classes["10A1"])
     people["student"] = student
 
     for index, (username, full_name, class_name) in enumerate(
@@ -142,13 +330,26 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
         learner = _person(
             username, full_name, password, student_code=f"HS2023{index:03d}"
         )
-        membership_ensure(
-            user=learner,
-            role=Role.STUDENT,
-            school_class=org.classes[class_name],
-            school_year=year,
-        )
+        _student(learner, school_class=demo.classes[class_name])
         people[username] = learner
+
+    for code, names in OTHER_STUDENT_NAMES.items():
+        school = org.schools[code]
+        for username, full_name, class_name in names:
+            learner = _person(
+                username, full_name, password, student_code=username.upper()
+            )
+            _student(learner, school_class=school.classes[class_name])
+            people[username] = learner
+
+    for code, names in ALUMNI_NAMES.items():
+        school = org.schools[code]
+        for username, full_name, class_name in names:
+            learner = _person(
+                username, full_name, password, student_code=username.upper()
+            )
+            _student(learner, school_class=school.past_classes[class_name])
+            people[username] = learner
     return people
 
 

@@ -176,13 +176,16 @@ def prepare() -> dict:
     from courses.models import CoursePage, LessonPage
     from courses.services import course_open, course_self_enrol, lesson_complete
     from lms.people.models import Role, School, SchoolClass
+    from lms.people.policies import current_school_year
     from lms.people.services import membership_ensure, user_create
     from quizzes.models import QuizPage
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", password=PASSWORD, stdout=StringIO())
     school = School.objects.get(code="DEMO")
-    home_class = SchoolClass.objects.get(school=school, name="10A1")
+    home_class = SchoolClass.objects.get(
+        school=school, name="10A1", school_year=current_school_year()
+    )
     year = home_class.school_year
     course = next(
         c

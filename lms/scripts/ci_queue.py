@@ -114,11 +114,11 @@ def main() -> int:
     from certificates.rendering import sha256_hex
     from certificates.services import batch_create, batch_progress
     from courses.models import CourseIndexPage, CoursePage
+    from lms.people.demo import demo_school_years
     from lms.people.models import (
         Department,
         School,
         SchoolClass,
-        SchoolYear,
     )
 
     django_rq.get_queue("default").empty()
@@ -128,10 +128,8 @@ def main() -> int:
     school, _ = School.objects.get_or_create(
         code="QCI", defaults={"department": department, "name": "Trường THPT Hàng Đợi"}
     )
-    year, _ = SchoolYear.objects.get_or_create(
-        name="2023-2024",
-        defaults={"starts_on": "2023-09-05", "ends_on": "2024-05-31"},
-    )
+    # The school year under way: certificates are numbered in its series.
+    year, _previous = demo_school_years()
     template = default_template_ensure()
     home = Page.get_first_root_node().get_children().first()
     catalogue = CourseIndexPage(

@@ -60,13 +60,13 @@ def seed(count: int):
     from certificates.defaults import default_template_ensure
     from certificates.models import CourseCertificateSetting
     from courses.models import CourseCompletion, CourseIndexPage, CoursePage
+    from lms.people.demo import demo_school_years
     from lms.people.models import (
         Department,
         Membership,
         Role,
         School,
         SchoolClass,
-        SchoolYear,
         User,
     )
 
@@ -79,9 +79,7 @@ def seed(count: int):
         code=SCHOOL_CODE,
         defaults={"department": department, "name": "Trường THPT Đo Hiệu Năng"},
     )
-    year, _ = SchoolYear.objects.get_or_create(
-        name="2023-2024", defaults={"starts_on": "2023-09-05", "ends_on": "2024-05-31"}
-    )
+    year, _previous = demo_school_years()
     school_class = SchoolClass.objects.create(
         school=school, school_year=year, name=f"B{stamp % 100000}"
     )

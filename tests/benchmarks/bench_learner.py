@@ -46,6 +46,7 @@ def main() -> None:
     from courses.models import CourseIndexPage, CoursePage, LessonPage
     from courses.services import course_open
     from lms.people.models import Membership, Role, SchoolClass, User
+    from lms.people.policies import current_school_year
     from quizzes.models import Choice, Question, QuizAttempt, QuizPage, QuizSlot
     from tests.benchmarks.results import results_merge
 
@@ -99,7 +100,13 @@ def main() -> None:
     quiz = QuizPage.objects.child_of(course).get()
     lesson = LessonPage.objects.child_of(course).order_by("path")[LESSONS // 2]
 
-    school_class = SchoolClass.objects.order_by("pk").first()
+    school_class = (
+        SchoolClass.objects.filter(
+            school__code="DEMO", school_year=current_school_year()
+        )
+        .order_by("pk")
+        .first()
+    )
     student, _created = User.objects.get_or_create(
         username="bench.student", defaults={"full_name": "Học Sinh Đo Hiệu Năng"}
     )

@@ -122,6 +122,7 @@ def prepare_data(args) -> dict:
         LessonProgress,
     )
     from lms.people.models import Membership, Role, SchoolClass, User
+    from lms.people.policies import current_school_year
     from quizzes.models import Choice, Question, QuizAttempt, QuizPage, QuizSlot
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -169,7 +170,12 @@ def prepare_data(args) -> dict:
 
     steps = [int(n) for n in args.steps.split(",") if n]
     wanted = args.students + max(steps, default=0)
-    classes = list(SchoolClass.objects.order_by("pk")[:2])
+    # DEMO's two classes of the school year under way.
+    classes = list(
+        SchoolClass.objects.filter(
+            school__code="DEMO", school_year=current_school_year()
+        ).order_by("pk")[:2]
+    )
     existing = set(
         User.objects.filter(username__startswith="load.hs").values_list(
             "username", flat=True

@@ -1,0 +1,192 @@
+"""The schools' own demo courses, and progress this year and last. Idempotent.
+
+DEMO and Bình Minh each own a catalogue with one course and a question
+category of their own; the shared courses stay in the Department library.
+Learners of every school have made some progress this year; last year's
+leavers hold completions and certificates dated in that year.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+)
+from lms.people.demo import DemoOrganisation
+
+# Questions each school's own quiz draws from its bank.
+SCHOOL_QUIZ_DRAW = 5
+
+
+def seed_school_courses(*, home, org: DemoOrganisation) -> dict[str, list[CoursePage]]:
+    """Each school's own catalogue, courses and question category."""
+    from courses.demo import seed_courses
+    from courses.demo_school_content import SCHOOL_CATALOGUES
+    from quizzes.demo import seed_quizzes
+
+    owned = {}
+    for code, spec in SCHOOL_CATALOGUES.items():
+        school = org.schools[code].school
+        courses = seed_courses(
+            home=home, courses=spec["courses"], school=school, catalogue=spec
+        )
+        seed_quizzes(courses=courses, school=school, draw=SCHOOL_QUIZ_DRAW)
+        owned[code] = courses
+    return owned
+
+
+def right_answers(snapshot: list[dict]) -> dict:
+    """The best answer to each question of an attempt, from its snapshot."""
+    answers = {}
+    for question in snapshot:
+        qtype = question["qtype"]
+        choices = question.get("choices", [])
+        best = max(choices, key=lambda c: Decimal(c["fraction"]), default=None)
+        if qtype == "single_choice" and best:
+            answers[question["key"]] = best["key"]
+        elif qtype == "multiple_choice":
+            answers[question["key"]] = [
+                c["key"] for c in choices if Decimal(c["fraction"]) > 0
+            ]
+        elif qtype == "true_false":
+            answers[question["key"]] = "true" if question["correct"] else "false"
+        elif qtype == "short_answer" and best:
+            answers[question["key"]] = best["text"].replace("*", "")
+        elif qtype == "matching":
+            answers[question["key"]] = {
+                p["key"]: p["answer"] for p in question["pairs"] if p["prompt"]
+            }
+    return answers
+
+
+def complete_course(*, student, course, now=None) -> None:
+    """Every lesson done and every quiz passed, through the services (idempotent)."""
+    from courses.demo import seed_learner_progress
+    from quizzes.models import QuizGrade, QuizPage
+    from quizzes.services import attempt_start, attempt_submit
+
+    lessons = LessonPage.objects.child_of(course).live().count()
+    seed_learner_progress(student=student, course=course, lessons_done=lessons)
+    for quiz in QuizPage.objects.child_of(course).live():
+        for _attempt in range(5):
+            if QuizGrade.objects.filter(user=student, quiz=quiz, passed=True).exists():
+                break
+            attempt = attempt_start(user=student, quiz=quiz, now=now)
+            attempt_submit(
+                attempt=attempt, answers=right_answers(attempt.snapshot), now=now
+            )
+
+
+def fail_quiz_once(*, student, course, now=None) -> None:
+    """All lessons done and one attempt at the quiz, left unanswered (idempotent)."""
+    from courses.demo import seed_learner_progress
+    from quizzes.models import QuizAttempt, QuizPage
+    from quizzes.services import attempt_start, attempt_submit
+
+    lessons = LessonPage.objects.child_of(course).live().count()
+    seed_learner_progress(student=student, course=course, lessons_done=lessons)
+    for quiz in QuizPage.objects.child_of(course).live():
+        if not QuizAttempt.objects.filter(user=student, quiz=quiz).exists():
+            attempt = attempt_start(user=student, quiz=quiz, now=now)
+            attempt_submit(attempt=attempt, answers={}, now=now)
+
+
+def issue_certificate(*, student, course):
+    from certificates.services import certificate_issue
+
+    return certificate_issue(user=student, course=course, notify=False).certificate
+
+
+def _by_slug(courses: list[CoursePage], slug: str) -> CoursePage:
+    return next(course for course in courses if course.slug == slug)
+
+
+def seed_school_progress(
+    *, people: dict, library: list[CoursePage], owned: dict[str, list[CoursePage]]
+) -> None:
+    """This year's progress at every school: lessons, attempts, completions."""
+    from courses.demo import seed_learner_progress
+
+    law = _by_slug(library, "luat-an-ninh-mang-cho-hoc-sinh")
+    footprint = owned["DEMO"][0]
+    balance = owned["BINHMINH"][0]
+
+    # DEMO (10A2): one finished the school's own course, one has started it.
+    complete_course(student=people["hs07"], course=footprint)
+    issue_certificate(student=people["hs07"], course=footprint)
+    seed_learner_progress(student=people["hs08"], course=footprint, lessons_done=1)
+
+    # Bình Minh: its own course done by one, failed once by another, and a
+    # Department course started.
+    complete_course(student=people["bm01"], course=balance)
+    issue_certificate(student=people["bm01"], course=balance)
+    fail_quiz_once(student=people["bm02"], course=balance)
+    seed_learner_progress(student=people["bm03"], course=law, lessons_done=1)
+
+    # Sông Lam has no course of its own: it uses the Department's.
+    complete_course(student=people["sl01"], course=law)
+    issue_certificate(student=people["sl01"], course=law)
+    seed_learner_progress(student=people["sl02"], course=law, lessons_done=1)
+
+
+def _backdate(*, student, course, when: datetime.datetime) -> None:
+    """Move a learner's records for `course` to `when` (last year's history)."""
+    from quizzes.models import QuizAttempt
+
+    Enrolment.objects.filter(user=student, course=course).update(enrolled_at=when)
+    progress = LessonProgress.objects.filter(user=student, course=course)
+    progress.update(started_at=when)
+    progress.filter(completed_at__isnull=False).update(completed_at=when)
+    QuizAttempt.objects.filter(user=student, quiz__in=course.get_children()).update(
+        started_at=when, submitted_at=when
+    )
+    CourseCompletion.objects.filter(user=student, course=course).update(
+        completed_at=when
+    )
+
+
+def seed_history(
+    *,
+    org: DemoOrganisation,
+    people: dict,
+    library: list[CoursePage],
+    owned: dict[str, list[CoursePage]],
+) -> None:
+    """Last year's leavers: completions dated in that year, and certificates."""
+    from courses.demo import seed_learner_progress
+
+    year = org.previous_year
+    when = timezone.make_aware(
+        datetime.datetime(year.ends_on.year, 4, 20, 9, 30)
+    )  # April of last school year
+    law = _by_slug(library, "luat-an-ninh-mang-cho-hoc-sinh")
+    finished = [
+        (people["cuuhs01"], law),
+        (people["cuuhs02"], owned["DEMO"][0]),
+        (people["cuubm01"], owned["BINHMINH"][0]),
+    ]
+    # One transaction: the automatic issue after a completion runs on commit,
+    # once the completion carries last year's date and the certificate exists.
+    with transaction.atomic():
+        for student, course in finished:
+            if CourseCompletion.objects.filter(user=student, course=course).exists():
+                continue
+            complete_course(student=student, course=course, now=when)
+            _backdate(student=student, course=course, when=when)
+            # Numbered in last year's series (the leaver's last membership),
+            # dated the day it is issued, like any certificate issued late.
+            issue_certificate(student=student, course=course)
+        part_way = [
+            (people["cuuhs03"], law, 1),
+            (people["cuubm02"], owned["BINHMINH"][0], 1),
+        ]
+        for student, course, lessons in part_way:
+            seed_learner_progress(student=student, course=course, lessons_done=lessons)
+            _backdate(student=student, course=course, when=when)
