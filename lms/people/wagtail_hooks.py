@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import policies
 from .admin_forms import ConsentForm, MembershipForm, SchoolClassForm
 from .admin_scope import ScopedModelViewSet
 from .admin_views import (
@@ -14,32 +15,18 @@ from .admin_views import (
     person_data_export_view,
     person_erase_view,
 )
+from .bulk_actions import SCOPED_USER_BULK_ACTIONS
 from .models import (
     Consent,
     Department,
     Membership,
-    Role,
     School,
     SchoolClass,
     SchoolYear,
+    User,
 )
 from .roster.admin_views import RosterImportViewSet
 from .selectors import classes_visible_to, consents_visible_to, memberships_visible_to
-
-
-def _schools_visible_to(*, viewer):
-    schools = School.objects.select_related("department")
-    if viewer.is_superuser:
-        return schools
-    memberships = Membership.objects.filter(user=viewer)
-    return schools.filter(
-        Q(pk__in=memberships.values("school_id"))
-        | Q(
-            department_id__in=memberships.filter(role=Role.DEPARTMENT_OFFICER).values(
-                "department_id"
-            )
-        )
-    )
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -60,7 +47,7 @@ class SchoolViewSet(ScopedModelViewSet):
     list_display = ["name", "code", "department"]
     list_filter = ["department"]
     search_fields = ["name", "code"]
-    scope = staticmethod(_schools_visible_to)
+    scope = staticmethod(policies.schools_visible_to)
 
 
 class SchoolYearViewSet(ModelViewSet):
@@ -180,3 +167,22 @@ def register_person_data_urls():
         path("<int:pk>/erase/", person_erase_view, name="erase"),
     ]
     return [path("lms/person-data/", include((urls, "lms_person_data")))]
+
+
+# Wagtail's user bulk actions, replaced by ones limited to the people one may
+# manage. Registered after Wagtail's (higher order), so ours win for the same
+# action type; `refuse_unmanageable_people` guards any other action on users.
+for _action in SCOPED_USER_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=100)
+
+
+@hooks.register("before_bulk_action")
+def refuse_unmanageable_people(request, action_type, objects, action_class_instance):
+    if getattr(action_class_instance, "model", None) is not User:
+        return None
+    manageable = policies.people_manageable_by(actor=request.user)
+    if manageable.filter(pk__in=[o.pk for o in objects]).count() != len(
+        {o.pk for o in objects}
+    ):
+        raise PermissionDenied
+    return None
