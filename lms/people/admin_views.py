@@ -24,6 +24,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from . import policies
+from .admin_scope import ScopedDeleteView, ScopedEditView
 from .models import Consent, PersonErasure, Role, School, User
 from .selectors import (
     consent_complete_q,
@@ -344,3 +345,30 @@ def person_erase_view(request, pk: int):
         "lms_people/admin/person_erase.html",
         {"person": person, "form": form},
     )
+
+
+# Roles (memberships): listed as far as one may see, changed only where one
+# could have given them.
+
+
+class _GrantedMembershipMixin:
+    def get_object(self, queryset=None):
+        membership = super().get_object(queryset)
+        if not policies.may_grant_membership(
+            actor=self.request.user,
+            person=membership.user,
+            role=membership.role,
+            school=membership.school,
+            school_year=membership.school_year,
+            department_id=membership.department_id,
+        ):
+            raise Http404
+        return membership
+
+
+class MembershipEditView(_GrantedMembershipMixin, ScopedEditView):
+    pass
+
+
+class MembershipDeleteView(_GrantedMembershipMixin, ScopedDeleteView):
+    pass

@@ -12,6 +12,8 @@ from .admin_forms import ConsentForm, MembershipForm, SchoolClassForm
 from .admin_scope import ScopedModelViewSet
 from .admin_views import (
     ConsentStatusViewSet,
+    MembershipDeleteView,
+    MembershipEditView,
     person_data_export_view,
     person_erase_view,
 )
@@ -94,6 +96,8 @@ class MembershipViewSet(ScopedModelViewSet):
     list_filter = ["role", "school_year", "school"]
     search_fields = ["user__full_name", "user__search_name", "user__username"]
     scope = staticmethod(memberships_visible_to)
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
 
 
 class ConsentViewSet(ScopedModelViewSet):
