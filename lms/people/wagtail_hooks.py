@@ -28,7 +28,12 @@ from .models import (
     User,
 )
 from .roster.admin_views import RosterImportViewSet
-from .selectors import classes_visible_to, consents_visible_to, memberships_visible_to
+from .selectors import (
+    classes_visible_to,
+    consents_visible_to,
+    learners_visible_to,
+    memberships_visible_to,
+)
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -190,3 +195,16 @@ def refuse_unmanageable_people(request, action_type, objects, action_class_insta
     ):
         raise PermissionDenied
     return None
+
+
+# What of people and organisations each viewer may read in Wagtail's site
+# history (see lms/wagtail_reports.py).
+def _log_scope(model, scope):
+    hooks.register("register_log_entry_scope", lambda: (model, scope))
+
+
+_log_scope(User, learners_visible_to)
+_log_scope(Membership, memberships_visible_to)
+_log_scope(SchoolClass, classes_visible_to)
+_log_scope(School, policies.schools_visible_to)
+_log_scope(Consent, consents_visible_to)
