@@ -6,7 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import policies
 from .models import Department, Role, SchoolYear
-from .selectors import classes_visible_to, learners_visible_to
+from .selectors import classes_visible_to
 
 
 class SchoolClassForm(WagtailAdminModelForm):
@@ -98,13 +98,13 @@ class MembershipForm(WagtailAdminModelForm):
 
 
 class ConsentForm(WagtailAdminModelForm):
-    """A consent record; the learner is one the person recording may see."""
+    """A consent record; the learner is one the person recording manages now."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:
-            self.fields["learner"].queryset = learners_visible_to(
-                viewer=self.for_user
+            self.fields["learner"].queryset = policies.people_manageable_by(
+                actor=self.for_user
             ).exclude(username__startswith="deleted-")
 
     def save(self, commit=True):

@@ -372,3 +372,61 @@ class MembershipEditView(_GrantedMembershipMixin, ScopedEditView):
 
 class MembershipDeleteView(_GrantedMembershipMixin, ScopedDeleteView):
     pass
+
+
+# Classes, schools and consent records: seen as far as one may read, changed
+# only with a management power now (policies).
+
+
+class _ManagedClassMixin:
+    def get_object(self, queryset=None):
+        school_class = super().get_object(queryset)
+        if not policies.may_manage_school(
+            user=self.request.user,
+            school=school_class.school_id,
+            school_year=school_class.school_year_id,
+        ):
+            raise Http404
+        return school_class
+
+
+class SchoolClassEditView(_ManagedClassMixin, ScopedEditView):
+    pass
+
+
+class SchoolClassDeleteView(_ManagedClassMixin, ScopedDeleteView):
+    pass
+
+
+class _ManagedSchoolMixin:
+    def get_object(self, queryset=None):
+        school = super().get_object(queryset)
+        if not policies.may_manage_school(user=self.request.user, school=school):
+            raise Http404
+        return school
+
+
+class SchoolEditView(_ManagedSchoolMixin, ScopedEditView):
+    pass
+
+
+class SchoolDeleteView(_ManagedSchoolMixin, ScopedDeleteView):
+    pass
+
+
+class _ManagedConsentMixin:
+    def get_object(self, queryset=None):
+        consent = super().get_object(queryset)
+        if not policies.may_manage_person(
+            actor=self.request.user, person=consent.learner
+        ):
+            raise Http404
+        return consent
+
+
+class ConsentEditView(_ManagedConsentMixin, ScopedEditView):
+    pass
+
+
+class ConsentDeleteView(_ManagedConsentMixin, ScopedDeleteView):
+    pass

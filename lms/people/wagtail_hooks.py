@@ -11,9 +11,15 @@ from . import policies
 from .admin_forms import ConsentForm, MembershipForm, SchoolClassForm
 from .admin_scope import ScopedModelViewSet
 from .admin_views import (
+    ConsentDeleteView,
+    ConsentEditView,
     ConsentStatusViewSet,
     MembershipDeleteView,
     MembershipEditView,
+    SchoolClassDeleteView,
+    SchoolClassEditView,
+    SchoolDeleteView,
+    SchoolEditView,
     person_data_export_view,
     person_erase_view,
 )
@@ -55,6 +61,8 @@ class SchoolViewSet(ScopedModelViewSet):
     list_filter = ["department"]
     search_fields = ["name", "code"]
     scope = staticmethod(policies.schools_visible_to)
+    edit_view_class = SchoolEditView
+    delete_view_class = SchoolDeleteView
 
 
 class SchoolYearViewSet(ModelViewSet):
@@ -77,6 +85,8 @@ class SchoolClassViewSet(ScopedModelViewSet):
     list_filter = ["school_year", "school"]
     search_fields = ["name"]
     scope = staticmethod(classes_visible_to)
+    edit_view_class = SchoolClassEditView
+    delete_view_class = SchoolClassDeleteView
 
 
 class MembershipViewSet(ScopedModelViewSet):
@@ -128,6 +138,8 @@ class ConsentViewSet(ScopedModelViewSet):
     list_filter = ["given_by", "method"]
     search_fields = ["learner__full_name", "learner__search_name", "giver_name"]
     scope = staticmethod(consents_visible_to)
+    edit_view_class = ConsentEditView
+    delete_view_class = ConsentDeleteView
 
 
 class OrganisationGroup(ViewSetGroup):
