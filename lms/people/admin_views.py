@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -105,9 +105,28 @@ class PeopleIndexView(wagtail_users.IndexView):
     """Everyone the viewer may see; the buttons to change them follow the policy."""
 
     def get_base_queryset(self):
-        return learners_visible_to(viewer=self.request.user).select_related(
+        people = learners_visible_to(viewer=self.request.user).select_related(
             "wagtail_userprofile"
         )
+        if self.request.user.is_superuser:
+            return people
+        manageable = policies.people_manageable_by(actor=self.request.user)
+        return people.annotate(
+            lms_may_manage=Exists(manageable.filter(pk=OuterRef("pk")))
+        )
+
+    def _may_manage(self, instance) -> bool:
+        return getattr(instance, "lms_may_manage", self.request.user.is_superuser)
+
+    def get_edit_url(self, instance):
+        if self._may_manage(instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self._may_manage(instance):
+            return super().get_delete_url(instance)
+        return None
 
     def order_queryset(self, queryset):
         if self.ordering in ("name", "-name"):

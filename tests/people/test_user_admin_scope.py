@@ -254,3 +254,11 @@ def test_superuser_still_manages_everyone(client, people):
     for key in ("officer", "admin_a", "student_a"):
         url = reverse("wagtailusers_users:edit", args=[people[key].pk])
         assert client.get(url).status_code == 200
+
+
+def test_user_list_offers_no_edit_link_for_people_one_may_not_manage(client, people):
+    client.force_login(people["admin_b"])
+    html = client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert reverse("wagtailusers_users:edit", args=[people["student_b"].pk]) in html
+    for key in ("root", "officer", "admin_a"):
+        assert reverse("wagtailusers_users:edit", args=[people[key].pk]) not in html
