@@ -41,6 +41,8 @@ def schools():
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
     log(instance=ours, action="wagtail.edit", user=root)
     log(instance=theirs, action="wagtail.edit", user=root)
+    other_admin = UserFactory(username="qt_b", full_name="Quan Tri Truong Khac")
+    log(instance=theirs, action="wagtail.edit", user=other_admin)
     return {"ours": ours, "theirs": theirs, "teacher": teacher, "root": root}
 
 
@@ -54,6 +56,7 @@ def test_homeroom_teacher_sees_only_their_class_in_site_history(client, schools)
     html = client.get(HISTORY).content.decode()
     assert "Hoc Sinh Minh" in html
     assert "Hoc Sinh Truong Khac" not in html
+    assert "Quan Tri Truong Khac" not in html  # nor in the "user" filter
     rows = _csv(client.get(HISTORY, {"export": "csv"}))
     names = {row[1] for row in rows[1:]}
     assert names == {"Hoc Sinh Minh"}
