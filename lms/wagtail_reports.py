@@ -1,4 +1,6 @@
-"""Wagtail's site-history report, limited to what the viewer may see.
+"""Wagtail's admin reports, limited to what the viewer may see.
+
+Site history:
 
 Wagtail lists every log entry of a model to anyone holding any permission
 on it: a homeroom teacher (who may view users) read every school's user
@@ -9,11 +11,17 @@ hook: a function returning ``(model, scope)`` where ``scope(viewer=user)``
 is a queryset of the objects `user` may see. Entries about models without a
 scope are not listed. Page entries keep Wagtail's rule (page permissions).
 
-The view replaces Wagtail's at the same address (see ``lms/urls.py``), so
-``wagtailadmin_reports:site_history`` still reverses to it.
+Page types usage counts every school's pages and names the last page
+edited of each type: only superusers and Department officers get it.
+
+The views replace Wagtail's at the same addresses (see ``lms/urls.py``), so
+``wagtailadmin_reports:site_history`` and the others still reverse to them.
+The locked pages, aging pages and workflow reports list only pages the
+viewer holds a page permission on (Wagtail's rule), and stay as they are.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.urls import path
@@ -21,7 +29,10 @@ from django.views.decorators.cache import never_cache
 from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import ModelLogEntry
+
+from lms.people import policies
 
 LOG_SCOPE_HOOK = "register_log_entry_scope"
 
@@ -60,6 +71,13 @@ class ScopedLogEntriesView(LogEntriesView):
         )
 
 
+class DepartmentPageTypesUsageView(PageTypesUsageReportView):
+    def dispatch(self, request, *args, **kwargs):
+        if not policies.is_department_manager(user=request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 def _admin_view(view):
     return require_admin_access(never_cache(view))
 
@@ -70,5 +88,10 @@ urlpatterns = [
     path(
         "site-history/results/",
         _admin_view(ScopedLogEntriesView.as_view(results_only=True)),
+    ),
+    path("page-types-usage/", _admin_view(DepartmentPageTypesUsageView.as_view())),
+    path(
+        "page-types-usage/results/",
+        _admin_view(DepartmentPageTypesUsageView.as_view(results_only=True)),
     ),
 ]

@@ -220,3 +220,10 @@ _log_scope(Membership, memberships_visible_to)
 _log_scope(SchoolClass, classes_visible_to)
 _log_scope(School, policies.schools_visible_to)
 _log_scope(Consent, consents_visible_to)
+
+
+@hooks.register("construct_reports_menu")
+def hide_department_reports(request, menu_items):
+    """Page types usage is the Department's (see lms/wagtail_reports.py)."""
+    if not policies.is_department_manager(user=request.user):
+        menu_items[:] = [i for i in menu_items if i.name != "page-types-usage"]

@@ -81,3 +81,20 @@ def test_site_history_export_neutralises_formulas(client, schools):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = [row[1] for row in workbook.active.iter_rows(values_only=True)]
     assert "'" + person.full_name in cells
+
+
+def test_page_types_usage_is_refused_to_a_school_admin(client, schools):
+    admin = MembershipFactory(
+        user=UserFactory(username="qt"),
+        role=Role.SCHOOL_ADMIN,
+        school=schools["ours"].memberships.get().school,
+        school_class=None,
+        school_year=schools["ours"].memberships.get().school_year,
+    ).user
+    client.force_login(admin)
+    url = reverse("wagtailadmin_reports:page_types_usage")
+    response = client.get(url)
+    assert response.status_code in (302, 403)
+    assert url not in client.get("/admin/").content.decode()
+    client.force_login(schools["root"])
+    assert client.get(url).status_code == 200
