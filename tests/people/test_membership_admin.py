@@ -1,7 +1,5 @@
 """Roles are given only below one's own, to others, where and when one manages."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -12,7 +10,7 @@ from tests.people.factories import (
     SchoolFactory,
     SchoolYearFactory,
     UserFactory,
-    current_school_year_name,
+    previous_school_year_name,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +21,7 @@ def setup():
     year = SchoolYearFactory()
     next_first = int(year.name[:4]) + 1
     future = SchoolYearFactory(name=f"{next_first}-{next_first + 1}")
-    last = SchoolYearFactory(
-        name=current_school_year_name(year.starts_on - datetime.timedelta(days=60))
-    )
+    last = SchoolYearFactory(name=previous_school_year_name(year))
     a, b = SchoolFactory(code="AAA"), SchoolFactory(code="BBB")
     admin = MembershipFactory(
         user=UserFactory(username="admin_a"),

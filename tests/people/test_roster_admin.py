@@ -1,7 +1,6 @@
 """Roster import in the Wagtail admin: scope, preview, confirm, credentials."""
 
 import base64
-import datetime
 import io
 import pickle
 
@@ -18,7 +17,7 @@ from tests.people.factories import (
     SchoolFactory,
     SchoolYearFactory,
     UserFactory,
-    current_school_year_name,
+    previous_school_year_name,
 )
 from tests.people.roster_files import class_list, xlsx_bytes
 
@@ -259,11 +258,7 @@ def test_memberships_follow_the_import(client, setup):
 @pytest.fixture
 def lapsed(setup):
     """Last year's school admin of the school, with nothing this year."""
-    last = SchoolYearFactory(
-        name=current_school_year_name(
-            setup["year"].starts_on - datetime.timedelta(days=60)
-        )
-    )
+    last = SchoolYearFactory(name=previous_school_year_name(setup["year"]))
     SchoolClassFactory(school=setup["ours"], school_year=last, name="10A1")
     admin = UserFactory(username="qt_cu")
     MembershipFactory(

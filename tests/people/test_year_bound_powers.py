@@ -1,7 +1,5 @@
 """Management powers lapse with the school year; reading that year stays."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -13,7 +11,7 @@ from tests.people.factories import (
     SchoolFactory,
     SchoolYearFactory,
     UserFactory,
-    current_school_year_name,
+    previous_school_year_name,
 )
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     now = SchoolYearFactory()
-    last = SchoolYearFactory(
-        name=current_school_year_name(now.starts_on - datetime.timedelta(days=60))
-    )
+    last = SchoolYearFactory(name=previous_school_year_name(now))
     school = SchoolFactory(code="AL")
     old_class = SchoolClassFactory(school=school, school_year=last, name="10A1")
     new_class = SchoolClassFactory(school=school, school_year=now, name="11A1")

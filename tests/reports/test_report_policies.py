@@ -1,7 +1,5 @@
 """Reports follow the school year: a lapsed role reads its own year only."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -13,7 +11,7 @@ from tests.people.factories import (
     SchoolFactory,
     SchoolYearFactory,
     UserFactory,
-    current_school_year_name,
+    previous_school_year_name,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def years():
     now = SchoolYearFactory()
-    last = SchoolYearFactory(
-        name=current_school_year_name(now.starts_on - datetime.timedelta(days=60))
-    )
+    last = SchoolYearFactory(name=previous_school_year_name(now))
     return now, last
 
 
