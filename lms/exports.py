@@ -16,6 +16,29 @@ def neutralise(value):
     return value
 
 
+def wagtail_exports_neutralise() -> None:
+    """Make every Wagtail CSV/XLSX export neutralise formulas too.
+
+    Wagtail's exports (site history, reports, any viewset with
+    ``list_export``) all go through ``SpreadsheetExportMixin``, which writes
+    a name such as ``=HYPERLINK(...)`` into a CSV cell as it is. This is the
+    one place where that mixin is changed: each exported value passes through
+    `neutralise` after Wagtail's own preprocessing. Called once, from
+    ``PeopleConfig.ready``.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin, "_lms_neutralised", False):
+        return
+    original = SpreadsheetExportMixin.preprocess_field_value
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(original(self, field, value, export_format))
+
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+    SpreadsheetExportMixin._lms_neutralised = True
+
+
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence]
 ) -> HttpResponse:

@@ -1,60 +1,110 @@
 """Admin forms that offer only the schools, classes and people in scope."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Department, SchoolYear
-from .selectors import classes_visible_to, learners_visible_to, schools_managed_by
+from . import policies
+from .models import Department, Role, SchoolYear
+from .selectors import classes_visible_to
 
 
 class SchoolClassForm(WagtailAdminModelForm):
+    """A class of a school the person manages, in a year not yet ended."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:
-            self.fields["school"].queryset = schools_managed_by(viewer=self.for_user)
+            self.fields["school"].queryset = policies.schools_managed_by(
+                viewer=self.for_user
+            )
+            self.fields["school_year"].queryset = SchoolYear.objects.filter(
+                policies.open_years_q()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        school, year = cleaned.get("school"), cleaned.get("school_year")
+        if (
+            self.for_user is not None
+            and school is not None
+            and year is not None
+            and not policies.may_manage_school(
+                user=self.for_user, school=school, school_year=year
+            )
+        ):
+            self.add_error(
+                "school_year",
+                _("You do not manage this school in this school year."),
+            )
+        return cleaned
 
 
 class MembershipForm(WagtailAdminModelForm):
+    """A role given to someone else, below one's own, where and when one manages.
+
+    The choices offered come from `policies`; `clean` asks
+    `policies.may_grant_membership` for the combination chosen.
+    """
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         viewer = self.for_user
         if viewer is None:
             return
-        self.fields["user"].queryset = learners_visible_to(viewer=viewer)
-        self.fields["school"].queryset = schools_managed_by(viewer=viewer)
+        managed = policies.schools_managed_by(viewer=viewer)
+        self.fields["user"].queryset = policies.people_manageable_by(actor=viewer)
+        self.fields["school"].queryset = managed
         self.fields["school_class"].queryset = classes_visible_to(viewer=viewer).filter(
-            school__in=schools_managed_by(viewer=viewer)
+            school__in=managed, school_year__ends_on__gte=timezone.localdate()
         )
-        self.fields["school_year"].queryset = SchoolYear.objects.all()
+        self.fields["school_year"].queryset = SchoolYear.objects.filter(
+            policies.open_years_q()
+        )
+        roles = set(policies.grantable_roles(actor=viewer))
+        self.fields["role"].choices = [
+            (value, label)
+            for value, label in self.fields["role"].choices
+            if not value or value in roles
+        ]
         if not viewer.is_superuser:
             self.fields["department"].queryset = Department.objects.filter(
-                memberships__user=viewer, memberships__role="department_officer"
+                memberships__in=policies.active_memberships(user=viewer).filter(
+                    role=Role.DEPARTMENT_OFFICER
+                )
             ).distinct()
 
     def clean(self):
         cleaned = super().clean()
-        role = cleaned.get("role")
-        if (
-            role == "department_officer"
-            and self.for_user is not None
-            and not self.for_user.is_superuser
-            and not self.fields["department"].queryset.exists()
+        viewer = self.for_user
+        person, role = cleaned.get("user"), cleaned.get("role")
+        year = cleaned.get("school_year")
+        if viewer is None or person is None or not role or year is None:
+            return cleaned
+        department = cleaned.get("department")
+        if not policies.may_grant_membership(
+            actor=viewer,
+            person=person,
+            role=role,
+            school=cleaned.get("school"),
+            school_year=year,
+            department_id=department.pk if department else None,
         ):
             self.add_error(
                 "role",
-                _("Only a department officer can give the department officer role."),
+                _("You cannot give this person this role here in this school year."),
             )
         return cleaned
 
 
 class ConsentForm(WagtailAdminModelForm):
-    """A consent record; the learner is one the person recording may see."""
+    """A consent record; the learner is one the person recording manages now."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:
-            self.fields["learner"].queryset = learners_visible_to(
-                viewer=self.for_user
+            self.fields["learner"].queryset = policies.people_manageable_by(
+                actor=self.for_user
             ).exclude(username__startswith="deleted-")
 
     def save(self, commit=True):

@@ -42,8 +42,17 @@ class ScopedCreateView(_Scoped, CreateView):
 
 
 class ScopedCopyView(_Scoped, CopyView):
+    """The add form, pre-filled from an object in scope.
+
+    Its form posts to the add view. Wagtail's copy view would bind a POST to
+    the *original* object and overwrite it, so it answers GET only.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
     def get_object(self, queryset=None):
-        return super().get_object(self.scoped_queryset())
+        pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
+        return get_object_or_404(self.scoped_queryset(), pk=pk)
 
 
 class ScopedEditView(_Scoped, EditView):

@@ -5,7 +5,8 @@ import logging
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.db.models import BooleanField, ExpressionWrapper
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,18 +17,19 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
+from . import policies
+from .admin_scope import ScopedDeleteView, ScopedEditView
 from .models import Consent, PersonErasure, Role, School, User
 from .selectors import (
     consent_complete_q,
     learners_visible_to,
     learners_with_consent_status,
-    person_data_manageable_by,
-    schools_managed_by,
 )
 from .services import person_data_export, person_erase, person_is_erased
 
@@ -44,16 +46,41 @@ PERSON_FIELDS = [
 
 
 class _PersonFormMixin:
+    """Our fields, and only the powers the editing person may hand out.
+
+    Non-superusers never see `is_superuser`; the groups offered are the LMS
+    role groups below their own rank (`policies.grantable_groups`), and the
+    groups a person already has outside that set are kept as they are.
+    """
+
     def __init__(self, *args, request_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name"):
             self.fields.pop(name, None)
         self.fields["email"].required = False
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.request_user = request_user
+        self.grantable = None
         if request_user is not None and not request_user.is_superuser:
-            # Groups follow roles (memberships); only superusers set them by hand.
-            self.fields.pop("groups", None)
             self.fields.pop("is_superuser", None)
+            self.grantable = policies.grantable_groups(actor=request_user)
+            if "groups" in self.fields:
+                self.fields["groups"].queryset = self.grantable
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.grantable is None or "groups" not in self.cleaned_data:
+            return
+        # Keep the groups the editor may not grant (nor take away).
+        kept = self.initial_groups.exclude(pk__in=self.grantable.values("pk"))
+        self.instance.groups.add(*kept)
+
+    def full_clean(self):
+        held = []
+        if self.instance.pk:
+            held = list(self.instance.groups.values_list("pk", flat=True))
+        self.initial_groups = Group.objects.filter(pk__in=held)
+        super().full_clean()
 
 
 class PersonCreationForm(_PersonFormMixin, UserCreationForm):
@@ -74,14 +101,32 @@ class PersonEditForm(_PersonFormMixin, UserEditForm):
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
 
-class _VisibleUsersMixin:
-    def get_base_queryset(self):
-        return learners_visible_to(viewer=self.request.user)
+class PeopleIndexView(wagtail_users.IndexView):
+    """Everyone the viewer may see; the buttons to change them follow the policy."""
 
-
-class PeopleIndexView(_VisibleUsersMixin, wagtail_users.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("wagtail_userprofile")
+        people = learners_visible_to(viewer=self.request.user).select_related(
+            "wagtail_userprofile"
+        )
+        if self.request.user.is_superuser:
+            return people
+        manageable = policies.people_manageable_by(actor=self.request.user)
+        return people.annotate(
+            lms_may_manage=Exists(manageable.filter(pk=OuterRef("pk")))
+        )
+
+    def _may_manage(self, instance) -> bool:
+        return getattr(instance, "lms_may_manage", self.request.user.is_superuser)
+
+    def get_edit_url(self, instance):
+        if self._may_manage(instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self._may_manage(instance):
+            return super().get_delete_url(instance)
+        return None
 
     def order_queryset(self, queryset):
         if self.ordering in ("name", "-name"):
@@ -90,37 +135,53 @@ class PeopleIndexView(_VisibleUsersMixin, wagtail_users.IndexView):
         return super().order_queryset(queryset)
 
 
-class _ScopedObjectMixin:
+class _ManageablePersonMixin:
+    """Every view that changes an account reaches only the people one may manage.
+
+    Anyone else answers 404, whatever the model permissions say.
+    """
+
+    def manageable_people(self):
+        return policies.people_manageable_by(actor=self.request.user)
+
     def get_object(self, queryset=None):
-        queryset = learners_visible_to(viewer=self.request.user)
-        return super().get_object(queryset)
+        return super().get_object(self.manageable_people())
 
+
+class _PersonFormKwargsMixin:
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["request_user"] = self.request.user
         return kwargs
 
 
-class PeopleCreateView(wagtail_users.CreateView):
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["request_user"] = self.request.user
-        return kwargs
+class PeopleCreateView(_PersonFormKwargsMixin, wagtail_users.CreateView):
+    pass
 
 
-class PeopleEditView(_ScopedObjectMixin, wagtail_users.EditView):
+class PeopleEditView(
+    _ManageablePersonMixin, _PersonFormKwargsMixin, wagtail_users.EditView
+):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage_person_data"] = person_data_manageable_by(
-            viewer=self.request.user, person=self.object
+        context["can_manage_person_data"] = policies.may_manage_person_data(
+            actor=self.request.user, person=self.object
         )
         return context
 
 
-class PeopleDeleteView(wagtail_users.DeleteView):
-    def get_object(self, queryset=None):
-        queryset = learners_visible_to(viewer=self.request.user)
-        return super().get_object(queryset)
+class PeopleDeleteView(_ManageablePersonMixin, wagtail_users.DeleteView):
+    pass
+
+
+class PeopleHistoryView(wagtail_users.HistoryView):
+    def get_base_object_queryset(self):
+        return policies.people_manageable_by(actor=self.request.user)
+
+
+class PeopleUsageView(UsageView):
+    def get_base_object_queryset(self):
+        return policies.people_manageable_by(actor=self.request.user)
 
 
 class LmsUserViewSet(wagtail_users.UserViewSet):
@@ -128,6 +189,11 @@ class LmsUserViewSet(wagtail_users.UserViewSet):
     add_view_class = PeopleCreateView
     edit_view_class = PeopleEditView
     delete_view_class = PeopleDeleteView
+    history_view_class = PeopleHistoryView
+    usage_view_class = PeopleUsageView
+    # Copying an account copied its powers (and Wagtail's copy view bound the
+    # form to the original account): a new person is added, never copied.
+    copy_view_enabled = False
     create_template_name = "lms_people/users/create.html"
     edit_template_name = "lms_people/users/edit.html"
 
@@ -158,7 +224,9 @@ class ConsentStatusFilterSet(WagtailFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
-            self.filters["school"].queryset = schools_managed_by(viewer=request.user)
+            self.filters["school"].queryset = policies.schools_visible_to(
+                viewer=request.user
+            )
 
     def filter_status(self, queryset, name, value):
         if value == "complete":
@@ -242,7 +310,7 @@ class ConsentStatusViewSet(ViewSet):
 
 def _manageable_person(request, pk: int) -> User:
     person = get_object_or_404(User, pk=pk)
-    if not person_data_manageable_by(viewer=request.user, person=person):
+    if not policies.may_manage_person_data(actor=request.user, person=person):
         raise Http404
     return person
 
@@ -296,3 +364,88 @@ def person_erase_view(request, pk: int):
         "lms_people/admin/person_erase.html",
         {"person": person, "form": form},
     )
+
+
+# Roles (memberships): listed as far as one may see, changed only where one
+# could have given them.
+
+
+class _GrantedMembershipMixin:
+    def get_object(self, queryset=None):
+        membership = super().get_object(queryset)
+        if not policies.may_grant_membership(
+            actor=self.request.user,
+            person=membership.user,
+            role=membership.role,
+            school=membership.school,
+            school_year=membership.school_year,
+            department_id=membership.department_id,
+        ):
+            raise Http404
+        return membership
+
+
+class MembershipEditView(_GrantedMembershipMixin, ScopedEditView):
+    pass
+
+
+class MembershipDeleteView(_GrantedMembershipMixin, ScopedDeleteView):
+    pass
+
+
+# Classes, schools and consent records: seen as far as one may read, changed
+# only with a management power now (policies).
+
+
+class _ManagedClassMixin:
+    def get_object(self, queryset=None):
+        school_class = super().get_object(queryset)
+        if not policies.may_manage_school(
+            user=self.request.user,
+            school=school_class.school_id,
+            school_year=school_class.school_year_id,
+        ):
+            raise Http404
+        return school_class
+
+
+class SchoolClassEditView(_ManagedClassMixin, ScopedEditView):
+    pass
+
+
+class SchoolClassDeleteView(_ManagedClassMixin, ScopedDeleteView):
+    pass
+
+
+class _ManagedSchoolMixin:
+    def get_object(self, queryset=None):
+        school = super().get_object(queryset)
+        if not policies.may_manage_school(user=self.request.user, school=school):
+            raise Http404
+        return school
+
+
+class SchoolEditView(_ManagedSchoolMixin, ScopedEditView):
+    pass
+
+
+class SchoolDeleteView(_ManagedSchoolMixin, ScopedDeleteView):
+    pass
+
+
+class _ManagedConsentMixin:
+    def get_object(self, queryset=None):
+        consent = super().get_object(queryset)
+        if not policies.may_manage_person(
+            actor=self.request.user, person=consent.learner
+        ):
+            raise Http404
+        return consent
+
+
+class ConsentEditView(_ManagedConsentMixin, ScopedEditView):
+    pass
+
+
+class ConsentDeleteView(_ManagedConsentMixin, ScopedDeleteView):
+    pass

@@ -10,7 +10,11 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from lms.exports import wagtail_exports_neutralise
+
         from . import signals  # noqa: F401
+
+        wagtail_exports_neutralise()
 
 
 class LmsWagtailUsersConfig(WagtailUsersAppConfig):

@@ -10,10 +10,40 @@ hashes of any other kind or cost still verify and are re-hashed with these
 parameters at the next sign-in.
 """
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.auth.hashers import (
+    Argon2PasswordHasher,
+    get_hasher,
+    identify_hasher,
+    is_password_usable,
+)
 
 
 class Argon2idPasswordHasher(Argon2PasswordHasher):
     time_cost = 2
     memory_cost = 19 * 1024  # KiB
     parallelism = 1
+
+
+def password_work_equalise(
+    *, password: str | None, encoded: str, rehashed: bool
+) -> None:
+    """Do the default hasher's work when checking `encoded` did not.
+
+    Accounts that still have their roster password carry a cheaper PBKDF2
+    hash (see `roster.credentials`), so checking a wrong password against
+    them took a fraction of the time an Argon2id account takes, and a few
+    failed sign-ins told which accounts were never used. After such a check
+    the default hasher hashes the attempt once (like ModelBackend's dummy
+    run for unknown usernames), so every sign-in, failed or not, costs one
+    run of the default hasher. A correct password that was just re-hashed
+    (`rehashed`) already paid it.
+    """
+    if rehashed or not is_password_usable(encoded):
+        return  # Django's own dummy run, or the re-hash, did the work.
+    try:
+        hasher = identify_hasher(encoded)
+    except ValueError:
+        return  # Django ran the default hasher for unknown hashes.
+    preferred = get_hasher("default")
+    if hasher.algorithm != preferred.algorithm:
+        preferred.encode(password or "", preferred.salt())

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .hashers import password_work_equalise
 from .text import fold_for_search, normalize_text, vietnamese_sort_key
 
 
@@ -105,6 +106,15 @@ class User(AbstractBaseUser, PermissionsMixin):
                 "search_name",
             }
         super().save(*args, **kwargs)
+
+    def check_password(self, raw_password) -> bool:
+        """Django's check, at the same cost whichever hasher the account has."""
+        encoded = self.password
+        correct = super().check_password(raw_password)
+        password_work_equalise(
+            password=raw_password, encoded=encoded, rehashed=self.password != encoded
+        )
+        return correct
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -22,10 +22,12 @@ from __future__ import annotations
 import datetime
 from enum import IntEnum
 
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Membership, Role, School, SchoolYear, User
+from .roles import ROLE_GROUPS
 
 # Roles whose holders manage a school's people, content and certificates.
 MANAGER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
@@ -321,3 +323,64 @@ def may_grant_membership(
         return False
     # A person already above the actor (or a superuser) is not theirs to change.
     return account_rank(person) < user_rank(actor, today=today)
+
+
+def grantable_groups(*, actor: User) -> QuerySet[Group]:
+    """Groups `actor` may put someone into: the LMS role groups of roles below theirs.
+
+    Superusers grant any group. Nobody else ever grants a non-LMS group
+    (Wagtail's "Moderators", "Editors"...), whatever their permissions.
+    """
+    if _is_effective_superuser(actor):
+        return Group.objects.all()
+    if not actor.is_authenticated or not managed_school_years(user=actor):
+        return Group.objects.none()
+    names = [
+        ROLE_GROUPS[role]
+        for role in grantable_roles(actor=actor)
+        if role != Role.DEPARTMENT_OFFICER
+    ]
+    return Group.objects.filter(name__in=names)
+
+
+def may_manage_person_data(
+    *, actor: User, person: User, today: datetime.date | None = None
+) -> bool:
+    """Whether `actor` may export or erase `person`'s data (Decree 13/2023).
+
+    The same rule as any other change to the person: a power at one of
+    their schools in a year not yet ended, over a lower rank, never oneself.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    return may_manage_person(actor=actor, person=person, today=today)
+
+
+def may_import_rosters(*, user: User, today: datetime.date | None = None) -> bool:
+    """Whether `user` manages any school in a year not yet ended (roster, passwords)."""
+    if _is_effective_superuser(user):
+        return True
+    return user.has_perm("lms_people.add_user") and bool(
+        managed_school_years(user=user, today=today)
+    )
+
+
+def schools_visible_to(*, viewer: User) -> QuerySet[School]:
+    """Schools `viewer` may read about: any where they ever held a role.
+
+    Past years included (reading stays); officers see their Department's.
+    """
+    schools = School.objects.select_related("department")
+    if _is_effective_superuser(viewer):
+        return schools
+    if not viewer.is_authenticated or not viewer.is_active:
+        return schools.none()
+    memberships = Membership.objects.filter(user=viewer)
+    return schools.filter(
+        Q(pk__in=memberships.values("school_id"))
+        | Q(
+            department_id__in=memberships.filter(role=Role.DEPARTMENT_OFFICER).values(
+                "department_id"
+            )
+        )
+    )

@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from . import policies
 from .models import (
     CONSENT_AGE,
     Consent,
@@ -103,12 +104,18 @@ def memberships_visible_to(*, viewer: User) -> QuerySet[Membership]:
 
 
 def schools_managed_by(*, viewer: User) -> QuerySet[School]:
-    """Schools whose classes and people `viewer` may change."""
-    schools = School.objects.select_related("department")
-    if viewer.is_superuser:
-        return schools
+    """Schools whose classes and people `viewer` may change now.
+
+    The rule lives in `policies.schools_managed_by` (powers lapse with the
+    school year); this name stays for the apps that read through selectors.
+    """
+    return policies.schools_managed_by(viewer=viewer)
+
+
+def _schools_ever_managed_by(*, viewer: User) -> QuerySet[School]:
+    """Schools `viewer` manages or once managed: their records stay readable."""
     memberships = Membership.objects.filter(user=viewer)
-    return schools.filter(
+    return School.objects.filter(
         Q(pk__in=memberships.filter(role=Role.SCHOOL_ADMIN).values("school_id"))
         | Q(
             department_id__in=memberships.filter(role=Role.DEPARTMENT_OFFICER).values(
@@ -124,7 +131,7 @@ def classes_visible_to(*, viewer: User) -> QuerySet[SchoolClass]:
         return classes
     memberships = Membership.objects.filter(user=viewer)
     return classes.filter(
-        Q(school__in=schools_managed_by(viewer=viewer))
+        Q(school__in=_schools_ever_managed_by(viewer=viewer))
         | Q(
             pk__in=memberships.filter(role=Role.HOMEROOM_TEACHER).values(
                 "school_class_id"
@@ -226,23 +233,3 @@ def consents_visible_to(*, viewer: User) -> QuerySet[Consent]:
     if viewer.is_superuser:
         return consents
     return consents.filter(learner__in=learners_visible_to(viewer=viewer))
-
-
-def person_data_manageable_by(*, viewer: User, person: User) -> bool:
-    """Whether `viewer` may export or erase `person`'s data.
-
-    Superusers, and school admins of a school and year where `person` holds a
-    role. Nobody erases themself or a superuser they are not.
-    """
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.is_superuser:
-        return True
-    if person.is_superuser or person.pk == viewer.pk:
-        return False
-    scope = Q(pk__in=[])
-    for school_id, year_id in Membership.objects.filter(
-        user=viewer, role=Role.SCHOOL_ADMIN
-    ).values_list("school_id", "school_year_id"):
-        scope |= Q(school_id=school_id, school_year_id=year_id)
-    return Membership.objects.filter(scope, user=person).exists()

@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,39 +7,39 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import policies
 from .admin_forms import ConsentForm, MembershipForm, SchoolClassForm
 from .admin_scope import ScopedModelViewSet
 from .admin_views import (
+    ConsentDeleteView,
+    ConsentEditView,
     ConsentStatusViewSet,
+    MembershipDeleteView,
+    MembershipEditView,
+    SchoolClassDeleteView,
+    SchoolClassEditView,
+    SchoolDeleteView,
+    SchoolEditView,
     person_data_export_view,
     person_erase_view,
 )
+from .bulk_actions import SCOPED_USER_BULK_ACTIONS
 from .models import (
     Consent,
     Department,
     Membership,
-    Role,
     School,
     SchoolClass,
     SchoolYear,
+    User,
 )
 from .roster.admin_views import RosterImportViewSet
-from .selectors import classes_visible_to, consents_visible_to, memberships_visible_to
-
-
-def _schools_visible_to(*, viewer):
-    schools = School.objects.select_related("department")
-    if viewer.is_superuser:
-        return schools
-    memberships = Membership.objects.filter(user=viewer)
-    return schools.filter(
-        Q(pk__in=memberships.values("school_id"))
-        | Q(
-            department_id__in=memberships.filter(role=Role.DEPARTMENT_OFFICER).values(
-                "department_id"
-            )
-        )
-    )
+from .selectors import (
+    classes_visible_to,
+    consents_visible_to,
+    learners_visible_to,
+    memberships_visible_to,
+)
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -60,7 +60,9 @@ class SchoolViewSet(ScopedModelViewSet):
     list_display = ["name", "code", "department"]
     list_filter = ["department"]
     search_fields = ["name", "code"]
-    scope = staticmethod(_schools_visible_to)
+    scope = staticmethod(policies.schools_visible_to)
+    edit_view_class = SchoolEditView
+    delete_view_class = SchoolDeleteView
 
 
 class SchoolYearViewSet(ModelViewSet):
@@ -83,6 +85,8 @@ class SchoolClassViewSet(ScopedModelViewSet):
     list_filter = ["school_year", "school"]
     search_fields = ["name"]
     scope = staticmethod(classes_visible_to)
+    edit_view_class = SchoolClassEditView
+    delete_view_class = SchoolClassDeleteView
 
 
 class MembershipViewSet(ScopedModelViewSet):
@@ -107,6 +111,8 @@ class MembershipViewSet(ScopedModelViewSet):
     list_filter = ["role", "school_year", "school"]
     search_fields = ["user__full_name", "user__search_name", "user__username"]
     scope = staticmethod(memberships_visible_to)
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
 
 
 class ConsentViewSet(ScopedModelViewSet):
@@ -132,6 +138,8 @@ class ConsentViewSet(ScopedModelViewSet):
     list_filter = ["given_by", "method"]
     search_fields = ["learner__full_name", "learner__search_name", "giver_name"]
     scope = staticmethod(consents_visible_to)
+    edit_view_class = ConsentEditView
+    delete_view_class = ConsentDeleteView
 
 
 class OrganisationGroup(ViewSetGroup):
@@ -180,3 +188,42 @@ def register_person_data_urls():
         path("<int:pk>/erase/", person_erase_view, name="erase"),
     ]
     return [path("lms/person-data/", include((urls, "lms_person_data")))]
+
+
+# Wagtail's user bulk actions, replaced by ones limited to the people one may
+# manage. Registered after Wagtail's (higher order), so ours win for the same
+# action type; `refuse_unmanageable_people` guards any other action on users.
+for _action in SCOPED_USER_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=100)
+
+
+@hooks.register("before_bulk_action")
+def refuse_unmanageable_people(request, action_type, objects, action_class_instance):
+    if getattr(action_class_instance, "model", None) is not User:
+        return None
+    manageable = policies.people_manageable_by(actor=request.user)
+    if manageable.filter(pk__in=[o.pk for o in objects]).count() != len(
+        {o.pk for o in objects}
+    ):
+        raise PermissionDenied
+    return None
+
+
+# What of people and organisations each viewer may read in Wagtail's site
+# history (see lms/wagtail_reports.py).
+def _log_scope(model, scope):
+    hooks.register("register_log_entry_scope", lambda: (model, scope))
+
+
+_log_scope(User, learners_visible_to)
+_log_scope(Membership, memberships_visible_to)
+_log_scope(SchoolClass, classes_visible_to)
+_log_scope(School, policies.schools_visible_to)
+_log_scope(Consent, consents_visible_to)
+
+
+@hooks.register("construct_reports_menu")
+def hide_department_reports(request, menu_items):
+    """Page types usage is the Department's (see lms/wagtail_reports.py)."""
+    if not policies.is_department_manager(user=request.user):
+        menu_items[:] = [i for i in menu_items if i.name != "page-types-usage"]

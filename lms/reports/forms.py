@@ -5,19 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 from lms.people.models import School, SchoolClass, SchoolYear
-from lms.people.selectors import classes_visible_to, schools_managed_by
+from lms.people.selectors import classes_visible_to
 
+from . import policies
 from .selectors import BUCKET_LABELS, ReportFilters
-
-
-def schools_visible_to(*, viewer):
-    """Schools the viewer manages, or whose classes they follow."""
-    return (
-        School.objects.filter(
-            pk__in=classes_visible_to(viewer=viewer).values("school_id")
-        )
-        | schools_managed_by(viewer=viewer)
-    ).distinct()
 
 
 class DateInput(forms.DateInput):
@@ -72,7 +63,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = schools_visible_to(viewer=viewer)
+        schools = policies.report_schools(viewer=viewer)
         self.fields["school"].queryset = schools
         self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
         # A Department has thousands of classes: list those of the chosen school
@@ -121,4 +112,21 @@ class AnnualReportForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools_managed_by(viewer=viewer)
+        self.viewer = viewer
+        self.fields["school"].queryset = policies.annual_report_schools(viewer=viewer)
+
+    def clean(self):
+        data = super().clean()
+        school, year = data.get("school"), data.get("school_year")
+        if (
+            school is not None
+            and year is not None
+            and not policies.may_read_annual_report(
+                viewer=self.viewer, school=school, school_year=year
+            )
+        ):
+            self.add_error(
+                "school_year",
+                _("You held no role at this school in this school year."),
+            )
+        return data

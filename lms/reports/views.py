@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lms.people.models import Membership, Role
-
 from . import annual, charts, tables
 from .forms import AnnualReportForm, ReportFilterForm
+from .policies import request_may_view_reports
 from .selectors import (
     ReportFilters,
     completion_facts,
@@ -24,24 +23,7 @@ from .selectors import (
     report_reading,
 )
 
-REPORT_ROLES = [Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER]
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def can_view_reports(user) -> bool:
-    """Homeroom teachers, school admins, department officers and superusers."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role__in=REPORT_ROLES).exists()
-
-
-def allowed(request) -> bool:
-    """can_view_reports, asked once per request (the admin menu asks it too)."""
-    if not hasattr(request, "_lms_can_view_reports"):
-        request._lms_can_view_reports = can_view_reports(request.user)
-    return request._lms_can_view_reports
 
 
 def scoped(request, filters: ReportFilters) -> dict:
@@ -61,7 +43,7 @@ class ReportView(View):
     filename = "bao-cao"
 
     def dispatch(self, request, *args, **kwargs):
-        if not allowed(request):
+        if not request_may_view_reports(request):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -195,7 +177,7 @@ class AnnualReportView(View):
     """Pick a school and year; download the PDF or the XLSX."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not allowed(request):
+        if not request_may_view_reports(request):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from . import urls
-from .views import allowed
+from .policies import request_may_view_reports
 
 # Other apps may add their own reports to the menu through this hook.
 REPORTS_MENU_HOOK = "register_lms_reports_menu_item"
@@ -19,7 +19,7 @@ def register_report_urls():
 
 def _shown(request) -> bool:
     # Asked by every menu item on every admin page: one query per request.
-    return allowed(request)
+    return request_may_view_reports(request)
 
 
 class ReportsMenuItem(SubmenuMenuItem):

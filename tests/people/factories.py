@@ -59,6 +59,12 @@ def current_school_year_name(today: datetime.date | None = None) -> str:
     return f"{first}-{first + 1}"
 
 
+def previous_school_year_name(year) -> str:
+    """The name of the school year before `year` ("2025-2026" -> "2024-2025")."""
+    first = int(year.name[:4])
+    return f"{first - 1}-{first}"
+
+
 CURRENT_YEAR = current_school_year_name()
 
 

@@ -81,7 +81,8 @@ def test_school_admin_creates_a_person_with_a_full_name(client, two_schools):
     client.force_login(two_schools["admin"])
     form_page = client.get(reverse("wagtailusers_users:add")).content.decode()
     assert 'name="full_name"' in form_page
-    assert 'name="groups"' not in form_page and 'name="is_superuser"' not in form_page
+    assert 'name="is_superuser"' not in form_page
+    assert "Moderators" not in form_page and "Quản trị trường" not in form_page
     response = client.post(
         reverse("wagtailusers_users:add"),
         {

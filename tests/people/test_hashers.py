@@ -50,3 +50,46 @@ def test_initial_passwords_use_the_cheap_one_time_hash_under_argon2(
 
 def test_the_test_settings_keep_a_fast_hasher():
     assert project_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+
+
+@pytest.fixture
+def counted_default_hasher(production_hashers, monkeypatch):
+    """Counts runs (verify or encode) of the default hasher, Argon2id."""
+    from lms.people.hashers import Argon2idPasswordHasher
+
+    runs = []
+    for name in ("verify", "encode"):
+        original = getattr(Argon2idPasswordHasher, name)
+
+        def counted(self, *args, _original=original, _name=name, **kwargs):
+            runs.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Argon2idPasswordHasher, name, counted)
+    return runs
+
+
+def _account(username, encoded):
+    user = User.objects.create(username=username, full_name="Lê Văn A")
+    user.password = encoded
+    user.save()
+    return user
+
+
+@pytest.mark.parametrize("outcome", ["wrong", "right"])
+def test_sign_in_runs_the_default_hasher_once_whichever_hash_the_account_has(
+    counted_default_hasher, client, outcome
+):
+    _account("used", make_password("abcd-efgh-jkmn"))
+    _account("roster", initial_password_hash("abcd-efgh-jkmn"))
+    assert not User.objects.get(username="roster").password.startswith("argon2")
+    password = "abcd-efgh-jkmn" if outcome == "right" else "wrong-pass-1234"
+    runs = {}
+    for username in ("used", "roster"):
+        counted_default_hasher.clear()
+        client.post(
+            reverse("lms_people:login"), {"username": username, "password": password}
+        )
+        client.logout()
+        runs[username] = len(counted_default_hasher)
+    assert runs["used"] == runs["roster"] == 1

@@ -1,6 +1,8 @@
 """Roster import in the Wagtail admin: scope, preview, confirm, credentials."""
 
+import base64
 import io
+import pickle
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,12 +10,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lms.people.models import Membership, Role, User
+from lms.people.roster.admin_views import XLSX_TYPE
 from tests.people.factories import (
     MembershipFactory,
     SchoolClassFactory,
     SchoolFactory,
     SchoolYearFactory,
     UserFactory,
+    previous_school_year_name,
 )
 from tests.people.roster_files import class_list, xlsx_bytes
 
@@ -24,7 +28,7 @@ INDEX = "lms_roster:index"
 
 @pytest.fixture
 def setup():
-    year = SchoolYearFactory(name="2023-2024")
+    year = SchoolYearFactory()
     ours, theirs = SchoolFactory(code="HOASEN"), SchoolFactory(code="KHAC")
     for name in ("10A1", "10A2"):
         SchoolClassFactory(school=ours, school_year=year, name=name)
@@ -63,7 +67,15 @@ def test_menu_item_and_form_for_a_school_admin(client, setup):
     assert list(schools) == [setup["ours"]]
 
 
-def test_preview_confirm_and_download_credentials_once(client, setup):
+def _sheet(response):
+    """The credentials workbook carried by the confirming response."""
+    url = response.context["download_url"]
+    prefix, _, encoded = url.partition(";base64,")
+    assert prefix == f"data:{XLSX_TYPE}"
+    return load_workbook(io.BytesIO(base64.b64decode(encoded)))
+
+
+def test_preview_confirm_and_download_credentials(client, setup):
     client.force_login(setup["admin"])
     response = preview(client, setup)
     assert response.status_code == 200
@@ -78,28 +90,40 @@ def test_preview_confirm_and_download_credentials_once(client, setup):
     assert (
         User.objects.filter(student_code__in=["HS001", "HS002", "HS003"]).count() == 3
     )
-    download_url = response.context["download_url"]
-
-    response = client.get(download_url)
-    assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = _sheet(response)
     assert workbook.sheetnames == ["10A1", "10A2"]
     rows = list(workbook["10A2"].iter_rows(values_only=True))
     username, password = rows[4][3], rows[4][4]
     assert rows[4][:4] == (1, "Lê Hoàng Cường", "HS003", "cuonglh.hs003")
     assert User.objects.get(username=username).check_password(password)
-    # Plain passwords are gone once downloaded.
-    response = client.get(download_url)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("lms_roster:reissue")
+
+
+def _cached_values(cache):
+    """Every value in the (locmem) test cache, unpickled, as text."""
+    return [str(pickle.loads(value)) for value in cache._cache.values()]  # noqa: S301
+
+
+def test_no_initial_password_is_kept_in_the_cache(client, setup):
+    from django.core.cache import cache
+
+    client.force_login(setup["admin"])
+    token = preview(client, setup).context["token"]
+    response = client.post(reverse(INDEX), {"token": token})
+    passwords = [
+        row[4]
+        for sheet in _sheet(response)
+        for row in list(sheet.iter_rows(values_only=True))[4:]
+    ]
+    assert len(passwords) == 3
+    cached = " ".join(_cached_values(cache))
+    assert not any(password in cached for password in passwords)
 
 
 def test_imported_account_must_change_password_at_first_sign_in(client, setup):
     client.force_login(setup["admin"])
     token = preview(client, setup).context["token"]
-    download_url = client.post(reverse(INDEX), {"token": token}).context["download_url"]
-    workbook = load_workbook(io.BytesIO(client.get(download_url).content))
+    workbook = _sheet(client.post(reverse(INDEX), {"token": token}))
     username, password = list(workbook["10A1"].iter_rows(values_only=True))[4][3:5]
     client.logout()
 
@@ -229,3 +253,58 @@ def test_memberships_follow_the_import(client, setup):
         ).count()
         == 3
     )
+
+
+@pytest.fixture
+def lapsed(setup):
+    """Last year's school admin of the school, with nothing this year."""
+    last = SchoolYearFactory(name=previous_school_year_name(setup["year"]))
+    SchoolClassFactory(school=setup["ours"], school_year=last, name="10A1")
+    admin = UserFactory(username="qt_cu")
+    MembershipFactory(
+        user=admin, role=Role.SCHOOL_ADMIN, school=setup["ours"], school_class=None,
+        school_year=last,
+    )  # fmt: skip
+    return {"admin": admin, "year": last}
+
+
+def test_last_years_school_admin_cannot_import_a_roster(client, setup, lapsed):
+    client.force_login(lapsed["admin"])
+    for year in (setup["year"], lapsed["year"]):
+        response = client.post(
+            reverse(INDEX),
+            {"file": upload(), "school": setup["ours"].pk, "school_year": year.pk},
+        )
+        assert response.status_code == 302
+    assert not User.objects.filter(student_code="HS001").exists()
+
+
+def test_last_years_school_admin_cannot_reissue_passwords(client, setup, lapsed):
+    client.force_login(setup["admin"])
+    client.post(reverse(INDEX), {"token": preview(client, setup).context["token"]})
+    hashes = dict(User.objects.values_list("username", "password"))
+    client.force_login(lapsed["admin"])
+    for school_class in setup["ours"].classes.all():
+        response = client.post(
+            reverse("lms_roster:reissue"), {"school_class": school_class.pk}
+        )
+        assert response.status_code == 302
+    assert dict(User.objects.values_list("username", "password")) == hashes
+
+
+def test_a_past_year_is_not_offered_to_this_years_admin(client, setup, lapsed):
+    client.force_login(setup["admin"])
+    response = client.post(
+        reverse(INDEX),
+        {
+            "file": upload(),
+            "school": setup["ours"].pk,
+            "school_year": lapsed["year"].pk,
+        },
+    )
+    assert "school_year" in response.context["form"].errors
+    past_class = setup["ours"].classes.get(school_year=lapsed["year"])
+    response = client.post(
+        reverse("lms_roster:reissue"), {"school_class": past_class.pk}
+    )
+    assert "school_class" in response.context["form"].errors

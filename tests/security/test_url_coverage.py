@@ -45,7 +45,6 @@ ACCESS_TESTED = {
     "lms_reports:completion": ["reports/test_views.py"],
     "lms_reports:department": ["reports/test_views.py"],
     "lms_reports:learners": ["reports/test_views.py"],
-    "lms_roster:credentials": ["people/test_roster_admin.py"],
     "lms_roster:index": ["people/test_roster_admin.py"],
     "lms_roster:reissue": ["people/test_roster_admin.py"],
 }

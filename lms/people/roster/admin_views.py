@@ -1,8 +1,13 @@
 """Roster import in the Wagtail admin: upload, preview, confirm, credentials.
 
-The uploaded file waits in the cache between preview and confirmation, and
-the new accounts' initial passwords wait there (never in the database) until
-their sheet is downloaded once; both under the user's id and a random token.
+The uploaded file waits in the cache between preview and confirmation under
+the user's id and a random token. The new accounts' initial passwords are
+never at rest in clear: the sheet that lists them is built in memory and
+sent inside the confirming response itself (a download link holding the
+workbook), which no cache keeps; the database holds their hashes alone.
+
+Every view needs a management power at the school in the school year acted
+on, in a year not yet ended (`policies`).
 """
 
 import base64
@@ -12,50 +17,29 @@ from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from .. import policies
 from ..models import School, SchoolClass, SchoolYear, User
-from ..selectors import schools_managed_by
 from .credentials import Credential, credentials_workbook
 from .importing import initial_passwords_reissue, roster_import
 from .parsing import MAX_ROSTER_BYTES
 
 UPLOAD_TIMEOUT = 30 * 60
-CREDENTIALS_TIMEOUT = 60 * 60
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def can_import_rosters(user: User) -> bool:
-    """School admins (for the schools they manage) and superusers."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.has_perm("lms_people.add_user")
-        and schools_managed_by(viewer=user).exists()
-    )
-
-
-def _require_importer(request) -> None:
-    if not can_import_rosters(request.user):
-        raise PermissionDenied
 
 
 def _upload_key(user: User, token: str) -> str:
     return f"lms-roster-upload:{user.pk}:{token}"
-
-
-def _credentials_key(user: User, token: str) -> str:
-    return f"lms-roster-credentials:{user.pk}:{token}"
 
 
 class RosterImportForm(forms.Form):
@@ -70,7 +54,7 @@ class RosterImportForm(forms.Form):
         label=gettext_lazy("School"), queryset=School.objects.none()
     )
     school_year = forms.ModelChoiceField(
-        label=gettext_lazy("School year"), queryset=SchoolYear.objects.all()
+        label=gettext_lazy("School year"), queryset=SchoolYear.objects.none()
     )
     create_classes = forms.BooleanField(
         label=gettext_lazy("Create the classes the list names that do not exist yet"),
@@ -79,11 +63,30 @@ class RosterImportForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = schools_managed_by(viewer=user)
+        self.user = user
+        schools = policies.schools_managed_by(viewer=user)
         self.fields["school"].queryset = schools
         if len(schools[:2]) == 1:
             self.fields["school"].initial = schools[0]
-        self.fields["school_year"].initial = SchoolYear.objects.first()
+        self.fields["school_year"].queryset = SchoolYear.objects.filter(
+            policies.open_years_q()
+        )
+        self.fields["school_year"].initial = policies.current_school_year()
+
+    def clean(self):
+        cleaned = super().clean()
+        school, year = cleaned.get("school"), cleaned.get("school_year")
+        if (
+            school
+            and year
+            and not policies.may_manage_school(
+                user=self.user, school=school, school_year=year
+            )
+        ):
+            self.add_error(
+                "school_year", _("You do not manage this school in this school year.")
+            )
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -101,7 +104,8 @@ class RosterImportForm(forms.Form):
 
 def roster_import_view(request):
     """Upload and preview (a dry run), then confirm with the stored file."""
-    _require_importer(request)
+    if not policies.may_import_rosters(user=request.user):
+        raise PermissionDenied
     if request.method == "POST" and request.POST.get("token"):
         return _confirm(request, request.POST["token"])
     form = RosterImportForm(
@@ -147,9 +151,15 @@ def _confirm(request, token: str):
     if stored is None:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("lms_roster:index")
-    school = schools_managed_by(viewer=request.user).filter(pk=stored["school"]).first()
+    school = School.objects.filter(pk=stored["school"]).first()
     school_year = SchoolYear.objects.filter(pk=stored["school_year"]).first()
-    if school is None or school_year is None:
+    if (
+        school is None
+        or school_year is None
+        or not policies.may_manage_school(
+            user=request.user, school=school, school_year=school_year
+        )
+    ):
         raise PermissionDenied
     report = roster_import(
         data=base64.b64decode(stored["data"]),
@@ -168,23 +178,24 @@ def _confirm(request, token: str):
         "form": RosterImportForm(user=request.user),
     }
     if report.credentials:
-        download = secrets.token_urlsafe(16)
-        cache.set(
-            _credentials_key(request.user, download),
-            {
-                "credentials": report.credentials,
-                "school_name": school.name,
-                "school_year": school_year.name,
-            },
-            timeout=CREDENTIALS_TIMEOUT,
+        workbook = credentials_workbook(
+            credentials=report.credentials,
+            school_name=school.name,
+            school_year=school_year.name,
         )
-        context["download_url"] = reverse("lms_roster:credentials", args=[download])
+        context["download_url"] = (
+            f"data:{XLSX_TYPE};base64,{base64.b64encode(workbook).decode()}"
+        )
+        context["download_name"] = "mat-khau-ban-dau.xlsx"
     template = (
         "lms_people/admin/roster_done.html"
         if report.ok
         else "lms_people/admin/roster_import.html"
     )
-    return TemplateResponse(request, template, context)
+    response = TemplateResponse(request, template, context)
+    # Passwords inside: no copy in any cache on the way.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _workbook_response(
@@ -202,29 +213,6 @@ def _workbook_response(
     return response
 
 
-def roster_credentials_download(request, token: str):
-    """The one-time download of an import's initial passwords."""
-    _require_importer(request)
-    key = _credentials_key(request.user, token)
-    stored = cache.get(key)
-    if stored is None:
-        messages.error(
-            request,
-            _(
-                "The sheet of initial passwords was already downloaded or has "
-                "expired. Issue new initial passwords for the class instead."
-            ),
-        )
-        return redirect("lms_roster:reissue")
-    cache.delete(key)
-    return _workbook_response(
-        stored["credentials"],
-        stored["school_name"],
-        stored["school_year"],
-        "mat-khau-ban-dau",
-    )
-
-
 class ReissueForm(forms.Form):
     school_class = forms.ModelChoiceField(
         label=gettext_lazy("Class"), queryset=SchoolClass.objects.none()
@@ -232,14 +220,21 @@ class ReissueForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school_class"].queryset = SchoolClass.objects.filter(
-            school__in=schools_managed_by(viewer=user)
-        ).select_related("school", "school_year")
+        classes = SchoolClass.objects.select_related("school", "school_year")
+        if not user.is_superuser:
+            where = Q(pk__in=[])
+            for school_id, year_id in policies.managed_school_years(user=user):
+                where |= Q(school_id=school_id, school_year_id=year_id)
+            classes = classes.filter(where)
+        self.fields["school_class"].queryset = classes.filter(
+            policies.open_years_q(prefix="school_year__")
+        )
 
 
 def roster_passwords_reissue(request):
     """New initial passwords for a class's students who never signed in."""
-    _require_importer(request)
+    if not policies.may_import_rosters(user=request.user):
+        raise PermissionDenied
     form = ReissueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         school_class = form.cleaned_data["school_class"]
@@ -264,7 +259,7 @@ def roster_passwords_reissue(request):
 
 class RosterMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_import_rosters(request.user)
+        return policies.may_import_rosters(user=request.user)
 
 
 class RosterImportViewSet(ViewSet):
@@ -277,10 +272,5 @@ class RosterImportViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", roster_import_view, name="index"),
-            path(
-                "credentials/<str:token>/",
-                roster_credentials_download,
-                name="credentials",
-            ),
             path("new-passwords/", roster_passwords_reissue, name="reissue"),
         ]
