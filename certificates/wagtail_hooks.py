@@ -185,3 +185,13 @@ hooks.register("lms_my_learning_panels", my_learning_panel)
 
 hooks.register("lms_person_data_export", data_protection.person_certificates_export)
 hooks.register("lms_person_erase", data_protection.person_certificates_erase)
+
+# Wagtail's site history lists entries about a template only to those who may
+# use it (see lms/wagtail_reports.py).
+hooks.register(
+    "register_log_entry_scope",
+    lambda: (
+        CertificateTemplate,
+        lambda *, viewer: policies.templates_usable_by(user=viewer),
+    ),
+)

@@ -28,12 +28,9 @@ def seed_quizzes(
             continue
         data = source.read_bytes()
         report = questions_import(data=data, fmt="gift", dry_run=True)
-        category = category_for_path(report.categories[0])
-        if category.school_id != (school.pk if school else None):
-            category.school = school
-            category.save()
+        category = category_for_path(report.categories[0], school=school)
         if not Question.objects.filter(category=category).exists():
-            questions_import(data=data, fmt="gift")
+            questions_import(data=data, fmt="gift", school=school)
         quiz = QuizPage.objects.child_of(course).first()
         if quiz is None:
             quiz = QuizPage(

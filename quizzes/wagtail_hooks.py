@@ -293,3 +293,14 @@ def quiz_header_buttons(page, user, view_name, next_url=None):
 # Children's data protection: this app's part of a person's export and erasure.
 hooks.register("lms_person_data_export", data_protection.person_quizzes_export)
 hooks.register("lms_person_erase", data_protection.person_quizzes_erase)
+
+# Wagtail's site history lists entries about the bank only to those who may
+# see the question or category (see lms/wagtail_reports.py).
+hooks.register(
+    "register_log_entry_scope",
+    lambda: (Question, lambda *, viewer: policies.questions_usable_by(viewer)),
+)
+hooks.register(
+    "register_log_entry_scope",
+    lambda: (QuestionCategory, lambda *, viewer: policies.categories_usable_by(viewer)),
+)

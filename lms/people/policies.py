@@ -124,6 +124,18 @@ def managed_school_years(
     """
     if not user.is_authenticated or not user.is_active:
         return []
+    # Asked many times per request (menus, forms, querysets): work it out once
+    # per user object and day. A request loads its user afresh.
+    cache = user.__dict__.setdefault("_lms_managed_school_years", {})
+    key = _today(today)
+    if key not in cache:
+        cache[key] = _managed_school_years(user=user, today=today)
+    return cache[key]
+
+
+def _managed_school_years(
+    *, user: User, today: datetime.date | None
+) -> list[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     memberships = active_memberships(user=user, today=today).filter(
         role__in=MANAGER_ROLES

@@ -98,3 +98,33 @@ def test_page_types_usage_is_refused_to_a_school_admin(client, schools):
     assert url not in client.get("/admin/").content.decode()
     client.force_login(schools["root"])
     assert client.get(url).status_code == 200
+
+
+def test_school_admin_sees_history_of_their_own_bank_not_another_schools(client):
+    from lms.people.services import user_groups_sync
+    from quizzes.models import Question, QuestionCategory
+
+    year = SchoolYearFactory()
+    school_a, school_b = SchoolFactory(code="QA"), SchoolFactory(code="QB")
+    admin_b = UserFactory(username="qt_qb")
+    MembershipFactory(
+        user=admin_b,
+        role=Role.SCHOOL_ADMIN,
+        school=school_b,
+        school_class=None,
+        school_year=year,
+    )
+    user_groups_sync(user=admin_b)
+    root = UserFactory(username="root2", is_superuser=True, is_staff=True)
+    for school, text in ((school_a, "Cau hoi cua truong A"), (school_b, "Cau hoi B")):
+        category = QuestionCategory.objects.create(name=f"Ngan hang {school.code}")
+        category.school = school
+        category.save()
+        question = Question.objects.create(
+            category=category, qtype="essay", name=text, text=f"<p>{text}</p>"
+        )
+        log(instance=question, action="wagtail.edit", user=root)
+    client.force_login(admin_b)
+    html = client.get(HISTORY).content.decode()
+    assert "Cau hoi B" in html
+    assert "Cau hoi cua truong A" not in html
