@@ -59,3 +59,30 @@ def superuser(db):
 def axes_on(settings):
     """Sign-in throttling as in production (off elsewhere in the tests)."""
     settings.AXES_ENABLED = True
+
+
+# The access suite's coverage is judged by the requests it made.
+def pytest_configure(config):
+    from tests.security.access.coverage import RequestLedger
+
+    config._access_ledger = RequestLedger()
+
+
+def pytest_runtest_logreport(report):
+    import pytest as _pytest  # noqa: F401
+
+    _LEDGER[0].logreport(report) if _LEDGER else None
+
+
+_LEDGER: list = []
+
+
+def pytest_sessionstart(session):
+    _LEDGER[:] = [session.config._access_ledger]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    problems = session.config._access_ledger.problems()
+    if problems:
+        print("\nAccess suite coverage by requests:\n  " + "\n  ".join(problems[:50]))
+        session.exitstatus = 1

@@ -1,0 +1,21 @@
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test.utils import override_settings
+
+from .world import build_world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module inside a transaction rolled back at
+    the end; each test's own `db` savepoint undoes what its request did."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("access-media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            built = build_world()
+            yield built
+            transaction.set_rollback(True)
+    media.disable()
+    cache.clear()

@@ -1,0 +1,144 @@
+"""Every URL name × every role relation, requested: the answer must follow
+the rules of issue 23, and a refused POST must change nothing.
+
+The cases live in cases.py; a URL pattern or bulk action without a case fails
+`test_every_url_name_has_a_case`; conftest.py checks after the run that each
+test item really made its request (coverage by requests, not by tables).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from .cases import BULK, CASES, EVERYONE, Case, bulk_actions, url_names
+from .forms import main_post_form
+from .probes import changed_tables, fingerprint
+from .world import RELATIONS
+
+PARAMS = [
+    pytest.param(c, relation, method, id=f"{c.id}-{relation}-{method}")
+    for c in CASES
+    for relation in RELATIONS
+    for method in c.methods()
+]
+ACCESS_REQUESTS = {
+    f"{c.id}|{r}|{m}" for c in CASES for r in RELATIONS for m in c.methods()
+}
+
+
+def test_every_url_name_has_a_case():
+    names = set(url_names())
+    covered = {c.name for c in CASES}
+    assert not names - covered, f"add access cases for: {sorted(names - covered)}"
+    assert not covered - names, f"cases for URLs that are gone: {covered - names}"
+    actions = bulk_actions()
+    assert not actions - set(BULK), f"add bulk cases for: {actions - set(BULK)}"
+
+
+def test_every_case_is_tried_by_every_relation():
+    assert {c.id for c in CASES} == {p.values[0].id for p in PARAMS}
+    for c in CASES:
+        tried = {p.values[1] for p in PARAMS if p.values[0] is c}
+        assert tried == EVERYONE, c.id
+
+
+def _url(c: Case, world, query) -> str:
+    return reverse(c.name, args=c.args(world))
+
+
+def _login_redirect(response) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        "login" in location or "dang-nhap" in location
+    )
+
+
+def _admin_denied(response) -> bool:
+    """Wagtail's refusal: back to the dashboard with a message."""
+    return response.status_code == 302 and response.get("Location", "").rstrip(
+        "/"
+    ).endswith("/admin")
+
+
+def _refused(response, relation) -> bool:
+    if relation == "anonymous":
+        return _login_redirect(response) or response.status_code in (403, 404)
+    return response.status_code in (403, 404) or (
+        _login_redirect(response) or _admin_denied(response)
+    )
+
+
+def _answered(response) -> bool:
+    return 200 <= response.status_code < 300 or (
+        response.status_code in (301, 302)
+        and not _login_redirect(response)
+        and not _admin_denied(response)
+    )
+
+
+@cache
+def _superuser_form(url: str, superuser_pk: int) -> dict:
+    from lms.people.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(pk=superuser_pk))
+    response = client.get(url)
+    return (
+        main_post_form(response.content.decode()) if response.status_code == 200 else {}
+    )
+
+
+def _request(client, c: Case, world, method, url):
+    if method == "GET":
+        query = c.query(world) if c.query else {}
+        return client.get(url, query, HTTP_ACCEPT="text/html")
+    query = c.post_query(world) if c.post_query else {}
+    if query:
+        from urllib.parse import urlencode
+
+        url = f"{url}?{urlencode(query, doseq=True)}"
+    data = dict(c.post(world))
+    if c.json:
+        return client.post(url, json.dumps(data), content_type="application/json")
+    if c.scrape:
+        scraped = _superuser_form(url, world.people["superuser"].pk)
+        data = {**scraped, **data}
+    return client.post(url, data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("c", "relation", "method"), PARAMS)
+def test_access(c, relation, method, world, client, record_property):
+    url = _url(c, world, None)
+    if relation != "anonymous":
+        client.force_login(world.people[relation])
+    before = fingerprint() if method == "POST" else None
+    response = _request(client, c, world, method, url)
+    record_property("access_request", f"{c.id}|{relation}|{method}")
+    where = (
+        f"{method} {url} as {relation}: {response.status_code} "
+        f"{response.get('Location', '')}"
+    )
+    assert response.status_code < 500, where
+    if method == "GET":
+        if c.get_405 and response.status_code == 405:
+            return
+        if relation in c.unsure:
+            return
+        if relation in c.allow:
+            assert _answered(response), f"should be answered: {where}"
+        else:
+            assert _refused(response, relation), f"should be refused: {where}"
+        return
+    changed = changed_tables(before, fingerprint())
+    if relation in c.changers:
+        assert not _login_redirect(response), f"should be allowed: {where}"
+        if c.must_change and relation == "superuser":
+            assert changed, f"the superuser's POST changed nothing: {where}"
+    else:
+        assert not changed, f"changed {changed}: {where}"
