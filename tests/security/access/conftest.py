@@ -19,3 +19,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
     media.disable()
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def clients(world, django_db_blocker):
+    """One signed-in client per relation, their sessions part of the world."""
+    from django.test import Client
+
+    made = {"anonymous": Client()}
+    with django_db_blocker.unblock():
+        for relation, person in world.people.items():
+            made[relation] = Client()
+            made[relation].force_login(person)
+    return made

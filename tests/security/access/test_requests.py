@@ -9,15 +9,14 @@ test item really made its request (coverage by requests, not by tables).
 from __future__ import annotations
 
 import json
-from functools import cache
+from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from .cases import BULK, CASES, EVERYONE, Case, bulk_actions, url_names
 from .forms import main_post_form
-from .probes import changed_tables, fingerprint
+from .probes import writes
 from .world import RELATIONS
 
 PARAMS = [
@@ -81,44 +80,52 @@ def _answered(response) -> bool:
     )
 
 
-@cache
-def _superuser_form(url: str, superuser_pk: int) -> dict:
-    from lms.people.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(pk=superuser_pk))
-    response = client.get(url)
-    return (
-        main_post_form(response.content.decode()) if response.status_code == 200 else {}
-    )
+_FORMS: dict[str, dict] = {}
 
 
-def _request(client, c: Case, world, method, url):
+def _superuser_form(url: str, client) -> dict:
+    """The form the superuser is shown at `url` (read once per run)."""
+    if url not in _FORMS:
+        response = client.get(url)
+        _FORMS[url] = (
+            main_post_form(response.content.decode())
+            if response.status_code == 200
+            else {}
+        )
+    return _FORMS[url]
+
+
+def _prepare(c: Case, world, method, url, clients):
+    """What to send: (method, url, data, content type)."""
     if method == "GET":
-        query = c.query(world) if c.query else {}
-        return client.get(url, query, HTTP_ACCEPT="text/html")
+        return "GET", url, (c.query(world) if c.query else {}), None
     query = c.post_query(world) if c.post_query else {}
     if query:
-        from urllib.parse import urlencode
-
         url = f"{url}?{urlencode(query, doseq=True)}"
     data = dict(c.post(world))
     if c.json:
-        return client.post(url, json.dumps(data), content_type="application/json")
+        return "POST", url, json.dumps(data), "application/json"
     if c.scrape:
-        scraped = _superuser_form(url, world.people["superuser"].pk)
-        data = {**scraped, **data}
+        data = {**_superuser_form(url, clients["superuser"]), **data}
+    return "POST", url, data, None
+
+
+def _send(client, method, url, data, content_type):
+    if method == "GET":
+        return client.get(url, data, HTTP_ACCEPT="text/html")
+    if content_type:
+        return client.post(url, data, content_type=content_type)
     return client.post(url, data)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("c", "relation", "method"), PARAMS)
-def test_access(c, relation, method, world, client, record_property):
+def test_access(c, relation, method, world, clients, record_property):
     url = _url(c, world, None)
-    if relation != "anonymous":
-        client.force_login(world.people[relation])
-    before = fingerprint() if method == "POST" else None
-    response = _request(client, c, world, method, url)
+    client = clients[relation]
+    request = _prepare(c, world, method, url, clients)
+    with writes() as changed:
+        response = _send(client, *request)
     record_property("access_request", f"{c.id}|{relation}|{method}")
     where = (
         f"{method} {url} as {relation}: {response.status_code} "
@@ -134,11 +141,11 @@ def test_access(c, relation, method, world, client, record_property):
             assert _answered(response), f"should be answered: {where}"
         else:
             assert _refused(response, relation), f"should be refused: {where}"
+            assert not changed, f"a refused GET wrote to {changed}: {where}"
         return
-    changed = changed_tables(before, fingerprint())
     if relation in c.changers:
         assert not _login_redirect(response), f"should be allowed: {where}"
         if c.must_change and relation == "superuser":
             assert changed, f"the superuser's POST changed nothing: {where}"
     else:
-        assert not changed, f"changed {changed}: {where}"
+        assert not changed, f"wrote to {changed}: {where}"
