@@ -340,9 +340,12 @@ def viewset(
     edit_post=None,
     add_post=None,
     views=VIEWSET_VIEWS,
+    delete=None,
+    deletable=True,
 ):
     """One object's model viewset: `view` list it, `add` create, `manage`
-    edit, copy, delete it and read its history and usage."""
+    edit, copy and read its history and usage, `delete` (default `manage`)
+    delete it; `deletable`: nothing protects it from deletion."""
     obj_args = obj if callable(obj) else pk(obj)
     for view_name in views:
         name = f"{ns}:{view_name}"
@@ -368,30 +371,49 @@ def viewset(
                 name,
                 label,
                 args=obj_args,
-                allow=manage,
+                allow=manage if delete is None else delete,
                 unsure=unsure,
                 post=_nothing,
-                must_change=True,
+                must_change=deletable,
             )
         else:  # history, history_results, usage: reading about the object
             case(name, label, args=obj_args, allow=manage, unsure=unsure | view)
 
 
 LAPSED = frozenset({"admin_a_past"})
-viewset("lms_departments", obj="department", view=DEPT, manage=SU, add=SU)
+# Schools, years and departments are referenced by everything: deleting
+# them is refused even to the superuser (protected), so no change is required.
+ORG = {"delete": SU, "deletable": False}
+viewset("lms_departments", obj="department", view=DEPT, manage=SU, add=SU, **ORG)
 viewset(
-    "lms_schools", obj="school_a", view=MANAGERS, manage=DEPT, add=DEPT, unsure=LAPSED
+    "lms_schools",
+    obj="school_a",
+    view=MANAGERS,
+    manage=DEPT,
+    add=DEPT,
+    unsure=LAPSED,
+    **ORG,
 )
 viewset(
-    "lms_school_years", obj="year", view=MANAGERS, manage=DEPT, add=DEPT, unsure=LAPSED
+    "lms_school_years",
+    obj="year",
+    view=MANAGERS,
+    manage=DEPT,
+    add=DEPT,
+    unsure=LAPSED,
+    **ORG,
 )
+# Whether an officer manages classes and roles of a school themselves is left
+# to the implementation; a school admin of another school never does.
+OFFICER_OPEN = LAPSED | {"officer"}
 viewset(
     "lms_classes",
     obj="class_a",
     view=STAFF,
     manage=A_MANAGERS,
     add=MANAGERS,
-    unsure=LAPSED,
+    unsure=OFFICER_OPEN,
+    deletable=False,
 )
 viewset(
     "lms_memberships",
@@ -399,7 +421,7 @@ viewset(
     view=STAFF,
     manage=A_MANAGERS,
     add=MANAGERS,
-    unsure=LAPSED,
+    unsure=OFFICER_OPEN,
 )
 # Nobody changes their own role; an officer's role is the superuser's to change.
 viewset(

@@ -23,7 +23,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clients(world, django_db_blocker):
-    """One signed-in client per relation, their sessions part of the world."""
+    """One signed-in client per relation, their sessions part of the world.
+
+    Signing out or changing a password gives the client a new session that
+    the test's rollback removes: each test starts from the world's session.
+    """
+    from django.conf import settings
     from django.test import Client
 
     made = {"anonymous": Client()}
@@ -31,4 +36,16 @@ def clients(world, django_db_blocker):
         for relation, person in world.people.items():
             made[relation] = Client()
             made[relation].force_login(person)
-    return made
+    keys = {
+        relation: client.cookies.get(settings.SESSION_COOKIE_NAME)
+        for relation, client in made.items()
+    }
+
+    def client_for(relation):
+        client = made[relation]
+        client.cookies.clear()
+        if keys[relation] is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = keys[relation].value
+        return client
+
+    return client_for

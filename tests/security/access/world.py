@@ -73,10 +73,10 @@ class World:
     obj: dict = field(default_factory=dict)
 
     def __getitem__(self, key):
-        return self.obj[key]
+        return self.obj[key] if key in self.obj else self.people[key]
 
     def pk(self, key) -> int:
-        return self.obj[key].pk
+        return self[key].pk
 
 
 def _staff(user, role, *, school=None, year, department=None):
