@@ -6,6 +6,11 @@ from django.test.utils import override_settings
 from .world import build_world
 
 
+@pytest.fixture(autouse=True)
+def _media_root():
+    """The world's files live in its own media folder (set in `world`)."""
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once per module inside a transaction rolled back at

@@ -12,9 +12,13 @@ class _Forms(HTMLParser):
         self._form = None
         self._select = None
         self._textarea = None
+        self._nested = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "form" and self._form is not None:
+            self._nested += 1  # browsers ignore a form inside a form
+            return
         if tag == "form":
             self._form = {
                 "method": (a.get("method") or "get").lower(),
@@ -60,6 +64,8 @@ class _Forms(HTMLParser):
         elif tag == "textarea" and self._textarea is not None:
             self._form["fields"].append(tuple(self._textarea))
             self._textarea = None
+        elif tag == "form" and self._nested:
+            self._nested -= 1
         elif tag == "form":
             self._form = None
 

@@ -24,7 +24,8 @@ BOOKKEEPING = {
     "axes_accesslog",
 }
 WRITE = re.compile(
-    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>[\w.]+)"?',
+    # SQLite adds many-to-many rows with INSERT OR IGNORE.
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>[\w.]+)"?',
     re.IGNORECASE,
 )
 

@@ -208,7 +208,7 @@ def build_world() -> World:
     course_open(user=p["student_a"], course=o["course_a"])
     lesson_complete(user=p["student_a"], lesson=o["lesson_a"], course=o["course_a"])
     o["certificate_a"] = certificate_issue(
-        user=p["student_a"], course=o["course_a"], render=False, notify=False
+        user=p["student_a"], course=o["course_a"], notify=False
     ).certificate
     assert o["certificate_a"].status == CertificateStatus.VALID
     o["batch_a"] = batch_create(
