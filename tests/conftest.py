@@ -61,24 +61,25 @@ def axes_on(settings):
     settings.AXES_ENABLED = True
 
 
-# The access suite's coverage is judged by the requests it made.
+# The access suite's coverage is judged by the requests it made
+# (tests/security/access/coverage.py); these hooks also run on the xdist
+# controller, which receives every worker's reports.
 def pytest_configure(config):
     from tests.security.access.coverage import RequestLedger
 
     config._access_ledger = RequestLedger()
 
 
-def pytest_runtest_logreport(report):
-    import pytest as _pytest  # noqa: F401
+def pytest_sessionstart(session):
+    _LEDGER[:] = [session.config._access_ledger]
 
-    _LEDGER[0].logreport(report) if _LEDGER else None
+
+def pytest_runtest_logreport(report):
+    for ledger in _LEDGER:
+        ledger.logreport(report)
 
 
 _LEDGER: list = []
-
-
-def pytest_sessionstart(session):
-    _LEDGER[:] = [session.config._access_ledger]
 
 
 def pytest_sessionfinish(session, exitstatus):
