@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection, Site, Task, Workflow
+from wagtail.models import Collection, Locale, Page, Site, Task, Workflow
 
 from certificates.models import CertificateStatus
 from certificates.services import batch_create, certificate_issue
@@ -158,9 +160,7 @@ def build_world() -> World:
     )
 
     # Pages: the Department library and school A's own catalogue.
-    from tests.courses.conftest import site_root
-
-    home = site_root.__wrapped__(None)
+    home = _site_home()
     o["home"] = home
     for key, owner in (("lib", None), ("a", school_a)):
         catalogue = CourseIndexPageFactory(
@@ -246,6 +246,20 @@ def build_world() -> World:
     o["group_admins"] = Group.objects.get(name="LMS – Quản trị trường")
     o["group_moderators"] = Group.objects.get(name="Moderators")
     return w
+
+
+def _site_home():
+    """Wagtail's home page under the root, as the default site's root."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = root.get_children().first() or root.add_child(title="Trang chủ", slug="home")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
 
 
 def _fields(model, text: str) -> dict:
