@@ -59,9 +59,11 @@ class Case:
     # For refused relations a 200 is fine if it gives nothing away: returns
     # True when the response leaks (e.g. a download of the refused report).
     leaks: Callable | None = None
-    # What must stay unchanged for a relation (world, relation) -> value;
-    # None: the request must write nothing.
+    # What must stay unchanged for every relation: (world, relation) -> value.
     probe: Callable | None = None
+    # Relations outside `change` judged by `probe` alone (they may change
+    # some of what they are sent); all others outside `change` write nothing.
+    probe_only: frozenset = NOBODY
 
     @property
     def changers(self) -> frozenset:
@@ -575,12 +577,33 @@ for target, managers in (
     )
 # Whatever a school admin may do to a student, never make them a superuser or
 # put them in a group beyond the LMS roles one may grant.
+
+
+def elevated_accounts(w: World, relation: str):
+    """Superusers, staff and members of non-LMS groups: only the superuser
+    makes more of them."""
+    from django.db.models import Q
+
+    from lms.people.models import User
+
+    if relation == "superuser":
+        return []
+    elevated = User.objects.filter(
+        Q(is_superuser=True)
+        | Q(is_staff=True)
+        | Q(groups__name="Moderators")
+        | Q(groups__name="Editors")
+    )
+    return sorted(elevated.values_list("pk", flat=True).distinct())
+
+
 case(
     "wagtailusers_users:edit",
     "make_superuser",
     args=lambda w: [w.people["student_a"].pk],
     allow=A_MANAGERS,
-    change=SU,
+    change=A_MANAGERS,
+    probe=elevated_accounts,
     scrape=True,
     unsure=OFFICER_OPEN,
     post=lambda w: {"is_superuser": "on", "groups": [w.pk("group_moderators")]},
@@ -590,7 +613,8 @@ case(
     "make_superuser",
     args=lambda w: [w.people["student_a"].pk],
     allow=A_MANAGERS,
-    change=SU,
+    change=A_MANAGERS,
+    probe=elevated_accounts,
     scrape=True,
     unsure=OFFICER_OPEN,
     post=lambda w: {
@@ -605,7 +629,8 @@ case(
     "wagtailusers_users:add",
     "make_superuser",
     allow=MANAGERS,
-    change=SU,
+    change=MANAGERS,
+    probe=elevated_accounts,
     scrape=True,
     unsure=OFFICER_OPEN,
     post=lambda w: {
@@ -1257,6 +1282,8 @@ for (app, model, action), (ids, who, data, probe) in BULK.items():
             unsure=STAFF | LAPSED,
             change=who,
             probe=probe,
+            # School managers may change their own people among the ids.
+            probe_only=MANAGERS - SU if probe else NOBODY,
             post=data,
             must_change=not all_ids and action not in ("add_tags", "delete"),
         )
