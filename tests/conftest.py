@@ -59,3 +59,31 @@ def superuser(db):
 def axes_on(settings):
     """Sign-in throttling as in production (off elsewhere in the tests)."""
     settings.AXES_ENABLED = True
+
+
+# The access suite's coverage is judged by the requests it made
+# (tests/security/access/coverage.py); these hooks also run on the xdist
+# controller, which receives every worker's reports.
+def pytest_configure(config):
+    from tests.security.access.coverage import RequestLedger
+
+    config._access_ledger = RequestLedger()
+
+
+def pytest_sessionstart(session):
+    _LEDGER[:] = [session.config._access_ledger]
+
+
+def pytest_runtest_logreport(report):
+    for ledger in _LEDGER:
+        ledger.logreport(report)
+
+
+_LEDGER: list = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    problems = session.config._access_ledger.problems()
+    if problems:
+        print("\nAccess suite coverage by requests:\n  " + "\n  ".join(problems[:50]))
+        session.exitstatus = 1
