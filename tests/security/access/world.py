@@ -24,7 +24,7 @@ from wagtail.models import Collection, Locale, Page, Site, Task, Workflow
 from certificates.models import CertificateStatus
 from certificates.services import batch_create, certificate_issue
 from courses.models import ConductPrinciple, LegalReference
-from courses.services import catalogue_permissions_grant, course_open, lesson_complete
+from courses.services import catalogue_permissions_sync, course_open, lesson_complete
 from lms.people.models import Consent, Role
 from quizzes.services import attempt_start, attempt_submit
 from tests.certificates.factories import (
@@ -166,7 +166,7 @@ def build_world() -> World:
         catalogue = CourseIndexPageFactory(
             parent=home, title=f"Danh mục {key}", slug=f"danh-muc-{key}", school=owner
         )
-        catalogue_permissions_grant(catalogue=catalogue)
+        catalogue_permissions_sync(catalogue=catalogue)
         course = CoursePageFactory(parent=catalogue, title=f"Khóa học {key}")
         lesson = LessonPageFactory(parent=course)
         quiz = QuizPageFactory(parent=course, pass_mark=50, required=False)
