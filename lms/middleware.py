@@ -30,9 +30,9 @@ class DefaultLanguageMiddleware:
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's own policy under /admin/.
 
-    The admin policy (LMS_ADMIN_CONTENT_SECURITY_POLICY) differs from the
-    learner pages' by what Wagtail's editor needs; its report-only twin shows
-    the inline scripts still to move out.
+    The admin policy (LMS_ADMIN_CONTENT_SECURITY_POLICY) runs no inline script
+    either; it differs from the learner pages' by what Wagtail's editor needs
+    (inline styles, blob: images, framing its own previews).
     """
 
     def get_policy_parts(self, request, response, report_only=False):
@@ -40,9 +40,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         admin = getattr(settings, "LMS_ADMIN_CONTENT_SECURITY_POLICY", None)
         if (
             admin
+            and not report_only
             and parts.config is None
             and request.path_info.startswith(admin["URL_PREFIX"])
         ):
-            key = "REPORT_ONLY_DIRECTIVES" if report_only else "DIRECTIVES"
-            parts.config = admin.get(key)
+            parts.config = admin["DIRECTIVES"]
         return parts

@@ -12,5 +12,9 @@ class HomeConfig(AppConfig):
     def ready(self):
         from lms.html import clean_html_fields
 
+        from . import admin_csp
+
+        admin_csp.install()
+
         # Every model's HTML fields are cleaned on save, in this one place.
         pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")

@@ -302,14 +302,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-# The Wagtail admin's policy. Wagtail 8 still writes inline <script> for its
-# chooser widgets (wagtail.admin.widgets.chooser), so the enforced policy allows
-# inline script there (no eval) and a report-only policy with script-src 'self'
-# shows what is left; the inline panels and date fields already run from
-# lms_home/js/admin-init.js (templates/wagtailadmin/). Inline styles stay
-# allowed (Wagtail's widgets set style attributes); images may be blob:/data:
-# (upload previews); the admin frames its own previews. Stored HTML is
-# cleaned on the way in (lms.html), which is what keeps script out of pages.
+# The Wagtail admin's policy: no inline or eval'd script either. Wagtail's own
+# inline start-up scripts (choosers, inline panels, date fields) are written as
+# data and run by lms_home/js/admin-init.js (lms/home/admin_csp.py,
+# templates/wagtailadmin/). Inline styles stay allowed (Wagtail's widgets set
+# style attributes); images may be blob:/data: (upload previews); the admin
+# frames its own previews.
 LMS_ADMIN_CONTENT_SECURITY_POLICY = {
     "URL_PREFIX": "/admin/",
     "DIRECTIVES": {
@@ -318,12 +316,7 @@ LMS_ADMIN_CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:"],
         "frame-src": [SELF, *CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]],
         "frame-ancestors": [SELF],
-        "script-src": [SELF, "'unsafe-inline'"],
     },
-}
-LMS_ADMIN_CONTENT_SECURITY_POLICY["REPORT_ONLY_DIRECTIVES"] = {
-    **LMS_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"],
-    "script-src": [SELF],
 }
 # The admin reaches no outside service: no update check, no Gravatar (staff
 # e-mail hashes stay here).

@@ -1,6 +1,7 @@
 // Starts the Wagtail admin widgets whose stock templates used an inline
 // <script>, which the admin's Content-Security-Policy forbids. Our template
-// overrides (templates/wagtailadmin/) leave a JSON data block instead:
+// overrides (templates/wagtailadmin/) and chooser widgets (lms/home/admin_csp.py)
+// leave a JSON data block instead:
 //   <script type="application/json" data-lms-init="InlinePanel">…</script>
 // holding the same escapejs-encoded options the inline script used.
 (function () {
@@ -11,7 +12,20 @@
     return JSON.parse(JSON.parse('"' + element.textContent.trim() + '"'));
   }
 
+  // The chooser constructors Wagtail's chooser widgets call (lms/home/admin_csp.py).
+  var CHOOSERS = ["Chooser", "PageChooser", "ImageChooser", "DocumentChooser", "SnippetChooser"];
+
   var starters = {
+    chooser: function (element) {
+      var name = element.dataset.lmsConstructor;
+      if (CHOOSERS.indexOf(name) === -1 || typeof window[name] !== "function") {
+        throw new Error("Unknown chooser " + name);
+      }
+      return new window[name](element.dataset.lmsFor, options(element));
+    },
+    createTaskChooser: function (element) {
+      window.createTaskChooser(element.dataset.lmsFor);
+    },
     InlinePanel: function (element) {
       return new window.InlinePanel(options(element));
     },
