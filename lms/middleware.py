@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
 
@@ -24,3 +25,24 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's own policy under /admin/.
+
+    The admin policy (LMS_ADMIN_CONTENT_SECURITY_POLICY) runs no inline script
+    either; it differs from the learner pages' by what Wagtail's editor needs
+    (inline styles, blob: images, framing its own previews).
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        admin = getattr(settings, "LMS_ADMIN_CONTENT_SECURITY_POLICY", None)
+        if (
+            admin
+            and not report_only
+            and parts.config is None
+            and request.path_info.startswith(admin["URL_PREFIX"])
+        ):
+            parts.config = admin["DIRECTIVES"]
+        return parts

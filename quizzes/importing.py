@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lms.html import html_clean, html_to_text
+
 from .formats import parse
 from .formats.base import ParsedChoice, ParsedPair, ParsedQuestion, ParseResult, Problem
 from .models import Choice, MatchPair, Question, QuestionCategory, QuestionType
@@ -54,13 +56,19 @@ def category_for_path(path: str, *, school=None) -> QuestionCategory:
     return parent
 
 
-def _html(text: str, text_format: str) -> str:
-    """Question text is rich text: plain and markdown text is escaped into <p>."""
+def _html(text: str, text_format: str, paragraphs: bool = True) -> str:
+    """Rich text from a file: HTML is cleaned (lms.html); plain and markdown text
+    is escaped (into <p> paragraphs unless `paragraphs` is false)."""
     if text_format == "html":
-        return text
+        return html_clean(text)
     from django.utils.html import escape, linebreaks
 
-    return linebreaks(escape(text))
+    return linebreaks(escape(text)) if paragraphs else str(escape(text))
+
+
+def _text(text: str, text_format: str) -> str:
+    """Text shown escaped (choices, matching items): HTML is reduced to its text."""
+    return html_to_text(text) if text_format == "html" else text
 
 
 def _create(question: ParsedQuestion, category: QuestionCategory) -> Question:
@@ -70,27 +78,33 @@ def _create(question: ParsedQuestion, category: QuestionCategory) -> Question:
         name=question.name[:255],
         text=_html(question.text, question.text_format),
         points=question.points,
-        general_feedback=_html(question.general_feedback, "plain")
+        general_feedback=_html(
+            question.general_feedback, question.general_feedback_format
+        )
         if question.general_feedback
         else "",
         correct_answer=question.correct,
-        feedback_true=question.feedback_true,
-        feedback_false=question.feedback_false,
+        feedback_true=_html(question.feedback_true, question.text_format, False),
+        feedback_false=_html(question.feedback_false, question.text_format, False),
         case_sensitive=question.case_sensitive,
     )
     Choice.objects.bulk_create(
         Choice(
             question=created,
-            text=choice.text,
+            text=_text(choice.text, choice.text_format),
             fraction=(choice.fraction * 100).quantize(Decimal("0.0001")),
-            feedback=choice.feedback,
+            # bulk_create skips the pre_save clean, so clean here.
+            feedback=_html(choice.feedback, choice.feedback_format, False),
             sort_order=index,
         )
         for index, choice in enumerate(question.choices)
     )
     MatchPair.objects.bulk_create(
         MatchPair(
-            question=created, prompt=pair.prompt, answer=pair.answer, sort_order=i
+            question=created,
+            prompt=_text(pair.prompt, pair.prompt_format),
+            answer=pair.answer,
+            sort_order=i,
         )
         for i, pair in enumerate(question.pairs)
     )
@@ -144,7 +158,10 @@ def parsed_from_question(question: Question) -> ParsedQuestion:
         category=question.category.full_path,
         choices=[
             ParsedChoice(
-                text=c.text, fraction=c.credit.normalize(), feedback=c.feedback
+                text=c.text,
+                fraction=c.credit.normalize(),
+                feedback=c.feedback,
+                feedback_format="html",  # stored cleaned HTML
             )
             for c in question.choices.all()
         ],

@@ -180,6 +180,9 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Plain text fields that pages render as HTML; cleaned on save (lms.html).
+    html_fields = ("feedback_true", "feedback_false")
+
     panels = [
         FieldPanel("category"),
         FieldPanel("qtype"),
@@ -277,6 +280,9 @@ class Choice(Orderable):
         ),
     )
     feedback = models.TextField(_("feedback for this choice"), blank=True)
+
+    # The text is shown escaped; the feedback is rendered as HTML (lms.html).
+    html_fields = ("feedback",)
 
     panels = [FieldPanel("text"), FieldPanel("fraction"), FieldPanel("feedback")]
 

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.people.middleware.ForcePasswordChangeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
     # Catalogue and course pages for anonymous visitors (see courses/page_cache.py).
     "courses.page_cache.AnonymousPageCacheMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
@@ -285,10 +285,9 @@ LMS_PROXY_COUNT = int(os.environ.get("LMS_PROXY_COUNT", "0"))
 
 # Content-Security-Policy (django-csp). Learner pages load scripts, styles,
 # fonts and images from this site only and run no inline script; lesson videos
-# may be embedded from the usual video hosts. The Wagtail admin sets its own
-# rules and is left out.
+# may be embedded from the usual video hosts. The Wagtail admin has its own
+# policy (below).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -308,3 +307,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The Wagtail admin's policy: no inline or eval'd script either. Wagtail's own
+# inline start-up scripts (choosers, inline panels, date fields) are written as
+# data and run by lms_home/js/admin-init.js (lms/home/admin_csp.py,
+# templates/wagtailadmin/). Inline styles stay allowed (Wagtail's widgets set
+# style attributes); images may be blob:/data: (upload previews); the admin
+# frames its own previews.
+LMS_ADMIN_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIX": "/admin/",
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-src": [SELF, *CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]],
+        "frame-ancestors": [SELF],
+    },
+}
+# The admin reaches no outside service: no update check, no Gravatar (staff
+# e-mail hashes stay here).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
