@@ -336,7 +336,7 @@ def test_data_migration_cleans_existing_rows(make_course, student):
     snapshot[0]["choices"][0]["feedback"] = ATTACK
     QuizAttempt.objects.filter(pk=attempt.pk).update(snapshot=snapshot)
 
-    migration = importlib.import_module("quizzes.migrations.0005_clean_stored_html")
+    migration = importlib.import_module("quizzes.migrations.0009_clean_stored_html")
     migration.clean_stored_html(apps, None)
 
     _assert_nothing_dirty_stored()

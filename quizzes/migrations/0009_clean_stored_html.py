@@ -72,7 +72,7 @@ def clean_stored_html(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms_quizzes", "0004_add_category_owner_school"),
+        ("lms_quizzes", "0008_role_groups_without_bank_change_delete"),
     ]
 
     operations = [
