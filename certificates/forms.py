@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.people.models import Role, School, SchoolClass
 
@@ -71,3 +72,31 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CertificateTemplateForm(WagtailAdminModelForm):
+    """A template's owner: a school the user manages, or (for the Department)
+    its shared library."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.people.policies import is_department_manager, schools_managed_by
+
+        user = self.for_user
+        schools = schools_managed_by(viewer=user).order_by("name")
+        self.library_allowed = is_department_manager(user=user)
+        field = self.fields["school"]
+        field.queryset = schools
+        field.required = False
+        if not self.library_allowed:
+            field.empty_label = None
+            if not self.instance.pk and schools.count() == 1:
+                field.initial = schools.first().pk
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("school") is None and not self.library_allowed:
+            self.add_error(
+                "school", _("Only the Department may add to its shared library.")
+            )
+        return cleaned

@@ -3,7 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -12,6 +12,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, data_protection, policies
+from .forms import CertificateTemplateForm
 from .learner import my_learning_panel
 from .models import CertificateTemplate
 
@@ -48,11 +49,23 @@ def _usable_only(view_class):
     )
 
 
+class TemplateChosenView(SnippetChooserViewSet.chosen_view_class):
+    def get_object(self, pk):
+        return policies.templates_usable_by(user=self.request.user).get(pk=pk)
+
+
+class TemplateChosenMultipleView(SnippetChooserViewSet.chosen_multiple_view_class):
+    def get_objects(self, pks):
+        return policies.templates_usable_by(user=self.request.user).filter(pk__in=pks)
+
+
 class TemplateChooserViewSet(SnippetChooserViewSet):
     choose_view_class = _usable_only(SnippetChooserViewSet.choose_view_class)
     choose_results_view_class = _usable_only(
         SnippetChooserViewSet.choose_results_view_class
     )
+    chosen_view_class = TemplateChosenView
+    chosen_multiple_view_class = TemplateChosenMultipleView
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -64,6 +77,10 @@ class CertificateTemplateViewSet(SnippetViewSet):
     list_display = ["name", "page_size", "orientation", "version", "updated_at"]
     search_fields = ["name", "title"]
     chooser_viewset_class = TemplateChooserViewSet
+    edit_handler = ObjectList(
+        [FieldPanel("school"), *CertificateTemplate.panels],
+        base_form_class=CertificateTemplateForm,
+    )
     edit_view_class = _owned(snippet_views.EditView, "change")
     delete_view_class = _owned(snippet_views.DeleteView, "delete")
     copy_view_class = _owned(snippet_views.CopyView, "view")

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -70,3 +71,11 @@ def course_header_buttons(page, user, view_name, next_url=None):
 # Children's data protection: this app's part of a person's export and erasure.
 hooks.register("lms_person_data_export", data_protection.person_courses_export)
 hooks.register("lms_person_erase", data_protection.person_courses_erase)
+
+
+@hooks.register("before_move_page")
+def refuse_moves_without_rights(request, page, destination):
+    """Wagtail checks a move only when it is made; its confirmation page would
+    show anyone the page and its destination. Ask the same question first."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

@@ -77,9 +77,14 @@ def bank_scope(user) -> BankScope:
             schools_managed_by(viewer=user).values_list("pk", flat=True)
         )
         staff_roles = [Role.TEACHER, Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN]
+        # Staff use their school's bank while they hold a role there: someone
+        # who left keeps no access to what the school wrote since.
         member_of = frozenset(
             Membership.objects.filter(
-                user=user, role__in=staff_roles, school__isnull=False
+                open_years_q(prefix="school_year__"),
+                user=user,
+                role__in=staff_roles,
+                school__isnull=False,
             ).values_list("school_id", flat=True)
         )
         library_manager = is_department_manager(user=user)
@@ -100,7 +105,7 @@ def bank_scope(user) -> BankScope:
 
 def schools_used_by(user) -> QuerySet[School]:
     """Schools whose question bank `user` may use: where they hold a staff
-    role (any year) or a management power now."""
+    role in a school year not yet ended, or a management power now."""
     return School.objects.filter(pk__in=bank_scope(user).used_school_ids)
 
 

@@ -7,9 +7,12 @@ answers 404 in every view: listing, edit, delete, history, usage, inspect.
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.db import transaction
+from django.db.models import ProtectedError, QuerySet
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from wagtail.admin.views.generic import (
     CopyView,
     CreateView,
@@ -60,7 +63,31 @@ class ScopedEditView(_Scoped, EditView):
         return super().get_object(self.scoped_queryset())
 
 
-class ScopedDeleteView(_Scoped, DeleteView):
+class ProtectedDeleteMixin:
+    """A delete the database refuses (other rows still point here with
+    PROTECT) answers with a message instead of a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” cannot be deleted: other records (classes, "
+                    "roles or schools) still belong to it."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.get_success_url())
+
+
+class ProtectedDeleteView(ProtectedDeleteMixin, DeleteView):
+    pass
+
+
+class ScopedDeleteView(_Scoped, ProtectedDeleteMixin, DeleteView):
     def get_object(self, queryset=None):
         return super().get_object(self.scoped_queryset())
 

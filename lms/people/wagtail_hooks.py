@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import policies
 from .admin_forms import ConsentForm, MembershipForm, SchoolClassForm
-from .admin_scope import ScopedModelViewSet
+from .admin_scope import ProtectedDeleteView, ScopedModelViewSet
 from .admin_views import (
     ConsentDeleteView,
     ConsentEditView,
@@ -44,6 +44,7 @@ from .selectors import (
 
 class DepartmentViewSet(ModelViewSet):
     model = Department
+    delete_view_class = ProtectedDeleteView
     icon = "site"
     menu_label = _("Departments")
     add_to_admin_menu = False
@@ -67,6 +68,7 @@ class SchoolViewSet(ScopedModelViewSet):
 
 class SchoolYearViewSet(ModelViewSet):
     model = SchoolYear
+    delete_view_class = ProtectedDeleteView
     icon = "date"
     menu_label = _("School years")
     form_fields = ["name", "starts_on", "ends_on"]

@@ -11,6 +11,7 @@ from certificates.models import (
     Certificate,
     CertificateEvent,
     CertificateStatus,
+    CertificateTemplate,
     IssueBatchItem,
 )
 from certificates.services import (
@@ -239,3 +240,30 @@ def test_bulk_issue_offers_only_classes_of_open_years_one_manages(
     classes = set(policies.bulk_issue_classes(user=people["admin"]))
     assert school_class in classes and old_class not in classes
     assert not policies.bulk_issue_classes(user=people["lapsed"]).exists()
+
+
+def test_a_school_admin_adds_a_template_for_their_school_only(people, school_class):
+    from certificates.forms import CertificateTemplateForm
+    from lms.people.services import user_groups_sync
+
+    admin = people["admin"]
+    user_groups_sync(user=admin)
+    # The role group opens the template pages; the owner rule narrows them.
+    assert admin.has_perm("lms_certificates.add_certificatetemplate")
+    form_class = type(
+        "F",
+        (CertificateTemplateForm,),
+        {
+            "Meta": type(
+                "Meta", (), {"model": CertificateTemplate, "fields": ["school"]}
+            )
+        },
+    )
+    form = form_class(for_user=admin)
+    assert list(form.fields["school"].queryset) == [school_class.school]
+    assert form.fields["school"].initial == school_class.school.pk
+    refused = form_class({"school": ""}, for_user=admin)
+    assert not refused.is_valid()
+    assert "school" in refused.errors
+    elsewhere = form_class({"school": str(SchoolFactory().pk)}, for_user=admin)
+    assert not elsewhere.is_valid()
