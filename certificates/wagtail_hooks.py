@@ -212,3 +212,20 @@ hooks.register(
         lambda *, viewer: policies.templates_usable_by(user=viewer),
     ),
 )
+
+
+@hooks.register("lms_course_form_clean")
+def course_templates_are_usable(form):
+    """A course may print only templates its editor may use: their school's or
+    the library's, whatever id a crafted form sends."""
+    formset = form.formsets.get("certificate_settings")
+    if formset is None or form.for_user is None:
+        return
+    formset.is_valid()  # clean the rows first: their templates are read below
+    usable = policies.templates_usable_by(user=form.for_user)
+    for child in formset.forms:
+        template = getattr(child, "cleaned_data", {}).get("template")
+        if template is not None and not usable.filter(pk=template.pk).exists():
+            child.add_error(
+                "template", _("Choose a certificate template of your school.")
+            )

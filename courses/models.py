@@ -128,6 +128,17 @@ class CatalogueForm(WagtailAdminPageForm):
         field.required = not may_own_library_catalogue(user=user)
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    """The course editor; apps that add a tab check their part of it through
+    the ``lms_course_form_clean`` hook, called as ``fn(form)``."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for fn in hooks.get_hooks("lms_course_form_clean"):
+            fn(self)
+        return cleaned
+
+
 class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
     """The course catalogue."""
 
@@ -185,6 +196,7 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
 
 
 class CoursePage(OneQueryViewRestrictionsMixin, Page):
+    base_form_class = CoursePageForm
     summary = models.TextField(_("summary"), max_length=600)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",

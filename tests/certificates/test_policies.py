@@ -267,3 +267,54 @@ def test_a_school_admin_adds_a_template_for_their_school_only(people, school_cla
     assert "school" in refused.errors
     elsewhere = form_class({"school": str(SchoolFactory().pk)}, for_user=admin)
     assert not elsewhere.is_valid()
+
+
+def test_a_course_cannot_print_another_schools_template(
+    client, people, school_class, catalogue
+):
+    """A crafted course form naming another school's template is refused."""
+    from certificates.models import CourseCertificateSetting
+    from courses.services import catalogue_permissions_sync
+    from lms.people.services import user_groups_sync
+    from tests.courses.factories import CoursePageFactory
+    from tests.security.access.forms import main_post_form
+
+    catalogue.school = school_class.school
+    catalogue.save()
+    catalogue_permissions_sync(catalogue=catalogue)
+    course = CoursePageFactory(parent=catalogue, title="Khóa học của trường")
+    admin = people["admin"]
+    user_groups_sync(user=admin)
+    theirs = CertificateTemplateFactory(school=SchoolFactory())
+    own = CertificateTemplateFactory(school=school_class.school)
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = main_post_form(page.content.decode())
+
+    from tests.security.access.cases import _empty_streams
+
+    def post(template):
+        data = {
+            **form,
+            **_empty_streams(None),
+            "certificate_settings-TOTAL_FORMS": "1",
+            "certificate_settings-INITIAL_FORMS": "0",
+            "certificate_settings-0-audience": "students",
+            "certificate_settings-0-template": str(template.pk),
+            "certificate_settings-0-auto_issue": "on",
+            "certificate_settings-0-ORDER": "1",
+            "certificate_settings-0-id": "",
+            "certificate_settings-0-DELETE": "",
+            # Course settings live on the page: they are written when it is
+            # published.
+            "action-publish": "action-publish",
+        }
+        return client.post(url, data)
+
+    refused = post(theirs)
+    assert refused.status_code == 200  # the form again, with the error
+    assert not CourseCertificateSetting.objects.filter(course=course).exists()
+    assert post(own).status_code == 302
+    assert CourseCertificateSetting.objects.filter(course=course, template=own).exists()
