@@ -264,3 +264,54 @@ def test_demo_content_ownership_progress_and_last_years_history(seeded):
     _check_demo_content_belongs_to_the_library_or_to_a_school()
     _check_other_schools_have_progress_of_their_own()
     _check_the_previous_year_holds_history()
+
+
+def test_schooladmin2_in_the_admin_reaches_nothing_of_demo_or_above_them(
+    client, seeded
+):
+    """The issue's walk-through, as requests: schooladmin2 runs Bình Minh."""
+    from certificates.models import CertificateTemplate
+    from courses.models import CourseIndexPage, CoursePage
+    from quizzes.models import Question
+
+    demo = School.objects.get(code="DEMO")
+    admin = User.objects.get(username="admin")
+    demo_question = Question.objects.filter(category__school=demo).first()
+    demo_course = CoursePage.objects.descendant_of(
+        CourseIndexPage.objects.get(school=demo)
+    ).first()
+    client.force_login(User.objects.get(username="schooladmin2"))
+
+    listing = client.get(reverse("wagtailsnippets_lms_quizzes_question:list"))
+    assert listing.status_code == 200
+    assert demo_question not in listing.context["object_list"]
+    edit = reverse("wagtailsnippets_lms_quizzes_question:edit", args=[demo_question.pk])
+    assert client.get(edit).status_code in (302, 403, 404)
+    page_edit = reverse("wagtailadmin_pages:edit", args=[demo_course.pk])
+    assert client.get(page_edit).status_code in (302, 403, 404)
+    for template in CertificateTemplate.objects.filter(school=demo):
+        url = reverse(
+            "wagtailsnippets_lms_certificates_certificatetemplate:edit",
+            args=[template.pk],
+        )
+        assert client.get(url).status_code in (302, 403, 404)
+
+    # The superuser's account: no view or bulk action reaches it.
+    for name in ("edit", "delete", "history", "usage"):
+        url = reverse(f"wagtailusers_users:{name}", args=[admin.pk])
+        assert client.get(url).status_code in (302, 403, 404), name
+    bulk = reverse(
+        "wagtail_bulk_action", args=["lms_people", "user", "set_active_state"]
+    )
+    client.post(f"{bulk}?id={admin.pk}&next=/admin/", {"mark_as_active": "False"})
+    client.post(f"{bulk}?id=all&next=/admin/", {"mark_as_active": "False"})
+    role = reverse("wagtail_bulk_action", args=["lms_people", "user", "assign_role"])
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Moderators")
+    client.post(f"{role}?id={admin.pk}&next=/admin/", {"role": group.pk})
+    admin.refresh_from_db()
+    assert admin.is_active and admin.is_superuser
+    assert not admin.groups.filter(name="Moderators").exists()
+    assert User.objects.get(username="officer").is_active
+    assert User.objects.get(username="schooladmin").is_active
