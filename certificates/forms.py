@@ -90,6 +90,7 @@ class CertificateTemplateForm(WagtailAdminModelForm):
         field.required = False
         if not self.library_allowed:
             field.empty_label = None
+            field.help_text = ""  # the library is not theirs to choose
             if not self.instance.pk and schools.count() == 1:
                 field.initial = schools.first().pk
 

@@ -126,6 +126,8 @@ class CatalogueForm(WagtailAdminPageForm):
 
         field.queryset = catalogue_owner_choices(user=user)
         field.required = not may_own_library_catalogue(user=user)
+        if field.required:
+            field.help_text = ""  # the library is not theirs to choose
 
 
 class CoursePageForm(WagtailAdminPageForm):

@@ -24,6 +24,7 @@ class QuestionCategoryForm(WagtailAdminModelForm):
         self.fields["school"].required = False
         if not library:
             self.fields["school"].empty_label = None
+            self.fields["school"].help_text = ""  # the library is not theirs
 
     def clean(self):
         cleaned = super().clean()
