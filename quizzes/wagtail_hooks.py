@@ -12,6 +12,9 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import (
+    DeleteBulkAction as SnippetDeleteBulkAction,
+)
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
@@ -304,3 +307,25 @@ hooks.register(
     "register_log_entry_scope",
     lambda: (QuestionCategory, lambda *, viewer: policies.categories_usable_by(viewer)),
 )
+
+
+class QuestionDeleteBulkAction(SnippetDeleteBulkAction):
+    """Wagtail's bulk delete lists the items one may not delete by name; of
+    another school's private bank, not even the names are shown."""
+
+    models = [Question]
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        user = self.request.user
+        extra["items_with_no_access"] = [
+            item
+            for item in extra["items_with_no_access"]
+            if policies.question_policy.user_has_permission_for_instance(
+                user, "view", item
+            )
+        ]
+        return objects, extra
+
+
+hooks.register("register_bulk_action", QuestionDeleteBulkAction, order=100)

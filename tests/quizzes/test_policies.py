@@ -349,3 +349,17 @@ def test_school_admins_group_holds_no_global_change_or_delete_on_the_bank(db):
     assert "delete_question" not in codenames
     assert "delete_questioncategory" not in codenames
     assert {"add_question", "view_question"} <= codenames
+
+
+def test_bulk_delete_confirmation_names_no_other_schools_question(client, bank):
+    client.force_login(bank["admin_b"])
+    ids = [q.pk for q in bank["questions"].values()]
+    url = (
+        reverse("wagtail_bulk_action", args=["lms_quizzes", "question", "delete"])
+        + "?"
+        + "&".join(f"id={pk}" for pk in ids)
+    )
+    html = client.get(url).content.decode()
+    assert "CAU-B" in html  # theirs, to delete
+    assert "CAU-LIB" in html  # the library's: seen, not theirs to delete
+    assert "CAU-A" not in html  # another school's: not even named
