@@ -144,6 +144,21 @@ CHECKS: list[Callable[[Eligibility, CourseFacts], Refusal | None]] = [
 ]
 
 
+def _held_and_revoked(
+    certificates, *, key: str
+) -> tuple[dict[int, Certificate], dict[int, Certificate]]:
+    """The valid and the revoked certificates among `certificates`, by `key`
+    (the latest of each kind wins), in one query."""
+    held: dict[int, Certificate] = {}
+    revoked: dict[int, Certificate] = {}
+    for certificate in certificates.filter(
+        status__in=[CertificateStatus.VALID, CertificateStatus.REVOKED]
+    ).order_by("status_changed_at", "pk"):
+        target = held if certificate.status == CertificateStatus.VALID else revoked
+        target[getattr(certificate, key)] = certificate
+    return held, revoked
+
+
 def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFacts:
     user_ids = list(user_ids)
     settings = {
@@ -180,15 +195,10 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         for c in CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
     }
     # One query for the valid certificates and the revoked ones.
-    held: dict[int, Certificate] = {}
-    revoked: dict[int, Certificate] = {}
-    for certificate in Certificate.objects.filter(
-        course=course,
-        holder_id__in=user_ids,
-        status__in=[CertificateStatus.VALID, CertificateStatus.REVOKED],
-    ).order_by("status_changed_at", "pk"):
-        target = held if certificate.status == CertificateStatus.VALID else revoked
-        target[certificate.holder_id] = certificate
+    held, revoked = _held_and_revoked(
+        Certificate.objects.filter(course=course, holder_id__in=user_ids),
+        key="holder_id",
+    )
     facts = CourseFacts(
         course=course,
         settings=settings,
@@ -252,15 +262,10 @@ def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]
             Membership.objects.filter(user=user).values_list("role", flat=True)
         )
     }
-    held: dict[int, Certificate] = {}
-    revoked: dict[int, Certificate] = {}
-    for certificate in Certificate.objects.filter(
-        holder=user,
-        course_id__in=course_ids,
-        status__in=[CertificateStatus.VALID, CertificateStatus.REVOKED],
-    ).order_by("status_changed_at", "pk"):
-        target = held if certificate.status == CertificateStatus.VALID else revoked
-        target[certificate.course_id] = certificate
+    held, revoked = _held_and_revoked(
+        Certificate.objects.filter(holder=user, course_id__in=course_ids),
+        key="course_id",
+    )
     results = {}
     for status in statuses:
         course = status.course

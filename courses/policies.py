@@ -104,28 +104,21 @@ def course_owner(course: Page) -> School | None:
     return catalogue.school if catalogue is not None else None
 
 
+def _catalogue_among(course: Page, catalogues: QuerySet) -> bool:
+    catalogue = catalogue_of(course)
+    return catalogue is not None and catalogues.filter(pk=catalogue.pk).exists()
+
+
 def may_edit_course(
     *, user: User, course: Page, today: datetime.date | None = None
 ) -> bool:
-    catalogue = catalogue_of(course)
-    return (
-        catalogue is not None
-        and catalogues_editable_by(user=user, today=today)
-        .filter(pk=catalogue.pk)
-        .exists()
-    )
+    return _catalogue_among(course, catalogues_editable_by(user=user, today=today))
 
 
 def may_use_course(
     *, user: User, course: Page, today: datetime.date | None = None
 ) -> bool:
-    catalogue = catalogue_of(course)
-    return (
-        catalogue is not None
-        and catalogues_usable_by(user=user, today=today)
-        .filter(pk=catalogue.pk)
-        .exists()
-    )
+    return _catalogue_among(course, catalogues_usable_by(user=user, today=today))
 
 
 def classes_assignable(
