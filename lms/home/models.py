@@ -1,3 +1,4 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -9,6 +10,16 @@ from .blocks import HomeBodyBlock
 class HomePage(Page):
     """The site's front page: an introduction and links to the courses."""
 
+    # Declared so its reverse accessor on Page is not the default `homepage`,
+    # which a host's own `home.HomePage` (as `wagtail start` makes) already uses.
+    page_ptr = models.OneToOneField(
+        Page,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        related_name="lms_home_page",
+        primary_key=True,
+        serialize=False,
+    )
     body = StreamField(HomeBodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("body")]

@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "certificates.apps.CertificatesConfig",
     "lms.reports.apps.ReportsConfig",
     "django_tasks",
+    # --- the host's own app, with the `home.HomePage` that `wagtail start` makes ---
+    "tests.host.home",
     # --- Wagtail's defaults (wagtail.users swapped for our subclass) ---
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
