@@ -1,4 +1,4 @@
-"""Our apps inside a host Wagtail site: no model clash, our pages fit its base."""
+"""Our apps inside a host Wagtail site that has its own `home.HomePage`."""
 
 import os
 import subprocess
