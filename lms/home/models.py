@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -31,3 +32,27 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+
+class DemoRecord(models.Model):
+    """An account or page that `seed_demo` created.
+
+    The command reuses only what is recorded here: it never changes a site's
+    own accounts or pages, and refuses to run where it finds some unless told
+    ``--force``.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("demo record")
+        verbose_name_plural = _("demo records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="lms_home_demo_record_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id}"

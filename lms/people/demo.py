@@ -6,6 +6,7 @@ previous one as history.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -151,7 +152,15 @@ def demo_school_years(
     return _school_year(current_first), _school_year(previous_first)
 
 
-def _person(username: str, full_name: str, password: str, **fields) -> User:
+def _person(
+    username: str, full_name: str, password: str, keep_out=frozenset(), **fields
+) -> User | None:
+    """The demo account `username`, made or brought back to its demo state.
+
+    None when `username` is in `keep_out`: a site's own account, never changed.
+    """
+    if username in keep_out:
+        return None
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username)
@@ -207,6 +216,8 @@ def seed_organisation(*, today: datetime.date | None = None) -> DemoOrganisation
 
 def _staff(user, *, roles, school: DemoSchool, year, classes=()) -> None:
     """School roles (`roles`) and homeroom classes (`classes`) in `year`."""
+    if user is None:
+        return
     for role in roles:
         membership_ensure(user=user, role=role, school=school.school, school_year=year)
     for school_class in classes:
@@ -219,6 +230,8 @@ def _staff(user, *, roles, school: DemoSchool, year, classes=()) -> None:
 
 
 def _student(user, *, school_class: SchoolClass) -> None:
+    if user is None:
+        return
     membership_ensure(
         user=user,
         role=Role.STUDENT,
@@ -228,16 +241,23 @@ def _student(user, *, school_class: SchoolClass) -> None:
 
 
 @transaction.atomic
-def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
-    """Every demo account and its roles, this year and last."""
-    people: dict[str, User] = {}
+def seed_people(
+    *, org: DemoOrganisation, password: str, keep_out=frozenset()
+) -> dict[str, User]:
+    """Every demo account and its roles, this year and last.
+
+    Usernames in `keep_out` are a site's own accounts: they are left as they
+    are and missing from the result.
+    """
+    people: dict[str, User | None] = {}
+    demo_person = functools.partial(_person, keep_out=keep_out)
     year, past = org.school_year, org.previous_year
     demo = org.schools["DEMO"]
     binhminh = org.schools["BINHMINH"]
     songlam = org.schools["SONGLAM"]
 
     # The technical superuser: no role at any school.
-    admin = _person(
+    admin = demo_person(
         "admin",
         "Nguyễn Thị Hồng Nhung",
         password,
@@ -245,17 +265,18 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
         is_superuser=True,
         is_staff=True,
     )
-    Membership.objects.filter(user=admin).delete()
+    if admin is not None:
+        Membership.objects.filter(user=admin).delete()
     people["admin"] = admin
 
-    schooladmin = _person(
+    schooladmin = demo_person(
         "schooladmin", "Trần Quang Vinh", password, email="schooladmin@example.edu.vn"
     )
     for when in (year, past):
         _staff(schooladmin, roles=[Role.SCHOOL_ADMIN], school=demo, year=when)
     people["schooladmin"] = schooladmin
 
-    schooladmin2 = _person(
+    schooladmin2 = demo_person(
         "schooladmin2",
         "Vũ Thị Thanh Hương",
         password,
@@ -266,7 +287,7 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
     _staff(schooladmin2, roles=[Role.TEACHER], school=binhminh, year=past)
     people["schooladmin2"] = schooladmin2
 
-    teacher = _person(
+    teacher = demo_person(
         "teacher", "Phan Văn Thành", password, email="teacher@example.edu.vn"
     )
     _staff(
@@ -286,15 +307,15 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
     )
     people["teacher"] = teacher
 
-    collaborator = _person("collaborator", "Đỗ Thị Mai Anh", password)
+    collaborator = demo_person("collaborator", "Đỗ Thị Mai Anh", password)
     for when in (year, past):
         _staff(collaborator, roles=[Role.COLLABORATOR], school=demo, year=when)
     people["collaborator"] = collaborator
 
-    officer = _person(
+    officer = demo_person(
         "officer", "Hoàng Văn Lâm", password, email="officer@example.gov.vn"
     )
-    for when in (year, past):
+    for when in (year, past) if officer is not None else ():
         membership_ensure(
             user=officer,
             role=Role.DEPARTMENT_OFFICER,
@@ -307,7 +328,7 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
         ("teacher2", "Lương Văn Quyết", binhminh, "11B1"),
         ("teacher3", "Hồ Thị Lan Phương", songlam, "10C1"),
     ):
-        person = _person(username, full_name, password)
+        person = demo_person(username, full_name, password)
         _staff(
             person,
             roles=[Role.TEACHER],
@@ -316,9 +337,9 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
             classes=[school.classes[class_name]],
         )
         people[username] = person
-    _staff(people["teacher2"], roles=[Role.TEACHER], school=binhminh, year=past)
+    _staff(people.get("teacher2"), roles=[Role.TEACHER], school=binhminh, year=past)
 
-    student = _person(
+    student = demo_person(
         "student", "Nguyễn Thị Ánh Tuyết", password, student_code="HS2023001"
     )
     _student(student, school_class=demo.classes["10A1"])
@@ -327,7 +348,7 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
     for index, (username, full_name, class_name) in enumerate(
         DEMO_STUDENT_NAMES, start=2
     ):
-        learner = _person(
+        learner = demo_person(
             username, full_name, password, student_code=f"HS2023{index:03d}"
         )
         _student(learner, school_class=demo.classes[class_name])
@@ -336,7 +357,7 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
     for code, names in OTHER_STUDENT_NAMES.items():
         school = org.schools[code]
         for username, full_name, class_name in names:
-            learner = _person(
+            learner = demo_person(
                 username, full_name, password, student_code=username.upper()
             )
             _student(learner, school_class=school.classes[class_name])
@@ -345,12 +366,12 @@ def seed_people(*, org: DemoOrganisation, password: str) -> dict[str, User]:
     for code, names in ALUMNI_NAMES.items():
         school = org.schools[code]
         for username, full_name, class_name in names:
-            learner = _person(
+            learner = demo_person(
                 username, full_name, password, student_code=username.upper()
             )
             _student(learner, school_class=school.past_classes[class_name])
             people[username] = learner
-    return people
+    return {username: user for username, user in people.items() if user is not None}
 
 
 def demo_row_counts() -> dict[str, int]:

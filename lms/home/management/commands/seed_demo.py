@@ -1,18 +1,34 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from certificates.demo import seed_certificate_settings, seed_student_certificate
 from courses.demo import seed_courses, seed_learner_progress
-from lms.home.demo import seed_home
+from lms.home.demo import (
+    demo_record,
+    demo_records_adopt,
+    seed_home,
+    site_content_not_from_demo,
+)
 from lms.home.demo_schools import (
     complete_course,
     seed_history,
     seed_school_courses,
     seed_school_progress,
 )
-from lms.people.demo import DEFAULT_DEMO_PASSWORD, seed_organisation, seed_people
+from lms.people.demo import (
+    ALUMNI_NAMES,
+    DEFAULT_DEMO_PASSWORD,
+    DEMO_STUDENT_NAMES,
+    OTHER_STUDENT_NAMES,
+    seed_organisation,
+    seed_people,
+)
 from quizzes.demo import seed_quizzes
 
+# Names shown when the command refuses, before "and N more".
+SHOWN_NAMES = 10
 # The accounts listed after a run, as in the README.
 LISTED_ACCOUNTS = (
     "admin",
@@ -25,6 +41,15 @@ LISTED_ACCOUNTS = (
     "teacher2",
     "teacher3",
 )
+
+
+def _demo_usernames() -> set[str]:
+    learners = [
+        *DEMO_STUDENT_NAMES,
+        *(row for rows in OTHER_STUDENT_NAMES.values() for row in rows),
+        *(row for rows in ALUMNI_NAMES.values() for row in rows),
+    ]
+    return {*LISTED_ACCOUNTS, *(username for username, *_rest in learners)}
 
 
 class Command(BaseCommand):
@@ -41,10 +66,76 @@ class Command(BaseCommand):
             help=_("Password for every demo account (default: %s).")
             % DEFAULT_DEMO_PASSWORD,
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=_(
+                "Run even though the database holds accounts or pages the demo "
+                "did not create. Those are never changed."
+            ),
+        )
 
-    def handle(self, *args, password: str, **options):
+    def handle(self, *args, password: str, force: bool, **options):
+        # All or nothing: a failure leaves the database as it was.
+        with transaction.atomic():
+            demo_records_adopt()
+            users, pages = site_content_not_from_demo()
+            if (users or pages) and not force:
+                raise CommandError(self._refusal(users, pages))
+            keep_out = frozenset(users)
+            people, home = self._seed(password=password, keep_out=keep_out)
+        self.stdout.write(self.style.SUCCESS(_("Demo data created.")))
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is not None and site.root_page_id != home.pk:
+            self.stdout.write(
+                _(
+                    "The default site still shows its own home page; the demo's "
+                    "is the page “%(title)s” (slug %(slug)s)."
+                )
+                % {"title": home.title, "slug": home.slug}
+            )
+        self.stdout.write(_("Demo accounts (password: %s):") % password)
+        for username in LISTED_ACCOUNTS:
+            if username in people:
+                self.stdout.write(f"  {username:<13} {people[username].full_name}")
+        skipped = sorted(keep_out & _demo_usernames())
+        for username in skipped:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "Skipped %(username)s: an account of this site, not the "
+                        "demo's. It was not changed and has no demo password."
+                    )
+                    % {"username": username}
+                )
+            )
+
+    def _refusal(self, users: list[str], pages: list[str]) -> str:
+        def names(items):
+            shown = ", ".join(items[:SHOWN_NAMES])
+            if len(items) > SHOWN_NAMES:
+                shown += " " + _("and %(count)d more") % {
+                    "count": len(items) - SHOWN_NAMES
+                }
+            return shown
+
+        found = []
+        if users:
+            found.append(_("accounts: %(names)s") % {"names": names(users)})
+        if pages:
+            found.append(_("pages: %(names)s") % {"names": names(pages)})
+        return _(
+            "This database holds content the demo did not create (%(found)s). "
+            "Nothing was changed. Run seed_demo on an empty database, or add "
+            "--force to add the demo anyway: these accounts and pages are never "
+            "changed."
+        ) % {"found": "; ".join(found)}
+
+    def _seed(self, *, password: str, keep_out: frozenset[str]):
         org = seed_organisation()
-        people = seed_people(org=org, password=password)
+        people = seed_people(org=org, password=password, keep_out=keep_out)
+        for user in people.values():
+            demo_record(user)
         home = seed_home()
         # The Department library's courses, then each school's own.
         courses = seed_courses(home=home)
@@ -54,6 +145,8 @@ class Command(BaseCommand):
             courses=courses + [c for school in owned.values() for c in school]
         )
         student_courses = [c for c in courses if c.for_students]
+        if "student" not in people:
+            student_courses = []
         if len(student_courses) > 1:
             # The demo student is part-way through the second course, so
             # "My learning" shows something in progress from the first sign-in.
@@ -77,8 +170,4 @@ class Command(BaseCommand):
             )
         seed_school_progress(people=people, library=courses, owned=owned)
         seed_history(org=org, people=people, library=courses, owned=owned)
-        self.stdout.write(self.style.SUCCESS(_("Demo data created.")))
-        self.stdout.write(_("Demo accounts (password: %s):") % password)
-        for username in LISTED_ACCOUNTS:
-            user = people[username]
-            self.stdout.write(f"  {username:<13} {user.full_name}")
+        return people, home
