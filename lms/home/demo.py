@@ -29,6 +29,8 @@ HOME_SLUGS = ("home", "lms-demo")  # the first one free under the root
 # Marks a database seeded before DemoRecord existed (see demo_records_adopt).
 EARLIER_DEMO_DEPARTMENT = "so-gddt-demo"
 EARLIER_DEMO_ADMIN_EMAIL = "admin@example.edu.vn"
+# The title of the page Wagtail's first migration puts under the root.
+WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
 
 
 def demo_record(obj) -> None:
@@ -50,9 +52,6 @@ def _recorded_ids(model) -> list[str]:
 
 def demo_home() -> HomePage | None:
     return HomePage.objects.filter(pk__in=_recorded_ids(HomePage)).first()
-
-
-WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
 
 
 def _is_wagtail_placeholder(page: Page) -> bool:
