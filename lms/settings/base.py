@@ -310,9 +310,9 @@ CONTENT_SECURITY_POLICY = {
 # The Wagtail admin's policy: no inline or eval'd script either. Wagtail's own
 # inline start-up scripts (choosers, inline panels, date fields) are written as
 # data and run by lms_home/js/admin-init.js (lms/home/admin_csp.py,
-# templates/wagtailadmin/). Inline styles stay allowed (Wagtail's widgets set
-# style attributes); images may be blob:/data: (upload previews); the admin
-# frames its own previews.
+# lms/people/templates/wagtailadmin/). Inline styles stay allowed (Wagtail's
+# widgets set style attributes); images may be blob:/data: (upload previews);
+# the admin frames its own previews.
 LMS_ADMIN_CONTENT_SECURITY_POLICY = {
     "URL_PREFIX": "/admin/",
     "DIRECTIVES": {
