@@ -8,11 +8,14 @@ previous one as history.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Department, Membership, Role, School, SchoolClass, SchoolYear, User
+from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
 from .services import membership_ensure
+
+User = get_user_model()
 
 DEFAULT_DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo password
 

@@ -10,6 +10,7 @@ the end, since bulk inserts bypass the signals that keep it up to date.
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -29,10 +30,11 @@ from lms.people.models import (
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
 from lms.people.text import fold_for_search, vietnamese_sort_key
 from quizzes.models import AttemptState, QuizAttempt, QuizGrade, QuizPage
+
+User = get_user_model()
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Gia", "Bảo", "Quốc"]
