@@ -7,6 +7,7 @@ one, its username.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import migrations
 
 from lms.people.text import fold_for_search, normalize_text, vietnamese_sort_key
@@ -28,7 +29,8 @@ def _ours() -> bool:
 
 
 def _host_profile(PersonProfile, user):
-    username = getattr(user, user.USERNAME_FIELD, "") or ""
+    # Historical models lack USERNAME_FIELD; the installed model has it.
+    username = getattr(user, get_user_model().USERNAME_FIELD, "") or ""
     full_name = normalize_text(
         f"{getattr(user, 'first_name', '')} {getattr(user, 'last_name', '')}"
     ) or normalize_text(str(username))
