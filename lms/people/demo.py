@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
+from .profiles import profile_update
 from .services import membership_ensure
 
 User = get_user_model()
@@ -158,12 +159,10 @@ def _person(username: str, full_name: str, password: str, **fields) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username)
-    user.full_name = full_name
-    for name, value in fields.items():
-        setattr(user, name, value)
     if not user.pk or not user.check_password(password):
         user.set_password(password)
     user.save()
+    profile_update(user=user, full_name=full_name, **fields)
     return user
 
 

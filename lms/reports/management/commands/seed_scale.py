@@ -26,6 +26,7 @@ from courses.models import (
 from lms.people.models import (
     Department,
     Membership,
+    PersonProfile,
     Role,
     School,
     SchoolClass,
@@ -57,9 +58,9 @@ def _school_year() -> SchoolYear:
 
 
 def _user(username: str, full_name: str, code: str = "") -> User:
-    # bulk_create skips User.save(), which fills the sort and search keys.
-    user = User(
-        username=username,
+    # bulk_create skips the signal that creates profiles; they come after.
+    user = User(username=username)
+    user.seed_profile = PersonProfile(
         full_name=full_name,
         student_code=code,
         sort_name=vietnamese_sort_key(full_name),
@@ -165,6 +166,11 @@ class Command(BaseCommand):
             _user(f"{base}.gv{n:03d}", self._name()) for n in range(len(staff_roles))
         ]
         users = User.objects.bulk_create(users, batch_size=BATCH)
+        profiles = []
+        for user in users:
+            user.seed_profile.user_id = user.pk
+            profiles.append(user.seed_profile)
+        PersonProfile.objects.bulk_create(profiles, batch_size=BATCH)
         learners, staff = users[:students], users[students:]
         memberships = [
             Membership(
