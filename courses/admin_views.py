@@ -107,7 +107,9 @@ def course_learners(request, course_id: int):
     rows = course_learners_for(
         viewer=viewer,
         course=course,
-        learners=User.objects.filter(pk__in=page.object_list),
+        learners=User.objects.filter(pk__in=page.object_list).select_related(
+            "lms_profile"
+        ),
     )
     page.object_list = sorted(rows, key=lambda row: order[row.user.pk])
     return TemplateResponse(

@@ -44,11 +44,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         profile = _profile_kwargs(kwargs)
-        existed = model_class._default_manager.filter(
-            username=kwargs.get("username")
-        ).exists()
-        user = super()._create(model_class, *args, **kwargs)
-        if not existed:
+        manager = cls._get_manager(model_class)
+        username = kwargs.pop("username")
+        user, created = manager.get_or_create(username=username, defaults=kwargs)
+        if created:
             profile_update(user=user, **profile)
         return user
 
