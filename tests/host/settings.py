@@ -22,12 +22,12 @@ INSTALLED_APPS = [
     "django_tasks",
     # --- the host's own app, with the `home.HomePage` that `wagtail start` makes ---
     "tests.host.home",
-    # --- Wagtail's defaults (wagtail.users swapped for our subclass) ---
+    # --- Wagtail's defaults ---
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "lms.people.apps.LmsWagtailUsersConfig",
+    "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

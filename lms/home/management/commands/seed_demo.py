@@ -25,6 +25,7 @@ from lms.people.demo import (
     seed_organisation,
     seed_people,
 )
+from lms.people.profiles import full_name_of
 from quizzes.demo import seed_quizzes
 
 # Names shown when the command refuses, before "and N more".
@@ -97,7 +98,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (password: %s):") % password)
         for username in LISTED_ACCOUNTS:
             if username in people:
-                self.stdout.write(f"  {username:<13} {people[username].full_name}")
+                self.stdout.write(f"  {username:<13} {full_name_of(people[username])}")
         skipped = sorted(keep_out & _demo_usernames())
         for username in skipped:
             self.stdout.write(
