@@ -27,6 +27,7 @@ from .selectors import (
     members_in_scope,
     people_by_role,
     quiz_pass_rates,
+    share,
 )
 
 # The report is an official document for the Department: always Vietnamese.
@@ -64,33 +65,23 @@ def people_table(people: dict[str, PeopleFigures]) -> tables.Table:
             people[bucket].people,
             people[bucket].participants,
             people[bucket].trained,
-            round(100 * people[bucket].trained / people[bucket].people, 1)
-            if people[bucket].people
-            else None,
+            share(people[bucket].trained, people[bucket].people),
         ]
         for bucket, label in BUCKET_LABELS.items()
     ]
-    total_people = sum(p.people for p in people.values())
-    total_trained = sum(p.trained for p in people.values())
     # "Certificates issued" joins these figures as one more column here.
     return tables.Table(
         key="people",
         title=_("People trained by role"),
         columns=[
             tables.Column("role", _("Role")),
-            tables.Column("people", _("People"), numeric=True),
-            tables.Column("participants", _("Started a course"), numeric=True),
-            tables.Column("trained", _("Completed a course"), numeric=True),
-            tables.Column("trained_percent", _("Completed (%)"), numeric=True),
+            tables.count("people", _("People")),
+            tables.count("participants", _("Started a course")),
+            tables.count("trained", _("Completed a course")),
+            tables.rate("trained_percent", _("Completed (%)"), "trained", "people"),
         ],
         rows=rows,
-        totals=[
-            _("Total"),
-            total_people,
-            sum(p.participants for p in people.values()),
-            total_trained,
-            round(100 * total_trained / total_people, 1) if total_people else None,
-        ],
+        totalled=True,
     )
 
 

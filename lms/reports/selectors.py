@@ -88,6 +88,16 @@ class ReportFilters:
     completed_to: date | None = None
 
 
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when `whole` is 0.
+
+    Every rate in the reports (rows and totals alike) is worked out here.
+    """
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
 @dataclass
 class Figures:
     """Learners who should take a course, and how far they got."""
@@ -112,9 +122,7 @@ class Figures:
     @property
     def percent(self) -> float | None:
         """Completed as a share of the learners, one decimal; None if nobody."""
-        if not self.learners:
-            return None
-        return round(100 * self.completed / self.learners, 1)
+        return share(self.completed, self.learners)
 
 
 # A group of memberships that count alike: (school, year, class, role).
@@ -399,12 +407,14 @@ class CompletionFacts:
         return SchoolClass.objects.in_bulk(self.class_ids)
 
     def rollup(self, key) -> dict:
-        """Sum the figures by `key(group, course_id)`; None keys are left out."""
+        """Sum the figures by `key(group, course_id)`.
+
+        Every figure lands in some key, so the rolled-up figures add up to
+        `total()` (by_class keeps staff outside any class under None).
+        """
         result: dict = defaultdict(Figures)
         for (group, course_id), figures in self.figures.items():
-            target = key(group, course_id)
-            if target is not None:
-                result[target].add(figures)
+            result[key(group, course_id)].add(figures)
         return dict(result)
 
     def by_course_class(self) -> dict[tuple[int, int | None], Figures]:
@@ -630,9 +640,7 @@ class QuizFigures:
 
     @property
     def pass_rate(self) -> float | None:
-        if not self.takers:
-            return None
-        return round(100 * self.passed / self.takers, 1)
+        return share(self.passed, self.takers)
 
 
 def quiz_pass_rates(

@@ -6,6 +6,7 @@ report together, so the four never disagree.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,14 +22,70 @@ from .selectors import (
     LearnerCell,
     LearnerRow,
     QuizFigures,
+    share,
 )
+
+# What a column holds, which decides how the page, the CSV and the XLSX draw it.
+TEXT = "text"
+COUNT = "count"  # a whole number of people or of enrolments
+PERCENT = "percent"  # 0 to 100, one decimal
+DATE = "date"
+
+# How a totals row fills a column: SUM adds the cells above it.
+SUM = "sum"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A totals cell that is the share of two summed columns, never a sum of shares."""
+
+    part: str
+    whole: str
 
 
 @dataclass
 class Column:
     key: str
     label: str
-    numeric: bool = False
+    kind: str = TEXT
+    total: str | Rate | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (COUNT, PERCENT)
+
+
+def count(key: str, label: str) -> Column:
+    """A column of whole numbers, totalled by adding them up."""
+    return Column(key, label, COUNT, total=SUM)
+
+
+def rate(key: str, label: str, part: str, whole: str) -> Column:
+    """A percentage column, totalled as the share of two summed columns."""
+    return Column(key, label, PERCENT, total=Rate(part, whole))
+
+
+def totals_row(columns: list[Column], rows: list[list]) -> list:
+    """The totals of `rows`, column by column, from those rows only.
+
+    Count columns are added up; rate columns divide the totals of their two
+    columns; other columns stay empty. Every table's totals row comes from
+    here, so a total always equals the sum of the rows shown above it.
+    """
+    sums = {
+        column.key: sum(row[index] or 0 for row in rows)
+        for index, column in enumerate(columns)
+        if column.total == SUM
+    }
+    cells: list = [_("Total")]
+    for column in columns[1:]:
+        if column.total == SUM:
+            cells.append(sums[column.key])
+        elif isinstance(column.total, Rate):
+            cells.append(share(sums[column.total.part], sums[column.total.whole]))
+        else:
+            cells.append(None if column.numeric else "")
+    return cells
 
 
 @dataclass
@@ -37,10 +94,15 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list]
-    totals: list | None = None
+    # Whether the table ends with a totals row (worked out by `totals_row`).
+    totalled: bool = False
     sort: str = ""
     # The page shows this many rows; the downloads always hold every row.
     page_limit: int = 500
+
+    @cached_property
+    def totals(self) -> list | None:
+        return totals_row(self.columns, self.rows) if self.totalled else None
 
     @property
     def page_rows(self) -> list[list]:
@@ -61,14 +123,16 @@ class Table:
 
 
 def figure_columns() -> list[Column]:
+    """The completion figures: each counts enrolments (one per person and
+    course), so a person meant to take two courses counts twice."""
     return [
-        Column("learners", _("Learners"), numeric=True),
-        Column("enrolled", _("Enrolled"), numeric=True),
-        Column("in_progress", _("In progress"), numeric=True),
-        Column("completed", _("Completed"), numeric=True),
-        Column("not_started", _("Not started"), numeric=True),
-        Column("percent", _("Completed (%)"), numeric=True),
-        Column("certificates", _("Certificates"), numeric=True),
+        count("learners", _("Enrolments")),
+        count("enrolled", _("Enrolled")),
+        count("in_progress", _("In progress")),
+        count("completed", _("Completed")),
+        count("not_started", _("Not started")),
+        rate("percent", _("Completed (%)"), "completed", "learners"),
+        count("certificates", _("Certificates")),
     ]
 
 
@@ -170,44 +234,47 @@ def course_table(facts: CompletionFacts, quizzes: dict[int, QuizFigures]) -> Tab
                 quiz.pass_rate,
             ]
         )
-    total = facts.total()
     return Table(
         key="courses",
         title=_("Completion by course"),
         columns=[
             Column("course", _("Course")),
             *figure_columns(),
-            Column("quiz_takers", _("Took the quiz"), numeric=True),
-            Column("quiz_passed", _("Passed the quiz"), numeric=True),
-            Column("pass_rate", _("Pass rate (%)"), numeric=True),
+            count("quiz_takers", _("Took the quiz")),
+            count("quiz_passed", _("Passed the quiz")),
+            rate("pass_rate", _("Pass rate (%)"), "quiz_passed", "quiz_takers"),
         ],
         rows=rows,
-        totals=[_("Total"), *figure_cells(total), None, None, None],
+        totalled=True,
     )
 
 
 def class_table(facts: CompletionFacts) -> Table:
     """One row per class, every course together (the annual report's table)."""
     figures = facts.by_class()
-    keys = sorted(figures, key=lambda c: (c is None, class_label(facts, c)))
     members = facts.members_by(lambda group: group[2])
+    # Every class with people or figures, and a row for people in no class
+    # (staff), so the rows add up to the whole school.
+    keys = sorted(
+        {*figures, *members}, key=lambda c: (c is None, class_label(facts, c))
+    )
     return Table(
         key="classes",
         title=_("Completion by class"),
         columns=[
             Column("class", _("Class")),
-            Column("people", _("People"), numeric=True),
+            count("people", _("Learners")),
             *figure_columns(),
         ],
         rows=[
-            [class_label(facts, c), members.get(c, 0), *figure_cells(figures[c])]
+            [
+                class_label(facts, c),
+                members.get(c, 0),
+                *figure_cells(figures.get(c, Figures())),
+            ]
             for c in keys
         ],
-        totals=[
-            _("Total"),
-            sum(members.values()),
-            *figure_cells(facts.total()),
-        ],
+        totalled=True,
     )
 
 
@@ -216,20 +283,23 @@ def department_table(facts: CompletionFacts, sort: str = "") -> Table:
     columns = [
         Column("school", _("School")),
         Column("code", _("School code")),
-        Column("students", _("Students"), numeric=True),
-        Column("teachers", _("Teachers"), numeric=True),
-        Column("collaborators", _("Collaborators"), numeric=True),
+        count("people", _("Learners")),
+        count("students", _("Students")),
+        count("teachers", _("Teachers")),
+        count("collaborators", _("Collaborators")),
         *figure_columns(),
     ]
     people = facts.members_by(lambda group: (group[0], _bucket_of(group[3])))
     figures = facts.by_school()
     rows = []
     for school_id, school in facts.schools.items():
+        buckets = [people.get((school_id, bucket), 0) for bucket in BUCKET_LABELS]
         rows.append(
             [
                 school.name,
                 school.code,
-                *(people.get((school_id, bucket), 0) for bucket in BUCKET_LABELS),
+                sum(buckets),
+                *buckets,
                 *figure_cells(figures.get(school_id, Figures())),
             ]
         )
@@ -243,16 +313,12 @@ def department_table(facts: CompletionFacts, sort: str = "") -> Table:
     present = [row for row in rows if row[index] is not None]
     missing = [row for row in rows if row[index] is None]
     present.sort(key=lambda row: (row[index], row[0]), reverse=descending)
-    totals = [_("Total"), ""]
-    for position in range(2, len(columns) - 1):
-        totals.append(sum(row[position] for row in rows))
-    totals.append(facts.total().percent)
     return Table(
         key="department",
         title=_("Schools side by side"),
         columns=columns,
         rows=present + missing,
-        totals=totals,
+        totalled=True,
         sort=("-" if descending else "") + sort_key,
     )
 
