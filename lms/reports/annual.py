@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lms.exports import neutralise
 from lms.people.models import School, SchoolYear
 
-from . import charts, tables
+from . import charts, spreadsheets, tables
 from .conf import report_place
 from .selectors import (
     BUCKET_LABELS,
@@ -168,21 +168,16 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             % {"year": report.school_year.name},
             report.place_and_date,
         ]
+        taken: set[str] = set()
         for table in (report.summary, report.courses, report.classes):
-            sheet = workbook.create_sheet(title=table.title[:31])
+            title = spreadsheets.sheet_title(str(table.title), taken)
+            taken.add(title)
+            sheet = workbook.create_sheet(title=title)
             for line in heading:
                 sheet.append([neutralise(line)])
             sheet["A3"].font = Font(bold=True)
             sheet.append([])
-            sheet.append([neutralise(label) for label in table.header])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-            for row in table.rows:
-                sheet.append([neutralise(value) for value in row])
-            if table.totals:
-                sheet.append([neutralise(value) for value in table.totals])
-                for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
+            spreadsheets.write_table(sheet, table)
             sheet.column_dimensions["A"].width = 40
         buffer = io.BytesIO()
         workbook.save(buffer)

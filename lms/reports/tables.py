@@ -11,7 +11,6 @@ from functools import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.exports import csv_response, xlsx_response
 from lms.people.models import Role
 
 from .selectors import (
@@ -117,9 +116,10 @@ class Table:
         return [column.label for column in self.columns]
 
     def export(self, fmt: str, filename: str):
-        rows = [*self.rows, *([self.totals] if self.totals else [])]
-        respond = csv_response if fmt == "csv" else xlsx_response
-        return respond(filename, self.header, rows)
+        from . import spreadsheets
+
+        respond = spreadsheets.table_csv if fmt == "csv" else spreadsheets.table_xlsx
+        return respond(self, filename)
 
 
 def figure_columns() -> list[Column]:
@@ -329,29 +329,32 @@ def _bucket_of(role: str) -> str:
     return ROLE_BUCKETS[role]
 
 
-# Columns shown for each course in the learner list: (label, value of a cell).
-# Another per-learner, per-course figure (such as a certificate serial) is one
-# more entry here plus the query that fills LearnerCell in selectors.learner_rows.
-LearnerCourseColumn = tuple[Callable[[str], str], Callable[[LearnerCell], object]]
+# Columns shown for each course in the learner list: (label, kind, value of a
+# cell). Another per-learner, per-course figure (such as a certificate serial)
+# is one more entry here plus the query that fills LearnerCell in
+# selectors.learner_rows.
+LearnerCourseColumn = tuple[Callable[[str], str], str, Callable[[LearnerCell], object]]
 LEARNER_COURSE_COLUMNS: list[LearnerCourseColumn] = [
     (
         lambda title: _("%(course)s: status") % {"course": title},
+        TEXT,
         lambda cell: str(STATUS_LABELS[cell.status]),
     ),
     (
         lambda title: _("%(course)s: completed on") % {"course": title},
+        DATE,
         lambda cell: (
-            timezone.localtime(cell.completed_at).strftime("%d/%m/%Y")
-            if cell.completed_at
-            else ""
+            timezone.localtime(cell.completed_at).date() if cell.completed_at else None
         ),
     ),
     (
         lambda title: _("%(course)s: best quiz score (%%)") % {"course": title},
+        PERCENT,
         lambda cell: cell.best_score,
     ),
     (
         lambda title: _("%(course)s: certificate") % {"course": title},
+        TEXT,
         lambda cell: cell.certificate_serial,
     ),
 ]
@@ -367,8 +370,10 @@ def learner_table(courses, rows: list[LearnerRow]) -> Table:
         Column("role", _("Role")),
     ]
     for course in courses:
-        for position, (label, _value) in enumerate(LEARNER_COURSE_COLUMNS):
-            columns.append(Column(f"c{course.pk}_{position}", label(course.title)))
+        for position, (label, kind, _value) in enumerate(LEARNER_COURSE_COLUMNS):
+            columns.append(
+                Column(f"c{course.pk}_{position}", label(course.title), kind)
+            )
     role_labels = dict(Role.choices)
     body = []
     for row in rows:
@@ -383,7 +388,7 @@ def learner_table(courses, rows: list[LearnerRow]) -> Table:
         ]
         for course in courses:
             cell = row.cells[course.pk]
-            cells.extend(value(cell) for _label, value in LEARNER_COURSE_COLUMNS)
+            cells.extend(value(cell) for _label, _kind, value in LEARNER_COURSE_COLUMNS)
         body.append(cells)
     return Table(key="learners", title=_("Learners"), columns=columns, rows=body)
 

@@ -77,7 +77,7 @@ def test_department_totals_put_each_figure_under_its_own_column(
     text = client.get(DEPARTMENT, {**query, "export": "csv"}).content.decode()
     header, *body, totals = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     certificates = header.index("Giấy chứng nhận")
-    percent = header.index("Hoàn thành (%)")
+    percent = header.index("Hoàn thành (%) (dấu thập phân “,”)")
     assert totals[certificates] == "1"
     # 4 of 10 enrolments completed (3 in An Lạc, 1 in Bình Hưng).
     assert as_number(totals[percent]) == 40.0
