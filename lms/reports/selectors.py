@@ -29,14 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate, CertificateStatus
+from courses import progress
 from courses.models import (
-    ClassAssignment,
     CourseCompletion,
     CoursePage,
     Enrolment,
-    EnrolmentMode,
-    LessonProgress,
 )
+from courses.progress import Requirement
 from courses.selectors import AUDIENCE_ROLES
 from lms.db_router import read_alias, reading_from_replica
 from lms.people.models import Membership, Role, School, SchoolClass, SchoolYear
@@ -59,10 +58,12 @@ REPORT_WORK_MEM = "128MB"
 
 
 class Status:
-    COMPLETED = "completed"
-    IN_PROGRESS = "in_progress"
-    ENROLLED = "enrolled"
-    NOT_STARTED = "not_started"
+    """The learner states of `courses.progress`, the one definition."""
+
+    COMPLETED = progress.COMPLETED
+    IN_PROGRESS = progress.IN_PROGRESS
+    ENROLLED = progress.ENROLLED
+    NOT_STARTED = progress.NOT_STARTED
     NOT_REQUIRED = ""
 
 
@@ -266,46 +267,6 @@ def _completed_between(filters: ReportFilters) -> Q:
     return condition
 
 
-class Requirement:
-    """Decides whether a course is required for a group of memberships."""
-
-    def __init__(self, courses: list[CoursePage], class_ids=None):
-        self.roles = {
-            course.pk: {
-                role
-                for audience in course.audiences
-                for role in AUDIENCE_ROLES[audience]
-            }
-            for course in courses
-        }
-        self.years = {
-            course.pk: {year.pk for year in course.school_years.all()}
-            for course in courses
-        }
-        self.modes = {course.pk: course.enrolment_mode for course in courses}
-        assigned = ClassAssignment.objects.filter(
-            course_id__in=[course.pk for course in courses]
-        )
-        if class_ids is not None:
-            assigned = assigned.filter(school_class_id__in=class_ids)
-        self.assigned = set(assigned.values_list("course_id", "school_class_id"))
-
-    def required(
-        self, course_id: int, *, role, school_year_id, school_class_id
-    ) -> bool:
-        if role not in self.roles[course_id]:
-            return False
-        years = self.years[course_id]
-        if years and school_year_id not in years:
-            return False
-        mode = self.modes[course_id]
-        if mode == EnrolmentMode.AUTOMATIC:
-            return True
-        if mode == EnrolmentMode.ASSIGNED:
-            return (course_id, school_class_id) in self.assigned
-        return False
-
-
 def _grouped(queryset, prefix: str = "user__memberships__") -> dict:
     rows = queryset.values(
         "course_id", **{f"g_{name}": F(prefix + name) for name in GROUP_FIELDS}
@@ -374,14 +335,12 @@ def group_counts(
         unfinished = rows(Enrolment).filter(
             ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
         )
-        lessons = Exists(LessonProgress.objects.filter(**same))
-        # Started = a lesson opened, or else a quiz tried. Two plain
-        # (anti-)semi-joins that PostgreSQL hashes, rather than one OR it
-        # would probe row by row.
+        lessons, attempts = progress.began_conditions(same)
+        # Begun (courses.progress) = a lesson opened, or else a quiz tried.
+        # Two plain (anti-)semi-joins that PostgreSQL hashes, rather than one
+        # OR it would probe row by row.
         started = _grouped(unfinished.filter(lessons))
-        for key, count in _grouped(
-            unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
-        ).items():
+        for key, count in _grouped(unfinished.filter(~lessons, attempts)).items():
             started[key] = started.get(key, 0) + count
     return GroupCounts(
         enrolled=enrolled,
@@ -740,11 +699,7 @@ def learner_rows(
             _completed_between(filters), **users
         ).values_list("user_id", "course_id", "completed_at")
     }
-    started = set(
-        LessonProgress.objects.filter(**users)
-        .values_list("user_id", "course_id")
-        .distinct()
-    )
+    began = progress.began_pairs(user_ids=user_ids, course_ids=course_ids)
     best = {}
     for user_id, course_id, score in (
         QuizAttempt.objects.filter(state=AttemptState.FINISHED, **users)
@@ -753,7 +708,6 @@ def learner_rows(
         .values_list("user_id", "course_id", "best")
     ):
         best[(user_id, course_id)] = float(score) if score is not None else None
-        started.add((user_id, course_id))
     serials = {
         (holder_id, course_id): serial
         for holder_id, course_id, serial in Certificate.objects.filter(
@@ -775,19 +729,17 @@ def learner_rows(
                 best_score=best.get(key),
                 certificate_serial=serials.get(key, ""),
             )
-            if cell.completed_at:
-                cell.status = Status.COMPLETED
-            elif key in enrolled and key in started:
-                cell.status = Status.IN_PROGRESS
-            elif key in enrolled:
-                cell.status = Status.ENROLLED
-            elif requirement.required(
-                course_id,
-                role=membership.role,
-                school_year_id=membership.school_year_id,
-                school_class_id=membership.school_class_id,
-            ):
-                cell.status = Status.NOT_STARTED
+            cell.status = progress.standing(
+                completed=cell.completed_at is not None,
+                enrolled=key in enrolled,
+                began=key in began,
+                required=requirement.required(
+                    course_id,
+                    role=membership.role,
+                    school_year_id=membership.school_year_id,
+                    school_class_id=membership.school_class_id,
+                ),
+            )
             cells[course_id] = cell
         rows.append(LearnerRow(membership=membership, cells=cells))
     return courses, rows
