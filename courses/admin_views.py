@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.people.models import Role, School, SchoolClass, User
+from lms.people.models import Role, School, SchoolClass
 from lms.people.policies import schools_managed_by
 from lms.people.selectors import classes_visible_to, learners_visible_to
 
@@ -19,6 +20,8 @@ from . import policies, progress
 from .models import CourseCompletion, CoursePage, Enrolment
 from .selectors import course_learner_states, course_learners_for
 from .services import course_assign_to_classes
+
+User = get_user_model()
 
 STATES = [
     ("", gettext_lazy("Any status")),
@@ -89,7 +92,7 @@ def course_learners(request, course_id: int):
     listed = sorted(
         learners.filter(meant_for, **conditions)
         .distinct()
-        .values_list("sort_name", "pk")
+        .values_list("lms_profile__sort_name", "pk")
     )
     ids = [pk for _sort_name, pk in listed]
     may_list = set(ids)
@@ -110,7 +113,9 @@ def course_learners(request, course_id: int):
     rows = course_learners_for(
         viewer=viewer,
         course=course,
-        learners=User.objects.filter(pk__in=page.object_list),
+        learners=User.objects.filter(pk__in=page.object_list).select_related(
+            "lms_profile"
+        ),
     )
     page.object_list = sorted(rows, key=lambda row: order[row.user.pk])
     return TemplateResponse(

@@ -650,8 +650,8 @@ class LearnerRow:
 LEARNER_ORDER = (
     "school__name",
     "school_class__name",
-    "user__sort_name",
-    "user__username",
+    "user__lms_profile__sort_name",
+    "user__pk",
     "pk",
 )
 
@@ -679,7 +679,7 @@ def learner_rows(
     members = members_in_scope(viewer=viewer, filters=filters)
     courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
-    related = ("user", "school", "school_class")
+    related = ("user__lms_profile", "school", "school_class")
     if membership_ids is None:
         memberships = list(members.select_related(*related).order_by(*LEARNER_ORDER))
         user_ids = members.values("user_id")

@@ -44,8 +44,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    # Our people app replaces Wagtail's user forms (full name, student code).
-    "lms.people.apps.LmsWagtailUsersConfig",
+    # Our people app installs its user views into this app (see PeopleConfig).
+    "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -135,8 +135,8 @@ PASSWORD_HASHERS = [
 
 AUTH_USER_MODEL = "lms_people.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "lms.people.backends.AxesProfileBackend",
+    "lms.people.backends.ProfileModelBackend",
 ]
 LOGIN_URL = "lms_people:login"
 LOGIN_REDIRECT_URL = "/"
@@ -310,9 +310,9 @@ CONTENT_SECURITY_POLICY = {
 # The Wagtail admin's policy: no inline or eval'd script either. Wagtail's own
 # inline start-up scripts (choosers, inline panels, date fields) are written as
 # data and run by lms_home/js/admin-init.js (lms/home/admin_csp.py,
-# templates/wagtailadmin/). Inline styles stay allowed (Wagtail's widgets set
-# style attributes); images may be blob:/data: (upload previews); the admin
-# frames its own previews.
+# lms/people/templates/wagtailadmin/). Inline styles stay allowed (Wagtail's
+# widgets set style attributes); images may be blob:/data: (upload previews);
+# the admin frames its own previews.
 LMS_ADMIN_CONTENT_SECURITY_POLICY = {
     "URL_PREFIX": "/admin/",
     "DIRECTIVES": {

@@ -29,7 +29,7 @@ def give_certificate(world, username, serial, capture):
             serial=serial,
             number=int(serial[-1]),
             code=f"code-{serial}",
-            name_as_printed=holder.full_name,
+            name_as_printed=holder.lms_profile.full_name,
             course_title=course.title,
         )
 
