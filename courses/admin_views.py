@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,9 +16,9 @@ from lms.people.models import Role, School, SchoolClass
 from lms.people.policies import schools_managed_by
 from lms.people.selectors import classes_visible_to, learners_visible_to
 
-from . import policies
-from .models import CoursePage
-from .selectors import AUDIENCE_ROLES, course_learner_states, course_learners_for
+from . import policies, progress
+from .models import CourseCompletion, CoursePage, Enrolment
+from .selectors import course_learner_states, course_learners_for
 from .services import course_assign_to_classes
 
 User = get_user_model()
@@ -65,11 +66,7 @@ def course_learners(request, course_id: int):
     viewer = request.user
     form = LearnerFilterForm(request.GET or None, viewer=viewer)
     learners = learners_visible_to(viewer=viewer).exclude(pk=viewer.pk)
-    audience_roles = {
-        role for audience in course.audiences for role in AUDIENCE_ROLES[audience]
-    }
-    # One filter() call so every condition applies to the same membership.
-    conditions = {"memberships__role__in": audience_roles}
+    conditions = {}
     state = ""
     if form.is_valid():
         data = form.cleaned_data
@@ -83,8 +80,17 @@ def course_learners(request, course_id: int):
     # One read of who may be listed (id and sort key only); the totals and the
     # state filter come from the course's own rows, and each learner's
     # standing is worked out for the page shown only.
+    # Listed: those the course is meant for (courses.progress: audience,
+    # school year, class assignment) and anyone else who enrolled or
+    # completed it. One filter() call so every condition applies to the same
+    # membership.
+    required = progress.required_memberships_filter(course)
+    active = Q(pk__in=Enrolment.objects.filter(course=course).values("user_id")) | Q(
+        pk__in=CourseCompletion.objects.filter(course=course).values("user_id")
+    )
+    meant_for = active if required is None else Q(**required) | active
     listed = sorted(
-        learners.filter(**conditions)
+        learners.filter(meant_for, **conditions)
         .distinct()
         .values_list("lms_profile__sort_name", "pk")
     )

@@ -21,6 +21,7 @@ from lms.people.selectors import (
     consent_required_exists,
 )
 
+from . import progress
 from .models import (
     Audience,
     ClassAssignment,
@@ -362,14 +363,18 @@ class LearnerRow:
     completed_at: datetime | None
     done: int
     required_total: int
+    began: bool = False
 
     @property
     def state(self) -> str:
-        if self.completed_at:
-            return "completed"
-        if self.done:
-            return "in_progress"
-        return "enrolled" if self.enrolled_at else "not_started"
+        """The learner's state (courses.progress); listed people who are not
+        enrolled are those the course is meant for, so "not started"."""
+        return progress.standing(
+            completed=self.completed_at is not None,
+            enrolled=self.enrolled_at is not None,
+            began=self.began,
+            required=True,
+        )
 
     @property
     def percent(self) -> int:
@@ -381,10 +386,11 @@ class LearnerRow:
 
 
 def course_learner_states(*, viewer, course: CoursePage) -> dict[str, set]:
-    """Who completed `course`, did a required step of it, or enrolled: sets of
-    user ids, from the course's own rows (the caller intersects them with the
-    learners it may show). A fixed number of queries; memory grows with the
-    people active in the course, not with everyone it is meant for.
+    """Who completed `course`, is in progress, or only enrolled (the states of
+    courses.progress): sets of user ids, from the course's own rows (the
+    caller intersects them with the learners it may show). A fixed number of
+    queries; memory grows with the people active in the course, not with
+    everyone it is meant for.
     """
     completed = set(
         CourseCompletion.objects.filter(course=course).values_list("user_id", flat=True)
@@ -392,21 +398,15 @@ def course_learner_states(*, viewer, course: CoursePage) -> dict[str, set]:
     enrolled = set(
         Enrolment.objects.filter(course=course).values_list("user_id", flat=True)
     )
-    steps = steps_by_course(user=viewer, courses=[course]).get(course.pk, [])
-    by_model: dict[type, list] = {}
-    for step in steps:
-        if step.step_is_required():
-            by_model.setdefault(type(step), []).append(step)
-    started: set[int] = set()
-    for model, model_steps in by_model.items():
-        counts = model.done_counts_by_user(
-            steps=model_steps, user_ids=enrolled | completed
-        )
-        started |= {user_id for user_id, done in counts.items() if done}
+    began = progress.began_user_ids(
+        course=course,
+        user_ids=Enrolment.objects.filter(course=course).values("user_id"),
+    )
+    in_progress = (enrolled & began) - completed
     return {
         "completed": completed,
-        "in_progress": started - completed,
-        "enrolled": enrolled - completed - started,
+        "in_progress": in_progress,
+        "enrolled": enrolled - completed - in_progress,
     }
 
 
@@ -443,6 +443,7 @@ def course_learners_for(*, viewer, course: CoursePage, learners) -> list[Learner
             steps=model_steps, user_ids=user_ids
         ).items():
             done[user_id] = done.get(user_id, 0) + count
+    began = progress.began_user_ids(course=course, user_ids=user_ids)
     return [
         LearnerRow(
             user=user,
@@ -450,6 +451,7 @@ def course_learners_for(*, viewer, course: CoursePage, learners) -> list[Learner
             completed_at=user.course_completed_at,
             done=done.get(user.pk, 0),
             required_total=len(required),
+            began=user.pk in began,
         )
         for user in users
     ]

@@ -474,8 +474,10 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     def done_counts_by_user(cls, *, steps, user_ids) -> dict[int, int]:
         from django.db.models import Count
 
+        # Done = the grade under the quiz's grading method passes, as for the
+        # learner's own pages (annotate_step_done; courses.progress).
         rows = (
-            QuizAttempt.objects.filter(
+            QuizGrade.objects.filter(
                 quiz_id__in=[step.pk for step in steps],
                 user_id__in=user_ids,
                 passed=True,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lms.exports import neutralise
 from lms.people.models import School, SchoolYear
 
-from . import charts, tables
+from . import charts, spreadsheets, tables
 from .conf import report_place
 from .selectors import (
     BUCKET_LABELS,
@@ -27,6 +27,7 @@ from .selectors import (
     members_in_scope,
     people_by_role,
     quiz_pass_rates,
+    share,
 )
 
 # The report is an official document for the Department: always Vietnamese.
@@ -64,33 +65,23 @@ def people_table(people: dict[str, PeopleFigures]) -> tables.Table:
             people[bucket].people,
             people[bucket].participants,
             people[bucket].trained,
-            round(100 * people[bucket].trained / people[bucket].people, 1)
-            if people[bucket].people
-            else None,
+            share(people[bucket].trained, people[bucket].people),
         ]
         for bucket, label in BUCKET_LABELS.items()
     ]
-    total_people = sum(p.people for p in people.values())
-    total_trained = sum(p.trained for p in people.values())
     # "Certificates issued" joins these figures as one more column here.
     return tables.Table(
         key="people",
         title=_("People trained by role"),
         columns=[
             tables.Column("role", _("Role")),
-            tables.Column("people", _("People"), numeric=True),
-            tables.Column("participants", _("Started a course"), numeric=True),
-            tables.Column("trained", _("Completed a course"), numeric=True),
-            tables.Column("trained_percent", _("Completed (%)"), numeric=True),
+            tables.count("people", _("People")),
+            tables.count("participants", _("Started a course")),
+            tables.count("trained", _("Completed a course")),
+            tables.rate("trained_percent", _("Completed (%)"), "trained", "people"),
         ],
         rows=rows,
-        totals=[
-            _("Total"),
-            total_people,
-            sum(p.participants for p in people.values()),
-            total_trained,
-            round(100 * total_trained / total_people, 1) if total_people else None,
-        ],
+        totalled=True,
     )
 
 
@@ -177,21 +168,16 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             % {"year": report.school_year.name},
             report.place_and_date,
         ]
+        taken: set[str] = set()
         for table in (report.summary, report.courses, report.classes):
-            sheet = workbook.create_sheet(title=table.title[:31])
+            title = spreadsheets.sheet_title(str(table.title), taken)
+            taken.add(title)
+            sheet = workbook.create_sheet(title=title)
             for line in heading:
                 sheet.append([neutralise(line)])
             sheet["A3"].font = Font(bold=True)
             sheet.append([])
-            sheet.append([neutralise(label) for label in table.header])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-            for row in table.rows:
-                sheet.append([neutralise(value) for value in row])
-            if table.totals:
-                sheet.append([neutralise(value) for value in table.totals])
-                for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
+            spreadsheets.write_table(sheet, table)
             sheet.column_dimensions["A"].width = 40
         buffer = io.BytesIO()
         workbook.save(buffer)

@@ -29,14 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate, CertificateStatus
+from courses import progress
 from courses.models import (
-    ClassAssignment,
     CourseCompletion,
     CoursePage,
     Enrolment,
-    EnrolmentMode,
-    LessonProgress,
 )
+from courses.progress import Requirement
 from courses.selectors import AUDIENCE_ROLES
 from lms.db_router import read_alias, reading_from_replica
 from lms.people.models import Membership, Role, School, SchoolClass, SchoolYear
@@ -59,10 +58,12 @@ REPORT_WORK_MEM = "128MB"
 
 
 class Status:
-    COMPLETED = "completed"
-    IN_PROGRESS = "in_progress"
-    ENROLLED = "enrolled"
-    NOT_STARTED = "not_started"
+    """The learner states of `courses.progress`, the one definition."""
+
+    COMPLETED = progress.COMPLETED
+    IN_PROGRESS = progress.IN_PROGRESS
+    ENROLLED = progress.ENROLLED
+    NOT_STARTED = progress.NOT_STARTED
     NOT_REQUIRED = ""
 
 
@@ -86,6 +87,16 @@ class ReportFilters:
     course: CoursePage | None = None
     completed_from: date | None = None
     completed_to: date | None = None
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when `whole` is 0.
+
+    Every rate in the reports (rows and totals alike) is worked out here.
+    """
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
 
 
 @dataclass
@@ -112,9 +123,7 @@ class Figures:
     @property
     def percent(self) -> float | None:
         """Completed as a share of the learners, one decimal; None if nobody."""
-        if not self.learners:
-            return None
-        return round(100 * self.completed / self.learners, 1)
+        return share(self.completed, self.learners)
 
 
 # A group of memberships that count alike: (school, year, class, role).
@@ -258,46 +267,6 @@ def _completed_between(filters: ReportFilters) -> Q:
     return condition
 
 
-class Requirement:
-    """Decides whether a course is required for a group of memberships."""
-
-    def __init__(self, courses: list[CoursePage], class_ids=None):
-        self.roles = {
-            course.pk: {
-                role
-                for audience in course.audiences
-                for role in AUDIENCE_ROLES[audience]
-            }
-            for course in courses
-        }
-        self.years = {
-            course.pk: {year.pk for year in course.school_years.all()}
-            for course in courses
-        }
-        self.modes = {course.pk: course.enrolment_mode for course in courses}
-        assigned = ClassAssignment.objects.filter(
-            course_id__in=[course.pk for course in courses]
-        )
-        if class_ids is not None:
-            assigned = assigned.filter(school_class_id__in=class_ids)
-        self.assigned = set(assigned.values_list("course_id", "school_class_id"))
-
-    def required(
-        self, course_id: int, *, role, school_year_id, school_class_id
-    ) -> bool:
-        if role not in self.roles[course_id]:
-            return False
-        years = self.years[course_id]
-        if years and school_year_id not in years:
-            return False
-        mode = self.modes[course_id]
-        if mode == EnrolmentMode.AUTOMATIC:
-            return True
-        if mode == EnrolmentMode.ASSIGNED:
-            return (course_id, school_class_id) in self.assigned
-        return False
-
-
 def _grouped(queryset, prefix: str = "user__memberships__") -> dict:
     rows = queryset.values(
         "course_id", **{f"g_{name}": F(prefix + name) for name in GROUP_FIELDS}
@@ -366,14 +335,12 @@ def group_counts(
         unfinished = rows(Enrolment).filter(
             ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
         )
-        lessons = Exists(LessonProgress.objects.filter(**same))
-        # Started = a lesson opened, or else a quiz tried. Two plain
-        # (anti-)semi-joins that PostgreSQL hashes, rather than one OR it
-        # would probe row by row.
+        lessons, attempts = progress.began_conditions(same)
+        # Begun (courses.progress) = a lesson opened, or else a quiz tried.
+        # Two plain (anti-)semi-joins that PostgreSQL hashes, rather than one
+        # OR it would probe row by row.
         started = _grouped(unfinished.filter(lessons))
-        for key, count in _grouped(
-            unfinished.filter(~lessons, Exists(QuizAttempt.objects.filter(**same)))
-        ).items():
+        for key, count in _grouped(unfinished.filter(~lessons, attempts)).items():
             started[key] = started.get(key, 0) + count
     return GroupCounts(
         enrolled=enrolled,
@@ -399,12 +366,14 @@ class CompletionFacts:
         return SchoolClass.objects.in_bulk(self.class_ids)
 
     def rollup(self, key) -> dict:
-        """Sum the figures by `key(group, course_id)`; None keys are left out."""
+        """Sum the figures by `key(group, course_id)`.
+
+        Every figure lands in some key, so the rolled-up figures add up to
+        `total()` (by_class keeps staff outside any class under None).
+        """
         result: dict = defaultdict(Figures)
         for (group, course_id), figures in self.figures.items():
-            target = key(group, course_id)
-            if target is not None:
-                result[target].add(figures)
+            result[key(group, course_id)].add(figures)
         return dict(result)
 
     def by_course_class(self) -> dict[tuple[int, int | None], Figures]:
@@ -630,9 +599,7 @@ class QuizFigures:
 
     @property
     def pass_rate(self) -> float | None:
-        if not self.takers:
-            return None
-        return round(100 * self.passed / self.takers, 1)
+        return share(self.passed, self.takers)
 
 
 def quiz_pass_rates(
@@ -680,25 +647,49 @@ class LearnerRow:
         return self.membership.user
 
 
+LEARNER_ORDER = (
+    "school__name",
+    "school_class__name",
+    "user__lms_profile__sort_name",
+    "user__pk",
+    "pk",
+)
+
+
+def learner_membership_ids(*, viewer, filters: ReportFilters) -> QuerySet:
+    """The learner list's membership ids, in the list's order; nothing else read.
+
+    A page of these (sliced, so only that page is fetched) is what
+    `learner_rows` works standings out for.
+    """
+    members = members_in_scope(viewer=viewer, filters=filters)
+    return members.order_by(*LEARNER_ORDER).values_list("pk", flat=True)
+
+
 def learner_rows(
-    *, viewer, filters: ReportFilters
+    *, viewer, filters: ReportFilters, membership_ids=None
 ) -> tuple[list[CoursePage], list[LearnerRow]]:
     """Each learner in scope with each course's status and best quiz score.
 
-    Six queries plus the course list, whatever the number of learners.
+    Six queries plus the course list, whatever the number of learners. With
+    `membership_ids` (a page of `learner_membership_ids`) only those rows are
+    read and worked out, in that order, so a page costs the same however
+    many learners the filters match.
     """
     members = members_in_scope(viewer=viewer, filters=filters)
     courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
-    memberships = list(
-        members.select_related("user__lms_profile", "school", "school_class").order_by(
-            "school__name",
-            "school_class__name",
-            "user__lms_profile__sort_name",
-            "user__pk",
-        )
-    )
-    users = {"user_id__in": members.values("user_id"), "course_id__in": course_ids}
+    related = ("user__lms_profile", "school", "school_class")
+    if membership_ids is None:
+        memberships = list(members.select_related(*related).order_by(*LEARNER_ORDER))
+        user_ids = members.values("user_id")
+    else:
+        membership_ids = list(membership_ids)
+        found = members.filter(pk__in=membership_ids).select_related(*related)
+        by_pk = {membership.pk: membership for membership in found}
+        memberships = [by_pk[pk] for pk in membership_ids if pk in by_pk]
+        user_ids = {membership.user_id for membership in memberships}
+    users = {"user_id__in": user_ids, "course_id__in": course_ids}
     enrolled = set(
         Enrolment.objects.filter(**users).values_list("user_id", "course_id")
     )
@@ -708,11 +699,7 @@ def learner_rows(
             _completed_between(filters), **users
         ).values_list("user_id", "course_id", "completed_at")
     }
-    started = set(
-        LessonProgress.objects.filter(**users)
-        .values_list("user_id", "course_id")
-        .distinct()
-    )
+    began = progress.began_pairs(user_ids=user_ids, course_ids=course_ids)
     best = {}
     for user_id, course_id, score in (
         QuizAttempt.objects.filter(state=AttemptState.FINISHED, **users)
@@ -721,12 +708,11 @@ def learner_rows(
         .values_list("user_id", "course_id", "best")
     ):
         best[(user_id, course_id)] = float(score) if score is not None else None
-        started.add((user_id, course_id))
     serials = {
         (holder_id, course_id): serial
         for holder_id, course_id, serial in Certificate.objects.filter(
             status=CertificateStatus.VALID,
-            holder_id__in=members.values("user_id"),
+            holder_id__in=user_ids,
             course_id__in=course_ids,
         ).values_list("holder_id", "course_id", "serial")
     }
@@ -743,19 +729,17 @@ def learner_rows(
                 best_score=best.get(key),
                 certificate_serial=serials.get(key, ""),
             )
-            if cell.completed_at:
-                cell.status = Status.COMPLETED
-            elif key in enrolled and key in started:
-                cell.status = Status.IN_PROGRESS
-            elif key in enrolled:
-                cell.status = Status.ENROLLED
-            elif requirement.required(
-                course_id,
-                role=membership.role,
-                school_year_id=membership.school_year_id,
-                school_class_id=membership.school_class_id,
-            ):
-                cell.status = Status.NOT_STARTED
+            cell.status = progress.standing(
+                completed=cell.completed_at is not None,
+                enrolled=key in enrolled,
+                began=key in began,
+                required=requirement.required(
+                    course_id,
+                    role=membership.role,
+                    school_year_id=membership.school_year_id,
+                    school_class_id=membership.school_class_id,
+                ),
+            )
             cells[course_id] = cell
         rows.append(LearnerRow(membership=membership, cells=cells))
     return courses, rows

@@ -6,11 +6,11 @@ report together, so the four never disagree.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.exports import csv_response, xlsx_response
 from lms.people.models import Role
 
 from .selectors import (
@@ -21,14 +21,70 @@ from .selectors import (
     LearnerCell,
     LearnerRow,
     QuizFigures,
+    share,
 )
+
+# What a column holds, which decides how the page, the CSV and the XLSX draw it.
+TEXT = "text"
+COUNT = "count"  # a whole number of people or of enrolments
+PERCENT = "percent"  # 0 to 100, one decimal
+DATE = "date"
+
+# How a totals row fills a column: SUM adds the cells above it.
+SUM = "sum"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A totals cell that is the share of two summed columns, never a sum of shares."""
+
+    part: str
+    whole: str
 
 
 @dataclass
 class Column:
     key: str
     label: str
-    numeric: bool = False
+    kind: str = TEXT
+    total: str | Rate | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (COUNT, PERCENT)
+
+
+def count(key: str, label: str) -> Column:
+    """A column of whole numbers, totalled by adding them up."""
+    return Column(key, label, COUNT, total=SUM)
+
+
+def rate(key: str, label: str, part: str, whole: str) -> Column:
+    """A percentage column, totalled as the share of two summed columns."""
+    return Column(key, label, PERCENT, total=Rate(part, whole))
+
+
+def totals_row(columns: list[Column], rows: list[list]) -> list:
+    """The totals of `rows`, column by column, from those rows only.
+
+    Count columns are added up; rate columns divide the totals of their two
+    columns; other columns stay empty. Every table's totals row comes from
+    here, so a total always equals the sum of the rows shown above it.
+    """
+    sums = {
+        column.key: sum(row[index] or 0 for row in rows)
+        for index, column in enumerate(columns)
+        if column.total == SUM
+    }
+    cells: list = [_("Total")]
+    for column in columns[1:]:
+        if column.total == SUM:
+            cells.append(sums[column.key])
+        elif isinstance(column.total, Rate):
+            cells.append(share(sums[column.total.part], sums[column.total.whole]))
+        else:
+            cells.append(None if column.numeric else "")
+    return cells
 
 
 @dataclass
@@ -37,10 +93,15 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list]
-    totals: list | None = None
+    # Whether the table ends with a totals row (worked out by `totals_row`).
+    totalled: bool = False
     sort: str = ""
     # The page shows this many rows; the downloads always hold every row.
     page_limit: int = 500
+
+    @cached_property
+    def totals(self) -> list | None:
+        return totals_row(self.columns, self.rows) if self.totalled else None
 
     @property
     def page_rows(self) -> list[list]:
@@ -55,20 +116,23 @@ class Table:
         return [column.label for column in self.columns]
 
     def export(self, fmt: str, filename: str):
-        rows = [*self.rows, *([self.totals] if self.totals else [])]
-        respond = csv_response if fmt == "csv" else xlsx_response
-        return respond(filename, self.header, rows)
+        from . import spreadsheets
+
+        respond = spreadsheets.table_csv if fmt == "csv" else spreadsheets.table_xlsx
+        return respond(self, filename)
 
 
 def figure_columns() -> list[Column]:
+    """The completion figures: each counts enrolments (one per person and
+    course), so a person meant to take two courses counts twice."""
     return [
-        Column("learners", _("Learners"), numeric=True),
-        Column("enrolled", _("Enrolled"), numeric=True),
-        Column("in_progress", _("In progress"), numeric=True),
-        Column("completed", _("Completed"), numeric=True),
-        Column("not_started", _("Not started"), numeric=True),
-        Column("percent", _("Completed (%)"), numeric=True),
-        Column("certificates", _("Certificates"), numeric=True),
+        count("learners", _("Enrolments")),
+        count("enrolled", _("Enrolled")),
+        count("in_progress", _("In progress")),
+        count("completed", _("Completed")),
+        count("not_started", _("Not started")),
+        rate("percent", _("Completed (%)"), "completed", "learners"),
+        count("certificates", _("Certificates")),
     ]
 
 
@@ -170,44 +234,47 @@ def course_table(facts: CompletionFacts, quizzes: dict[int, QuizFigures]) -> Tab
                 quiz.pass_rate,
             ]
         )
-    total = facts.total()
     return Table(
         key="courses",
         title=_("Completion by course"),
         columns=[
             Column("course", _("Course")),
             *figure_columns(),
-            Column("quiz_takers", _("Took the quiz"), numeric=True),
-            Column("quiz_passed", _("Passed the quiz"), numeric=True),
-            Column("pass_rate", _("Pass rate (%)"), numeric=True),
+            count("quiz_takers", _("Took the quiz")),
+            count("quiz_passed", _("Passed the quiz")),
+            rate("pass_rate", _("Pass rate (%)"), "quiz_passed", "quiz_takers"),
         ],
         rows=rows,
-        totals=[_("Total"), *figure_cells(total), None, None, None],
+        totalled=True,
     )
 
 
 def class_table(facts: CompletionFacts) -> Table:
     """One row per class, every course together (the annual report's table)."""
     figures = facts.by_class()
-    keys = sorted(figures, key=lambda c: (c is None, class_label(facts, c)))
     members = facts.members_by(lambda group: group[2])
+    # Every class with people or figures, and a row for people in no class
+    # (staff), so the rows add up to the whole school.
+    keys = sorted(
+        {*figures, *members}, key=lambda c: (c is None, class_label(facts, c))
+    )
     return Table(
         key="classes",
         title=_("Completion by class"),
         columns=[
             Column("class", _("Class")),
-            Column("people", _("People"), numeric=True),
+            count("people", _("Learners")),
             *figure_columns(),
         ],
         rows=[
-            [class_label(facts, c), members.get(c, 0), *figure_cells(figures[c])]
+            [
+                class_label(facts, c),
+                members.get(c, 0),
+                *figure_cells(figures.get(c, Figures())),
+            ]
             for c in keys
         ],
-        totals=[
-            _("Total"),
-            sum(members.values()),
-            *figure_cells(facts.total()),
-        ],
+        totalled=True,
     )
 
 
@@ -216,20 +283,23 @@ def department_table(facts: CompletionFacts, sort: str = "") -> Table:
     columns = [
         Column("school", _("School")),
         Column("code", _("School code")),
-        Column("students", _("Students"), numeric=True),
-        Column("teachers", _("Teachers"), numeric=True),
-        Column("collaborators", _("Collaborators"), numeric=True),
+        count("people", _("Learners")),
+        count("students", _("Students")),
+        count("teachers", _("Teachers")),
+        count("collaborators", _("Collaborators")),
         *figure_columns(),
     ]
     people = facts.members_by(lambda group: (group[0], _bucket_of(group[3])))
     figures = facts.by_school()
     rows = []
     for school_id, school in facts.schools.items():
+        buckets = [people.get((school_id, bucket), 0) for bucket in BUCKET_LABELS]
         rows.append(
             [
                 school.name,
                 school.code,
-                *(people.get((school_id, bucket), 0) for bucket in BUCKET_LABELS),
+                sum(buckets),
+                *buckets,
                 *figure_cells(figures.get(school_id, Figures())),
             ]
         )
@@ -243,16 +313,12 @@ def department_table(facts: CompletionFacts, sort: str = "") -> Table:
     present = [row for row in rows if row[index] is not None]
     missing = [row for row in rows if row[index] is None]
     present.sort(key=lambda row: (row[index], row[0]), reverse=descending)
-    totals = [_("Total"), ""]
-    for position in range(2, len(columns) - 1):
-        totals.append(sum(row[position] for row in rows))
-    totals.append(facts.total().percent)
     return Table(
         key="department",
         title=_("Schools side by side"),
         columns=columns,
         rows=present + missing,
-        totals=totals,
+        totalled=True,
         sort=("-" if descending else "") + sort_key,
     )
 
@@ -263,29 +329,32 @@ def _bucket_of(role: str) -> str:
     return ROLE_BUCKETS[role]
 
 
-# Columns shown for each course in the learner list: (label, value of a cell).
-# Another per-learner, per-course figure (such as a certificate serial) is one
-# more entry here plus the query that fills LearnerCell in selectors.learner_rows.
-LearnerCourseColumn = tuple[Callable[[str], str], Callable[[LearnerCell], object]]
+# Columns shown for each course in the learner list: (label, kind, value of a
+# cell). Another per-learner, per-course figure (such as a certificate serial)
+# is one more entry here plus the query that fills LearnerCell in
+# selectors.learner_rows.
+LearnerCourseColumn = tuple[Callable[[str], str], str, Callable[[LearnerCell], object]]
 LEARNER_COURSE_COLUMNS: list[LearnerCourseColumn] = [
     (
         lambda title: _("%(course)s: status") % {"course": title},
+        TEXT,
         lambda cell: str(STATUS_LABELS[cell.status]),
     ),
     (
         lambda title: _("%(course)s: completed on") % {"course": title},
+        DATE,
         lambda cell: (
-            timezone.localtime(cell.completed_at).strftime("%d/%m/%Y")
-            if cell.completed_at
-            else ""
+            timezone.localtime(cell.completed_at).date() if cell.completed_at else None
         ),
     ),
     (
         lambda title: _("%(course)s: best quiz score (%%)") % {"course": title},
+        PERCENT,
         lambda cell: cell.best_score,
     ),
     (
         lambda title: _("%(course)s: certificate") % {"course": title},
+        TEXT,
         lambda cell: cell.certificate_serial,
     ),
 ]
@@ -301,8 +370,10 @@ def learner_table(courses, rows: list[LearnerRow]) -> Table:
         Column("role", _("Role")),
     ]
     for course in courses:
-        for position, (label, _value) in enumerate(LEARNER_COURSE_COLUMNS):
-            columns.append(Column(f"c{course.pk}_{position}", label(course.title)))
+        for position, (label, kind, _value) in enumerate(LEARNER_COURSE_COLUMNS):
+            columns.append(
+                Column(f"c{course.pk}_{position}", label(course.title), kind)
+            )
     role_labels = dict(Role.choices)
     body = []
     for row in rows:
@@ -317,7 +388,7 @@ def learner_table(courses, rows: list[LearnerRow]) -> Table:
         ]
         for course in courses:
             cell = row.cells[course.pk]
-            cells.extend(value(cell) for _label, value in LEARNER_COURSE_COLUMNS)
+            cells.extend(value(cell) for _label, _kind, value in LEARNER_COURSE_COLUMNS)
         body.append(cells)
     return Table(key="learners", title=_("Learners"), columns=columns, rows=body)
 

@@ -17,6 +17,7 @@ from .selectors import (
     completions_by_month,
     courses_for_report,
     current_school_year,
+    learner_membership_ids,
     learner_rows,
     members_in_scope,
     quiz_pass_rates,
@@ -66,7 +67,8 @@ class ReportView(View):
         valid = form.is_valid()
         filters = form.filters() if valid else ReportFilters()
         export = request.GET.get("export")
-        if export in EXPORT_FORMATS:
+        self.exporting = export in EXPORT_FORMATS
+        if self.exporting:
             if not valid:
                 # Never widen an export to the viewer's whole scope by accident.
                 return HttpResponse(status=400)
@@ -136,15 +138,27 @@ class LearnerReportView(ReportView):
     per_page = 100
 
     def get_tables(self, filters):
-        courses, rows = learner_rows(viewer=self.request.user, filters=filters)
-        return [tables.learner_table(courses, rows)]
+        if self.exporting:
+            # A download holds every row.
+            courses, rows = learner_rows(viewer=self.request.user, filters=filters)
+            return [tables.learner_table(courses, rows)]
+        # The page: count and slice the ordered ids first, then work out the
+        # standings of the rows shown only.
+        ids = learner_membership_ids(viewer=self.request.user, filters=filters)
+        self.page = Paginator(ids, self.per_page).get_page(self.request.GET.get("p"))
+        courses, rows = learner_rows(
+            viewer=self.request.user,
+            filters=filters,
+            membership_ids=self.page.object_list,
+        )
+        table = tables.learner_table(courses, rows)
+        self.page.object_list = table.rows
+        return [table]
 
     def extra_context(self, built):
         if not built:
             return {}
-        table = built[0]
-        page = Paginator(table.rows, self.per_page).get_page(self.request.GET.get("p"))
-        return {"table": table, "page_obj": page}
+        return {"table": built[0], "page_obj": self.page}
 
 
 class DepartmentReportView(ReportView):

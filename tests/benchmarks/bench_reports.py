@@ -8,9 +8,11 @@ Seeds the data once (``seed_scale`` with the prefix BN) into the database at
 DATABASE_URL, builds the completion summary the reports read if that database
 has none yet (``--rebuild-summary``: always), then times the admin pages as a
 school admin and as a department officer would load them (median of several
-runs after a warm-up) and merges ``report_school_seconds`` and
-``report_department_seconds`` (with the query counts, the last summary
-rebuild's time and the dataset size) into var/bench/latest.json. A
+runs after a warm-up) and merges ``report_school_seconds``,
+``report_department_seconds`` and ``report_learners_department_seconds``
+(the learner list over the whole Department, first and a deep page; with the
+query counts, the last summary rebuild's time and the dataset size) into
+var/bench/latest.json. A
 measurement, not a test: nothing here asserts a time.
 """
 
@@ -115,11 +117,24 @@ def main() -> None:
         reverse("lms_reports:department"),
         {"school_year": year.pk, "sort": "-percent"},
     )
+    # The learner list over the whole Department: only the page shown is
+    # worked out, so the first page and a deep one should cost about the same.
+    learners_url = reverse("lms_reports:learners")
+    learners_seconds, learners_queries = measure(
+        officer, learners_url, {"school_year": year.pk}
+    )
+    deep_page = max(1, students // 100 // 2)
+    learners_deep_seconds, _queries = measure(
+        officer, learners_url, {"school_year": year.pk, "p": deep_page}
+    )
     results = {
         "report_school_seconds": round(school_seconds, 3),
         "report_department_seconds": round(department_seconds, 3),
+        "report_learners_department_seconds": round(learners_seconds, 3),
+        "report_learners_department_deep_page_seconds": round(learners_deep_seconds, 3),
         "report_school_queries": school_queries,
         "report_department_queries": department_queries,
+        "report_learners_department_queries": learners_queries,
         # Inside the rebuild's transaction, as the command reports it.
         "report_summary_rebuild_seconds": build.seconds,
         "report_summary_rows": build.rows,

@@ -53,10 +53,11 @@ def test_annual_report_xlsx_has_the_same_figures(client, world):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     people = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    assert ["Học sinh", 5, 4, 2, 40.0] in people
+    # Shares are numbers Excel shows as percentages: 40,0 % is 0.4.
+    assert ["Học sinh", 5, 4, 2, 0.4] in people
     assert people[1][0] == "Trường THPT An Lạc"
     classes = [list(row) for row in workbook.worksheets[2].iter_rows(values_only=True)]
-    assert ["10A1", 3, 3, 2, 1, 1, 1, 33.3, 0] in classes
+    assert ["10A1", 3, 3, 2, 1, 1, 1, 0.333, 0] in classes
 
 
 def test_another_schools_admin_cannot_get_the_report(client, world):

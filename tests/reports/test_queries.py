@@ -102,3 +102,40 @@ def test_department_rollup_query_count_does_not_grow_with_schools(
     with django_assert_max_num_queries(BUDGET):
         many = count_queries(client, url, {})
     assert many == few
+
+
+def test_learner_report_works_out_standings_for_the_rows_shown_only(
+    client, world, monkeypatch
+):
+    from lms.people.models import Membership
+    from lms.reports.views import LearnerReportView
+
+    monkeypatch.setattr(LearnerReportView, "per_page", 2)
+    loaded = []
+    from_db = Membership.from_db.__func__
+
+    def counting_from_db(cls, *args, **kwargs):
+        if cls is Membership:
+            loaded.append(1)
+        return from_db(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Membership, "from_db", classmethod(counting_from_db))
+    url = reverse("lms_reports:learners")
+    client.force_login(world.people["qt"])
+    client.get(url)
+
+    def measure(page: int) -> tuple[int, int]:
+        loaded.clear()
+        queries = count_queries(client, url, {"p": page})
+        return queries, len(loaded)
+
+    add_classes(world, 1, start=0)
+    few = measure(2)
+    add_classes(world, 6, start=1)
+    many = measure(2)
+    # The same queries and the same memberships read for 12 learners as for 27.
+    assert many == few
+    html = client.get(url, {"p": 3}).content.decode()
+    body = html.split('class="lms-report-table"', 1)[1].split("<tbody>", 1)[1]
+    assert body.split("</tbody>", 1)[0].count("<tr>") == 2
+    assert "Trang 3/15" in html  # 9 people and 7 classes of 3, by 2

@@ -98,16 +98,18 @@ def test_officer_sees_every_school_of_the_department_side_by_side(client, world)
     )
     header, *body, totals = rows
     assert header[0] == "Trường" and header[-2:] == [
-        "Hoàn thành (%)",
+        "Hoàn thành (%) (dấu thập phân “,”)",
         "Giấy chứng nhận",
     ]
-    # Sorted by completion rate, highest first: B 50.0 %, A 37.5 %.
+    # Sorted by completion rate, highest first: B 50,0 %, A 37,5 %.
     assert [(row[0], row[-2]) for row in body] == [
-        ("Trường THPT Bình Hưng", "50.0"),
-        ("Trường THPT An Lạc", "37.5"),
+        ("Trường THPT Bình Hưng", "50,0"),
+        ("Trường THPT An Lạc", "37,5"),
     ]
-    learners = header.index("Người học")
-    assert totals[0] == "Tổng cộng" and totals[learners] == "10"
+    # 11 people (9 in A, 2 in B) owe 10 enrolments (8 in A, 2 in B).
+    assert totals[0] == "Tổng cộng"
+    assert totals[header.index("Người học")] == "11"
+    assert totals[header.index("Lượt ghi danh")] == "10"
     ascending = csv_rows(
         client.get(
             DEPARTMENT, {"export": "csv", "table": "department", "sort": "students"}

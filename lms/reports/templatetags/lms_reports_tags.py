@@ -1,16 +1,21 @@
+from datetime import date
+
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 
 
 @register.filter
 def cell(value):
-    """A table cell as people read it: a dash for no figure, one decimal for rates."""
+    """A table cell as people read it: a dash for no figure, one decimal for
+    rates, dates in the language's short format."""
     if value is None or value == "":
         return "–"
     if isinstance(value, float):
         return number_format(value, 1)
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 

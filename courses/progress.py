@@ -1,0 +1,131 @@
+"""Where a learner stands in a course: the one definition every page uses.
+
+- **Completed**: the learner has a course completion.
+- **In progress**: enrolled, not completed, and has begun: opened a lesson of
+  the course or started an attempt at one of its quizzes.
+- **Enrolled**: enrolled and nothing begun yet.
+- **Not started**: meant to take the course (see `Requirement`) and not
+  enrolled.
+- A quiz is **passed** when the learner's grade under the quiz's grading
+  method passes (`QuizGrade.passed`), **failed** when a grade exists and does
+  not; one passed attempt among later failed ones does not make a pass
+  under "last attempt".
+
+The reports, their summary and exports, the annual report, the learner
+list, the course learners page and the reminders ask this module rather than
+re-deriving a state from the tables.
+"""
+
+from django.db.models import Exists
+
+from .models import (
+    ClassAssignment,
+    CoursePage,
+    EnrolmentMode,
+    LessonProgress,
+)
+
+COMPLETED = "completed"
+IN_PROGRESS = "in_progress"
+ENROLLED = "enrolled"
+NOT_STARTED = "not_started"
+
+
+def standing(*, completed: bool, enrolled: bool, began: bool, required: bool) -> str:
+    """A learner's state in a course; "" when the course is nothing to them."""
+    if completed:
+        return COMPLETED
+    if enrolled and began:
+        return IN_PROGRESS
+    if enrolled:
+        return ENROLLED
+    if required:
+        return NOT_STARTED
+    return ""
+
+
+def began_conditions(same: dict) -> tuple[Exists, Exists]:
+    """(a lesson opened, a quiz attempt started) for the learner and course that
+    `same` names with OuterRefs; "has begun" is either of them."""
+    from quizzes.models import QuizAttempt
+
+    return (
+        Exists(LessonProgress.objects.filter(**same)),
+        Exists(QuizAttempt.objects.filter(**same)),
+    )
+
+
+def began_pairs(*, user_ids, course_ids) -> set[tuple[int, int]]:
+    """(user id, course id) of each learner who has begun each course."""
+    from quizzes.models import QuizAttempt
+
+    wanted = {"user_id__in": user_ids, "course_id__in": course_ids}
+    pair = ("user_id", "course_id")
+    lessons = LessonProgress.objects.filter(**wanted).order_by().values_list(*pair)
+    attempts = QuizAttempt.objects.filter(**wanted).order_by().values_list(*pair)
+    return set(lessons.union(attempts))  # one query; UNION drops repeats
+
+
+def began_user_ids(*, course: CoursePage, user_ids) -> set[int]:
+    return {
+        user_id
+        for user_id, _course in began_pairs(user_ids=user_ids, course_ids=[course.pk])
+    }
+
+
+def audience_roles(course: CoursePage) -> set[str]:
+    from .selectors import AUDIENCE_ROLES
+
+    return {role for audience in course.audiences for role in AUDIENCE_ROLES[audience]}
+
+
+class Requirement:
+    """Who is meant to take a course: their role is in its audience, the course
+    runs in their school year (or in every year), and it is automatic or
+    assigned to their class."""
+
+    def __init__(self, courses: list[CoursePage], class_ids=None):
+        self.roles = {course.pk: audience_roles(course) for course in courses}
+        self.years = {
+            course.pk: {year.pk for year in course.school_years.all()}
+            for course in courses
+        }
+        self.modes = {course.pk: course.enrolment_mode for course in courses}
+        assigned = ClassAssignment.objects.filter(
+            course_id__in=[course.pk for course in courses]
+        )
+        if class_ids is not None:
+            assigned = assigned.filter(school_class_id__in=class_ids)
+        self.assigned = set(assigned.values_list("course_id", "school_class_id"))
+
+    def required(
+        self, course_id: int, *, role, school_year_id, school_class_id
+    ) -> bool:
+        if role not in self.roles[course_id]:
+            return False
+        years = self.years[course_id]
+        if years and school_year_id not in years:
+            return False
+        mode = self.modes[course_id]
+        if mode == EnrolmentMode.AUTOMATIC:
+            return True
+        if mode == EnrolmentMode.ASSIGNED:
+            return (course_id, school_class_id) in self.assigned
+        return False
+
+
+def required_memberships_filter(course: CoursePage) -> dict:
+    """Conditions on a user's `memberships__` that make the course theirs, for
+    one filter() call (so they hold on the same membership); None if the course
+    is required of nobody (self-enrolment only)."""
+    conditions: dict = {"memberships__role__in": audience_roles(course)}
+    years = [year.pk for year in course.school_years.all()]
+    if years:
+        conditions["memberships__school_year_id__in"] = years
+    if course.enrolment_mode == EnrolmentMode.ASSIGNED:
+        conditions["memberships__school_class_id__in"] = ClassAssignment.objects.filter(
+            course=course
+        ).values("school_class_id")
+    elif course.enrolment_mode != EnrolmentMode.AUTOMATIC:
+        return None
+    return conditions
