@@ -182,7 +182,7 @@ def check_login_url(app_configs=None, **kwargs):
     else:
         if urlsplit(url).netloc:
             return []  # a sign-in service elsewhere: not ours to check
-    if url is not None and resolve(urlsplit(url).path).url_name != "serve":
+    if url is not None and resolve(urlsplit(url).path).url_name != "wagtail_serve":
         return []
     return [
         Error(

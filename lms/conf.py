@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from csp.constants import NONE, SELF
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 # Learner pages: scripts, styles, fonts and images from this site only, no
 # inline script; lesson videos from the usual video hosts.
@@ -98,20 +99,33 @@ DJANGO_DEFAULTS = {
 }
 
 
-def apply_defaults() -> None:
-    """Give every setting the add-on reads a value, keeping the site's own."""
+def apply_defaults(target=None) -> None:
+    """Give every setting the add-on reads a value, keeping the site's own.
+
+    `target` is Django's settings unless a test passes its own holder.
+    """
+    target = settings if target is None else target
     for name, value in DEFAULTS.items():
-        if not hasattr(settings, name):
-            setattr(settings, name, value)
-    if not hasattr(settings, "LMS_ADMIN_CONTENT_SECURITY_POLICY"):
-        settings.LMS_ADMIN_CONTENT_SECURITY_POLICY = admin_content_security_policy(
-            settings.CONTENT_SECURITY_POLICY
+        if not hasattr(target, name):
+            setattr(target, name, value)
+    if not hasattr(target, "LMS_ADMIN_CONTENT_SECURITY_POLICY"):
+        target.LMS_ADMIN_CONTENT_SECURITY_POLICY = admin_content_security_policy(
+            target.CONTENT_SECURITY_POLICY
         )
     for name, value in DJANGO_DEFAULTS.items():
-        if not settings.is_overridden(name):
-            setattr(settings, name, value)
+        if not target.is_overridden(name):
+            setattr(target, name, value)
 
 
 def site_url() -> str:
-    """The site's public address without a trailing slash ("" when unset)."""
-    return (getattr(settings, "LMS_SITE_URL", "") or "").rstrip("/")
+    """The site's public address, without a trailing slash.
+
+    Raises ImproperlyConfigured when LMS_SITE_URL is unset: a link printed on
+    a certificate or a sign-in sheet must never be relative.
+    """
+    url = (getattr(settings, "LMS_SITE_URL", "") or "").rstrip("/")
+    if not url:
+        raise ImproperlyConfigured(
+            "LMS_SITE_URL is not set; set it to the site's public address."
+        )
+    return url
