@@ -36,8 +36,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-def admin_content_security_policy(policy: dict, url_prefix: str = "/admin/") -> dict:
+def admin_content_security_policy(policy: dict, url_prefix: str | None = None) -> dict:
     """The Wagtail admin's policy, derived from the learner pages' `policy`.
+
+    It applies under `url_prefix`, or by default wherever the site mounts
+    Wagtail's admin.
 
     No inline or eval'd script either (lms/admin_csp.py); inline styles stay
     allowed (Wagtail's widgets set style attributes), images may be blob: or
