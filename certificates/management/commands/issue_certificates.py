@@ -9,12 +9,6 @@ from ...eligibility import eligibility_for_many
 from ...models import IssueBatchItem
 from ...services import batch_create
 
-SITE_URL_MISSING = _(
-    "LMS_SITE_URL is not set to the site's public address, so certificates "
-    "cannot print their verification link. Set it in the settings (e.g. "
-    'LMS_SITE_URL = "https://your-school.edu.vn"). Nothing was issued.'
-)
-
 
 class Command(BaseCommand):
     help = _(
@@ -37,7 +31,14 @@ class Command(BaseCommand):
         # Every certificate prints a link built from LMS_SITE_URL: without it
         # each item would fail after the batch was reported queued.
         if not dry_run and check_site_url():
-            raise CommandError(SITE_URL_MISSING)
+            raise CommandError(
+                _(
+                    "LMS_SITE_URL is not set to the site's public address, so "
+                    "certificates cannot print their verification link. Set it "
+                    'in the settings (e.g. LMS_SITE_URL = "https://your-school.'
+                    'edu.vn"). Nothing was issued.'
+                )
+            )
         course_page = CoursePage.objects.filter(slug=course).first()
         if course_page is None:
             raise CommandError(_("No course has the slug %(slug)s.") % {"slug": course})
