@@ -217,3 +217,20 @@ def check_task_backend(app_configs=None, **kwargs):
             id="lms.W001",
         )
     ]
+
+
+@register(Tags.security)
+def check_single_csp_middleware(app_configs=None, **kwargs):
+    """lms.W002: django-csp's own middleware is not installed next to ours."""
+    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE:
+        return []
+    return [
+        Warning(
+            "MIDDLEWARE has both csp.middleware.CSPMiddleware and the add-on's "
+            "lms.middleware.ContentSecurityPolicyMiddleware (a subclass of it): "
+            "the Wagtail admin could get the learner pages' policy and break.",
+            hint="Remove csp.middleware.CSPMiddleware; the add-on's middleware "
+            "reads CONTENT_SECURITY_POLICY the same way.",
+            id="lms.W002",
+        )
+    ]

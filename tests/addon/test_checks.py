@@ -178,3 +178,13 @@ def test_a_queue_backend_in_production_passes(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 
     assert checks.check_task_backend() == []
+
+
+def test_django_csp_middleware_next_to_ours_is_a_warning(settings):
+    settings.MIDDLEWARE = [
+        *STOCK_WAGTAIL_MIDDLEWARE,
+        "csp.middleware.CSPMiddleware",
+        *lms.addon.MIDDLEWARE,
+    ]
+
+    assert ids(checks.check_single_csp_middleware()) == ["lms.W002"]
