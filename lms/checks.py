@@ -169,21 +169,25 @@ def check_signin_throttling(app_configs=None, **kwargs):
     ]
 
 
-@register(Tags.compatibility)
+@register(Tags.urls)
 def check_login_url(app_configs=None, **kwargs):
-    """lms.E008: LOGIN_URL leads to a sign-in page (run with the URL checks)."""
+    """lms.E008: LOGIN_URL leads to a page, not to a 404."""
     from django.shortcuts import resolve_url
 
     try:
-        url = resolve_url(settings.LOGIN_URL)
-        resolve(urlsplit(url).path)
-    except (NoReverseMatch, Resolver404):
+        url = urlsplit(resolve_url(settings.LOGIN_URL))
+    except NoReverseMatch:
         url = None
-    else:
-        if urlsplit(url).netloc:
+    if url is not None:
+        if url.netloc:
             return []  # a sign-in service elsewhere: not ours to check
-    if url is not None and resolve(urlsplit(url).path).url_name != "wagtail_serve":
-        return []
+        try:
+            match = resolve(url.path)
+        except Resolver404:
+            match = None
+        # Wagtail's catch-all answers any path, with a 404 if no page is there.
+        if match is not None and match.url_name != "wagtail_serve":
+            return []
     return [
         Error(
             f"LOGIN_URL ({settings.LOGIN_URL!r}) leads to no sign-in page, so "
@@ -232,5 +236,21 @@ def check_single_csp_middleware(app_configs=None, **kwargs):
             hint="Remove csp.middleware.CSPMiddleware; the add-on's middleware "
             "reads CONTENT_SECURITY_POLICY the same way.",
             id="lms.W002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_site_url_is_public(app_configs=None, **kwargs):
+    """lms.W003: in production LMS_SITE_URL is not this machine's address."""
+    host = urlsplit(str(getattr(settings, "LMS_SITE_URL", "") or "")).hostname
+    if host not in {"localhost", "127.0.0.1", "::1"}:
+        return []
+    return [
+        Warning(
+            f"LMS_SITE_URL points at this machine ({host}): the links and QR "
+            "codes on certificates and emails would not open for anyone else.",
+            hint="Set LMS_SITE_URL to the site's public address.",
+            id="lms.W003",
         )
     ]

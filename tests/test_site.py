@@ -102,6 +102,8 @@ def test_production_settings_pass_check_deploy():
             "DATABASE_URL": "sqlite:///:memory:",
             # Production runs background work on a queue (lms.W001 otherwise).
             "LMS_TASK_BACKEND": "rq",
+            # ... and prints its public address on certificates (lms.W003).
+            "LMS_SITE_URL": "https://lms.example.edu.vn",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

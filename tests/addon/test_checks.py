@@ -188,3 +188,16 @@ def test_django_csp_middleware_next_to_ours_is_a_warning(settings):
     ]
 
     assert ids(checks.check_single_csp_middleware()) == ["lms.W002"]
+
+
+@pytest.mark.parametrize("value", ["http://127.0.0.1:8000", "http://localhost"])
+def test_deploy_check_warns_of_a_local_site_url(settings, value):
+    settings.LMS_SITE_URL = value
+
+    assert ids(checks.check_site_url_is_public()) == ["lms.W003"]
+
+
+def test_deploy_check_accepts_a_public_site_url(settings):
+    settings.LMS_SITE_URL = "https://lms.example.edu.vn"
+
+    assert checks.check_site_url_is_public() == []
