@@ -254,3 +254,25 @@ def check_site_url_is_public(app_configs=None, **kwargs):
             id="lms.W003",
         )
     ]
+
+
+@register(Tags.templates)
+def check_templates_found(app_configs=None, **kwargs):
+    """lms.E009: the template engine finds the templates our apps ship."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template("lms_people/login.html")
+    except TemplateDoesNotExist:
+        return [
+            Error(
+                "The add-on's templates are not found (lms_people/login.html): "
+                "its pages would answer 500 TemplateDoesNotExist.",
+                hint='Set "APP_DIRS": True in TEMPLATES (or list '
+                '"django.template.loaders.app_directories.Loader" in its '
+                "loaders).",
+                id="lms.E009",
+            )
+        ]
+    return []

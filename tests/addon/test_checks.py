@@ -201,3 +201,17 @@ def test_deploy_check_accepts_a_public_site_url(settings):
     settings.LMS_SITE_URL = "https://lms.example.edu.vn"
 
     assert checks.check_site_url_is_public() == []
+
+
+def test_templates_not_read_from_app_directories_is_an_error(settings):
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}
+    ]
+
+    (error,) = checks.check_templates_found()
+    assert error.id == "lms.E009"
+    assert "APP_DIRS" in error.hint
+
+
+def test_templates_from_app_directories_pass():
+    assert checks.check_templates_found() == []
