@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -27,6 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+
+from lms.checks import check_site_url
 
 from .. import policies
 from ..models import School, SchoolClass, SchoolYear, User
@@ -161,15 +164,38 @@ def _confirm(request, token: str):
         )
     ):
         raise PermissionDenied
-    report = roster_import(
-        data=base64.b64decode(stored["data"]),
-        filename=stored["filename"],
-        school=school,
-        school_year=school_year,
-        create_classes=stored["create_classes"],
-        dry_run=False,
-        imported_by=request.user,
-    )
+    if check_site_url():
+        # The sign-in sheets print the site's address; without it the accounts
+        # would be created and their initial passwords lost.
+        messages.error(
+            request,
+            _(
+                "The site's public address (LMS_SITE_URL) is not set, so the "
+                "sign-in sheets cannot be made. Nothing was imported; ask the "
+                "site's administrator to set it."
+            ),
+        )
+        return redirect("lms_roster:index")
+    # All or nothing: the accounts only with their initial passwords.
+    with transaction.atomic():
+        report = roster_import(
+            data=base64.b64decode(stored["data"]),
+            filename=stored["filename"],
+            school=school,
+            school_year=school_year,
+            create_classes=stored["create_classes"],
+            dry_run=False,
+            imported_by=request.user,
+        )
+        workbook = (
+            credentials_workbook(
+                credentials=report.credentials,
+                school_name=school.name,
+                school_year=school_year.name,
+            )
+            if report.credentials
+            else None
+        )
     cache.delete(_upload_key(request.user, token))
     context = {
         "report": report,
@@ -177,12 +203,7 @@ def _confirm(request, token: str):
         "school_year": school_year,
         "form": RosterImportForm(user=request.user),
     }
-    if report.credentials:
-        workbook = credentials_workbook(
-            credentials=report.credentials,
-            school_name=school.name,
-            school_year=school_year.name,
-        )
+    if workbook is not None:
         context["download_url"] = (
             f"data:{XLSX_TYPE};base64,{base64.b64encode(workbook).decode()}"
         )
