@@ -336,3 +336,18 @@ def test_confirm_whose_sign_in_sheets_fail_imports_nothing(client, setup, monkey
 
     assert response.status_code == 500
     assert not User.objects.filter(username="annv.hs001").exists()
+
+
+def test_reissue_without_site_url_changes_no_password(client, setup, settings):
+    client.force_login(setup["admin"])
+    client.post(reverse(INDEX), {"token": preview(client, setup).context["token"]})
+    student = User.objects.get(username="annv.hs001")
+    class_10a1 = setup["ours"].classes.get(name="10A1")
+    del settings.LMS_SITE_URL
+
+    response = client.post(
+        reverse("lms_roster:reissue"), {"school_class": class_10a1.pk}, follow=True
+    )
+
+    assert "LMS_SITE_URL" in response.content.decode()
+    assert User.objects.get(pk=student.pk).password == student.password

@@ -259,7 +259,26 @@ def roster_passwords_reissue(request):
     form = ReissueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         school_class = form.cleaned_data["school_class"]
-        credentials = initial_passwords_reissue(school_class=school_class)
+        if check_site_url():
+            messages.error(
+                request,
+                _(
+                    "The site's public address (LMS_SITE_URL) is not set, so the "
+                    "sign-in sheets cannot be made. No password was changed; ask "
+                    "the site's administrator to set it."
+                ),
+            )
+            return redirect("lms_roster:reissue")
+        # The new passwords only with the sheet that hands them out.
+        with transaction.atomic():
+            credentials = initial_passwords_reissue(school_class=school_class)
+            if credentials:
+                response = _workbook_response(
+                    credentials,
+                    school_class.school.name,
+                    school_class.school_year.name,
+                    f"mat-khau-ban-dau-{slugify(school_class.name)}",
+                )
         if not credentials:
             messages.info(
                 request,
@@ -267,12 +286,7 @@ def roster_passwords_reissue(request):
                 % {"class": school_class.name},
             )
             return redirect("lms_roster:reissue")
-        return _workbook_response(
-            credentials,
-            school_class.school.name,
-            school_class.school_year.name,
-            f"mat-khau-ban-dau-{slugify(school_class.name)}",
-        )
+        return response
     return TemplateResponse(
         request, "lms_people/admin/roster_reissue.html", {"form": form}
     )
