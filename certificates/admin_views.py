@@ -6,6 +6,7 @@ certificate's school in a school year not yet ended).
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
-from lms.people.models import User
+from lms.people.profiles import full_name_of
 from lms.people.selectors import learner_is_visible_to
 
 from . import policies, rendering
@@ -40,6 +41,8 @@ from .services import (
     certificate_reissue,
     certificate_revoke,
 )
+
+User = get_user_model()
 
 
 def certificate_list(request):
@@ -145,7 +148,7 @@ def issue_one(request):
         _("Certificate %(serial)s issued.") % {"serial": result.certificate.serial}
         if result.created
         else _("%(name)s already holds certificate %(serial)s.")
-        % {"name": user.full_name, "serial": result.certificate.serial},
+        % {"name": full_name_of(user), "serial": result.certificate.serial},
     )
     return redirect("lms_certificates_admin_detail", result.certificate.pk)
 

@@ -8,6 +8,8 @@ truthfully ("revoked: record removed on request"), but keeps no name or PDF.
 
 from django.utils.translation import gettext as _
 
+from lms.people.profiles import profile_of
+
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .services import certificate_revoke, verification_url
 
@@ -50,7 +52,10 @@ def person_certificates_erase(*, person, erasure) -> None:
             certificate_revoke(
                 certificate=certificate, by=erasure.erased_by, reason=ERASED_REASON
             )
-    names = {person.full_name, *(c.name_as_printed for c in certificates)} - {""}
+    names = {
+        profile_of(person).full_name,
+        *(c.name_as_printed for c in certificates),
+    } - {""}
     for certificate in Certificate.objects.filter(holder=person):
         if certificate.pdf:
             certificate.pdf.delete(save=False)

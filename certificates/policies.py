@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from lms.people.models import Membership, School, SchoolClass, SchoolYear, User
+from lms.people.models import Membership, School, SchoolClass, SchoolYear
 from lms.people.policies import (
     is_department_manager,
     managed_school_years,
@@ -29,6 +30,8 @@ from lms.people.policies import (
 )
 
 from .models import Certificate, CertificateTemplate, IssueBatch
+
+User = get_user_model()
 
 
 def _is_superuser(user: User | None) -> bool:

@@ -1,12 +1,15 @@
 """Reads for certificates: what a person holds, who may see which certificate."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from lms.people.models import Membership, School, SchoolClass, User
+from lms.people.models import Membership, School, SchoolClass
 from lms.people.selectors import learner_is_visible_to, learners_visible_to
 from lms.people.text import normalize_text
 
 from .models import Certificate, CertificateStatus
+
+User = get_user_model()
 
 
 def certificates_of(*, user) -> QuerySet[Certificate]:
@@ -83,5 +86,6 @@ def batch_scope_users(
     return (
         learners_visible_to(viewer=viewer)
         .filter(pk__in=memberships.values("user_id"), is_active=True)
-        .order_by("sort_name", "pk")
+        .select_related("lms_profile")
+        .order_by("lms_profile__sort_name", "pk")
     )

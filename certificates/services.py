@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -29,6 +30,7 @@ from django.utils.translation import override
 from courses.models import CourseCompletion, CoursePage
 from lms import conf
 from lms.people.models import Membership
+from lms.people.profiles import profile_of
 
 from . import rendering
 from .eligibility import eligibility_for, eligibility_for_many
@@ -42,6 +44,8 @@ from .models import (
     IssueBatchItem,
     SerialCounter,
 )
+
+User = get_user_model()
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +243,7 @@ def _allocate(
             school=where["school"],
             template=template,
             audience=audience,
-            name_as_printed=user.full_name,
+            name_as_printed=profile_of(user).full_name,
             course_title=course.title,
             issued_at=now,
             issued_by=issued_by,
@@ -507,7 +511,6 @@ def auto_issue_wanted(*, completion: CourseCompletion) -> bool:
 
 def certificate_auto_issue(*, user_id: int, course_id: int) -> Certificate | None:
     """The task behind automatic issuing; quietly does nothing when not eligible."""
-    from lms.people.models import User
 
     user = User.objects.filter(pk=user_id).first()
     course = CoursePage.objects.filter(pk=course_id).first()

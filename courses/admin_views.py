@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.people.models import Role, School, SchoolClass, User
+from lms.people.models import Role, School, SchoolClass
 from lms.people.policies import schools_managed_by
 from lms.people.selectors import classes_visible_to, learners_visible_to
 
@@ -18,6 +19,8 @@ from . import policies
 from .models import CoursePage
 from .selectors import AUDIENCE_ROLES, course_learner_states, course_learners_for
 from .services import course_assign_to_classes
+
+User = get_user_model()
 
 STATES = [
     ("", gettext_lazy("Any status")),
@@ -81,7 +84,9 @@ def course_learners(request, course_id: int):
     # state filter come from the course's own rows, and each learner's
     # standing is worked out for the page shown only.
     listed = sorted(
-        learners.filter(**conditions).distinct().values_list("sort_name", "pk")
+        learners.filter(**conditions)
+        .distinct()
+        .values_list("lms_profile__sort_name", "pk")
     )
     ids = [pk for _sort_name, pk in listed]
     may_list = set(ids)
@@ -102,7 +107,9 @@ def course_learners(request, course_id: int):
     rows = course_learners_for(
         viewer=viewer,
         course=course,
-        learners=User.objects.filter(pk__in=page.object_list),
+        learners=User.objects.filter(pk__in=page.object_list).select_related(
+            "lms_profile"
+        ),
     )
     page.object_list = sorted(rows, key=lambda row: order[row.user.pk])
     return TemplateResponse(

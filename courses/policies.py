@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
-from lms.people.models import School, SchoolClass, User
+from lms.people.models import School, SchoolClass
 from lms.people.policies import (
     is_department_manager,
     managed_school_years,
@@ -28,6 +29,8 @@ from lms.people.policies import (
 )
 
 from .models import CourseIndexPage, CoursePage
+
+User = get_user_model()
 
 
 def _is_superuser(user: User) -> bool:

@@ -14,6 +14,7 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import Page, get_page_models
 
 from lms.people.models import Membership, Role
+from lms.people.profiles import profile_of
 from lms.people.selectors import (
     consent_exists,
     consent_is_complete,
@@ -164,7 +165,7 @@ def course_access(*, user, course: CoursePage, facts: dict | None) -> Access:
     if course.enrolment_mode == EnrolmentMode.ASSIGNED and not facts["f_assigned"]:
         return Access(False, "not_assigned")
     if facts["f_consent_required"] and not consent_is_complete(
-        birth_date=user.birth_date,
+        birth_date=profile_of(user).birth_date,
         own=facts["f_consent_own"],
         guardian=facts["f_consent_guardian"],
     ):

@@ -6,7 +6,8 @@ date/time fields from templates. Each now writes the same call as a JSON data
 block, which lms/js/admin-init.js (loaded on every admin page) runs: the
 choosers here, the date/time fields through our widget templates (set below:
 form widgets render through the app template directories only), the inline
-panels through templates/wagtailadmin/panels/.
+panels through lms/people/templates/wagtailadmin/panels/ (an app directory, so
+the overrides ship with the package and apply in a host site).
 """
 
 import json

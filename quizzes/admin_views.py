@@ -52,7 +52,7 @@ def quiz_report(request, quiz_id: int):
         ]
         rows = [
             [
-                a.user.full_name,
+                a.user.lms_profile.full_name,
                 a.user.username,
                 a.number,
                 a.get_state_display(),

@@ -16,8 +16,8 @@ def attempts_visible_to(*, viewer, quiz: QuizPage) -> QuerySet[QuizAttempt]:
         QuizAttempt.objects.filter(
             quiz=quiz, user__in=learners_visible_to(viewer=viewer).exclude(pk=viewer.pk)
         )
-        .select_related("user")
-        .order_by("user__sort_name", "number")
+        .select_related("user__lms_profile")
+        .order_by("user__lms_profile__sort_name", "number")
     )
 
 

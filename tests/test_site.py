@@ -136,3 +136,16 @@ def test_minimal_host_project_boots_with_our_apps_and_serves_a_page(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "HOST-OK" in result.stdout
+
+
+def test_host_keeping_auth_user_gives_its_users_lms_profiles(tmp_path):
+    result = _run(
+        ["-m", "tests.host.check_auth_user"],
+        {
+            "DJANGO_SETTINGS_MODULE": "tests.host.settings_auth_user",
+            "HOST_DB": str(tmp_path / "host.sqlite3"),
+            "HOST_MEDIA": str(tmp_path / "media"),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "AUTH-USER-OK" in result.stdout

@@ -5,6 +5,7 @@ import logging
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.http import Http404, HttpResponse
@@ -25,19 +26,23 @@ from wagtail.users.views import users as wagtail_users
 
 from . import policies
 from .admin_scope import ScopedDeleteView, ScopedEditView
-from .models import Consent, PersonErasure, Role, School, User
+from .models import Consent, PersonErasure, PersonProfile, Role, School
+from .profiles import full_name_of, profile_of, profile_update
 from .selectors import (
     consent_complete_q,
     learners_visible_to,
     learners_with_consent_status,
 )
 from .services import person_data_export, person_erase, person_is_erased
+from .text import normalize_text
+
+User = get_user_model()
 
 logger = logging.getLogger(__name__)
 
-PERSON_FIELDS = [
+# Kept in the person's LMS profile, whatever the site's user model is.
+PROFILE_FORM_FIELDS = [
     "full_name",
-    "email",
     "phone",
     "student_code",
     "birth_date",
@@ -45,9 +50,16 @@ PERSON_FIELDS = [
 ]
 
 
+def _account_fields(*extra: str) -> list[str]:
+    User = get_user_model()
+    return [User.USERNAME_FIELD, "email", *extra, "is_superuser", "groups"]
+
+
 class _PersonFormMixin:
     """Our fields, and only the powers the editing person may hand out.
 
+    The person fields are not the user model's: they are read from and
+    written to the LMS profile, so the form serves `auth.User` sites too.
     Non-superusers never see `is_superuser`; the groups offered are the LMS
     role groups below their own rank (`policies.grantable_groups`), and the
     groups a person already has outside that set are kept as they are.
@@ -57,8 +69,25 @@ class _PersonFormMixin:
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name"):
             self.fields.pop(name, None)
-        self.fields["email"].required = False
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        profile_fields = forms.fields_for_model(
+            PersonProfile, fields=PROFILE_FORM_FIELDS
+        )
+        profile_fields["full_name"].required = True
+        profile_fields["full_name"].widget.attrs["autocomplete"] = "name"
+        if self.instance.pk:
+            profile = profile_of(self.instance)
+            for name in PROFILE_FORM_FIELDS:
+                self.initial.setdefault(name, getattr(profile, name))
+        # Person fields follow the username, as the templates lay them out.
+        ordered = {}
+        for name, field in self.fields.items():
+            ordered[name] = field
+            if name == get_user_model().USERNAME_FIELD:
+                ordered.update(profile_fields)
+        ordered.update(profile_fields)
+        self.fields = ordered
+        if "email" in self.fields:
+            self.fields["email"].required = False
         self.request_user = request_user
         self.grantable = None
         if request_user is not None and not request_user.is_superuser:
@@ -67,13 +96,30 @@ class _PersonFormMixin:
             if "groups" in self.fields:
                 self.fields["groups"].queryset = self.grantable
 
+    def clean_full_name(self):
+        return normalize_text(self.cleaned_data.get("full_name"))
+
     def _save_m2m(self):
         super()._save_m2m()
+        self._profile_save()
         if self.grantable is None or "groups" not in self.cleaned_data:
             return
         # Keep the groups the editor may not grant (nor take away).
         kept = self.initial_groups.exclude(pk__in=self.grantable.values("pk"))
         self.instance.groups.add(*kept)
+
+    def _profile_save(self) -> None:
+        user = self.instance
+        values = {name: self.cleaned_data[name] for name in PROFILE_FORM_FIELDS}
+        profile_update(user=user, **values)
+        names = {field.name for field in user._meta.get_fields()}
+        if {"first_name", "last_name"} <= names:
+            # Let the host's own name fields (what Wagtail shows) follow ours.
+            user.first_name = values["full_name"][
+                : user._meta.get_field("first_name").max_length
+            ]
+            user.last_name = ""
+            user.save(update_fields=["first_name", "last_name"])
 
     def full_clean(self):
         held = []
@@ -87,8 +133,8 @@ class PersonCreationForm(_PersonFormMixin, UserCreationForm):
     email = forms.EmailField(required=False, label=_("Email"))
 
     class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ["username", *PERSON_FIELDS, "is_superuser", "groups"]
+        model = get_user_model()
+        fields = _account_fields()
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
 
@@ -96,8 +142,8 @@ class PersonEditForm(_PersonFormMixin, UserEditForm):
     email = forms.EmailField(required=False, label=_("Email"))
 
     class Meta(UserEditForm.Meta):
-        model = User
-        fields = ["username", *PERSON_FIELDS, "is_active", "is_superuser", "groups"]
+        model = get_user_model()
+        fields = _account_fields("is_active")
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
 
@@ -106,7 +152,7 @@ class PeopleIndexView(wagtail_users.IndexView):
 
     def get_base_queryset(self):
         people = learners_visible_to(viewer=self.request.user).select_related(
-            "wagtail_userprofile"
+            "wagtail_userprofile", "lms_profile"
         )
         if self.request.user.is_superuser:
             return people
@@ -131,8 +177,21 @@ class PeopleIndexView(wagtail_users.IndexView):
     def order_queryset(self, queryset):
         if self.ordering in ("name", "-name"):
             prefix = "-" if self.ordering.startswith("-") else ""
-            return queryset.order_by(f"{prefix}sort_name")
+            return queryset.order_by(f"{prefix}lms_profile__sort_name")
         return super().order_queryset(queryset)
+
+    @cached_property
+    def columns(self):
+        # The name is the LMS profile's, and sortable whatever the user model.
+        name = self._get_title_column_class(wagtail_users.UserColumn)(
+            "name",
+            accessor=full_name_of,
+            label=_("Name"),
+            sort_key="name",
+            get_url=self.get_edit_url,
+            classname="name",
+        )
+        return [name if c.name == "name" else c for c in super().columns]
 
 
 class _ManageablePersonMixin:
@@ -255,12 +314,16 @@ class ConsentStatusIndexView(IndexView):
     index_url_name = "lms_consent_status:index"
     index_results_url_name = "lms_consent_status:index_results"
     filterset_class = ConsentStatusFilterSet
-    default_ordering = "sort_name"
+    default_ordering = "lms_profile__sort_name"
     any_permission_required = ["view"]
     columns = [
-        Column("full_name", label=_("Full name")),
-        Column("student_code", label=_("Student code")),
-        Column("birth_date", label=_("Date of birth")),
+        Column("full_name", accessor="lms_profile.full_name", label=_("Full name")),
+        Column(
+            "student_code", accessor="lms_profile.student_code", label=_("Student code")
+        ),
+        Column(
+            "birth_date", accessor="lms_profile.birth_date", label=_("Date of birth")
+        ),
         ConsentStatusColumn("consent_complete", label=_("Consent")),
     ]
 
@@ -277,10 +340,11 @@ class ConsentStatusIndexView(IndexView):
                 )
             )
             .exclude(username__startswith="deleted-")
+            .select_related("lms_profile")
         )
 
     def order_queryset(self, queryset):
-        return queryset.order_by("sort_name", "pk")
+        return queryset.order_by("lms_profile__sort_name", "pk")
 
 
 class ConsentStatusMenuItem(MenuItem):

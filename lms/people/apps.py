@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class PeopleConfig(AppConfig):
@@ -15,12 +14,17 @@ class PeopleConfig(AppConfig):
         from . import signals  # noqa: F401
 
         wagtail_exports_neutralise()
+        self.user_viewset_install()
 
+    def user_viewset_install(self) -> None:
+        """Serve Wagtail's user admin with our forms and visibility rule.
 
-class LmsWagtailUsersConfig(WagtailUsersAppConfig):
-    """Wagtail's users app with our user forms and visibility rule.
+        Wagtail's users app reads `user_viewset` from its app config when the
+        admin's viewset hook runs, after every app is ready; setting it here
+        lets a host keep plain "wagtail.users" in INSTALLED_APPS.
+        """
+        from django.apps import apps
 
-    A host site lists this instead of ``wagtail.users`` in INSTALLED_APPS.
-    """
-
-    user_viewset = "lms.people.admin_views.LmsUserViewSet"
+        if apps.is_installed("wagtail.users"):
+            users_app = apps.get_app_config("wagtailusers")
+            users_app.user_viewset = "lms.people.admin_views.LmsUserViewSet"

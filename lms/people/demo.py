@@ -8,11 +8,15 @@ previous one as history.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Department, Membership, Role, School, SchoolClass, SchoolYear, User
+from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
+from .profiles import PROFILE_FIELDS, profile_update
 from .services import membership_ensure
+
+User = get_user_model()
 
 DEFAULT_DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo password
 
@@ -155,12 +159,13 @@ def _person(username: str, full_name: str, password: str, **fields) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username)
-    user.full_name = full_name
+    person = {name: fields.pop(name) for name in PROFILE_FIELDS if name in fields}
     for name, value in fields.items():
         setattr(user, name, value)
     if not user.pk or not user.check_password(password):
         user.set_password(password)
     user.save()
+    profile_update(user=user, full_name=full_name, **person)
     return user
 
 

@@ -3,6 +3,8 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .profiles import profile_of
+
 
 class ForcePasswordChangeMiddleware:
     """Send a person with an initial password to the change-password page."""
@@ -14,7 +16,11 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.must_change_password:
+        if (
+            user is not None
+            and user.is_authenticated
+            and profile_of(user).must_change_password
+        ):
             allowed = {
                 reverse("lms_people:password_change"),
                 reverse("lms_people:logout"),

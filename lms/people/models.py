@@ -5,6 +5,7 @@ held per school and school year through a Membership, so the same teacher can
 be homeroom teacher of 10A1 this year and of 11A1 the next.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -26,7 +27,11 @@ class LmsUserManager(UserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in: a learner, a member of staff or an officer."""
+    """The standalone site's account: who signs in, and with what rights.
+
+    What we know of the person (name, codes, date of birth) lives in
+    `PersonProfile`, so a host site can keep its own user model instead.
+    """
 
     username_validator = UnicodeUsernameValidator()
 
@@ -38,8 +43,70 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Letters, digits and @/./+/-/_ only."),
         error_messages={"unique": _("A user with that username already exists.")},
     )
-    full_name = models.CharField(_("full name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
+    is_staff = models.BooleanField(
+        _("Django admin access"),
+        default=False,
+        help_text=_("For technical administrators only."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date created"), default=timezone.now)
+
+    objects = LmsUserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["lms_profile__sort_name", "username"]
+        # Swapped out when a host site keeps its own AUTH_USER_MODEL.
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email or "")
+
+    def check_password(self, raw_password) -> bool:
+        """Django's check, at the same cost whichever hasher the account has."""
+        encoded = self.password
+        correct = super().check_password(raw_password)
+        password_work_equalise(
+            password=raw_password, encoded=encoded, rehashed=self.password != encoded
+        )
+        return correct
+
+    def get_full_name(self) -> str:
+        from .profiles import profile_of
+
+        return profile_of(self).full_name
+
+    def get_short_name(self) -> str:
+        from .profiles import profile_of
+
+        return profile_of(self).short_name
+
+
+class PersonProfile(models.Model):
+    """What the LMS knows of a person, whatever the site's user model is.
+
+    Created on demand (see `lms.people.profiles.profile_of`) and when a user
+    is created; the full name is printed on certificates, so it is kept NFC.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="lms_profile",
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     student_code = models.CharField(
         _("student code"),
@@ -63,65 +130,35 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     sort_name = models.CharField(max_length=400, editable=False, db_index=True)
     search_name = models.CharField(max_length=150, editable=False, db_index=True)
-    is_staff = models.BooleanField(
-        _("Django admin access"),
-        default=False,
-        help_text=_("For technical administrators only."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    date_joined = models.DateTimeField(_("date created"), default=timezone.now)
-
-    objects = LmsUserManager()
-
-    EMAIL_FIELD = "email"
-    USERNAME_FIELD = "username"
-    REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-        ordering = ["sort_name", "username"]
+        verbose_name = _("person profile")
+        verbose_name_plural = _("person profiles")
 
     def __str__(self) -> str:
-        return self.full_name or self.username
-
-    def clean(self):
-        super().clean()
-        self.full_name = normalize_text(self.full_name)
-        self.email = self.__class__.objects.normalize_email(self.email or "")
+        return self.full_name or str(self.user_id)
 
     def save(self, *args, **kwargs):
         self.full_name = normalize_text(self.full_name)
         self.phone = normalize_text(self.phone)
         self.student_code = normalize_text(self.student_code)
-        self.sort_name = vietnamese_sort_key(self.full_name or self.username)
+        self.sort_name = vietnamese_sort_key(self.full_name or self.user.get_username())
         self.search_name = fold_for_search(self.full_name)
-        if (
-            kwargs.get("update_fields") is not None
-            and "full_name" in kwargs["update_fields"]
-        ):
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "sort_name",
-                "search_name",
-            }
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name", "search_name"}
         super().save(*args, **kwargs)
 
-    def check_password(self, raw_password) -> bool:
-        """Django's check, at the same cost whichever hasher the account has."""
-        encoded = self.password
-        correct = super().check_password(raw_password)
-        password_work_equalise(
-            password=raw_password, encoded=encoded, rehashed=self.password != encoded
-        )
-        return correct
+    def clean(self):
+        super().clean()
+        self.full_name = normalize_text(self.full_name)
 
-    def get_full_name(self) -> str:
-        return self.full_name
-
-    def get_short_name(self) -> str:
+    @property
+    def short_name(self) -> str:
         # Vietnamese people are addressed by their given name, the last word.
-        return self.full_name.split(" ")[-1] if self.full_name else self.username
+        if self.full_name:
+            return self.full_name.split(" ")[-1]
+        return self.user.get_username()
 
 
 class Department(models.Model):
@@ -286,7 +323,7 @@ class Membership(models.Model):
     """A person's role in a school (or the Department) for one school year."""
 
     user = models.ForeignKey(
-        User,
+        settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="memberships",
@@ -429,7 +466,7 @@ class Consent(models.Model):
         OTHER = "other", _("Other")
 
     learner = models.ForeignKey(
-        User,
+        settings.AUTH_USER_MODEL,
         verbose_name=_("learner"),
         on_delete=models.CASCADE,
         related_name="consents",
@@ -441,7 +478,7 @@ class Consent(models.Model):
     method = models.CharField(_("how"), max_length=20, choices=Method.choices)
     given_on = models.DateField(_("date given"), default=timezone.localdate)
     recorded_by = models.ForeignKey(
-        User,
+        settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         on_delete=models.SET_NULL,
         null=True,
@@ -475,7 +512,7 @@ class PersonErasure(models.Model):
 
     erased_user_id = models.PositiveBigIntegerField(_("erased user id"))
     erased_by = models.ForeignKey(
-        User,
+        settings.AUTH_USER_MODEL,
         verbose_name=_("erased by"),
         on_delete=models.SET_NULL,
         null=True,

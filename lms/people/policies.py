@@ -22,12 +22,15 @@ from __future__ import annotations
 import datetime
 from enum import IntEnum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Membership, Role, School, SchoolYear, User
+from .models import Membership, Role, School, SchoolYear
 from .roles import ROLE_GROUPS
+
+User = get_user_model()
 
 # Roles whose holders manage a school's people, content and certificates.
 MANAGER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}

@@ -6,6 +6,7 @@ see". Every view, report and export asks it rather than filtering on its own.
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -18,8 +19,9 @@ from .models import (
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
+
+User = get_user_model()
 
 
 def _memberships_of(
@@ -205,7 +207,8 @@ def consent_required_exists(*, learner) -> Exists:
 def consent_complete_q(*, today: datetime.date | None = None) -> Q:
     """Filter for users annotated by `learners_with_consent_status`."""
     return Q(consent_own=True) & (
-        Q(consent_guardian=True) | Q(birth_date__lte=consent_age_cutoff(today=today))
+        Q(consent_guardian=True)
+        | Q(lms_profile__birth_date__lte=consent_age_cutoff(today=today))
     )
 
 

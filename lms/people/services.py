@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
@@ -9,15 +10,18 @@ from django.db.models import Q
 from .models import (
     Membership,
     PersonErasure,
+    PersonProfile,
     Role,
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
 from .policies import active_memberships, open_years_q
+from .profiles import profile_of, profile_update
 from .roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX, school_admin_group_name
 from .text import normalize_text
+
+User = get_user_model()
 
 
 def school_admin_group_ensure(*, school: School) -> Group:
@@ -124,20 +128,30 @@ def user_create(
     student_code: str = "",
     must_change_password: bool = False,
 ) -> User:
-    user = User(
-        username=normalize_text(username),
-        full_name=full_name,
-        email=email,
-        phone=phone,
-        student_code=student_code,
-        must_change_password=must_change_password,
-    )
+    User = get_user_model()
+    user = User(**{User.USERNAME_FIELD: normalize_text(username)})
+    if User.get_email_field_name() in {f.name for f in User._meta.fields}:
+        setattr(user, User.get_email_field_name(), email)
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
+    profile = PersonProfile(
+        full_name=full_name,
+        phone=phone,
+        student_code=student_code,
+        must_change_password=must_change_password,
+    )
     user.full_clean(exclude=["password"])
+    profile.full_clean(exclude=["user"])
     user.save()
+    profile_update(
+        user=user,
+        full_name=profile.full_name,
+        phone=phone,
+        student_code=student_code,
+        must_change_password=must_change_password,
+    )
     return user
 
 
@@ -181,9 +195,8 @@ def membership_ensure(
 
 def password_changed(*, user: User) -> None:
     """Called after a person sets their own password."""
-    if user.must_change_password:
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
+    if profile_of(user).must_change_password:
+        profile_update(user=user, must_change_password=False)
 
 
 # Children's data protection: a person's data export and erasure.
@@ -208,14 +221,15 @@ def person_profile_export(*, person: User) -> tuple[str, dict, list]:
     """The people app's own section: profile, roles and consents."""
     from .models import Consent
 
+    profile = profile_of(person)
     data = {
         "id": person.pk,
-        "username": person.username,
-        "full_name": person.full_name,
-        "email": person.email,
-        "phone": person.phone,
-        "student_code": person.student_code,
-        "birth_date": _iso(person.birth_date),
+        "username": person.get_username(),
+        "full_name": profile.full_name,
+        "email": getattr(person, "email", ""),
+        "phone": profile.phone,
+        "student_code": profile.student_code,
+        "birth_date": _iso(profile.birth_date),
         "is_active": person.is_active,
         "date_joined": _iso(person.date_joined),
         "last_login": _iso(person.last_login),
@@ -345,19 +359,24 @@ def person_erase(
     _log_labels_scrub(person=person)
     Consent.objects.filter(learner=person).delete()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username=person.username).delete()
+        model.objects.filter(username=person.get_username()).delete()
     for profile in UserProfile.objects.filter(user=person):
         if profile.avatar:
             profile.avatar.delete(save=False)
         profile.delete()
 
-    person.full_name = erased_name(user_id=person.pk)
-    person.username = f"deleted-{secrets.token_hex(8)}"
-    person.email = ""
-    person.phone = ""
-    person.student_code = ""
-    person.birth_date = None
-    person.must_change_password = False
+    profile_update(
+        user=person,
+        full_name=erased_name(user_id=person.pk),
+        phone="",
+        student_code="",
+        birth_date=None,
+        must_change_password=False,
+    )
+    setattr(person, User.USERNAME_FIELD, f"deleted-{secrets.token_hex(8)}")
+    for name in ("email", "first_name", "last_name"):
+        if hasattr(person, name):
+            setattr(person, name, "")
     person.is_active = False
     person.is_staff = False
     person.last_login = None

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Membership, School
+from .profiles import profile_create
 from .services import school_admin_group_ensure, user_groups_sync
 
 
@@ -37,3 +39,10 @@ def remember_admin_access(sender, request, user, **kwargs) -> None:
         request.session[ADMIN_LINK_SESSION_KEY] = user.has_perm(
             "wagtailadmin.access_admin"
         )
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def user_profile_create(sender, instance, created, raw=False, **kwargs) -> None:
+    """Every new user gets an LMS profile, whichever user model the site uses."""
+    if created and not raw:
+        profile_create(user=instance)

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,6 @@ from .models import (
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
 from .roster.admin_views import RosterImportViewSet
 from .selectors import (
@@ -40,6 +40,8 @@ from .selectors import (
     learners_visible_to,
     memberships_visible_to,
 )
+
+User = get_user_model()
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -111,7 +113,11 @@ class MembershipViewSet(ScopedModelViewSet):
     )
     list_display = ["user", "role", "school", "school_class", "school_year"]
     list_filter = ["role", "school_year", "school"]
-    search_fields = ["user__full_name", "user__search_name", "user__username"]
+    search_fields = [
+        "user__lms_profile__full_name",
+        "user__lms_profile__search_name",
+        "user__username",
+    ]
     scope = staticmethod(memberships_visible_to)
     edit_view_class = MembershipEditView
     delete_view_class = MembershipDeleteView
@@ -138,7 +144,11 @@ class ConsentViewSet(ScopedModelViewSet):
     )
     list_display = ["learner", "given_by", "giver_name", "method", "given_on"]
     list_filter = ["given_by", "method"]
-    search_fields = ["learner__full_name", "learner__search_name", "giver_name"]
+    search_fields = [
+        "learner__lms_profile__full_name",
+        "learner__lms_profile__search_name",
+        "giver_name",
+    ]
     scope = staticmethod(consents_visible_to)
     edit_view_class = ConsentEditView
     delete_view_class = ConsentDeleteView

@@ -9,9 +9,12 @@ schools may they filter on" and "may they have this school's annual report
 for that year".
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from lms.people.models import Membership, Role, School, SchoolYear, User
+from lms.people.models import Membership, Role, School, SchoolYear
+
+User = get_user_model()
 
 REPORT_ROLES = [Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER]
 # The annual implementation report is the school's, signed by its head.

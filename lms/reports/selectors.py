@@ -691,8 +691,11 @@ def learner_rows(
     courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
     memberships = list(
-        members.select_related("user", "school", "school_class").order_by(
-            "school__name", "school_class__name", "user__sort_name", "user__username"
+        members.select_related("user__lms_profile", "school", "school_class").order_by(
+            "school__name",
+            "school_class__name",
+            "user__lms_profile__sort_name",
+            "user__pk",
         )
     )
     users = {"user_id__in": members.values("user_id"), "course_id__in": course_ids}

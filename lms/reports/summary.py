@@ -46,13 +46,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial, reduce
 
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion, CoursePage, Enrolment
-from lms.people.models import Membership, User
+from lms.people.models import Membership
 
 from .models import CompletionSummary, ReportGroup, SummaryBuild
 from .selectors import (
@@ -64,6 +65,8 @@ from .selectors import (
     group_counts,
     reporting_session,
 )
+
+User = get_user_model()
 
 # First keys of pg_advisory_xact_lock(int, int): "LMR" + 1, 2, 3.
 LOCK_REBUILD = 0x4C4D5201

@@ -308,9 +308,9 @@ def learner_table(courses, rows: list[LearnerRow]) -> Table:
     for row in rows:
         membership = row.membership
         cells = [
-            row.user.full_name,
-            row.user.username,
-            row.user.student_code,
+            row.user.lms_profile.full_name,
+            row.user.get_username(),
+            row.user.lms_profile.student_code,
             membership.school.name if membership.school else "",
             membership.school_class.name if membership.school_class else "",
             str(role_labels.get(membership.role, membership.role)),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the project needs on a Debian/Ubuntu machine: system packages
-# (only those missing), a virtualenv in .venv and the pinned Python packages.
+# (only those missing), a virtualenv in .venv and the pinned Python packages:
+# the dev and production extras (tests use RQ, Redis and PostgreSQL).
 # Safe to run again; it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,7 +35,7 @@ want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> Installing Python packages (pinned by constraints.txt)"
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev]" 2>&1 \
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,production]" 2>&1 \
     | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import django, wagtail, weasyprint" >/dev/null
   echo "$want" > "$stamp"

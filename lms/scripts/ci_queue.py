@@ -70,14 +70,19 @@ def completed_students(*, course, school_class, count: int, username, full_name)
 
     `username(index)` and `full_name(index)` name each one.
     """
-    from courses.models import CourseCompletion
-    from lms.people.models import Membership, Role, User
+    from django.contrib.auth import get_user_model
 
+    from courses.models import CourseCompletion
+    from lms.people.models import Membership, Role
+    from lms.people.profiles import profile_update
+
+    User = get_user_model()
     users = []
     for index in range(count):
-        user = User(username=username(index), full_name=full_name(index))
+        user = User(username=username(index))
         user.set_unusable_password()
-        user.save()  # not bulk_create: save() sets the sort and search names
+        user.save()  # not bulk_create: the profile comes with save()
+        profile_update(user=user, full_name=full_name(index))
         users.append(user)
     Membership.objects.bulk_create(
         Membership(

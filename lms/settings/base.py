@@ -42,8 +42,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    # Our people app replaces Wagtail's user forms (full name, student code).
-    "lms.people.apps.LmsWagtailUsersConfig",
+    # Our people app installs its user views into this app (see PeopleConfig).
+    "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -126,8 +126,8 @@ PASSWORD_HASHERS = [
 
 AUTH_USER_MODEL = "lms_people.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "lms.people.backends.AxesProfileBackend",
+    "lms.people.backends.ProfileModelBackend",
 ]
 LOGIN_URL = "lms_people:login"
 LOGIN_REDIRECT_URL = "/"

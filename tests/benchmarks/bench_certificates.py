@@ -69,6 +69,7 @@ def seed(count: int):
         SchoolClass,
         User,
     )
+    from lms.people.profiles import profile_update
 
     call_command("migrate", "--noinput", verbosity=0)
     stamp = time.time_ns()
@@ -101,11 +102,10 @@ def seed(count: int):
     )
     users = []
     for index in range(count):
-        user = User(
-            username=f"bc{stamp}-{index}", full_name=f"Nguyễn Thị Ánh Tuyết {index}"
-        )
+        user = User(username=f"bc{stamp}-{index}")
         user.set_unusable_password()
         user.save()
+        profile_update(user=user, full_name=f"Nguyễn Thị Ánh Tuyết {index}")
         users.append(user)
     Membership.objects.bulk_create(
         Membership(

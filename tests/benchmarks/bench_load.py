@@ -123,6 +123,7 @@ def prepare_data(args) -> dict:
     )
     from lms.people.models import Membership, Role, SchoolClass, User
     from lms.people.policies import current_school_year
+    from lms.people.profiles import profile_update
     from quizzes.models import Choice, Question, QuizAttempt, QuizPage, QuizSlot
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -187,9 +188,10 @@ def prepare_data(args) -> dict:
         username = STUDENT_PATTERN % number
         if username in existing:
             continue
-        user = User(username=username, full_name=f"Học Sinh Tải {number:04d}")
+        user = User(username=username)
         user.password = hashed
         user.save()
+        profile_update(user=user, full_name=f"Học Sinh Tải {number:04d}")
         school_class = classes[number % len(classes)]
         Membership.objects.create(
             user=user,

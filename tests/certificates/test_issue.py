@@ -170,8 +170,8 @@ def test_reissue_replaces_the_old_certificate_and_keeps_it(
     complete(tuyet, course, lessons)
     old = Certificate.objects.get()
     old_hash = old.pdf_sha256
-    tuyet.full_name = "Nguyễn Thị Ánh Tuyết (sửa)"
-    tuyet.save()
+    tuyet.lms_profile.full_name = "Nguyễn Thị Ánh Tuyết (sửa)"
+    tuyet.lms_profile.save()
     new = certificate_reissue(certificate=old, by=superuser, reason="Sửa họ tên")
     old.refresh_from_db()
     assert old.status == CertificateStatus.REPLACED

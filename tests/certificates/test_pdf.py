@@ -100,8 +100,8 @@ def test_editing_the_template_or_the_name_later_changes_nothing_issued(
     template.title = "CHỨNG NHẬN MỚI"
     template.body = "Khác hẳn: {name}"
     template.save()
-    tuyet.full_name = "Nguyễn Thị Ánh Tuyết Mới"
-    tuyet.save()
+    tuyet.lms_profile.full_name = "Nguyễn Thị Ánh Tuyết Mới"
+    tuyet.lms_profile.save()
     course, _lessons = certified_course
     again = certificate_issue(user=tuyet, course=course)
     assert again.created is False

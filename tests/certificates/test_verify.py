@@ -23,9 +23,9 @@ def _fresh_cache():
 @pytest.fixture
 def issued(certified_course, tuyet, complete):
     course, lessons = certified_course
-    tuyet.student_code = "HS-BI-MAT-42"
-    tuyet.phone = "0909123456"
-    tuyet.save()
+    tuyet.lms_profile.student_code = "HS-BI-MAT-42"
+    tuyet.lms_profile.phone = "0909123456"
+    tuyet.lms_profile.save()
     complete(tuyet, course, lessons)
     return Certificate.objects.get(holder=tuyet)
 

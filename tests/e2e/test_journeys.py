@@ -48,7 +48,7 @@ def test_student_completes_a_course_and_gets_the_certificate(browse, chromium):
     assert course.title in completed.inner_text()
     b.shot("my-learning")
     b.assert_no_csp_violation()
-    check_certificate(b, chromium, course, holder=student.full_name)
+    check_certificate(b, chromium, course, holder=student.lms_profile.full_name)
 
 
 def press_and_wait(page, key: str = "Enter") -> None:
@@ -129,7 +129,9 @@ def essay_attempt(*, student, course) -> None:
     key = attempt.snapshot[0]["key"]
     attempt_submit(
         attempt=attempt,
-        answers={key: f"{student.full_name}: em sẽ báo cho thầy cô và bố mẹ."},
+        answers={
+            key: f"{student.lms_profile.full_name}: em sẽ báo cho thầy cô và bố mẹ."
+        },
     )
 
 
@@ -147,16 +149,16 @@ def test_homeroom_teacher_sees_their_class_and_grades_an_essay(browse):
     b.goto("/admin/")
     b.goto(reverse("lms_courses_learners", args=[course.pk]))
     listing = page.locator("main").inner_text()
-    assert own.full_name in listing
-    assert other.full_name not in listing, "a 10A2 student in 10A1's report"
+    assert own.lms_profile.full_name in listing
+    assert other.lms_profile.full_name not in listing, "a 10A2 student in 10A1's report"
     b.shot("learners")
 
     b.goto(reverse("lms_quizzes_essays"))
     queue = page.locator("main table")
-    assert own.full_name in queue.inner_text()
-    assert other.full_name not in queue.inner_text()
+    assert own.lms_profile.full_name in queue.inner_text()
+    assert other.lms_profile.full_name not in queue.inner_text()
     b.shot("essays")
-    queue.locator("tr", has_text=own.full_name).get_by_role(
+    queue.locator("tr", has_text=own.lms_profile.full_name).get_by_role(
         "link", name=vi("Grade")
     ).click()
     assert "báo cho thầy cô" in page.locator("main").inner_text()
@@ -165,7 +167,7 @@ def test_homeroom_teacher_sees_their_class_and_grades_an_essay(browse):
     page.get_by_role("button", name=vi("Save grade")).click()
     page.wait_for_url(re.compile(re.escape(reverse("lms_quizzes_essays")) + "$"))
     assert vi("The essay has been graded.") in page.locator("body").inner_text()
-    assert own.full_name not in page.locator("main table").inner_text()
+    assert own.lms_profile.full_name not in page.locator("main table").inner_text()
     graded = QuestionResponse.objects.get(
         attempt__user=own, attempt__quiz__slug="bai-luan"
     )
@@ -187,7 +189,7 @@ def test_collaborator_completes_the_staff_course(browse, chromium):
     assert course.title in completed.inner_text()
     b.shot("my-learning")
     b.assert_no_csp_violation()
-    check_certificate(b, chromium, course, holder=collaborator.full_name)
+    check_certificate(b, chromium, course, holder=collaborator.lms_profile.full_name)
 
 
 GIFT_FILE = """\
@@ -323,7 +325,7 @@ def test_school_admin_builds_a_course_imports_questions_and_exports(browse):
     student = User.objects.get(username="student")
     quiz = QuizPage.objects.filter(attempts__user=student).distinct().first()
     b.goto(reverse("lms_quizzes_report", args=[quiz.pk]))
-    assert student.full_name in page.locator("main").inner_text()
+    assert student.lms_profile.full_name in page.locator("main").inner_text()
     b.shot("quiz-report")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=vi("Export XLSX")).click()
@@ -332,7 +334,7 @@ def test_school_admin_builds_a_course_imports_questions_and_exports(browse):
     saved = SCREENSHOTS / "admin-quiz-report.xlsx"
     download.save_as(saved)
     rows = list(load_workbook(saved, read_only=True).active.values)
-    assert any(student.full_name in row for row in rows), rows[:3]
+    assert any(student.lms_profile.full_name in row for row in rows), rows[:3]
 
 
 ROSTER_NAME = "Phạm Thu Trang"
@@ -376,13 +378,16 @@ def test_school_admin_imports_a_roster(browse):
     assert ROSTER_NAME in created.inner_text()
     assert ROSTER_CODE in created.inner_text()
     assert "12/09/2008" in created.inner_text()  # the date as read from the file
-    assert not User.objects.filter(student_code=ROSTER_CODE).exists()
+    assert not User.objects.filter(lms_profile__student_code=ROSTER_CODE).exists()
     b.shot("preview")
 
     page.get_by_role("button", name=vi("Confirm the import")).click()
     page.wait_for_load_state()
-    new = User.objects.get(student_code=ROSTER_CODE)
-    assert new.full_name == ROSTER_NAME and new.must_change_password
+    new = User.objects.get(lms_profile__student_code=ROSTER_CODE)
+    assert (
+        new.lms_profile.full_name == ROSTER_NAME
+        and new.lms_profile.must_change_password
+    )
     assert new.username in page.locator("main table.listing").inner_text()
     b.shot("done")
     with page.expect_download() as download_info:
@@ -415,7 +420,7 @@ def test_school_admin_imports_a_roster(browse):
     s.page.wait_for_load_state()
     assert change not in s.page.url, s.page.url
     new.refresh_from_db()
-    assert not new.must_change_password
+    assert not new.lms_profile.must_change_password
     s.goto("/")
     assert change not in s.page.url, "still sent to change the password"
     s.assert_no_csp_violation()
@@ -451,8 +456,8 @@ def test_school_admin_bulk_issues_and_revokes_certificates(browse):
     eligible = page.locator("ul.eligible > li")
     assert eligible.count() == 2, eligible.all_inner_texts()
     for student in finished:
-        assert student.full_name in page.locator("ul.eligible").inner_text()
-    assert holder.full_name in page.locator("ul.holding").inner_text()
+        assert student.lms_profile.full_name in page.locator("ul.eligible").inner_text()
+    assert holder.lms_profile.full_name in page.locator("ul.holding").inner_text()
     b.shot("bulk-preview")
 
     issue = vi_plural(
@@ -500,7 +505,7 @@ def test_school_admin_bulk_issues_and_revokes_certificates(browse):
     verdict = public.page.locator("p.verdict").inner_text()
     said = vi("This certificate was revoked on %(date)s.").split("%(date)s")[0]
     assert verdict.startswith(said), verdict
-    assert finished[0].full_name in public.page.locator("main").inner_text()
+    assert finished[0].lms_profile.full_name in public.page.locator("main").inner_text()
     public.shot("revoked")
     other = issued.get(holder=finished[1])
     public.goto(reverse("lms_certificates:verify", args=[other.code]))

@@ -20,12 +20,12 @@ INSTALLED_APPS = [
     "certificates.apps.CertificatesConfig",
     "lms.reports.apps.ReportsConfig",
     "django_tasks",
-    # --- Wagtail's defaults (wagtail.users swapped for our subclass) ---
+    # --- Wagtail's defaults ---
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "lms.people.apps.LmsWagtailUsersConfig",
+    "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -40,13 +40,13 @@ class World:
 
 def person_identifiers(person: User) -> list[str]:
     return [
-        person.full_name,
+        person.lms_profile.full_name,
         person.username,
         person.email,
-        person.phone,
-        person.student_code,
-        person.birth_date.isoformat(),
-        person.birth_date.strftime("%d/%m/%Y"),
+        person.lms_profile.phone,
+        person.lms_profile.student_code,
+        person.lms_profile.birth_date.isoformat(),
+        person.lms_profile.birth_date.strftime("%d/%m/%Y"),
         ESSAY,
         SHORT,
         COMMENT,

@@ -1,26 +1,55 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
 
 from lms.people.models import (
     Department,
     Membership,
+    PersonProfile,
     Role,
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
+from lms.people.profiles import PROFILE_FIELDS, profile_update
+
+
+def _profile_kwargs(kwargs: dict) -> dict:
+    return {name: kwargs.pop(name) for name in PROFILE_FIELDS if name in kwargs}
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user of the site's user model; person fields go to its LMS profile.
+
+    Accepts full_name=, phone=, student_code=, birth_date= and
+    must_change_password= as if they were the user's own fields.
+    """
+
     class Meta:
-        model = User
+        model = get_user_model()
         django_get_or_create = ("username",)
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Số {n}")
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        profile = _profile_kwargs(kwargs)
+        user = super()._build(model_class, *args, **kwargs)
+        user.lms_profile = PersonProfile(user=user, **profile)
+        return user
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        profile = _profile_kwargs(kwargs)
+        manager = cls._get_manager(model_class)
+        username = kwargs.pop("username")
+        user, created = manager.get_or_create(username=username, defaults=kwargs)
+        if created:
+            profile_update(user=user, **profile)
+        return user
 
     @factory.post_generation
     def password(user, create, extracted, **kwargs):

@@ -98,8 +98,8 @@ def test_school_admin_creates_a_person_with_a_full_name(client, two_schools):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="hs_moi")
-    assert user.full_name == "Võ Ngọc Diệp"
-    assert user.must_change_password
+    assert user.lms_profile.full_name == "Võ Ngọc Diệp"
+    assert user.lms_profile.must_change_password
     assert not user.groups.exists() and not user.is_superuser
 
 

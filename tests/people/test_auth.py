@@ -59,7 +59,7 @@ def test_initial_password_must_be_changed_at_first_sign_in(client):
     )
     assert response.status_code == 302 and response["Location"] == "/"
     user.refresh_from_db()
-    assert not user.must_change_password
+    assert not user.lms_profile.must_change_password
     assert user.check_password("Mat-khau-moi-2024")
     assert client.get(reverse("lms_people:password_change")).status_code == 200
 

@@ -86,7 +86,7 @@ def _consent(learner, given_by=Consent.GivenBy.LEARNER, **kwargs):
     return Consent.objects.create(
         learner=learner,
         given_by=given_by,
-        giver_name=kwargs.pop("giver_name", learner.full_name),
+        giver_name=kwargs.pop("giver_name", learner.lms_profile.full_name),
         method=Consent.Method.PAPER_FORM,
         **kwargs,
     )
@@ -360,9 +360,9 @@ def test_roster_import_stores_the_date_of_birth_and_updates_it(db):
 
     assert run(class_list()).created
     births = dict(
-        User.objects.filter(student_code__in=["HS002", "HS003"]).values_list(
-            "student_code", "birth_date"
-        )
+        User.objects.filter(
+            lms_profile__student_code__in=["HS002", "HS003"]
+        ).values_list("lms_profile__student_code", "lms_profile__birth_date")
     )
     assert births == {
         "HS002": datetime.date(2006, 3, 5),
@@ -373,9 +373,9 @@ def test_roster_import_stores_the_date_of_birth_and_updates_it(db):
     )
     report = run(corrected)
     assert [entry.code for entry in report.updated] == ["HS003"]
-    assert User.objects.get(student_code="HS003").birth_date == datetime.date(
-        2006, 1, 7
-    )
+    assert User.objects.get(
+        lms_profile__student_code="HS003"
+    ).lms_profile.birth_date == datetime.date(2006, 1, 7)
 
 
 def test_students_cannot_open_the_consent_pages(client, two_schools):

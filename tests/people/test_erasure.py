@@ -89,20 +89,30 @@ def test_erasure_leaves_nothing_of_the_person_but_statistics_and_audit(client, w
     client.force_login(world.admin)
     url = reverse("lms_person_data:erase", args=[person.pk])
     confirm = client.get(url)
-    assert confirm.status_code == 200 and person.full_name in confirm.content.decode()
+    assert (
+        confirm.status_code == 200
+        and person.lms_profile.full_name in confirm.content.decode()
+    )
     # Without the confirmation box nothing happens.
     assert client.post(url, {"reason": "Yêu cầu của phụ huynh"}).status_code == 200
-    assert User.objects.get(pk=person.pk).full_name == person.full_name
+    assert (
+        User.objects.get(pk=person.pk).lms_profile.full_name
+        == person.lms_profile.full_name
+    )
 
     response = client.post(url, {"reason": "Yêu cầu của phụ huynh", "confirm": "on"})
     assert response.status_code == 302
 
     assert _leftovers(identifiers) == []
     erased = User.objects.get(pk=person.pk)
-    assert erased.full_name == f"Người học đã xoá #{person.pk}"
+    assert erased.lms_profile.full_name == f"Người học đã xoá #{person.pk}"
     assert erased.username.startswith("deleted-")
-    assert (erased.email, erased.phone, erased.student_code) == ("", "", "")
-    assert erased.birth_date is None
+    assert (
+        erased.email,
+        erased.lms_profile.phone,
+        erased.lms_profile.student_code,
+    ) == ("", "", "")
+    assert erased.lms_profile.birth_date is None
     assert not erased.is_active and not erased.has_usable_password()
     assert not Consent.objects.filter(learner=erased).exists()
     assert _statistics(erased) == before
@@ -142,7 +152,10 @@ def test_erasure_refused_to_anyone_but_the_person_s_school_admin(client, world, 
     assert client.get(url).status_code in (302, 403, 404)
     response = client.post(url, {"reason": "x", "confirm": "on"})
     assert response.status_code in (302, 403, 404)
-    assert User.objects.get(pk=world.person.pk).full_name == "Trần Thị Bích Ngọc"
+    assert (
+        User.objects.get(pk=world.person.pk).lms_profile.full_name
+        == "Trần Thị Bích Ngọc"
+    )
     assert not PersonErasure.objects.exists()
 
 
@@ -214,12 +227,15 @@ def test_retention_command_dry_run_changes_nothing_then_anonymises(years, settin
     current = _student_in(years[2026], "nay", "Học Sinh Năm Nay")
 
     call_command("anonymise_inactive", "--dry-run")
-    assert User.objects.get(pk=old.pk).full_name == "Học Sinh Rất Cũ"
+    assert User.objects.get(pk=old.pk).lms_profile.full_name == "Học Sinh Rất Cũ"
     assert not PersonErasure.objects.exists()
 
     call_command("anonymise_inactive")
-    assert User.objects.get(pk=old.pk).full_name == f"Người học đã xoá #{old.pk}"
-    assert User.objects.get(pk=current.pk).full_name == "Học Sinh Năm Nay"
+    assert (
+        User.objects.get(pk=old.pk).lms_profile.full_name
+        == f"Người học đã xoá #{old.pk}"
+    )
+    assert User.objects.get(pk=current.pk).lms_profile.full_name == "Học Sinh Năm Nay"
     (audit,) = PersonErasure.objects.all()
     assert audit.source == PersonErasure.Source.RETENTION
     assert _leftovers(["Học Sinh Rất Cũ", "cu"][:1]) == []

@@ -27,7 +27,7 @@ def test_new_passwords_are_argon2id_with_owasp_parameters(production_hashers):
 
 
 def test_a_pbkdf2_hash_still_signs_in_and_is_upgraded(production_hashers, client):
-    user = User.objects.create(username="hs", full_name="Lê Văn A")
+    user = User.objects.create(username="hs")
     user.password = make_password(
         "Mat-khau-123", hasher="pbkdf2_sha256"
     )  # as stored before this change
@@ -70,7 +70,7 @@ def counted_default_hasher(production_hashers, monkeypatch):
 
 
 def _account(username, encoded):
-    user = User.objects.create(username=username, full_name="Lê Văn A")
+    user = User.objects.create(username=username)
     user.password = encoded
     user.save()
     return user

@@ -22,20 +22,24 @@ pytestmark = pytest.mark.django_db
 def test_name_typed_decomposed_is_stored_nfc():
     nfd = unicodedata.normalize("NFD", "Nguyễn  Thị Ánh Tuyết ")
     user = user_create(username="tuyet", full_name=nfd, password="x-Strong-pass-1")
-    stored = User.objects.values_list("full_name", flat=True).get(pk=user.pk)
+    stored = User.objects.values_list("lms_profile__full_name", flat=True).get(
+        pk=user.pk
+    )
     assert stored == "Nguyễn Thị Ánh Tuyết"
     assert unicodedata.is_normalized("NFC", stored)
 
 
 def test_name_is_searchable_without_diacritics():
     user_create(username="huy", full_name="Đặng Gia Huy")
-    assert User.objects.filter(search_name__contains="dang gia").count() == 1
+    assert (
+        User.objects.filter(lms_profile__search_name__contains="dang gia").count() == 1
+    )
 
 
 def test_users_are_listed_by_given_name():
     for i, name in enumerate(["Trần Văn Bình", "Nguyễn Thị An", "Lê Anh"]):
         user_create(username=f"u{i}", full_name=name)
-    assert list(User.objects.values_list("full_name", flat=True)) == [
+    assert list(User.objects.values_list("lms_profile__full_name", flat=True)) == [
         "Nguyễn Thị An",
         "Lê Anh",
         "Trần Văn Bình",

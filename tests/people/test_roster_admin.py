@@ -83,12 +83,15 @@ def test_preview_confirm_and_download_credentials(client, setup):
     assert [e.code for e in report.created] == ["HS001", "HS002", "HS003"]
     html = response.content.decode()
     assert "annv.hs001" in html and "20/03/2006" in html
-    assert not User.objects.filter(student_code="HS001").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
 
     response = client.post(reverse(INDEX), {"token": response.context["token"]})
     assert response.status_code == 200
     assert (
-        User.objects.filter(student_code__in=["HS001", "HS002", "HS003"]).count() == 3
+        User.objects.filter(
+            lms_profile__student_code__in=["HS001", "HS002", "HS003"]
+        ).count()
+        == 3
     )
     assert "no-store" in response["Cache-Control"]
     workbook = _sheet(response)
@@ -144,7 +147,7 @@ def test_imported_account_must_change_password_at_first_sign_in(client, setup):
     )
     assert response.status_code == 302
     user = User.objects.get(username=username)
-    assert not user.must_change_password
+    assert not user.lms_profile.must_change_password
     assert user.check_password("Mat-khau-rieng-2024")
 
 
@@ -165,7 +168,7 @@ def test_refused_rows_are_listed_and_nothing_can_be_confirmed(client, setup):
     html = response.content.decode()
     assert "token" not in response.context
     assert "Dòng 5" in html  # Vietnamese: "Row 5"
-    assert not User.objects.filter(student_code="HS1").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS1").exists()
 
 
 def test_school_admin_cannot_import_into_another_school(client, setup):
@@ -174,7 +177,7 @@ def test_school_admin_cannot_import_into_another_school(client, setup):
     assert response.status_code == 200
     assert "school" in response.context["form"].errors
     assert "report" not in response.context
-    assert not User.objects.filter(student_code="HS001").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
 
 
 def test_a_stored_upload_cannot_be_confirmed_by_someone_else(client, setup):
@@ -188,7 +191,7 @@ def test_a_stored_upload_cannot_be_confirmed_by_someone_else(client, setup):
     client.force_login(other)
     response = client.post(reverse(INDEX), {"token": token})
     assert response.status_code == 302  # "expired": the token is per user
-    assert not User.objects.filter(student_code="HS001").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
 
 
 def test_a_teacher_cannot_import_at_all(client, setup):
@@ -206,7 +209,7 @@ def test_a_teacher_cannot_import_at_all(client, setup):
         client.get(reverse("lms_roster:reissue")),
     ):
         assert (response.status_code, response["Location"]) == (302, "/admin/")
-    assert not User.objects.filter(student_code="HS001").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
 
 
 def test_wrong_file_type_and_size_are_refused(client, setup, monkeypatch):
@@ -276,7 +279,7 @@ def test_last_years_school_admin_cannot_import_a_roster(client, setup, lapsed):
             {"file": upload(), "school": setup["ours"].pk, "school_year": year.pk},
         )
         assert response.status_code == 302
-    assert not User.objects.filter(student_code="HS001").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
 
 
 def test_last_years_school_admin_cannot_reissue_passwords(client, setup, lapsed):

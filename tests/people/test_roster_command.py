@@ -43,7 +43,7 @@ def test_dry_run_prints_what_would_change(roster):
     assert "created  Row 4: Nguyễn Văn An (HS001) 10A1 Student annv.hs001" in out
     assert "class    10A2" in out
     assert "would have created 3, updated 0, unchanged 0, refused 0." in out
-    assert not User.objects.filter(student_code="HS001").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
 
 
 def test_import_writes_credentials_and_is_idempotent(roster, tmp_path):
@@ -70,7 +70,7 @@ def test_refusals_print_row_numbers_and_exit_non_zero(roster, tmp_path):
         )  # fmt: skip
     assert "refused  Row 5: The code HS1 also appears in row 4." in err.getvalue()
     assert "refused  Row 5: There is no class 10A9" in err.getvalue()
-    assert not User.objects.filter(student_code="HS1").exists()
+    assert not User.objects.filter(lms_profile__student_code="HS1").exists()
 
 
 def test_unknown_school_or_year_is_an_error(roster):

@@ -47,5 +47,7 @@ def test_concurrent_imports_of_one_list_create_each_person_once():
         thread.join()
     assert errors == []
     assert sorted(len(report.created) for report in reports) == [0, 3]
-    assert User.objects.filter(student_code__startswith="HS00").count() == 3
+    assert (
+        User.objects.filter(lms_profile__student_code__startswith="HS00").count() == 3
+    )
     assert Membership.objects.filter(school=school).count() == 3

@@ -72,8 +72,11 @@ def test_import_creates_students_in_their_classes(school, year, classes):
         (6, "binhtt.hs002", "10A1"),
         (7, "cuonglh.hs003", "10A2"),
     ]
-    an = User.objects.get(student_code="HS001")
-    assert an.full_name == "Nguyễn Văn An" and an.must_change_password
+    an = User.objects.get(lms_profile__student_code="HS001")
+    assert (
+        an.lms_profile.full_name == "Nguyễn Văn An"
+        and an.lms_profile.must_change_password
+    )
     assert an.username == "annv.hs001"
     membership = Membership.objects.get(user=an)
     assert (membership.role, membership.school_class) == (Role.STUDENT, classes["10A1"])
@@ -87,17 +90,20 @@ def test_import_creates_students_in_their_classes(school, year, classes):
 def test_dry_run_writes_nothing(school, year, classes):
     report = run(class_list(), school, year, dry_run=True)
     assert len(report.created) == 3 and report.credentials == []
-    assert not User.objects.filter(student_code__startswith="HS").exists()
+    assert not User.objects.filter(lms_profile__student_code__startswith="HS").exists()
 
 
 def test_reimporting_the_same_file_changes_nothing(school, year, classes):
     run(class_list(), school, year)
-    before = list(User.objects.values_list("pk", "password", "full_name"))
+    before = list(User.objects.values_list("pk", "password", "lms_profile__full_name"))
     report = run(class_list(), school, year)
     assert report.ok
     assert (report.created, report.updated) == ([], [])
     assert [e.code for e in report.unchanged] == ["HS001", "HS002", "HS003"]
-    assert list(User.objects.values_list("pk", "password", "full_name")) == before
+    assert (
+        list(User.objects.values_list("pk", "password", "lms_profile__full_name"))
+        == before
+    )
     assert Membership.objects.count() == 3
 
 
@@ -116,13 +122,19 @@ def test_changed_name_and_class_show_as_updates(school, year, classes):
         ("HS001", ["name: Nguyễn Văn An → Nguyễn Văn Ân"]),
         ("HS002", ["class: 10A1 → 10A2"]),
     ]
-    assert User.objects.get(student_code="HS001").full_name == "Nguyễn Văn An"
+    assert (
+        User.objects.get(lms_profile__student_code="HS001").lms_profile.full_name
+        == "Nguyễn Văn An"
+    )
     report = run(changed, school, year)
     assert [e.code for e in report.updated] == ["HS001", "HS002"]
     assert report.credentials == []  # nobody new, no password touched
-    assert User.objects.get(student_code="HS001").full_name == "Nguyễn Văn Ân"
     assert (
-        Membership.objects.get(user__student_code="HS002").school_class
+        User.objects.get(lms_profile__student_code="HS001").lms_profile.full_name
+        == "Nguyễn Văn Ân"
+    )
+    assert (
+        Membership.objects.get(user__lms_profile__student_code="HS002").school_class
         == (classes["10A2"])
     )
 
@@ -136,7 +148,9 @@ def test_next_school_year_moves_students_and_keeps_accounts(school, year, classe
     assert [(e.code, e.changes) for e in report.updated] == [
         ("HS001", ["joins class 11A1"])
     ]
-    assert Membership.objects.filter(user__student_code="HS001").count() == 2
+    assert (
+        Membership.objects.filter(user__lms_profile__student_code="HS001").count() == 2
+    )
 
 
 def test_same_code_in_another_school_is_another_person(school, year, classes):
@@ -148,8 +162,8 @@ def test_same_code_in_another_school_is_another_person(school, year, classes):
     report = run(class_list(), school, year)
     assert len(report.created) == 3
     stranger.refresh_from_db()
-    assert stranger.full_name == "Người Khác"
-    assert User.objects.filter(student_code="HS001").count() == 2
+    assert stranger.lms_profile.full_name == "Người Khác"
+    assert User.objects.filter(lms_profile__student_code="HS001").count() == 2
 
 
 def test_any_refused_row_refuses_the_whole_file(school, year, classes):
@@ -179,7 +193,7 @@ def test_any_refused_row_refuses_the_whole_file(school, year, classes):
         (10, "The class is missing."),
     ]
     assert report.created == []
-    assert not User.objects.filter(full_name="Nguyễn Văn An").exists()
+    assert not User.objects.filter(lms_profile__full_name="Nguyễn Văn An").exists()
 
 
 def test_unknown_classes_are_created_only_when_asked(school, year):
@@ -262,7 +276,7 @@ def test_staff_rows_need_a_code_or_an_email_and_a_known_role(school, year, class
             "nhiệm or Cộng tác viên.",
         ),
     ]
-    assert not User.objects.filter(full_name__startswith="Phan").exists()
+    assert not User.objects.filter(lms_profile__full_name__startswith="Phan").exists()
 
 
 def test_usernames_stay_unique(school, year, classes):
@@ -305,8 +319,9 @@ def test_reissue_only_touches_students_who_never_changed_password(
     first = {c.username: c.password for c in report.credentials}
     binh = User.objects.get(username="binhtt.hs002")
     binh.set_password("Da-doi-mat-khau-1")
-    binh.must_change_password = False
     binh.save()
+    binh.lms_profile.must_change_password = False
+    binh.lms_profile.save()
     credentials = initial_passwords_reissue(school_class=classes["10A1"])
     assert [c.username for c in credentials] == ["annv.hs001"]
     an = User.objects.get(username="annv.hs001")

@@ -168,7 +168,7 @@ def test_edit_posting_a_foreign_group_does_not_grant_it(client, people):
         reverse("wagtailusers_users:edit", args=[student.pk]),
         {
             "username": student.username,
-            "full_name": student.full_name,
+            "full_name": student.lms_profile.full_name,
             "is_active": "on",
             "is_superuser": "on",
             "groups": [moderators.pk],
@@ -190,7 +190,7 @@ def test_edit_keeps_groups_the_editor_may_not_take_away(client, people):
         reverse("wagtailusers_users:edit", args=[student.pk]),
         {
             "username": student.username,
-            "full_name": student.full_name,
+            "full_name": student.lms_profile.full_name,
             "is_active": "on",
             "groups": [teacher_group.pk],
         },

@@ -110,7 +110,7 @@ def test_lapsed_school_admin_cannot_change_a_consent(client, world):
     consent = Consent.objects.create(
         learner=world["student"],
         given_by=Consent.GivenBy.LEARNER,
-        giver_name=world["student"].full_name,
+        giver_name=world["student"].lms_profile.full_name,
         method=Consent.Method.PAPER_FORM,
     )
     client.force_login(world["lapsed"])

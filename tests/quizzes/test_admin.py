@@ -87,7 +87,7 @@ def test_essay_queue_and_grading_only_for_the_right_teacher(
     teacher = make_learner("gvcn", role=Role.HOMEROOM_TEACHER)
     client.force_login(teacher)
     queue = client.get(reverse("lms_quizzes_essays")).content.decode()
-    assert learner.full_name in queue
+    assert learner.lms_profile.full_name in queue
     assert client.post(url, {"score": "9"}).status_code == 200  # above the maximum
     response_page = client.post(url, {"score": "4", "comment": "Tốt"})
     assert response_page.status_code == 302

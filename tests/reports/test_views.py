@@ -157,7 +157,7 @@ def test_learner_list_and_figures_show_valid_certificates(
     from certificates.models import Certificate
     from lms.people.models import User
 
-    holder = User.objects.get(full_name="Lê Thị Hoàn")
+    holder = User.objects.get(lms_profile__full_name="Lê Thị Hoàn")
     course = world.courses["K1"]
     common = {"holder": holder, "course": course, "school_code": "DEMO", "year": 2023}
     # The summary counts certificates just after they are committed.
@@ -166,7 +166,7 @@ def test_learner_list_and_figures_show_valid_certificates(
             serial="DEMO-2023-000007",
             number=7,
             code="ma-xac-thuc-7",
-            name_as_printed=holder.full_name,
+            name_as_printed=holder.lms_profile.full_name,
             course_title=course.title,
             **common,
         )
@@ -175,7 +175,7 @@ def test_learner_list_and_figures_show_valid_certificates(
             number=6,
             code="ma-xac-thuc-6",
             status="revoked",
-            name_as_printed=holder.full_name,
+            name_as_printed=holder.lms_profile.full_name,
             course_title=course.title,
             **common,
         )

@@ -70,17 +70,17 @@ def test_superuser_sees_every_entry(client, schools):
 
 def test_site_history_export_neutralises_formulas(client, schools):
     person = schools["ours"]
-    person.full_name = '=HYPERLINK("http://evil.example/","x")'
-    person.save()
+    person.lms_profile.full_name = '=HYPERLINK("http://evil.example/","x")'
+    person.lms_profile.save()
     log(instance=person, action="wagtail.edit", user=schools["root"])
     client.force_login(schools["root"])
     labels = [row[1] for row in _csv(client.get(HISTORY, {"export": "csv"}))[1:]]
-    assert "'" + person.full_name in labels
-    assert person.full_name not in labels
+    assert "'" + person.lms_profile.full_name in labels
+    assert person.lms_profile.full_name not in labels
     response = client.get(HISTORY, {"export": "xlsx"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = [row[1] for row in workbook.active.iter_rows(values_only=True)]
-    assert "'" + person.full_name in cells
+    assert "'" + person.lms_profile.full_name in cells
 
 
 def test_page_types_usage_is_refused_to_a_school_admin(client, schools):

@@ -1,13 +1,17 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
 from lms.checks import check_site_url
-from lms.people.models import Membership, School, SchoolClass, User
+from lms.people.models import Membership, School, SchoolClass
+from lms.people.profiles import full_name_of
 
 from ...eligibility import eligibility_for_many
 from ...models import IssueBatchItem
 from ...services import batch_create
+
+User = get_user_model()
 
 
 class Command(BaseCommand):
@@ -64,7 +68,7 @@ class Command(BaseCommand):
             memberships = memberships.filter(school_class=class_obj)
         users = User.objects.filter(
             pk__in=memberships.values("user_id"), is_active=True
-        ).order_by("sort_name", "pk")
+        ).order_by("lms_profile__sort_name", "pk")
         rows = eligibility_for_many(course=course_page, users=users)
         eligible = [r for r in rows if r.eligible]
         for row in rows:
@@ -74,7 +78,9 @@ class Command(BaseCommand):
                 verdict = row.certificate.serial
             else:
                 verdict = row.refusal.message
-            self.stdout.write(f"{row.user.username}\t{row.user.full_name}\t{verdict}")
+            self.stdout.write(
+                f"{row.user.username}\t{full_name_of(row.user)}\t{verdict}"
+            )
         self.stdout.write(
             _(
                 "%(eligible)d eligible, %(holding)d already hold one, "

@@ -15,6 +15,7 @@ import secrets
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -32,10 +33,12 @@ from wagtail.admin.viewsets.base import ViewSet
 from lms.checks import check_site_url
 
 from .. import policies
-from ..models import School, SchoolClass, SchoolYear, User
+from ..models import School, SchoolClass, SchoolYear
 from .credentials import Credential, credentials_workbook
 from .importing import initial_passwords_reissue, roster_import
 from .parsing import MAX_ROSTER_BYTES
+
+User = get_user_model()
 
 UPLOAD_TIMEOUT = 30 * 60
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

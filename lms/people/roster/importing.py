@@ -1,7 +1,7 @@
 """Importing class and staff rosters: the writes.
 
 Who is who: a row with a code (Mã học sinh, or Mã cán bộ for staff) is the
-person of the school with that code, stored in ``User.student_code``; a staff
+person of the school with that code (``PersonProfile.student_code``); a staff
 row without a code is the person of the school with that email address. Only
 people who already belong to the school (any year) are matched, so a file can
 never touch another school's accounts.
@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 from ..models import (
     ROLES_WITH_CLASS,
     Membership,
+    PersonProfile,
     Role,
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
+from ..profiles import profile_of, profile_update
 from ..services import membership_ensure, user_create
 from ..text import fold_for_search
 from .credentials import Credential, initial_password_generate, initial_password_hash
@@ -41,8 +43,9 @@ from .parsing import (
 
 logger = logging.getLogger(__name__)
 
-CODE_MAX_LENGTH = User._meta.get_field("student_code").max_length
-NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
+User = get_user_model()
+CODE_MAX_LENGTH = PersonProfile._meta.get_field("student_code").max_length
+NAME_MAX_LENGTH = PersonProfile._meta.get_field("full_name").max_length
 CLASS_MAX_LENGTH = SchoolClass._meta.get_field("name").max_length
 
 
@@ -189,11 +192,15 @@ def _rows_check(
 def _existing_people(
     rows: list[RosterRow], school: School
 ) -> tuple[dict[str, list[User]], dict[str, list[User]]]:
-    in_school = User.objects.filter(memberships__school=school).distinct()
+    in_school = (
+        User.objects.filter(memberships__school=school)
+        .select_related("lms_profile")
+        .distinct()
+    )
     by_code: dict[str, list[User]] = defaultdict(list)
     codes = {row.code for row in rows if row.code}
-    for user in in_school.filter(student_code__in=codes):
-        by_code[user.student_code].append(user)
+    for user in in_school.filter(lms_profile__student_code__in=codes):
+        by_code[profile_of(user).student_code].append(user)
     by_email: dict[str, list[User]] = defaultdict(list)
     emails = {row.email for row in rows if not row.code and row.email}
     if emails:
@@ -291,17 +298,18 @@ def _entries_plan(
             continue
         entry.user = user
         entry.username = user.username
-        if user.full_name != row.full_name:
+        profile = profile_of(user)
+        if profile.full_name != row.full_name:
             entry.changes.append(
                 _("name: %(old)s → %(new)s")
-                % {"old": user.full_name, "new": row.full_name}
+                % {"old": profile.full_name, "new": row.full_name}
             )
-        if row.birth_date and user.birth_date != row.birth_date:
+        if row.birth_date and profile.birth_date != row.birth_date:
             entry.changes.append(
                 _("date of birth: %(old)s → %(new)s")
                 % {
-                    "old": user.birth_date.strftime("%d/%m/%Y")
-                    if user.birth_date
+                    "old": profile.birth_date.strftime("%d/%m/%Y")
+                    if profile.birth_date
                     else "–",
                     "new": row.birth_date.strftime("%d/%m/%Y"),
                 }
@@ -372,14 +380,14 @@ def roster_import(
             must_change_password=True,
         )
         user.password = initial_password_hash(password)
-        user.birth_date = entry.birth_date
-        user.save(update_fields=["password", "birth_date"])
+        user.save(update_fields=["password"])
+        profile = profile_update(user=user, birth_date=entry.birth_date)
         entry.user = user
         _membership_apply(entry, school, school_year, classes)
         report.credentials.append(
             Credential(
                 class_name=entry.class_name,
-                full_name=user.full_name,
+                full_name=profile.full_name,
                 code=entry.code,
                 username=user.username,
                 password=password,
@@ -387,12 +395,14 @@ def roster_import(
         )
     for entry in report.updated:
         user = entry.user
-        user.full_name = entry.full_name
         if entry.email:
             user.email = entry.email
-        if entry.birth_date:
-            user.birth_date = entry.birth_date
-        user.save(update_fields=["full_name", "email", "birth_date"])
+            user.save(update_fields=["email"])
+        profile_update(
+            user=user,
+            full_name=entry.full_name,
+            birth_date=entry.birth_date or profile_of(user).birth_date,
+        )
         _membership_apply(entry, school, school_year, classes)
     logger.info(
         "Roster import into %s %s by %s: %d created, %d updated, %d unchanged",
@@ -432,11 +442,12 @@ def initial_passwords_reissue(*, school_class: SchoolClass) -> list[Credential]:
         User.objects.filter(
             memberships__school_class=school_class,
             memberships__role=Role.STUDENT,
-            must_change_password=True,
+            lms_profile__must_change_password=True,
             is_active=True,
         )
+        .select_related("lms_profile")
         .distinct()
-        .order_by("sort_name")
+        .order_by("lms_profile__sort_name")
     )
     credentials = []
     for user in students:
@@ -446,8 +457,8 @@ def initial_passwords_reissue(*, school_class: SchoolClass) -> list[Credential]:
         credentials.append(
             Credential(
                 class_name=school_class.name,
-                full_name=user.full_name,
-                code=user.student_code,
+                full_name=user.lms_profile.full_name,
+                code=user.lms_profile.student_code,
                 username=user.username,
                 password=password,
             )

@@ -85,6 +85,3 @@ WAGTAILADMIN_BASE_URL = "http://example.com"
 INSTALLED_APPS = [*lms.addon.APPS, *INSTALLED_APPS]
 MIDDLEWARE += lms.addon.MIDDLEWARE
 LMS_SITE_URL = os.environ.get("LMS_STOCK_HOST_SITE_URL", "https://lms.example.edu.vn")
-# Until the add-on works with auth.User (branch addon-profile), a stock site
-# still needs our user model.
-AUTH_USER_MODEL = "lms_people.User"

@@ -11,6 +11,7 @@ from lms.home.demo_schools import (
     seed_school_progress,
 )
 from lms.people.demo import DEFAULT_DEMO_PASSWORD, seed_organisation, seed_people
+from lms.people.profiles import full_name_of
 from quizzes.demo import seed_quizzes
 
 # The accounts listed after a run, as in the README.
@@ -81,4 +82,4 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (password: %s):") % password)
         for username in LISTED_ACCOUNTS:
             user = people[username]
-            self.stdout.write(f"  {username:<13} {user.full_name}")
+            self.stdout.write(f"  {username:<13} {full_name_of(user)}")

@@ -1,9 +1,13 @@
 """python manage.py erase_person USERNAME --reason "..." [--yes]"""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.people.models import PersonErasure, User
+from lms.people.models import PersonErasure
+from lms.people.profiles import full_name_of
 from lms.people.services import person_erase, person_is_erased
+
+User = get_user_model()
 
 
 class Command(BaseCommand):
@@ -32,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError("This person has already been erased.")
         if not options["yes"]:
             answer = input(
-                f"Erase {person.full_name} ({person.username})? This cannot be "
+                f"Erase {full_name_of(person)} ({person.username})? This cannot be "
                 "undone. Type 'yes' to go on: "
             )
             if answer.strip().lower() != "yes":

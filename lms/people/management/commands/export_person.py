@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.people.models import User
 from lms.people.services import person_data_export
+
+User = get_user_model()
 
 
 class Command(BaseCommand):

@@ -10,6 +10,7 @@ the end, since bulk inserts bypass the signals that keep it up to date.
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -25,14 +26,16 @@ from courses.models import (
 from lms.people.models import (
     Department,
     Membership,
+    PersonProfile,
     Role,
     School,
     SchoolClass,
     SchoolYear,
-    User,
 )
 from lms.people.text import fold_for_search, vietnamese_sort_key
 from quizzes.models import AttemptState, QuizAttempt, QuizGrade, QuizPage
+
+User = get_user_model()
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Gia", "Bảo", "Quốc"]
@@ -55,9 +58,9 @@ def _school_year() -> SchoolYear:
 
 
 def _user(username: str, full_name: str, code: str = "") -> User:
-    # bulk_create skips User.save(), which fills the sort and search keys.
-    user = User(
-        username=username,
+    # bulk_create skips the signal that creates profiles; they come after.
+    user = User(username=username)
+    user.seed_profile = PersonProfile(
         full_name=full_name,
         student_code=code,
         sort_name=vietnamese_sort_key(full_name),
@@ -163,6 +166,11 @@ class Command(BaseCommand):
             _user(f"{base}.gv{n:03d}", self._name()) for n in range(len(staff_roles))
         ]
         users = User.objects.bulk_create(users, batch_size=BATCH)
+        profiles = []
+        for user in users:
+            user.seed_profile.user_id = user.pk
+            profiles.append(user.seed_profile)
+        PersonProfile.objects.bulk_create(profiles, batch_size=BATCH)
         learners, staff = users[:students], users[students:]
         memberships = [
             Membership(

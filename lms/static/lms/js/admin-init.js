@@ -1,6 +1,6 @@
 // Starts the Wagtail admin widgets whose stock templates used an inline
 // <script>, which the admin's Content-Security-Policy forbids. Our template
-// overrides (templates/wagtailadmin/) and chooser widgets (lms/admin_csp.py)
+// overrides (lms/people/templates/wagtailadmin/) and chooser widgets (lms/admin_csp.py)
 // leave a JSON data block instead:
 //   <script type="application/json" data-lms-init="InlinePanel">…</script>
 // holding the same escapejs-encoded options the inline script used.

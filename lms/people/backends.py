@@ -1,0 +1,28 @@
+"""Authentication backends that load the LMS profile with the signed-in user.
+
+Every page reads the profile (the forced password change, the name in the
+header), so fetching it in the user's own query saves one query per request.
+Optional for a host site: without them the profile is read on first use.
+"""
+
+from axes.backends import AxesBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class ProfileUserMixin:
+    def get_user(self, user_id):
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("lms_profile").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class ProfileModelBackend(ProfileUserMixin, ModelBackend):
+    """Django's model backend; the request's user arrives with its profile."""
+
+
+class AxesProfileBackend(ProfileUserMixin, AxesBackend):
+    """django-axes' lockout backend (listed first), loading the profile too."""
