@@ -156,14 +156,22 @@ def check_signin_throttling(app_configs=None, **kwargs):
     """lms.E007: django-axes' backend authenticates, so lockouts hold."""
     if not getattr(settings, "AXES_ENABLED", True):
         return []
-    if AXES_BACKEND in settings.AUTHENTICATION_BACKENDS:
-        return []
+    from axes.backends import AxesBackend
+    from django.utils.module_loading import import_string
+
+    for path in settings.AUTHENTICATION_BACKENDS:
+        try:
+            if issubclass(import_string(path), AxesBackend):
+                return []
+        except ImportError:
+            continue  # Django's own check reports a backend that does not import
     return [
         Error(
             "AUTHENTICATION_BACKENDS lacks django-axes' backend: a locked-out "
             "account could still sign in, so sign-in throttling is off.",
-            hint=f'Put "{AXES_BACKEND}" first in AUTHENTICATION_BACKENDS (or '
-            "remove the setting to use the add-on's default).",
+            hint=f'Put "{AXES_BACKEND}" (or a subclass) first in '
+            "AUTHENTICATION_BACKENDS, or remove the setting to use the add-on's "
+            "default.",
             id="lms.E007",
         )
     ]

@@ -95,9 +95,11 @@ DJANGO_DEFAULTS = {
     "LOGIN_REDIRECT_URL": "/",
     "LOGOUT_REDIRECT_URL": "/",
     # Without django-axes' backend a locked-out person could still sign in.
+    # These are django-axes' and Django's backends, loading the LMS profile
+    # with the signed-in user (lms/people/backends.py).
     "AUTHENTICATION_BACKENDS": [
-        "axes.backends.AxesBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "lms.people.backends.AxesProfileBackend",
+        "lms.people.backends.ProfileModelBackend",
     ],
 }
 

@@ -133,6 +133,15 @@ def test_backends_without_axes_is_an_error(settings, axes_on):
     assert "axes.backends.AxesBackend" in error.hint
 
 
+def test_a_subclass_of_the_axes_backend_passes(settings, axes_on):
+    settings.AUTHENTICATION_BACKENDS = [
+        "lms.people.backends.AxesProfileBackend",
+        "lms.people.backends.ProfileModelBackend",
+    ]
+
+    assert checks.check_signin_throttling() == []
+
+
 def test_backends_without_axes_pass_when_throttling_is_switched_off(settings):
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     settings.AXES_ENABLED = False

@@ -30,7 +30,7 @@ response = Client().get("/", HTTP_HOST="localhost")
 body = response.content.decode()
 assert response.status_code == 200, response.status_code
 assert "host-layout" in body and "Add-on page" in body, body[:500]
-response = Client().get("/accounts/dang-nhap/", HTTP_HOST="localhost")
+response = Client().get("/tai-khoan/dang-nhap/", HTTP_HOST="localhost")
 assert response.status_code == 200, response.status_code
 assert 'name="password"' in response.content.decode()
 print("HOST-OK")
