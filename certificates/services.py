@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from courses.models import CourseCompletion, CoursePage
+from lms import conf
 from lms.people.models import Membership
 from lms.people.profiles import profile_of
 
@@ -81,7 +82,7 @@ def format_serial(*, school_code: str, year: int, number: int) -> str:
 
 
 def verification_url(code: str) -> str:
-    return settings.LMS_SITE_URL + reverse("lms_certificates:verify", args=[code])
+    return conf.site_url() + reverse("lms_certificates:verify", args=[code])
 
 
 def _vn_date(value) -> str:
@@ -378,7 +379,7 @@ def certificate_notify(*, certificate: Certificate) -> None:
             "name": certificate.name_as_printed,
             "course": certificate.course_title,
             "serial": certificate.serial,
-            "my_learning": settings.LMS_SITE_URL + reverse("lms_courses:my_learning"),
+            "my_learning": conf.site_url() + reverse("lms_courses:my_learning"),
             "verify": verification_url(certificate.code),
         }
     send_mail(subject, body, None, [holder.email], fail_silently=True)

@@ -1,5 +1,6 @@
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 
@@ -30,7 +31,8 @@ class DefaultLanguageMiddleware:
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's own policy under /admin/.
 
-    The admin policy (LMS_ADMIN_CONTENT_SECURITY_POLICY) runs no inline script
+    The admin policy (LMS_ADMIN_CONTENT_SECURITY_POLICY, under its URL_PREFIX
+    or wherever Wagtail's admin is mounted) runs no inline script
     either; it differs from the learner pages' by what Wagtail's editor needs
     (inline styles, blob: images, framing its own previews).
     """
@@ -38,11 +40,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         admin = getattr(settings, "LMS_ADMIN_CONTENT_SECURITY_POLICY", None)
-        if (
-            admin
-            and not report_only
-            and parts.config is None
-            and request.path_info.startswith(admin["URL_PREFIX"])
-        ):
-            parts.config = admin["DIRECTIVES"]
+        if admin and not report_only and parts.config is None:
+            prefix = admin.get("URL_PREFIX") or wagtail_admin_prefix()
+            if prefix and request.path_info.startswith(prefix):
+                parts.config = admin["DIRECTIVES"]
         return parts
+
+
+def wagtail_admin_prefix() -> str | None:
+    """Where the site mounts Wagtail's admin ("/admin/" in a stock site)."""
+    try:
+        return reverse("wagtailadmin_home")
+    except NoReverseMatch:
+        return None

@@ -14,8 +14,10 @@ scope are not listed. Page entries keep Wagtail's rule (page permissions).
 Page types usage counts every school's pages and names the last page
 edited of each type: only superusers and Department officers get it.
 
-The views replace Wagtail's at the same addresses (see ``lms/urls.py``), so
-``wagtailadmin_reports:site_history`` and the others still reverse to them.
+The views replace Wagtail's in Wagtail's own report URLconf (``install()``,
+run from a ``register_admin_urls`` hook in ``lms/wagtail_hooks.py``), so
+``wagtailadmin_reports:site_history`` and the others keep their names and
+reverse to them wherever a site mounts its admin.
 The locked pages, aging pages and workflow reports list only pages the
 viewer holds a page permission on (Wagtail's rule), and stay as they are.
 """
@@ -25,9 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.urls import path
-from django.views.decorators.cache import never_cache
 from wagtail import hooks
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import ModelLogEntry
@@ -78,20 +78,26 @@ class DepartmentPageTypesUsageView(PageTypesUsageReportView):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _admin_view(view):
-    return require_admin_access(never_cache(view))
+# Wagtail's report URL names served by our views instead.
+SCOPED_REPORT_VIEWS = {
+    "site_history": ScopedLogEntriesView.as_view(),
+    "site_history_results": ScopedLogEntriesView.as_view(results_only=True),
+    "page_types_usage": DepartmentPageTypesUsageView.as_view(),
+    "page_types_usage_results": DepartmentPageTypesUsageView.as_view(results_only=True),
+}
 
 
-# Included before Wagtail's admin URLs, at admin/reports/.
-urlpatterns = [
-    path("site-history/", _admin_view(ScopedLogEntriesView.as_view())),
-    path(
-        "site-history/results/",
-        _admin_view(ScopedLogEntriesView.as_view(results_only=True)),
-    ),
-    path("page-types-usage/", _admin_view(DepartmentPageTypesUsageView.as_view())),
-    path(
-        "page-types-usage/results/",
-        _admin_view(DepartmentPageTypesUsageView.as_view(results_only=True)),
-    ),
-]
+def install() -> None:
+    """Point Wagtail's report URLs at the scoped views.
+
+    Runs while Wagtail builds its admin URLconf (from a register_admin_urls
+    hook), before Wagtail wraps every admin view in its access checks.
+    """
+    from wagtail.admin.urls import reports
+
+    for index, pattern in enumerate(reports.urlpatterns):
+        view = SCOPED_REPORT_VIEWS.get(pattern.name)
+        if view is not None and pattern.callback is not view:
+            reports.urlpatterns[index] = path(
+                str(pattern.pattern), view, name=pattern.name
+            )

@@ -100,6 +100,10 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": "k3y-" + "x7Qm9vT2pL8wZ4rB6nY1cF5hJ0sD3gK" * 2,
             "ALLOWED_HOSTS": "lms.example.edu.vn",
             "DATABASE_URL": "sqlite:///:memory:",
+            # Production runs background work on a queue (lms.W001 otherwise).
+            "LMS_TASK_BACKEND": "rq",
+            # ... and prints its public address on certificates (lms.W003).
+            "LMS_SITE_URL": "https://lms.example.edu.vn",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,7 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+
+import lms.addon
+from lms import conf
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("LMS_VAR_DIR", BASE_DIR / "var"))
@@ -31,14 +33,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The standalone site is a Wagtail site with the add-on and its optional apps.
 INSTALLED_APPS = [
-    "lms.people.apps.PeopleConfig",
-    "lms.home.apps.HomeConfig",
-    "courses.apps.CoursesConfig",
-    "quizzes.apps.QuizzesConfig",
-    "certificates.apps.CertificatesConfig",
-    "lms.reports.apps.ReportsConfig",
-    "lms.ops.apps.OpsConfig",
+    *lms.addon.APPS,
+    *lms.addon.OPTIONAL_APPS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -54,8 +52,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "django_tasks",
-    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,23 +61,18 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
 ]
 
+# Wagtail's stock list (plus WhiteNoise), then ours, as a host site has it.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lms.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "lms.people.middleware.ForcePasswordChangeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "lms.middleware.ContentSecurityPolicyMiddleware",
-    # Catalogue and course pages for anonymous visitors (see courses/page_cache.py).
-    "courses.page_cache.AnonymousPageCacheMiddleware",
-    # Last, as django-axes asks: it turns lockouts into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    *lms.addon.MIDDLEWARE,
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -283,46 +274,12 @@ AXES_VERBOSE = False
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
 LMS_PROXY_COUNT = int(os.environ.get("LMS_PROXY_COUNT", "0"))
 
-# Content-Security-Policy (django-csp). Learner pages load scripts, styles,
-# fonts and images from this site only and run no inline script; lesson videos
-# may be embedded from the usual video hosts. The Wagtail admin has its own
-# policy (below).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "media-src": [SELF],
-        "connect-src": [SELF],
-        "frame-src": [
-            "https://www.youtube.com",
-            "https://www.youtube-nocookie.com",
-            "https://player.vimeo.com",
-        ],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
-}
-# The Wagtail admin's policy: no inline or eval'd script either. Wagtail's own
-# inline start-up scripts (choosers, inline panels, date fields) are written as
-# data and run by lms_home/js/admin-init.js (lms/home/admin_csp.py,
-# lms/people/templates/wagtailadmin/). Inline styles stay allowed (Wagtail's
-# widgets set style attributes); images may be blob:/data: (upload previews);
-# the admin frames its own previews.
-LMS_ADMIN_CONTENT_SECURITY_POLICY = {
-    "URL_PREFIX": "/admin/",
-    "DIRECTIVES": {
-        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-        "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:"],
-        "frame-src": [SELF, *CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]],
-        "frame-ancestors": [SELF],
-    },
-}
+# Content-Security-Policy (django-csp): learner pages and the Wagtail admin
+# run no inline script; see lms/conf.py for both policies.
+CONTENT_SECURITY_POLICY = conf.CONTENT_SECURITY_POLICY
+LMS_ADMIN_CONTENT_SECURITY_POLICY = conf.admin_content_security_policy(
+    CONTENT_SECURITY_POLICY
+)
 # The admin reaches no outside service: no update check, no Gravatar (staff
 # e-mail hashes stay here).
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -24,3 +24,5 @@ DATABASES["replica"] = {  # noqa: F405
     "TEST": {"MIRROR": "default"},
 }
 LMS_REPLICA_DATABASE = None
+# Tests run with DEBUG off and in-process tasks on purpose.
+SILENCED_SYSTEM_CHECKS = ["lms.W001"]

@@ -3,9 +3,10 @@
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from certificates import rendering, services
 from certificates.models import Certificate, IssueBatch, IssueBatchItem
@@ -157,3 +158,37 @@ def test_bulk_pages_need_a_school_admin(client, cohort, make_learner):
     response = client.get(reverse("lms_certificates_bulk"))
     # Wagtail turns PermissionDenied into a redirect to the dashboard.
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_issue_certificates_without_site_url_refuses_before_any_batch(
+    cohort, school_class, settings
+):
+    del settings.LMS_SITE_URL
+    args = ["--course", cohort["course"].slug, "--school", school_class.school.code]
+
+    with pytest.raises(CommandError, match="LMS_SITE_URL"):
+        call_command("issue_certificates", *args)
+
+    assert not IssueBatch.objects.exists()
+
+
+def test_issue_certificates_reports_failed_items_and_exits_non_zero(
+    cohort, school_class, monkeypatch, capsys
+):
+    from certificates.management.commands import issue_certificates
+
+    def batch_create_whose_items_fail(**kwargs):
+        batch = services.batch_create(**kwargs)
+        batch.items.update(state="failed", error="RuntimeError: disk full")
+        return batch
+
+    monkeypatch.setattr(
+        issue_certificates, "batch_create", batch_create_whose_items_fail
+    )
+    args = ["--course", cohort["course"].slug, "--school", school_class.school.code]
+
+    with translation.override("en"), pytest.raises(CommandError) as excinfo:
+        call_command("issue_certificates", *args)
+
+    assert "0 certificates issued, 0 queued, 3 failed" in str(excinfo.value)
+    assert "disk full" in capsys.readouterr().err

@@ -77,5 +77,5 @@ learner_client = Client()
 assert learner_client.login(username="hs01", password="Pw-123456")
 response = learner_client.get("/admin/", HTTP_HOST="localhost")
 assert response.status_code == 302, response.status_code
-assert "/accounts/" in response["Location"], response["Location"]
+assert "/tai-khoan/" in response["Location"], response["Location"]
 print("AUTH-USER-OK")

@@ -33,7 +33,7 @@ assert "host-layout" in body and "Add-on page" in body, body[:500]
 # Our layout fills the host base's blocks: our stylesheet, our scoped content.
 assert "lms/lms.css" in body.partition("</head>")[0], body[:500]
 assert '<div class="lms">' in body, body[:500]
-response = Client().get("/accounts/dang-nhap/", HTTP_HOST="localhost")
+response = Client().get("/tai-khoan/dang-nhap/", HTTP_HOST="localhost")
 assert response.status_code == 200, response.status_code
 assert 'name="password"' in response.content.decode()
 

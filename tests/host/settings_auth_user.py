@@ -3,7 +3,3 @@
 from tests.host.settings import *  # noqa: F403
 
 AUTH_USER_MODEL = "auth.User"
-MIDDLEWARE = [  # noqa: F405
-    *MIDDLEWARE,  # noqa: F405
-    "lms.people.middleware.ForcePasswordChangeMiddleware",
-]

@@ -4,6 +4,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path("accounts/", include("lms.people.urls")),
+    path("", include("lms.addon.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -311,3 +311,46 @@ def test_a_past_year_is_not_offered_to_this_years_admin(client, setup, lapsed):
         reverse("lms_roster:reissue"), {"school_class": past_class.pk}
     )
     assert "school_class" in response.context["form"].errors
+
+
+def test_confirm_without_site_url_imports_nothing_and_says_why(client, setup, settings):
+    client.force_login(setup["admin"])
+    token = preview(client, setup).context["token"]
+    del settings.LMS_SITE_URL
+
+    response = client.post(reverse(INDEX), {"token": token}, follow=True)
+
+    assert not User.objects.filter(username="annv.hs001").exists()
+    assert "LMS_SITE_URL" in response.content.decode()
+
+
+def test_confirm_whose_sign_in_sheets_fail_imports_nothing(client, setup, monkeypatch):
+    from lms.people.roster import admin_views
+
+    def broken_workbook(**kwargs):
+        raise RuntimeError("openpyxl failed")
+
+    monkeypatch.setattr(admin_views, "credentials_workbook", broken_workbook)
+    client.raise_request_exception = False
+    client.force_login(setup["admin"])
+    token = preview(client, setup).context["token"]
+
+    response = client.post(reverse(INDEX), {"token": token})
+
+    assert response.status_code == 500
+    assert not User.objects.filter(username="annv.hs001").exists()
+
+
+def test_reissue_without_site_url_changes_no_password(client, setup, settings):
+    client.force_login(setup["admin"])
+    client.post(reverse(INDEX), {"token": preview(client, setup).context["token"]})
+    student = User.objects.get(username="annv.hs001")
+    class_10a1 = setup["ours"].classes.get(name="10A1")
+    del settings.LMS_SITE_URL
+
+    response = client.post(
+        reverse("lms_roster:reissue"), {"school_class": class_10a1.pk}, follow=True
+    )
+
+    assert "LMS_SITE_URL" in response.content.decode()
+    assert User.objects.get(pk=student.pk).password == student.password

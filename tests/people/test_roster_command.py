@@ -78,3 +78,44 @@ def test_unknown_school_or_year_is_an_error(roster):
         call(roster, "--school", "NOPE", "--year", "2023-2024")
     with pytest.raises(CommandError, match="No school year"):
         call(roster, "--school", "HOASEN", "--year", "2030-2031")
+
+
+def test_credentials_without_site_url_refuse_before_creating_accounts(
+    roster, tmp_path, settings
+):
+    del settings.LMS_SITE_URL
+
+    with pytest.raises(CommandError, match="LMS_SITE_URL"):
+        call(roster, "--school", "HOASEN", "--year", "2023-2024",
+             "--create-classes", "--credentials", tmp_path / "mk.xlsx")  # fmt: skip
+
+    assert not User.objects.filter(username="annv.hs001").exists()
+
+
+def test_credentials_into_a_missing_folder_refuse_before_creating_accounts(
+    roster, tmp_path
+):
+    sheet = tmp_path / "no-such-folder" / "mk.xlsx"
+
+    with pytest.raises(CommandError, match="does not exist"):
+        call(roster, "--school", "HOASEN", "--year", "2023-2024",
+             "--create-classes", "--credentials", sheet)  # fmt: skip
+
+    assert not User.objects.filter(username="annv.hs001").exists()
+
+
+def test_credentials_that_cannot_be_written_undo_the_import(
+    roster, tmp_path, monkeypatch
+):
+    from pathlib import Path
+
+    def disk_full(self, data):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call(roster, "--school", "HOASEN", "--year", "2023-2024",
+             "--create-classes", "--credentials", tmp_path / "mk.xlsx")  # fmt: skip
+
+    assert not User.objects.filter(username="annv.hs001").exists()

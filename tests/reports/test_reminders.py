@@ -95,3 +95,35 @@ def test_dry_run_sends_and_records_nothing(world, monkeypatch):
     assert "7" in out.getvalue().splitlines()[-1]
     call_command("send_reminders", stdout=StringIO())
     assert len(mail.outbox) == 7
+
+
+def test_send_reminders_without_site_url_sends_nothing(world, settings):
+    from django.core.management import CommandError
+
+    del settings.LMS_SITE_URL
+
+    with pytest.raises(CommandError, match="LMS_SITE_URL"):
+        call_command("send_reminders", stdout=StringIO())
+
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+
+
+def test_send_reminders_with_failed_emails_exits_non_zero(world, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+    from django.core.management import CommandError
+
+    import lms.reports.services as services
+
+    monkeypatch.setattr(services.timezone, "now", lambda: NOW)
+
+    def refused(self, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    out = StringIO()
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("send_reminders", stdout=out, stderr=StringIO())
+
+    assert "7" in str(excinfo.value)
+    assert not ReminderLog.objects.exists()

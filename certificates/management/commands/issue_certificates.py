@@ -3,10 +3,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from lms.checks import check_site_url
 from lms.people.models import Membership, School, SchoolClass
 from lms.people.profiles import full_name_of
 
 from ...eligibility import eligibility_for_many
+from ...models import IssueBatchItem
 from ...services import batch_create
 
 User = get_user_model()
@@ -30,6 +32,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, course, school, class_name, dry_run, **options):
+        # Every certificate prints a link built from LMS_SITE_URL: without it
+        # each item would fail after the batch was reported queued.
+        if not dry_run and check_site_url():
+            raise CommandError(
+                _(
+                    "LMS_SITE_URL is not set to the site's public address, so "
+                    "certificates cannot print their verification link. Set it "
+                    'in the settings (e.g. LMS_SITE_URL = "https://your-school.'
+                    'edu.vn"). Nothing was issued.'
+                )
+            )
         course_page = CoursePage.objects.filter(slug=course).first()
         if course_page is None:
             raise CommandError(_("No course has the slug %(slug)s.") % {"slug": course})
@@ -88,9 +101,27 @@ class Command(BaseCommand):
             school=school_obj,
             school_class=class_obj,
         )
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Batch %(id)d: %(count)d certificates queued.")
-                % {"id": batch.pk, "count": batch.items.count()}
-            )
-        )
+        self.report_batch(batch)
+
+    def report_batch(self, batch) -> None:
+        """Say what became of the batch's items; fail if any item failed.
+
+        With an in-process task backend the items have run by now; with a
+        queue they are still waiting and only "queued" is claimed.
+        """
+        State = IssueBatchItem.State
+        counts = {state: batch.items.filter(state=state).count() for state in State}
+        for item in batch.items.filter(state=State.FAILED).select_related("user"):
+            self.stderr.write(f"{item.user.username}\t{item.error}")
+        summary = _(
+            "Batch %(id)d: %(done)d certificates issued, %(pending)d queued, "
+            "%(failed)d failed."
+        ) % {
+            "id": batch.pk,
+            "done": counts[State.DONE],
+            "pending": counts[State.PENDING],
+            "failed": counts[State.FAILED],
+        }
+        if counts[State.FAILED]:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))

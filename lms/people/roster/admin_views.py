@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -28,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+
+from lms.checks import check_site_url
 
 from .. import policies
 from ..models import School, SchoolClass, SchoolYear
@@ -164,15 +167,38 @@ def _confirm(request, token: str):
         )
     ):
         raise PermissionDenied
-    report = roster_import(
-        data=base64.b64decode(stored["data"]),
-        filename=stored["filename"],
-        school=school,
-        school_year=school_year,
-        create_classes=stored["create_classes"],
-        dry_run=False,
-        imported_by=request.user,
-    )
+    if check_site_url():
+        # The sign-in sheets print the site's address; without it the accounts
+        # would be created and their initial passwords lost.
+        messages.error(
+            request,
+            _(
+                "The site's public address (LMS_SITE_URL) is not set, so the "
+                "sign-in sheets cannot be made. Nothing was imported; ask the "
+                "site's administrator to set it."
+            ),
+        )
+        return redirect("lms_roster:index")
+    # All or nothing: the accounts only with their initial passwords.
+    with transaction.atomic():
+        report = roster_import(
+            data=base64.b64decode(stored["data"]),
+            filename=stored["filename"],
+            school=school,
+            school_year=school_year,
+            create_classes=stored["create_classes"],
+            dry_run=False,
+            imported_by=request.user,
+        )
+        workbook = (
+            credentials_workbook(
+                credentials=report.credentials,
+                school_name=school.name,
+                school_year=school_year.name,
+            )
+            if report.credentials
+            else None
+        )
     cache.delete(_upload_key(request.user, token))
     context = {
         "report": report,
@@ -180,12 +206,7 @@ def _confirm(request, token: str):
         "school_year": school_year,
         "form": RosterImportForm(user=request.user),
     }
-    if report.credentials:
-        workbook = credentials_workbook(
-            credentials=report.credentials,
-            school_name=school.name,
-            school_year=school_year.name,
-        )
+    if workbook is not None:
         context["download_url"] = (
             f"data:{XLSX_TYPE};base64,{base64.b64encode(workbook).decode()}"
         )
@@ -241,7 +262,26 @@ def roster_passwords_reissue(request):
     form = ReissueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         school_class = form.cleaned_data["school_class"]
-        credentials = initial_passwords_reissue(school_class=school_class)
+        if check_site_url():
+            messages.error(
+                request,
+                _(
+                    "The site's public address (LMS_SITE_URL) is not set, so the "
+                    "sign-in sheets cannot be made. No password was changed; ask "
+                    "the site's administrator to set it."
+                ),
+            )
+            return redirect("lms_roster:reissue")
+        # The new passwords only with the sheet that hands them out.
+        with transaction.atomic():
+            credentials = initial_passwords_reissue(school_class=school_class)
+            if credentials:
+                response = _workbook_response(
+                    credentials,
+                    school_class.school.name,
+                    school_class.school_year.name,
+                    f"mat-khau-ban-dau-{slugify(school_class.name)}",
+                )
         if not credentials:
             messages.info(
                 request,
@@ -249,12 +289,7 @@ def roster_passwords_reissue(request):
                 % {"class": school_class.name},
             )
             return redirect("lms_roster:reissue")
-        return _workbook_response(
-            credentials,
-            school_class.school.name,
-            school_class.school_year.name,
-            f"mat-khau-ban-dau-{slugify(school_class.name)}",
-        )
+        return response
     return TemplateResponse(
         request, "lms_people/admin/roster_reissue.html", {"form": form}
     )

@@ -10,11 +10,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lms import conf
 from lms.exports import neutralise
 
 from ..text import vietnamese_sort_key
@@ -88,7 +88,7 @@ def credentials_workbook(
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    sign_in = settings.LMS_SITE_URL + reverse("lms_people:login")
+    sign_in = conf.site_url() + reverse("lms_people:login")
     for class_name in sorted(by_class, key=lambda name: (name == "", name)):
         label = class_name or _("Staff")
         sheet = workbook.create_sheet(_sheet_title(label, used))

@@ -3,7 +3,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
+from lms.checks import check_site_url
 from lms.people.models import School, SchoolYear
 from lms.people.roster import credentials_workbook, roster_import
 
@@ -48,14 +51,29 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
-        report = roster_import(
-            data=data,
-            filename=path.name,
-            school=school,
-            school_year=school_year,
-            create_classes=options["create_classes"],
-            dry_run=options["dry_run"],
-        )
+        credentials_path: Path | None = options["credentials"]
+        if credentials_path and not options["dry_run"]:
+            # The passwords exist only in memory: check that they can be
+            # written before any account is created.
+            self.check_credentials_destination(credentials_path)
+        # All or nothing: accounts are created only if their initial
+        # passwords are written too.
+        with transaction.atomic():
+            report = roster_import(
+                data=data,
+                filename=path.name,
+                school=school,
+                school_year=school_year,
+                create_classes=options["create_classes"],
+                dry_run=options["dry_run"],
+            )
+            if report.credentials and credentials_path and not report.dry_run:
+                self.write_credentials(
+                    credentials_path,
+                    report=report,
+                    school=school,
+                    school_year=school_year,
+                )
         for problem in report.refused:
             self.stderr.write(f"refused  {problem.where}: {problem.message}")
         if report.refused:
@@ -84,16 +102,9 @@ class Command(BaseCommand):
             )
         )
         if report.credentials:
-            if options["credentials"]:
-                options["credentials"].write_bytes(
-                    credentials_workbook(
-                        credentials=report.credentials,
-                        school_name=school.name,
-                        school_year=school_year.name,
-                    )
-                )
+            if credentials_path:
                 self.stdout.write(
-                    f"Initial passwords written to {options['credentials']}; "
+                    f"Initial passwords written to {credentials_path}; "
                     "hand it out and then delete it."
                 )
             else:
@@ -103,3 +114,41 @@ class Command(BaseCommand):
                         "issue new ones per class in the admin."
                     )
                 )
+
+    def check_credentials_destination(self, path: Path) -> None:
+        """Refuse before any work if the passwords could not be written."""
+        if check_site_url():
+            raise CommandError(
+                _(
+                    "LMS_SITE_URL is not set to the site's public address, so the "
+                    "sign-in sheets cannot print where to sign in. Set it in the "
+                    "settings. Nothing was imported."
+                )
+            )
+        if not path.parent.is_dir():
+            raise CommandError(
+                _("The folder of %(path)s does not exist. Nothing was imported.")
+                % {"path": path}
+            )
+        if path.exists() and not path.is_file():
+            raise CommandError(
+                _("%(path)s is not a file. Nothing was imported.") % {"path": path}
+            )
+
+    def write_credentials(self, path: Path, *, report, school, school_year) -> None:
+        """Write the workbook; on failure, raise so the import is undone."""
+        workbook = credentials_workbook(
+            credentials=report.credentials,
+            school_name=school.name,
+            school_year=school_year.name,
+        )
+        try:
+            path.write_bytes(workbook)
+        except OSError as error:
+            raise CommandError(
+                _(
+                    "Cannot write the initial passwords to %(path)s (%(error)s). "
+                    "Nothing was imported."
+                )
+                % {"path": path, "error": error}
+            ) from None

@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from lms.checks import check_site_url
 from lms.reports.services import describe, reminders_send
 
 
@@ -19,6 +20,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
+        # Every email links to the site: never send relative links.
+        if not dry_run and check_site_url():
+            raise CommandError(
+                _(
+                    "LMS_SITE_URL is not set to the site's public address, so the "
+                    "emails cannot link to the site. Set it in the settings. "
+                    "Nothing was sent."
+                )
+            )
         run = reminders_send(dry_run=dry_run)
         for reminder in run.sent:
             self.stdout.write(describe(reminder))
@@ -29,4 +39,10 @@ class Command(BaseCommand):
             if dry_run
             else _("Sent %(count)d emails.")
         )
+        if run.failed:
+            # Sent ones are recorded; the failed ones are tried on the next run.
+            raise CommandError(
+                _("Sent %(sent)d emails; %(failed)d could not be sent.")
+                % {"sent": len(run.sent), "failed": len(run.failed)}
+            )
         self.stdout.write(self.style.SUCCESS(summary % {"count": len(run.sent)}))

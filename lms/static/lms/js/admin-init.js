@@ -1,6 +1,6 @@
 // Starts the Wagtail admin widgets whose stock templates used an inline
 // <script>, which the admin's Content-Security-Policy forbids. Our template
-// overrides (templates/wagtailadmin/) and chooser widgets (lms/home/admin_csp.py)
+// overrides (lms/people/templates/wagtailadmin/) and chooser widgets (lms/admin_csp.py)
 // leave a JSON data block instead:
 //   <script type="application/json" data-lms-init="InlinePanel">…</script>
 // holding the same escapejs-encoded options the inline script used.
@@ -12,7 +12,7 @@
     return JSON.parse(JSON.parse('"' + element.textContent.trim() + '"'));
   }
 
-  // The chooser constructors Wagtail's chooser widgets call (lms/home/admin_csp.py).
+  // The chooser constructors Wagtail's chooser widgets call (lms/admin_csp.py).
   var CHOOSERS = ["Chooser", "PageChooser", "ImageChooser", "DocumentChooser", "SnippetChooser"];
 
   var starters = {

@@ -3,7 +3,7 @@
 Wagtail 8 starts a few widgets with an inline <script>: the chooser widgets
 (page, image, document, snippet, task) from Python, the inline panels and the
 date/time fields from templates. Each now writes the same call as a JSON data
-block, which lms_home/js/admin-init.js (loaded on every admin page) runs: the
+block, which lms/js/admin-init.js (loaded on every admin page) runs: the
 choosers here, the date/time fields through our widget templates (set below:
 form widgets render through the app template directories only), the inline
 panels through lms/people/templates/wagtailadmin/panels/ (an app directory, so
@@ -62,4 +62,4 @@ def install() -> None:
         (AdminTimeInput, "time_input"),
         (AdminDateTimeInput, "datetime_input"),
     ):
-        widget.template_name = f"lms_home/admin/widgets/{name}.html"
+        widget.template_name = f"lms/admin/widgets/{name}.html"

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.db.models.signals import pre_save
+from django.utils.translation import gettext_lazy as _
+
+
+class LmsConfig(AppConfig):
+    """The add-on's core: security hooks, setting defaults and system checks.
+
+    Every site using the add-on installs this app (it is first in
+    ``lms.addon.APPS``), whichever optional apps it leaves out. It has no
+    models; it ships the shared templates, static files and translations.
+    """
+
+    name = "lms"
+    label = "lms_core"
+    verbose_name = _("Learning management")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms import admin_csp, conf
+        from lms.html import clean_html_fields
+
+        from . import checks  # noqa: F401 - registers the system checks
+
+        # Before django-axes reads its settings (its ready() runs after ours).
+        conf.apply_defaults()
+        # The admin runs no inline script, so its CSP can forbid it.
+        admin_csp.install()
+        # Every model's HTML fields are cleaned on save, in this one place.
+        pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")

@@ -1,0 +1,11 @@
+"""A host URLconf with the add-on's include after Wagtail's catch-all."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("", include(wagtail_urls)),
+    path("", include("lms.addon.urls")),
+]
