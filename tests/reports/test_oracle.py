@@ -20,7 +20,9 @@ README's reports section (who counts once, who is meant to take a course,
 what "begun" means), not from lms.reports.
 """
 
+import csv
 import datetime
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from certificates.models import Certificate, CertificateStatus
 from courses.models import (
@@ -41,7 +44,7 @@ from courses.models import (
 )
 from lms.people.models import Membership, Role
 from lms.people.services import person_erase
-from lms.reports import tables
+from lms.reports import annual, tables
 from lms.reports.models import SummaryBuild
 from lms.reports.selectors import (
     BUCKET_LABELS,
@@ -570,6 +573,92 @@ def assert_learner_report_matches(viewer, filters, courses):
     assert got == wanted, filters
 
 
+# -- the downloads ---------------------------------------------------------
+
+
+def with_totals(rows: list[list], percent: int, completed: int, learners: int):
+    """`rows` and their totals row as the recount sees it: counts added up,
+    the rate the share of the added-up columns (a row of zeros under none)."""
+    width = percent + 2  # the certificates column closes both tables
+    totals = [sum(row[i] or 0 for row in rows) for i in range(width)]
+    whole = totals[learners]
+    totals[percent] = round(100 * totals[completed] / whole, 1) if whole else None
+    return [*rows, totals]
+
+
+def read_number(text: str):
+    if text == "":
+        return None
+    text = text.replace(",", ".")
+    return float(text) if "." in text else int(text)
+
+
+def read_csv(response) -> list[list]:
+    text = response.content.decode("utf-8-sig")
+    _header, *rows = csv.reader(io.StringIO(text))
+    return [[row[0], row[1], *(read_number(cell) for cell in row[2:])] for row in rows]
+
+
+def read_xlsx(content: bytes, sheet_index: int = 0, skip: int = 1) -> list[list]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[sheet_index]
+    return [list(row) for row in sheet.iter_rows(min_row=skip + 1, values_only=True)]
+
+
+def from_xlsx(row, first_number: int, percent: int) -> list:
+    cells = list(row[first_number:])
+    index = percent - first_number
+    if cells[index] is not None:
+        cells[index] = round(cells[index] * 100, 1)
+    return cells
+
+
+def assert_downloads_match(viewer, filters, courses, dept):
+    """The Department comparison's CSV and XLSX, with their totals rows."""
+    facts = completion_facts(viewer=viewer, filters=filters)
+    table = tables.department_table(facts)
+    wanted = dict(expected_tables(filters, courses, dept.schools)["department"])
+    names = [(school.name, school.code) for school in dept.schools]
+    order = sorted(key for key in names if key in wanted)  # by name by default
+    body = [wanted[key] for key in order]
+    # people..collaborators, then learners (4), completed (7), percent (9).
+    want = with_totals(body, percent=9, completed=7, learners=4)
+    got_csv = read_csv(table.export("csv", "oracle"))
+    assert [row[2:] for row in got_csv] == want, filters
+    assert [tuple(row[:2]) for row in got_csv[:-1]] == order
+    got_xlsx = read_xlsx(table.export("xlsx", "oracle").content)
+    assert [from_xlsx(row, 2, 11) for row in got_xlsx] == want, filters
+
+
+def assert_annual_class_sheet_matches(viewer, school, year, courses, dept):
+    """The annual report XLSX's class sheet: a row per class and one for staff."""
+    filters = ReportFilters(school=school, school_year=year)
+    expected = expected_tables(filters, courses, dept.schools)
+    class_names = {c.pk: c.name for c in dept.classes.values()}
+    rows = {}
+    for class_id in {
+        *expected["class_people"],
+        *(key[1] for key in expected["grouped"] if key[0] == "class"),
+    }:
+        figures = expected["grouped"][("class", class_id)]
+        rows[class_names.get(class_id)] = [
+            expected["class_people"].get(class_id, 0),
+            *(add(figures) if figures else Recount(0, 0, 0, 0, 0)).cells(),
+        ]
+    report = annual.annual_report_data(viewer=viewer, school=school, school_year=year)
+    # Four heading lines, a blank line, the header.
+    got = read_xlsx(annual.annual_report_xlsx(report), sheet_index=2, skip=6)
+    labels = [row[0] for row in got[:-1]]
+    staff = [label for label in labels if label not in class_names.values()]
+    assert len(staff) == (1 if None in rows else 0), labels
+    ordered = [None if label in staff else label for label in labels]
+    assert set(ordered) == set(rows), labels
+    # people (0), learners (1), completed (4), percent (6).
+    want = with_totals(
+        [rows[key] for key in ordered], percent=6, completed=4, learners=1
+    )
+    assert [from_xlsx(row, 1, 7) for row in got] == want, (school, year)
+
+
 def every_filter(dept, courses) -> list[ReportFilters]:
     found = [ReportFilters()]
     found += [ReportFilters(school=school) for school in dept.schools]
@@ -600,6 +689,11 @@ def check_department(viewer, dept, courses):
                 assert_reports_match(viewer, f, courses, dept)
             for f in [ReportFilters(), DATE_RANGE, *filters[1 : 1 + len(dept.schools)]]:
                 assert_learner_report_matches(viewer, f, courses)
+                assert_downloads_match(viewer, f, courses, dept)
+            for school in dept.schools:
+                assert_annual_class_sheet_matches(
+                    viewer, school, dept.years[0], courses, dept
+                )
             raise Rollback
     except Rollback:
         pass
