@@ -8,7 +8,11 @@ from .models import Certificate, CertificateStatus
 
 def my_learning_panel(request, context: dict) -> dict | None:
     user = request.user
-    statuses = [*context.get("in_progress", []), *context.get("completed", [])]
+    statuses = [
+        *context.get("in_progress", []),
+        *context.get("enrolled", []),
+        *context.get("completed", []),
+    ]
     eligibility = eligibility_from_statuses(user=user, statuses=statuses)
     certificates = list(
         Certificate.objects.filter(holder=user)

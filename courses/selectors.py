@@ -92,12 +92,16 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
         return {}
     memberships = Membership.objects.filter(user=user)
     years = CoursePage.school_years.through.objects.filter(coursepage_id=OuterRef("pk"))
+    opened_lesson, started_attempt = progress.began_conditions(
+        {"user": user, "course": OuterRef("pk")}
+    )
     rows = (
         CoursePage.objects.filter(pk__in=course_ids)
         .annotate(
             f_enrolled=Exists(
                 Enrolment.objects.filter(user=user, course=OuterRef("pk"))
             ),
+            f_began=opened_lesson | started_attempt,
             f_completed_at=Subquery(
                 CourseCompletion.objects.filter(
                     user=user, course=OuterRef("pk")
@@ -134,6 +138,7 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
         .values(
             "pk",
             "f_enrolled",
+            "f_began",
             "f_hidden",
             "f_completed_at",
             "f_has_years",
@@ -195,6 +200,8 @@ class CourseStatus:
     enrolled: bool = False
     completed_at: datetime | None = None
     steps: list[StepStatus] = field(default_factory=list)
+    # Opened a lesson or started a quiz attempt (courses.progress).
+    began: bool = False
 
     @property
     def completed(self) -> bool:
@@ -223,8 +230,18 @@ class CourseStatus:
         return round(100 * sum(step.done for step in required) / len(required))
 
     @property
+    def standing(self) -> str:
+        """The learner's state in the course as courses.progress defines it."""
+        return progress.standing(
+            completed=self.completed,
+            enrolled=self.enrolled,
+            began=self.began,
+            required=bool(self.access),
+        )
+
+    @property
     def started(self) -> bool:
-        return self.enrolled and (self.completed or any(s.done for s in self.steps))
+        return self.standing in (progress.IN_PROGRESS, progress.COMPLETED)
 
     @property
     def next_step(self) -> StepStatus | None:
@@ -283,6 +300,7 @@ def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseS
             course=course,
             access=course_access(user=user, course=course, facts=course_facts_row),
             enrolled=bool(course_facts_row and course_facts_row["f_enrolled"]),
+            began=bool(course_facts_row and course_facts_row["f_began"]),
             completed_at=course_facts_row["f_completed_at"]
             if course_facts_row
             else None,
@@ -331,7 +349,8 @@ def catalogue_for(*, user, catalogue: Page) -> list[CourseStatus]:
 
 
 def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
-    """The learner's dashboard: courses in progress and completed."""
+    """The learner's dashboard: courses in progress, enrolled but not begun,
+    and completed, as courses.progress defines those states."""
     course_ids = set(
         Enrolment.objects.filter(user=user).values_list("course_id", flat=True)
     ) | set(
@@ -347,13 +366,19 @@ def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
         .order_by("path")
     )
     statuses = course_statuses_for(user=user, courses=courses)
-    in_progress = [s for s in statuses.values() if not s.completed]
+    by_standing: dict[str, list[CourseStatus]] = {}
+    for status in statuses.values():
+        by_standing.setdefault(status.standing, []).append(status)
     completed = sorted(
         (s for s in statuses.values() if s.completed),
         key=lambda s: s.completed_at,
         reverse=True,
     )
-    return {"in_progress": in_progress, "completed": completed}
+    return {
+        "in_progress": by_standing.get(progress.IN_PROGRESS, []),
+        "enrolled": by_standing.get(progress.ENROLLED, []),
+        "completed": completed,
+    }
 
 
 @dataclass

@@ -30,6 +30,18 @@ def test_my_learning_lists_the_certificate_and_what_is_left(
     assert "<script" not in html.split("<main", 1)[-1]  # no inline script
 
 
+def test_my_learning_says_what_is_left_for_a_course_not_begun_yet(
+    client, make_course, template, tuyet
+):
+    course, lessons = make_course(lessons=2)
+    CourseCertificateSettingFactory(course=course, template=template)
+    course_open(user=tuyet, course=course)  # enrolled, nothing opened
+    client.force_login(tuyet)
+    html = client.get(reverse("lms_courses:my_learning")).content.decode()
+    assert "Chưa bắt đầu học" in html
+    assert "Còn 2 bước bắt buộc" in html
+
+
 def test_my_learning_without_certificates_shows_no_panel(client, make_course, student):
     course, lessons = make_course(lessons=1)
     course_open(user=student, course=course)

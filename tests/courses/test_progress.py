@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import ClassAssignment, Enrolment, EnrolmentMode
+from courses.selectors import course_status_for, my_learning_for
 from courses.services import course_open, lesson_start
 from lms.people.models import Role
 from lms.reports.selectors import (
@@ -116,3 +117,35 @@ def test_course_learners_page_lists_whom_the_course_is_meant_for_only(
     later.save()
     response = client.get(reverse("lms_courses_learners", args=[later.pk]))
     assert list(response.context["page_obj"]) == []
+
+
+def test_my_learning_counts_an_opened_lesson_as_begun_like_the_reports(
+    make_course, student, school_admin
+):
+    course, lessons = make_course()
+    course_open(user=student, course=course)
+    lesson_start(user=student, lesson=lessons[0], course=course)
+    status = course_status_for(user=student, course=course)
+    # No step is done yet, but a lesson was opened: in progress everywhere.
+    assert status.standing == Status.IN_PROGRESS
+    assert status.started
+    filters = ReportFilters()
+    facts = completion_facts_for(
+        members=members_in_scope(viewer=school_admin, filters=filters),
+        filters=filters,
+    )
+    assert facts.by_course()[course.pk].in_progress == 1
+
+
+def test_my_learning_lists_an_enrolled_course_not_begun_apart_from_in_progress(
+    make_course, student
+):
+    begun, begun_lessons = make_course(title="Đã mở")
+    untouched, _lessons = make_course(title="Chưa mở")
+    for course in (begun, untouched):
+        course_open(user=student, course=course)
+    lesson_start(user=student, lesson=begun_lessons[0], course=begun)
+    dashboard = my_learning_for(user=student)
+    assert [s.course.pk for s in dashboard["in_progress"]] == [begun.pk]
+    assert [s.course.pk for s in dashboard["enrolled"]] == [untouched.pk]
+    assert course_status_for(user=student, course=untouched).started is False
