@@ -331,6 +331,12 @@ def _lock_people(user_ids: list[int], *, using: str) -> None:
     _advisory_locks(LOCK_PERSON, user_ids, using=using)
 
 
+def summary_lock_people(user_ids: Iterable[int], *, using: str) -> None:
+    """Take now, in ascending order, the person locks later recounts of these
+    people would take one at a time (held until the transaction ends)."""
+    _lock_people(sorted(set(user_ids)), using=using)
+
+
 def _recount(
     keys: set[GroupKey],
     *,

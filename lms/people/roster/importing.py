@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..profiles import profile_of, profile_update
 from ..services import membership_ensure, user_create
+from ..signals import people_changing
 from ..text import fold_for_search
 from .credentials import Credential, initial_password_generate, initial_password_hash
 from .parsing import (
@@ -283,12 +284,13 @@ def _entries_plan(
         return
     if lock:
         # In ascending order, before any write: see `roster_import`.
-        list(
+        locked = list(
             User.objects.select_for_update()
             .filter(pk__in=[user.pk for user in matched.values()])
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        people_changing.send(sender=Membership, user_ids=locked)
     memberships: dict[int, list[Membership]] = defaultdict(list)
     for membership in Membership.objects.filter(
         user__in=[user.pk for user in matched.values()], school_year=school_year
