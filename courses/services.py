@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from lms.people.models import Membership, Role, SchoolClass
+from lms.transactions import atomic_retrying_once
 
 from .models import (
     ClassAssignment,
@@ -133,7 +134,7 @@ def course_completion_evaluate(*, user, course: CoursePage) -> CourseCompletion 
     return completion
 
 
-@transaction.atomic
+@atomic_retrying_once
 def course_assign_to_classes(
     *, course: CoursePage, classes: list[SchoolClass], assigned_by
 ) -> int:

@@ -1,11 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Membership, School
 from .profiles import profile_create
 from .services import school_admin_group_ensure, user_groups_sync
+
+# Sent inside a transaction about to change many people's memberships (a
+# roster import), with `user_ids` in ascending order, before the first write:
+# apps that lock per person (the reports' summary) take those locks now, in
+# that order, rather than one by one in the order of the writes.
+people_changing = Signal()
 
 
 @receiver([post_save, post_delete], sender=Membership)

@@ -7,6 +7,7 @@ other app imports the reports; courses sends `enrolments_added` for the
 enrolments it creates in bulk.
 """
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -16,11 +17,13 @@ from certificates.models import Certificate
 from courses.models import CourseCompletion, Enrolment, LessonProgress
 from courses.signals import enrolments_added
 from lms.people.models import Membership, School
+from lms.people.signals import people_changing
 from quizzes.models import QuizAttempt
 
 from .summary import (
     group_key_of,
     summary_learners_changed,
+    summary_lock_people,
     summary_memberships_changed,
     summary_recount_after_commit,
 )
@@ -113,3 +116,10 @@ def membership_deleted(sender, instance, using, **kwargs) -> None:
         summary_memberships_changed(
             user_ids=[instance.user_id], old_keys=[group_key_of(instance)], using=using
         )
+
+
+@receiver(people_changing, dispatch_uid=f"{UID}_people_changing")
+def people_about_to_change(sender, user_ids, using=None, **kwargs) -> None:
+    # Their recounts, one by one later in the transaction, would each lock
+    # one person: lock them all now, in order.
+    summary_lock_people(user_ids, using=using or DEFAULT_DB_ALIAS)

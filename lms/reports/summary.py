@@ -18,7 +18,11 @@ or subtracting one:
 - a lesson opened, a quiz attempt started (which can only make a learner "in
   progress"), a certificate issued, revoked or replaced recount that course
   just after the commit, through the task queue: see
-  `summary_recount_after_commit`.
+  `summary_recount_after_commit`. The request is an outbox row
+  (`RecountRequest`) written in the change's own transaction, so a process
+  dying between commit and enqueue leaves the row, and
+  `summary_resume_recounts` (`manage.py resume_report_recounts`, scheduled)
+  enqueues it again.
 
 A recount is right whatever the row held before, so a repeated or late
 recount does no harm, a lost one is mended by the next recount of that class
@@ -44,7 +48,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import partial, reduce
+from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -55,7 +59,7 @@ from certificates.models import Certificate
 from courses.models import CourseCompletion, CoursePage, Enrolment
 from lms.people.models import Membership
 
-from .models import CompletionSummary, ReportGroup, SummaryBuild
+from .models import CompletionSummary, RecountRequest, ReportGroup, SummaryBuild
 from .selectors import (
     GROUP_FIELDS,
     REPORTED_ROLES,
@@ -123,17 +127,78 @@ def summary_recount_after_commit(
     For the writes whose paths keep a pinned query budget: a learner's first
     lesson or quiz attempt (every learner at the start of a class period,
     where a whole class would also queue on its group's lock) and certificates
-    (issued one task each, in bulk). The recount runs once the transaction
-    has committed, through the task queue (in-process with the default
-    immediate backend).
+    (issued one task each, in bulk). The request is written to the outbox
+    (`RecountRequest`) in the caller's transaction, so it commits or rolls
+    back with the change; once committed, it is handed to the task queue
+    (in-process with the default immediate backend). If the process dies
+    before the hand-over, or the queue loses the job, the row stays and
+    `summary_resume_recounts` enqueues it again.
     """
     from .tasks import summary_recount_task
 
-    transaction.on_commit(
-        partial(summary_recount_task.enqueue, user_id, course_id, list(figures)),
-        using=using,
-        robust=True,
+    figures = list(figures)
+    request = RecountRequest.objects.using(using).create(
+        user_id=user_id,
+        course_id=course_id,
+        figures="" if tuple(figures) == SUMMARY_FIGURES else ",".join(figures),
     )
+
+    # A function, not a partial: a robust on_commit logs a failure by the
+    # callback's __qualname__, which a partial lacks.
+    def enqueue_recount() -> None:
+        summary_recount_task.enqueue(
+            user_id, course_id, figures, request_id=request.pk, using=using
+        )
+
+    transaction.on_commit(enqueue_recount, using=using, robust=True)
+
+
+def summary_run_recount(
+    *,
+    user_id: int,
+    course_id: int,
+    figures: Iterable[str] | None,
+    request_id: int | None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Run one requested recount and strike it from the outbox, atomically."""
+    with transaction.atomic(using=using):
+        summary_learners_changed(
+            user_ids=[user_id],
+            course_ids=[course_id],
+            figures=figures or SUMMARY_FIGURES,
+            using=using,
+        )
+        if request_id is not None:
+            RecountRequest.objects.using(using).filter(pk=request_id).delete()
+
+
+def summary_resume_recounts(
+    *, older_than: timezone.timedelta, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """Enqueue again the outbox rows older than `older_than`; how many.
+
+    A row normally lives for the seconds between its commit and its task; an
+    old one was never enqueued or its job was lost. Enqueuing it twice does
+    no harm (a recount is right whatever the row held before).
+    """
+    from .tasks import summary_recount_task
+
+    cutoff = timezone.now() - older_than
+    pending = list(
+        RecountRequest.objects.using(using)
+        .filter(requested_at__lte=cutoff)
+        .order_by("pk")
+    )
+    for request in pending:
+        summary_recount_task.enqueue(
+            request.user_id,
+            request.course_id,
+            request.figures.split(",") if request.figures else None,
+            request_id=request.pk,
+            using=using,
+        )
+    return len(pending)
 
 
 def summary_memberships_changed(
@@ -181,6 +246,8 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
             for model in (CompletionSummary, ReportGroup):
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
+        # Requests committed before now are for changes this rebuild counts.
+        settled = list(RecountRequest.objects.using(using).values_list("pk", flat=True))
         members = counted_memberships().using(using)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
         groups = {
@@ -201,6 +268,10 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
             )
         ]
         CompletionSummary.objects.using(using).bulk_create(rows, batch_size=BATCH)
+        for start in range(0, len(settled), BATCH):
+            RecountRequest.objects.using(using).filter(
+                pk__in=settled[start : start + BATCH]
+            ).delete()
         return SummaryBuild.objects.using(using).create(
             seconds=round(time.monotonic() - started, 3),
             groups=len(groups),
@@ -258,6 +329,12 @@ def _advisory_locks(namespace: int, ids: Iterable[int], *, using: str) -> None:
 
 def _lock_people(user_ids: list[int], *, using: str) -> None:
     _advisory_locks(LOCK_PERSON, user_ids, using=using)
+
+
+def summary_lock_people(user_ids: Iterable[int], *, using: str) -> None:
+    """Take now, in ascending order, the person locks later recounts of these
+    people would take one at a time (held until the transaction ends)."""
+    _lock_people(sorted(set(user_ids)), using=using)
 
 
 def _recount(

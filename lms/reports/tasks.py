@@ -1,16 +1,25 @@
 """Background work for the reports, through the django-tasks API."""
 
+from django.db import DEFAULT_DB_ALIAS
 from django_tasks import task
 
 
 @task()
 def summary_recount_task(
-    user_id: int, course_id: int, figures: list[str] | None = None
+    user_id: int,
+    course_id: int,
+    figures: list[str] | None = None,
+    request_id: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> None:
-    """Recount one learner's groups for one course (see summary.py)."""
-    from .selectors import SUMMARY_FIGURES
-    from .summary import summary_learners_changed
+    """Recount one learner's groups for one course (see summary.py), then
+    delete the outbox row `request_id` that asked for it."""
+    from .summary import summary_run_recount
 
-    summary_learners_changed(
-        user_ids=[user_id], course_ids=[course_id], figures=figures or SUMMARY_FIGURES
+    summary_run_recount(
+        user_id=user_id,
+        course_id=course_id,
+        figures=figures,
+        request_id=request_id,
+        using=using,
     )

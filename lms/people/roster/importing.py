@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from lms.transactions import atomic_retrying_once
+
 from ..models import (
     ROLES_WITH_CLASS,
     Membership,
@@ -31,6 +33,7 @@ from ..models import (
 )
 from ..profiles import profile_of, profile_update
 from ..services import membership_ensure, user_create
+from ..signals import people_changing
 from ..text import fold_for_search
 from .credentials import Credential, initial_password_generate, initial_password_hash
 from .parsing import (
@@ -252,7 +255,12 @@ def _membership_changes(
 
 
 def _entries_plan(
-    rows: list[RosterRow], school: School, school_year: SchoolYear, report
+    rows: list[RosterRow],
+    school: School,
+    school_year: SchoolYear,
+    report,
+    *,
+    lock: bool = False,
 ) -> None:
     by_code, by_email = _existing_people(rows, school)
     matched: dict[RosterRow, User] = {}
@@ -274,6 +282,15 @@ def _entries_plan(
             matched[row] = found[0]
     if report.refused:
         return
+    if lock:
+        # In ascending order, before any write: see `roster_import`.
+        locked = list(
+            User.objects.select_for_update()
+            .filter(pk__in=[user.pk for user in matched.values()])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        people_changing.send(sender=Membership, user_ids=locked)
     memberships: dict[int, list[Membership]] = defaultdict(list)
     for membership in Membership.objects.filter(
         user__in=[user.pk for user in matched.values()], school_year=school_year
@@ -324,7 +341,7 @@ def _entries_plan(
     _usernames_allocate(new_entries)
 
 
-@transaction.atomic
+@atomic_retrying_once
 def roster_import(
     *,
     data: bytes,
@@ -361,7 +378,7 @@ def roster_import(
     problems, new_classes = _rows_check(parsed.rows, classes, create_classes)
     report.refused.extend(problems)
     if not report.refused:
-        _entries_plan(parsed.rows, school, school_year, report)
+        _entries_plan(parsed.rows, school, school_year, report, lock=not dry_run)
     report.refused.sort(key=lambda p: (p.sheet, p.row or 0))
     report.classes_created = sorted(new_classes)
     if report.refused or dry_run:
