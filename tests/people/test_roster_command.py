@@ -119,3 +119,26 @@ def test_credentials_that_cannot_be_written_undo_the_import(
              "--create-classes", "--credentials", tmp_path / "mk.xlsx")  # fmt: skip
 
     assert not User.objects.filter(username="annv.hs001").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_aborted_by_a_deadlock_runs_once_more(roster, monkeypatch):
+    from lms.people.management.commands import import_roster as command
+    from tests.test_transactions import deadlock
+
+    real_import = command.roster_import
+    calls = []
+
+    def deadlocked_once(**kwargs):
+        calls.append(1)
+        report = real_import(**kwargs)
+        if len(calls) == 1:
+            raise deadlock()  # after writing: the retry starts from nothing
+        return report
+
+    monkeypatch.setattr(command, "roster_import", deadlocked_once)
+    out, _err = call(roster, "--school", "HOASEN", "--year", "2023-2024",
+                     "--create-classes")  # fmt: skip
+    assert len(calls) == 2
+    assert "created 3, updated 0, unchanged 0, refused 0." in out
+    assert User.objects.filter(lms_profile__student_code="HS001").count() == 1

@@ -31,6 +31,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from lms.checks import check_site_url
+from lms.transactions import atomic_retrying_once
 
 from .. import policies
 from ..models import School, SchoolClass, SchoolYear
@@ -179,8 +180,11 @@ def _confirm(request, token: str):
             ),
         )
         return redirect("lms_roster:index")
-    # All or nothing: the accounts only with their initial passwords.
-    with transaction.atomic():
+
+    # All or nothing: the accounts only with their initial passwords; a
+    # deadlock victim runs once more (lms/transactions.py).
+    @atomic_retrying_once
+    def import_with_sheet():
         report = roster_import(
             data=base64.b64decode(stored["data"]),
             filename=stored["filename"],
@@ -190,7 +194,7 @@ def _confirm(request, token: str):
             dry_run=False,
             imported_by=request.user,
         )
-        workbook = (
+        return report, (
             credentials_workbook(
                 credentials=report.credentials,
                 school_name=school.name,
@@ -199,6 +203,8 @@ def _confirm(request, token: str):
             if report.credentials
             else None
         )
+
+    report, workbook = import_with_sheet()
     cache.delete(_upload_key(request.user, token))
     context = {
         "report": report,

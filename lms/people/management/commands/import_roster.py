@@ -3,12 +3,12 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lms.checks import check_site_url
 from lms.people.models import School, SchoolYear
 from lms.people.roster import credentials_workbook, roster_import
+from lms.transactions import atomic_retrying_once
 
 
 class Command(BaseCommand):
@@ -56,9 +56,12 @@ class Command(BaseCommand):
             # The passwords exist only in memory: check that they can be
             # written before any account is created.
             self.check_credentials_destination(credentials_path)
+
         # All or nothing: accounts are created only if their initial
         # passwords are written too.
-        with transaction.atomic():
+        # A deadlock victim runs once more (lms/transactions.py).
+        @atomic_retrying_once
+        def import_with_sheet():
             report = roster_import(
                 data=data,
                 filename=path.name,
@@ -74,6 +77,9 @@ class Command(BaseCommand):
                     school=school,
                     school_year=school_year,
                 )
+            return report
+
+        report = import_with_sheet()
         for problem in report.refused:
             self.stderr.write(f"refused  {problem.where}: {problem.message}")
         if report.refused:
