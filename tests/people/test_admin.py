@@ -175,3 +175,11 @@ def test_student_cannot_enter_the_admin(client, two_schools):
     assert (
         "/admin/login/" in response["Location"] or "dang-nhap" in response["Location"]
     )
+
+
+def test_the_person_form_explains_the_username_in_vietnamese(client, two_schools):
+    client.force_login(two_schools["admin"])
+    page = client.get(reverse("wagtailusers_users:add"), HTTP_ACCEPT_LANGUAGE="vi")
+    body = page.content.decode()
+    assert "Chỉ gồm chữ cái, chữ số" in body
+    assert "Letters, digits" not in body
