@@ -11,6 +11,7 @@ import datetime
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -351,6 +352,7 @@ def roster_import(
     create_classes: bool,
     dry_run: bool,
     imported_by: User | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RosterReport:
     """Import a class or staff list into `school` for `school_year`.
 
@@ -358,6 +360,9 @@ def roster_import(
     row) and nothing is written. Safe to repeat: people are matched by code
     (staff without a code by email) within the school. New accounts get a
     one-time password, returned in `report.credentials` and nowhere else.
+
+    `progress(done, total)` is called as people are written, for a progress
+    bar; it must not write to the database (the import is not committed yet).
     """
     report = RosterReport(dry_run=dry_run)
     try:
@@ -387,6 +392,7 @@ def roster_import(
         classes[name] = SchoolClass.objects.create(
             school=school, school_year=school_year, name=name
         )
+    total, done = len(report.created) + len(report.updated), 0
     for entry in report.created:
         password = initial_password_generate()
         user = user_create(
@@ -410,6 +416,9 @@ def roster_import(
                 password=password,
             )
         )
+        done += 1
+        if progress is not None:
+            progress(done, total)
     for entry in report.updated:
         user = entry.user
         if entry.email:
@@ -421,6 +430,9 @@ def roster_import(
             birth_date=entry.birth_date or profile_of(user).birth_date,
         )
         _membership_apply(entry, school, school_year, classes)
+        done += 1
+        if progress is not None:
+            progress(done, total)
     logger.info(
         "Roster import into %s %s by %s: %d created, %d updated, %d unchanged",
         school.code,

@@ -1,0 +1,120 @@
+"""Large roster imports as background jobs, with progress for the admin page.
+
+The request stores the file in a `RosterImportJob` and enqueues
+`roster_import_job_task` once that row is committed. The worker runs the
+same all-or-nothing import as the request would; the job row's outcome is
+written in the import's own transaction, so the figures shown always match
+what was committed. While it runs, progress goes to the cache (shared by the
+web and worker processes), which the import's transaction does not hide.
+
+No initial password leaves the worker: they are hashed as usual, and the
+importer hands out new ones with the "new initial passwords" page.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from lms.transactions import atomic_retrying_once
+
+from ..models import RosterImportJob
+from .importing import roster_import
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_TIMEOUT = 24 * 60 * 60
+
+
+def _progress_key(job_id: int) -> str:
+    return f"lms-roster-job-progress:{job_id}"
+
+
+def job_progress(job: RosterImportJob) -> tuple[int, int]:
+    """(done, total) people written so far; both 0 before the writes start."""
+    if job.status == RosterImportJob.Status.DONE:
+        total = job.outcome.get("created", 0) + job.outcome.get("updated", 0)
+        return total, total
+    return tuple(cache.get(_progress_key(job.pk)) or (0, 0))
+
+
+def job_enqueue(job: RosterImportJob) -> None:
+    """Run `job` in the background once the transaction that made it commits."""
+    transaction.on_commit(lambda: roster_import_job_task.enqueue(job_id=job.pk))
+
+
+def _outcome(report) -> dict:
+    return {
+        "created": len(report.created),
+        "updated": len(report.updated),
+        "unchanged": len(report.unchanged),
+        "classes_created": report.classes_created,
+        "class_names": sorted(
+            {entry.class_name for entry in report.created if entry.class_name}
+        ),
+        "refused": [
+            {"where": problem.where, "message": str(problem.message)}
+            for problem in report.refused
+        ],
+    }
+
+
+def job_run(job_id: int) -> None:
+    """Import the job's file; safe to call again for a job already run."""
+    updated = RosterImportJob.objects.filter(
+        pk=job_id, status=RosterImportJob.Status.QUEUED
+    ).update(status=RosterImportJob.Status.RUNNING)
+    if not updated:
+        return
+    job = RosterImportJob.objects.select_related(
+        "school", "school_year", "created_by"
+    ).get(pk=job_id)
+    step = max(1, job.rows // 100)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % step == 0:
+            cache.set(_progress_key(job_id), (done, total), PROGRESS_TIMEOUT)
+
+    @atomic_retrying_once
+    def import_and_record():
+        report = roster_import(
+            data=bytes(job.data),
+            filename=job.filename,
+            school=job.school,
+            school_year=job.school_year,
+            create_classes=job.create_classes,
+            dry_run=False,
+            imported_by=job.created_by,
+            progress=progress,
+        )
+        # The passwords made by the import are dropped here, unseen.
+        report.credentials.clear()
+        RosterImportJob.objects.filter(pk=job_id).update(
+            status=(
+                RosterImportJob.Status.DONE
+                if report.ok
+                else RosterImportJob.Status.REFUSED
+            ),
+            outcome=_outcome(report),
+            finished_at=timezone.now(),
+            data=b"",
+        )
+
+    try:
+        import_and_record()
+    except Exception:
+        logger.exception("Roster import job %s failed", job_id)
+        RosterImportJob.objects.filter(pk=job_id).update(
+            status=RosterImportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    finally:
+        cache.delete(_progress_key(job_id))
+
+
+@task()
+def roster_import_job_task(job_id: int) -> None:
+    """Background half of a large roster import (see `job_run`)."""
+    job_run(job_id)
