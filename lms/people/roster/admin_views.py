@@ -14,16 +14,17 @@ import base64
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,9 +35,10 @@ from lms.checks import check_site_url
 from lms.transactions import atomic_retrying_once
 
 from .. import policies
-from ..models import School, SchoolClass, SchoolYear
+from ..models import RosterImportJob, School, SchoolClass, SchoolYear
 from .credentials import Credential, credentials_workbook
 from .importing import initial_passwords_reissue, roster_import
+from .jobs import job_enqueue, job_progress
 from .parsing import MAX_ROSTER_BYTES
 
 User = get_user_model()
@@ -146,6 +148,9 @@ def roster_import_view(request):
                     "school": form.cleaned_data["school"].pk,
                     "school_year": form.cleaned_data["school_year"].pk,
                     "create_classes": form.cleaned_data["create_classes"],
+                    "rows": len(report.created)
+                    + len(report.updated)
+                    + len(report.unchanged),
                 },
                 timeout=UPLOAD_TIMEOUT,
             )
@@ -168,6 +173,8 @@ def _confirm(request, token: str):
         )
     ):
         raise PermissionDenied
+    if stored.get("rows", 0) > settings.LMS_ROSTER_BACKGROUND_ROWS:
+        return _confirm_in_background(request, token, stored, school, school_year)
     if check_site_url():
         # The sign-in sheets print the site's address; without it the accounts
         # would be created and their initial passwords lost.
@@ -224,6 +231,67 @@ def _confirm(request, token: str):
     )
     response = TemplateResponse(request, template, context)
     # Passwords inside: no copy in any cache on the way.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _confirm_in_background(request, token, stored, school, school_year):
+    """A large list: a job imports it, the importer watches its progress."""
+    with transaction.atomic():
+        job = RosterImportJob.objects.create(
+            school=school,
+            school_year=school_year,
+            created_by=request.user,
+            filename=stored["filename"],
+            data=base64.b64decode(stored["data"]),
+            create_classes=stored["create_classes"],
+            rows=stored["rows"],
+        )
+        job_enqueue(job)
+    cache.delete(_upload_key(request.user, token))
+    return redirect("lms_roster:job", pk=job.pk)
+
+
+def _job_for(request, pk: int) -> RosterImportJob:
+    if not policies.may_import_rosters(user=request.user):
+        raise PermissionDenied
+    job = get_object_or_404(
+        RosterImportJob.objects.select_related("school", "school_year"), pk=pk
+    )
+    if not policies.may_follow_roster_job(user=request.user, job=job):
+        raise Http404
+    return job
+
+
+def roster_job_view(request, pk: int):
+    """A background import: a progress bar, then what it did."""
+    job = _job_for(request, pk)
+    done, total = job_progress(job)
+    return TemplateResponse(
+        request,
+        "lms_people/admin/roster_job.html",
+        {
+            "job": job,
+            "done": done,
+            "total": total,
+            "status_url": reverse("lms_roster:job_status", args=[job.pk]),
+        },
+    )
+
+
+def roster_job_status(request, pk: int):
+    """The job's state for the page's progress bar (polled)."""
+    job = _job_for(request, pk)
+    done, total = job_progress(job)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "finished": job.finished,
+            "done": done,
+            "total": total,
+        }
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -317,4 +385,6 @@ class RosterImportViewSet(ViewSet):
         return [
             path("", roster_import_view, name="index"),
             path("new-passwords/", roster_passwords_reissue, name="reissue"),
+            path("jobs/<int:pk>/", roster_job_view, name="job"),
+            path("jobs/<int:pk>/status/", roster_job_status, name="job_status"),
         ]

@@ -1,0 +1,157 @@
+# ruff: noqa: F811  (the `setup` fixture is imported from test_roster_admin)
+"""Large roster imports run as background jobs with a progress bar."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from lms.people.models import Role, RosterImportJob, User
+from lms.people.roster.jobs import job_progress, job_run
+from tests.people.factories import MembershipFactory, UserFactory
+from tests.people.roster_files import class_list, csv_bytes
+from tests.people.test_roster_admin import INDEX, preview, setup  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+CODES = ["HS001", "HS002", "HS003"]
+
+
+@pytest.fixture
+def small_threshold(settings):
+    settings.LMS_ROSTER_BACKGROUND_ROWS = 2
+
+
+def _confirm(client, setup, django_capture_on_commit_callbacks):
+    token = preview(client, setup).context["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse(INDEX), {"token": token})
+
+
+def test_a_list_longer_than_the_threshold_is_imported_by_a_job(
+    client, setup, small_threshold, django_capture_on_commit_callbacks
+):
+    client.force_login(setup["admin"])
+    response = _confirm(client, setup, django_capture_on_commit_callbacks)
+    job = RosterImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("lms_roster:job", args=[job.pk])
+    assert job.status == RosterImportJob.Status.DONE
+    assert job.outcome["created"] == 3
+    assert job.data == b""  # the file is not kept once imported
+    assert User.objects.filter(lms_profile__student_code__in=CODES).count() == 3
+
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("lms_roster:reissue") in html
+    assert "<script>" not in html  # CSP: the script is a static file
+    status = client.get(reverse("lms_roster:job_status", args=[job.pk])).json()
+    assert status == {
+        "status": "done",
+        "status_label": str(RosterImportJob.Status.DONE.label),
+        "finished": True,
+        "done": 3,
+        "total": 3,
+    }
+
+
+def test_a_short_list_is_still_imported_in_the_request(
+    client, setup, django_capture_on_commit_callbacks
+):
+    client.force_login(setup["admin"])
+    response = _confirm(client, setup, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "download_url" in response.context
+    assert not RosterImportJob.objects.exists()
+
+
+def _job(setup, data=None, **extra):
+    return RosterImportJob.objects.create(
+        school=setup["ours"],
+        school_year=setup["year"],
+        created_by=setup["admin"],
+        filename="lop.xlsx",
+        data=data if data is not None else class_list(),
+        rows=3,
+        **extra,
+    )
+
+
+def test_progress_is_reported_while_the_import_writes(setup, monkeypatch):
+    job = _job(setup)
+    seen = []
+    real_set = cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if key.startswith("lms-roster-job-progress:"):
+            seen.append(value)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    job_run(job.pk)
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    job.refresh_from_db()
+    assert job_progress(job) == (3, 3)
+
+
+def test_a_job_whose_list_has_a_refused_row_imports_nothing(setup):
+    bad = csv_bytes(
+        ["Họ và tên,Mã học sinh,Lớp", "Nguyễn Văn An,HS001,10A1", ",HS002,10A1"]
+    )
+    job = _job(setup, data=bad)
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == RosterImportJob.Status.REFUSED
+    assert job.outcome["refused"]
+    assert not User.objects.filter(lms_profile__student_code="HS001").exists()
+
+
+def test_a_job_that_fails_midway_imports_nothing(setup, monkeypatch):
+    job = _job(setup)
+
+    def crash(done, total):
+        if done == 2:
+            raise RuntimeError("worker died")
+
+    import lms.people.roster.jobs as jobs
+
+    real_import = jobs.roster_import
+    monkeypatch.setattr(
+        jobs, "roster_import", lambda **kw: real_import(**{**kw, "progress": crash})
+    )
+    with pytest.raises(RuntimeError):
+        job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == RosterImportJob.Status.FAILED
+    assert not User.objects.filter(lms_profile__student_code__in=CODES).exists()
+
+
+def test_a_job_runs_once(setup):
+    job = _job(setup)
+    job_run(job.pk)
+    job_run(job.pk)
+    assert User.objects.filter(lms_profile__student_code__in=CODES).count() == 3
+
+
+def test_another_schools_admin_cannot_follow_the_job(client, setup):
+    job = _job(setup)
+    other = UserFactory(username="qt_khac")
+    MembershipFactory(
+        user=other, role=Role.SCHOOL_ADMIN, school=setup["theirs"],
+        school_class=None, school_year=setup["year"],
+    )  # fmt: skip
+    client.force_login(other)
+    assert client.get(reverse("lms_roster:job", args=[job.pk])).status_code == 404
+    status_url = reverse("lms_roster:job_status", args=[job.pk])
+    assert client.get(status_url).status_code == 404
+
+
+def test_a_waiting_job_shows_a_progress_bar_in_vietnamese(client, setup):
+    job = _job(setup)
+    client.force_login(setup["admin"])
+    html = client.get(reverse("lms_roster:job", args=[job.pk])).content.decode()
+    assert "<progress" in html and "lms/js/roster-job.js" in html
+    assert "Danh sách dài nên được nhập ở chế độ nền" in html
+    status = client.get(reverse("lms_roster:job_status", args=[job.pk])).json()
+    assert status["status_label"] == "Đang chờ"
+    assert status["finished"] is False
