@@ -543,7 +543,8 @@ class RosterImportJob(models.Model):
     outcome in figures. Initial passwords are never stored here: the
     importer issues them afterwards on the "new initial passwords" page.
     Progress while running lives in the cache (see roster/jobs.py), since
-    the import's own transaction hides its writes until it commits.
+    the import's own transaction hides its writes until it commits; the
+    status changes in that transaction (RUNNING is only ever shown).
     """
 
     class Status(models.TextChoices):

@@ -89,7 +89,7 @@ def test_progress_is_reported_while_the_import_writes(setup, monkeypatch):
 
     monkeypatch.setattr(cache, "set", spy)
     job_run(job.pk)
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
     job.refresh_from_db()
     assert job_progress(job) == (3, 3)
 
@@ -155,3 +155,24 @@ def test_a_waiting_job_shows_a_progress_bar_in_vietnamese(client, setup):
     status = client.get(reverse("lms_roster:job_status", args=[job.pk])).json()
     assert status["status_label"] == "Đang chờ"
     assert status["finished"] is False
+
+
+def test_a_job_the_worker_has_begun_reads_as_running(client, setup, monkeypatch):
+    job = _job(setup)
+    client.force_login(setup["admin"])
+    url = reverse("lms_roster:job_status", args=[job.pk])
+    seen = []
+
+    import lms.people.roster.jobs as jobs
+
+    real_import = jobs.roster_import
+
+    def import_and_look(**kwargs):
+        seen.append(client.get(url).json())
+        return real_import(**kwargs)
+
+    monkeypatch.setattr(jobs, "roster_import", import_and_look)
+    job_run(job.pk)
+    assert seen[0]["status"] == "running"
+    assert seen[0]["status_label"] == "Đang nhập"
+    assert seen[0]["total"] == 3 and seen[0]["finished"] is False

@@ -38,7 +38,7 @@ from .. import policies
 from ..models import RosterImportJob, School, SchoolClass, SchoolYear
 from .credentials import Credential, credentials_workbook
 from .importing import initial_passwords_reissue, roster_import
-from .jobs import job_enqueue, job_progress
+from .jobs import job_enqueue, job_progress, job_state
 from .parsing import MAX_ROSTER_BYTES
 
 User = get_user_model()
@@ -267,6 +267,7 @@ def roster_job_view(request, pk: int):
     """A background import: a progress bar, then what it did."""
     job = _job_for(request, pk)
     done, total = job_progress(job)
+    _status, label = job_state(job)
     return TemplateResponse(
         request,
         "lms_people/admin/roster_job.html",
@@ -274,6 +275,7 @@ def roster_job_view(request, pk: int):
             "job": job,
             "done": done,
             "total": total,
+            "status_label": label,
             "status_url": reverse("lms_roster:job_status", args=[job.pk]),
         },
     )
@@ -283,10 +285,11 @@ def roster_job_status(request, pk: int):
     """The job's state for the page's progress bar (polled)."""
     job = _job_for(request, pk)
     done, total = job_progress(job)
+    status, label = job_state(job)
     response = JsonResponse(
         {
-            "status": job.status,
-            "status_label": job.get_status_display(),
+            "status": status,
+            "status_label": label,
             "finished": job.finished,
             "done": done,
             "total": total,

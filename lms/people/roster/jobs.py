@@ -62,15 +62,15 @@ def _outcome(report) -> dict:
 
 
 def job_run(job_id: int) -> None:
-    """Import the job's file; safe to call again for a job already run."""
-    updated = RosterImportJob.objects.filter(
-        pk=job_id, status=RosterImportJob.Status.QUEUED
-    ).update(status=RosterImportJob.Status.RUNNING)
-    if not updated:
+    """Import the job's file; safe to call again for a job already run.
+
+    The job row is locked and its status changed in the import's own
+    transaction, so a worker that dies midway leaves the job waiting (and
+    nothing imported), ready to be run again, never stuck as "running".
+    """
+    job = RosterImportJob.objects.filter(pk=job_id).only("rows").first()
+    if job is None:
         return
-    job = RosterImportJob.objects.select_related(
-        "school", "school_year", "created_by"
-    ).get(pk=job_id)
     step = max(1, job.rows // 100)
 
     def progress(done: int, total: int) -> None:
@@ -79,6 +79,14 @@ def job_run(job_id: int) -> None:
 
     @atomic_retrying_once
     def import_and_record():
+        job = (
+            RosterImportJob.objects.select_for_update()
+            .select_related("school", "school_year", "created_by")
+            .get(pk=job_id)
+        )
+        if job.status != RosterImportJob.Status.QUEUED:
+            return
+        cache.set(_progress_key(job_id), (0, job.rows), PROGRESS_TIMEOUT)
         report = roster_import(
             data=bytes(job.data),
             filename=job.filename,
@@ -91,16 +99,13 @@ def job_run(job_id: int) -> None:
         )
         # The passwords made by the import are dropped here, unseen.
         report.credentials.clear()
-        RosterImportJob.objects.filter(pk=job_id).update(
-            status=(
-                RosterImportJob.Status.DONE
-                if report.ok
-                else RosterImportJob.Status.REFUSED
-            ),
-            outcome=_outcome(report),
-            finished_at=timezone.now(),
-            data=b"",
+        job.status = (
+            RosterImportJob.Status.DONE if report.ok else RosterImportJob.Status.REFUSED
         )
+        job.outcome = _outcome(report)
+        job.finished_at = timezone.now()
+        job.data = b""
+        job.save(update_fields=["status", "outcome", "finished_at", "data"])
 
     try:
         import_and_record()
@@ -112,6 +117,16 @@ def job_run(job_id: int) -> None:
         raise
     finally:
         cache.delete(_progress_key(job_id))
+
+
+def job_state(job: RosterImportJob) -> tuple[str, str]:
+    """The job's status and its label; a waiting job the worker has begun
+    (progress in the cache) is shown as running."""
+    if job.status == RosterImportJob.Status.QUEUED and cache.get(_progress_key(job.pk)):
+        status = RosterImportJob.Status.RUNNING
+    else:
+        status = RosterImportJob.Status(job.status)
+    return status.value, str(status.label)
 
 
 @task()
