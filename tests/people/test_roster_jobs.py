@@ -176,3 +176,29 @@ def test_a_job_the_worker_has_begun_reads_as_running(client, setup, monkeypatch)
     assert seen[0]["status"] == "running"
     assert seen[0]["status_label"] == "Đang nhập"
     assert seen[0]["total"] == 3 and seen[0]["finished"] is False
+
+
+@pytest.mark.slow  # about 25 s on SQLite: 1,500 accounts are really created
+def test_a_1500_row_list_is_imported_with_about_a_hundred_progress_steps(
+    setup, monkeypatch
+):
+    lines = ["Họ và tên,Mã học sinh,Lớp"] + [
+        f"Học Sinh Số {n},HS{n:04d},10A{1 + n % 2}" for n in range(1500)
+    ]
+    job = _job(setup, data=csv_bytes(lines))
+    job.filename, job.rows = "lop.csv", 1500
+    job.save()
+    seen = []
+    real_set = cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if key.startswith("lms-roster-job-progress:"):
+            seen.append(value)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == RosterImportJob.Status.DONE
+    assert job.outcome["created"] == 1500
+    assert 100 <= len(seen) <= 102 and seen[-1] == (1500, 1500)
