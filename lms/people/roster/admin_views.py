@@ -6,6 +6,11 @@ never at rest in clear: the sheet that lists them is built in memory and
 sent inside the confirming response itself (a download link holding the
 workbook), which no cache keeps; the database holds their hashes alone.
 
+A list longer than ``LMS_ROSTER_BACKGROUND_ROWS`` is imported by a
+background job instead (``jobs.py``): the confirming request redirects to a
+page whose progress bar follows the job. That path hands out no passwords;
+the importer issues them per class on the "new initial passwords" page.
+
 Every view needs a management power at the school in the school year acted
 on, in a year not yet ended (`policies`).
 """
