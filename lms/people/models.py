@@ -580,7 +580,7 @@ class RosterImportJob(models.Model):
     data = models.BinaryField(_("file"), blank=True, default=b"")
     create_classes = models.BooleanField(_("create classes"), default=False)
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    # Counts and refused rows, no names: {"created": 3, "refused": [...], ...}.
+    # Counts, class names and why rows were refused: {"created": 3, ...}.
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
 
     class Meta:
