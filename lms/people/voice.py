@@ -66,7 +66,7 @@ def voice_for(user, course=None) -> str:
 
 
 def voice_of_context(context) -> str:
-    """The voice for a template context: the view's, else the course's, else the reader's."""
+    """The voice for a template: the view's, else the course's, else the reader's."""
     voice = context.get("voice")
     if voice in (STUDENT, ADULT):
         return voice
