@@ -11,11 +11,15 @@ our views pass nothing: the name is read from settings at render time.
 
 The layout puts our stylesheet in the base's ``extra_css`` block and wraps our
 content (``lms_content``) in ``<div class="lms">``, the scope of all our CSS.
+It also puts ``voice`` in the context: how the page addresses its reader
+(``lms.people.voice``).
 """
 
 from django import template
 from django.conf import settings
 from django.template.loader_tags import ExtendsNode
+
+from lms.people.voice import voice_of_context
 
 register = template.Library()
 
@@ -35,7 +39,9 @@ class LayoutExtendsNode(ExtendsNode):
     must_be_first = False
 
     def render(self, context):
-        with context.push(lms_base_template=base_template_name()):
+        with context.push(
+            lms_base_template=base_template_name(), voice=voice_of_context(context)
+        ):
             return super().render(context)
 
 
