@@ -216,6 +216,28 @@ def may_follow_roster_job(*, user: User, job: RosterImportJob) -> bool:
     )
 
 
+def staff_passwords_reissuable(
+    *,
+    actor: User,
+    school: School,
+    school_year: SchoolYear,
+    today: datetime.date | None = None,
+) -> QuerySet[User]:
+    """Staff of `school` in `school_year` whose initial password `actor` may
+    issue again: any role but student, and only people `actor` may manage, so
+    a school admin never resets a peer's or a superior's password.
+    """
+    if not may_import_rosters(user=actor, today=today) or not may_manage_school(
+        user=actor, school=school, school_year=school_year, today=today
+    ):
+        return User.objects.none()
+    return people_manageable_by(actor=actor, today=today).filter(
+        pk__in=Membership.objects.filter(school=school, school_year=school_year)
+        .exclude(role=Role.STUDENT)
+        .values("user_id")
+    )
+
+
 def is_department_manager(*, user: User, today: datetime.date | None = None) -> bool:
     """Superusers and Department officers in a year not yet ended.
 

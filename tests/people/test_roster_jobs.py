@@ -65,12 +65,12 @@ def test_a_short_list_is_still_imported_in_the_request(
     assert not RosterImportJob.objects.exists()
 
 
-def _job(setup, data=None, **extra):
+def _job(setup, data=None, filename="lop.xlsx", **extra):
     return RosterImportJob.objects.create(
         school=setup["ours"],
         school_year=setup["year"],
         created_by=setup["admin"],
-        filename="lop.xlsx",
+        filename=filename,
         data=data if data is not None else class_list(),
         rows=3,
         **extra,
@@ -98,7 +98,7 @@ def test_a_job_whose_list_has_a_refused_row_imports_nothing(setup):
     bad = csv_bytes(
         ["Họ và tên,Mã học sinh,Lớp", "Nguyễn Văn An,HS001,10A1", ",HS002,10A1"]
     )
-    job = _job(setup, data=bad)
+    job = _job(setup, data=bad, filename="lop.csv")
     job_run(job.pk)
     job.refresh_from_db()
     assert job.status == RosterImportJob.Status.REFUSED
@@ -202,3 +202,148 @@ def test_a_1500_row_list_is_imported_with_about_a_hundred_progress_steps(
     assert job.status == RosterImportJob.Status.DONE
     assert job.outcome["created"] == 1500
     assert 100 <= len(seen) <= 102 and seen[-1] == (1500, 1500)
+
+
+MIXED = csv_bytes(
+    [
+        "Họ và tên,Mã học sinh,Lớp,Email,Vai trò",
+        "Nguyễn Văn An,HS001,10A1,,Học sinh",
+        "Lê Hoàng Cường,HS003,10A2,,Học sinh",
+        "Phạm Thu Hà,GV01,,ha@truong.edu.vn,Giáo viên",
+        "Đỗ Minh Tâm,GV02,10A1,tam@truong.edu.vn,Giáo viên chủ nhiệm",
+    ]
+)
+
+
+def _finished_mixed_job(setup):
+    job = _job(setup, data=MIXED)
+    job.filename, job.rows = "ds.csv", 4
+    job.save()
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == RosterImportJob.Status.DONE, job.outcome
+    return job
+
+
+def test_the_finished_page_links_to_every_password_sheet_of_the_new_people(
+    client, setup
+):
+    job = _finished_mixed_job(setup)
+    assert job.outcome["class_names"] == ["10A1", "10A2"]
+    assert job.outcome["staff_created"] == 2
+    client.force_login(setup["admin"])
+    page = client.get(reverse("lms_roster:job", args=[job.pk]))
+    links = [url for _label, url in page.context["password_links"]]
+    reissue = reverse("lms_roster:reissue")
+    classes = {c.name: c.pk for c in setup["ours"].classes.all()}
+    assert links == [
+        f"{reissue}?school_class={classes['10A1']}",
+        f"{reissue}?school_class={classes['10A2']}",
+        f"{reissue}?staff={setup['ours'].pk}-{setup['year'].pk}",
+    ]
+    html = page.content.decode()
+    assert "Cán bộ, giáo viên của" in html and "Học sinh lớp 10A2" in html
+    # Each link opens the page with its sheet chosen.
+    form_page = client.get(links[2])
+    assert form_page.context["staff_form"]["staff"].value() == (
+        f"{setup['ours'].pk}-{setup['year'].pk}"
+    )
+
+
+def _staff_sheet_rows(response):
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return sheet.title, list(sheet.iter_rows(values_only=True))[4:]
+
+
+def test_staff_imported_by_a_job_get_initial_passwords_from_the_staff_sheet(
+    client, setup
+):
+    _finished_mixed_job(setup)
+    client.force_login(setup["admin"])
+    response = client.post(
+        reverse("lms_roster:reissue"),
+        {"staff": f"{setup['ours'].pk}-{setup['year'].pk}"},
+    )
+    title, rows = _staff_sheet_rows(response)
+    assert title == "Cán bộ"
+    assert [row[1] for row in rows] == ["Phạm Thu Hà", "Đỗ Minh Tâm"]
+    for row in rows:
+        assert User.objects.get(username=row[3]).check_password(row[4])
+    # The school admin who issues them is never on their own sheet.
+    assert setup["admin"].username not in {row[3] for row in rows}
+
+
+def test_the_staff_sheet_leaves_out_those_who_signed_in_and_peers(client, setup):
+    _finished_mixed_job(setup)
+    signed_in = User.objects.get(lms_profile__student_code="GV01")
+    signed_in.lms_profile.must_change_password = False
+    signed_in.lms_profile.save()
+    peer = UserFactory(username="qt_hai")
+    peer.lms_profile.must_change_password = True
+    peer.lms_profile.save()
+    MembershipFactory(
+        user=peer, role=Role.SCHOOL_ADMIN, school=setup["ours"], school_class=None,
+        school_year=setup["year"],
+    )  # fmt: skip
+    peer_hash = User.objects.get(pk=peer.pk).password
+    client.force_login(setup["admin"])
+    response = client.post(
+        reverse("lms_roster:reissue"),
+        {"staff": f"{setup['ours'].pk}-{setup['year'].pk}"},
+    )
+    _title, rows = _staff_sheet_rows(response)
+    assert [row[1] for row in rows] == ["Đỗ Minh Tâm"]
+    assert User.objects.get(pk=peer.pk).password == peer_hash
+
+
+def test_another_schools_staff_sheet_is_not_offered(client, setup):
+    _finished_mixed_job(setup)
+    hashes = dict(User.objects.values_list("username", "password"))
+    client.force_login(setup["admin"])
+    response = client.post(
+        reverse("lms_roster:reissue"),
+        {"staff": f"{setup['theirs'].pk}-{setup['year'].pk}"},
+    )
+    assert response.status_code == 200
+    assert "staff" in response.context["staff_form"].errors
+    assert dict(User.objects.values_list("username", "password")) == hashes
+
+
+def test_a_refused_job_shows_each_rows_problem_on_its_page(client, setup):
+    bad = csv_bytes(
+        ["Họ và tên,Mã học sinh,Lớp", "Nguyễn Văn An,HS001,10A1", ",HS002,10A9"]
+    )
+    job = _job(setup, data=bad, filename="lop.csv")
+    job_run(job.pk)
+    client.force_login(setup["admin"])
+    html = client.get(reverse("lms_roster:job", args=[job.pk])).content.decode()
+    assert "Chưa nhập ai cả" in html
+    assert "Dòng 3: Thiếu họ và tên." in html
+    assert "Dòng 3: Năm học này không có lớp 10A9" in html
+    job.refresh_from_db()
+    assert job.data == b""
+
+
+def test_a_job_that_crashed_says_nothing_was_imported_and_keeps_no_file(
+    client, setup, monkeypatch
+):
+    job = _job(setup)
+    import lms.people.roster.jobs as jobs
+
+    def crash(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs, "roster_import", crash)
+    with pytest.raises(RuntimeError):
+        job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.data) == (RosterImportJob.Status.FAILED, b"")
+    client.force_login(setup["admin"])
+    html = client.get(reverse("lms_roster:job", args=[job.pk])).content.decode()
+    assert "chưa có gì được nhập" in html and "disk full" not in html
+    assert "<progress" not in html

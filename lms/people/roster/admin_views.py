@@ -30,6 +30,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +43,11 @@ from lms.transactions import atomic_retrying_once
 from .. import policies
 from ..models import RosterImportJob, School, SchoolClass, SchoolYear
 from .credentials import Credential, credentials_workbook
-from .importing import initial_passwords_reissue, roster_import
+from .importing import (
+    initial_passwords_reissue,
+    roster_import,
+    staff_initial_passwords_reissue,
+)
 from .jobs import job_enqueue, job_progress, job_state
 from .parsing import MAX_ROSTER_BYTES
 
@@ -273,6 +278,29 @@ def roster_job_view(request, pk: int):
     job = _job_for(request, pk)
     done, total = job_progress(job)
     _status, label = job_state(job)
+    reissue = reverse("lms_roster:reissue")
+    password_links = []
+    if job.status == RosterImportJob.Status.DONE:
+        # Every sheet the new accounts' passwords can be issued on.
+        for school_class in SchoolClass.objects.filter(
+            school=job.school_id,
+            school_year=job.school_year_id,
+            name__in=job.outcome.get("class_names", []),
+        ).order_by("name"):
+            password_links.append(
+                (
+                    _("Students of class %(class)s") % {"class": school_class.name},
+                    f"{reissue}?{urlencode({'school_class': school_class.pk})}",
+                )
+            )
+        if job.outcome.get("staff_created"):
+            staff = staff_choice(job.school_id, job.school_year_id)
+            password_links.append(
+                (
+                    _("Staff of %(school)s") % {"school": job.school.name},
+                    f"{reissue}?{urlencode({'staff': staff})}",
+                )
+            )
     return TemplateResponse(
         request,
         "lms_people/admin/roster_job.html",
@@ -282,6 +310,7 @@ def roster_job_view(request, pk: int):
             "total": total,
             "status_label": label,
             "status_url": reverse("lms_roster:job_status", args=[job.pk]),
+            "password_links": password_links,
         },
     )
 
@@ -320,6 +349,8 @@ def _workbook_response(
 
 
 class ReissueForm(forms.Form):
+    """Students of one class."""
+
     school_class = forms.ModelChoiceField(
         label=gettext_lazy("Class"), queryset=SchoolClass.objects.none()
     )
@@ -337,13 +368,66 @@ class ReissueForm(forms.Form):
         )
 
 
+def staff_choice(school_id: int, school_year_id: int) -> str:
+    """The staff form's value for a school in a school year."""
+    return f"{school_id}-{school_year_id}"
+
+
+class StaffReissueForm(forms.Form):
+    """The staff (every role but student) of a school in a school year."""
+
+    staff = forms.ChoiceField(label=gettext_lazy("Staff of"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = SchoolYear.objects.filter(policies.open_years_q())
+        schools = School.objects.order_by("name")
+        if user.is_superuser:
+            pairs = [(school, year) for year in years for school in schools]
+        else:
+            managed = set(policies.managed_school_years(user=user))
+            schools = schools.filter(pk__in={school_id for school_id, _y in managed})
+            pairs = [
+                (school, year)
+                for year in years
+                for school in schools
+                if (school.pk, year.pk) in managed
+            ]
+        self.pairs = {
+            staff_choice(school.pk, year.pk): (school, year) for school, year in pairs
+        }
+        self.fields["staff"].choices = [
+            (
+                key,
+                _("%(school)s, school year %(year)s")
+                % {"school": school.name, "year": year.name},
+            )
+            for key, (school, year) in self.pairs.items()
+        ]
+
+    def clean_staff(self):
+        return self.pairs[self.cleaned_data["staff"]]
+
+
 def roster_passwords_reissue(request):
-    """New initial passwords for a class's students who never signed in."""
+    """New initial passwords for people who never signed in: the students of
+    a class, or the staff of a school (those the user may manage)."""
     if not policies.may_import_rosters(user=request.user):
         raise PermissionDenied
-    form = ReissueForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        school_class = form.cleaned_data["school_class"]
+    is_staff_form = request.method == "POST" and "staff" in request.POST
+    data = request.POST if request.method == "POST" else None
+    form = ReissueForm(
+        None if is_staff_form else data,
+        user=request.user,
+        initial={"school_class": request.GET.get("school_class")},
+    )
+    staff_form = StaffReissueForm(
+        data if is_staff_form else None,
+        user=request.user,
+        initial={"staff": request.GET.get("staff")},
+    )
+    chosen = staff_form if is_staff_form else form
+    if request.method == "POST" and chosen.is_valid():
         if check_site_url():
             messages.error(
                 request,
@@ -354,26 +438,41 @@ def roster_passwords_reissue(request):
                 ),
             )
             return redirect("lms_roster:reissue")
+        if is_staff_form:
+            school, school_year = staff_form.cleaned_data["staff"]
+            people = policies.staff_passwords_reissuable(
+                actor=request.user, school=school, school_year=school_year
+            )
+            name = f"mat-khau-ban-dau-can-bo-{slugify(school.code)}"
+            nothing_left = _(
+                "Every member of staff of %(school)s you manage has already "
+                "chosen a password."
+            ) % {"school": school.name}
+        else:
+            school_class = form.cleaned_data["school_class"]
+            school, school_year = school_class.school, school_class.school_year
+            name = f"mat-khau-ban-dau-{slugify(school_class.name)}"
+            nothing_left = _(
+                "Every student of %(class)s has already chosen a password."
+            ) % {"class": school_class.name}
         # The new passwords only with the sheet that hands them out.
         with transaction.atomic():
-            credentials = initial_passwords_reissue(school_class=school_class)
+            if is_staff_form:
+                credentials = staff_initial_passwords_reissue(people=people)
+            else:
+                credentials = initial_passwords_reissue(school_class=school_class)
             if credentials:
                 response = _workbook_response(
-                    credentials,
-                    school_class.school.name,
-                    school_class.school_year.name,
-                    f"mat-khau-ban-dau-{slugify(school_class.name)}",
+                    credentials, school.name, school_year.name, name
                 )
         if not credentials:
-            messages.info(
-                request,
-                _("Every student of %(class)s has already chosen a password.")
-                % {"class": school_class.name},
-            )
+            messages.info(request, nothing_left)
             return redirect("lms_roster:reissue")
         return response
     return TemplateResponse(
-        request, "lms_people/admin/roster_reissue.html", {"form": form}
+        request,
+        "lms_people/admin/roster_reissue.html",
+        {"form": form, "staff_form": staff_form},
     )
 
 

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -486,6 +487,36 @@ def initial_passwords_reissue(*, school_class: SchoolClass) -> list[Credential]:
         credentials.append(
             Credential(
                 class_name=school_class.name,
+                full_name=user.lms_profile.full_name,
+                code=user.lms_profile.student_code,
+                username=user.username,
+                password=password,
+            )
+        )
+    return credentials
+
+
+@transaction.atomic
+def staff_initial_passwords_reissue(*, people: QuerySet[User]) -> list[Credential]:
+    """New one-time passwords for the staff among `people` who never signed in.
+
+    `people` is who the caller may reset (`policies.staff_passwords_reissuable`).
+    Everyone goes on the one "Staff" sheet, homeroom teachers included.
+    """
+    staff = (
+        people.filter(lms_profile__must_change_password=True, is_active=True)
+        .select_related("lms_profile")
+        .distinct()
+        .order_by("lms_profile__sort_name")
+    )
+    credentials = []
+    for user in staff:
+        password = initial_password_generate()
+        user.password = initial_password_hash(password)
+        user.save(update_fields=["password"])
+        credentials.append(
+            Credential(
+                class_name="",
                 full_name=user.lms_profile.full_name,
                 code=user.lms_profile.student_code,
                 username=user.username,

@@ -20,7 +20,7 @@ from django_tasks import task
 
 from lms.transactions import atomic_retrying_once
 
-from ..models import RosterImportJob
+from ..models import Role, RosterImportJob
 from .importing import roster_import
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,12 @@ def _outcome(report) -> dict:
         "updated": len(report.updated),
         "unchanged": len(report.unchanged),
         "classes_created": report.classes_created,
+        # Where the new people's passwords are issued: their classes (students)
+        # and the school's staff sheet.
         "class_names": sorted(
-            {entry.class_name for entry in report.created if entry.class_name}
+            {entry.class_name for entry in report.created if entry.role == Role.STUDENT}
         ),
+        "staff_created": sum(entry.role != Role.STUDENT for entry in report.created),
         "refused": [
             {"where": problem.where, "message": str(problem.message)}
             for problem in report.refused
@@ -111,8 +114,13 @@ def job_run(job_id: int) -> None:
         import_and_record()
     except Exception:
         logger.exception("Roster import job %s failed", job_id)
-        RosterImportJob.objects.filter(pk=job_id).update(
-            status=RosterImportJob.Status.FAILED, finished_at=timezone.now()
+        # Nothing was imported; the file is not kept for another try.
+        RosterImportJob.objects.filter(
+            pk=job_id, status=RosterImportJob.Status.QUEUED
+        ).update(
+            status=RosterImportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            data=b"",
         )
         raise
     finally:
