@@ -347,3 +347,39 @@ def test_a_job_that_crashed_says_nothing_was_imported_and_keeps_no_file(
     html = client.get(reverse("lms_roster:job", args=[job.pk])).content.decode()
     assert "chưa có gì được nhập" in html and "disk full" not in html
     assert "<progress" not in html
+
+
+def test_tidy_resumes_lost_jobs_gives_up_old_ones_and_deletes_finished_ones(
+    setup, monkeypatch
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    now = timezone.now()
+    lost = _job(setup, created_at=now - datetime.timedelta(minutes=30))
+    fresh = _job(setup, created_at=now - datetime.timedelta(minutes=1))
+    forgotten = _job(setup, created_at=now - datetime.timedelta(days=2))
+    old_done = _job(
+        setup,
+        status=RosterImportJob.Status.REFUSED,
+        data=b"",
+        finished_at=now - datetime.timedelta(days=31),
+    )
+    recent_done = _job(
+        setup,
+        status=RosterImportJob.Status.DONE,
+        data=b"",
+        finished_at=now - datetime.timedelta(days=29),
+    )
+    call_command("tidy_roster_jobs")
+    states = dict(RosterImportJob.objects.values_list("pk", "status"))
+    # The lost job was enqueued again, and ran (immediate backend in tests).
+    assert states[lost.pk] == RosterImportJob.Status.DONE
+    assert User.objects.filter(lms_profile__student_code__in=CODES).count() == 3
+    assert states[fresh.pk] == RosterImportJob.Status.QUEUED
+    assert states[forgotten.pk] == RosterImportJob.Status.FAILED
+    forgotten.refresh_from_db()
+    assert forgotten.data == b""
+    assert old_done.pk not in states and recent_done.pk in states

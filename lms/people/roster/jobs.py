@@ -11,7 +11,9 @@ No initial password leaves the worker: they are hashed as usual, and the
 importer hands out new ones with the "new initial passwords" page.
 """
 
+import datetime
 import logging
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
@@ -135,6 +137,48 @@ def job_state(job: RosterImportJob) -> tuple[str, str]:
     else:
         status = RosterImportJob.Status(job.status)
     return status.value, str(status.label)
+
+
+@dataclass(frozen=True)
+class TidyResult:
+    resumed: int
+    given_up: int
+    deleted: int
+
+
+def jobs_tidy(
+    *,
+    stale_after: datetime.timedelta,
+    give_up_after: datetime.timedelta,
+    keep_for: datetime.timedelta,
+    now: datetime.datetime | None = None,
+) -> TidyResult:
+    """Resume, give up and delete roster jobs (``manage.py tidy_roster_jobs``).
+
+    A job still waiting after `stale_after` was lost by the queue or by a
+    worker that died: it is enqueued again (a job runs once, so a repeat
+    while it runs does nothing). One still waiting after `give_up_after` is
+    marked failed and its file dropped. Finished jobs are deleted
+    `keep_for` after they finished: their refused rows may quote a cell.
+    """
+    now = now or timezone.now()
+    waiting = RosterImportJob.objects.filter(status=RosterImportJob.Status.QUEUED)
+    given_up = waiting.filter(created_at__lt=now - give_up_after).update(
+        status=RosterImportJob.Status.FAILED, finished_at=now, data=b""
+    )
+    stale = list(
+        waiting.filter(created_at__lt=now - stale_after).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        roster_import_job_task.enqueue(job_id=job_id)
+    deleted, _by_model = (
+        RosterImportJob.objects.exclude(
+            status__in=[RosterImportJob.Status.QUEUED, RosterImportJob.Status.RUNNING]
+        )
+        .filter(finished_at__lt=now - keep_for)
+        .delete()
+    )
+    return TidyResult(resumed=len(stale), given_up=given_up, deleted=deleted)
 
 
 @task()
