@@ -85,7 +85,9 @@ def job_run(job_id: int) -> None:
     @atomic_retrying_once
     def import_and_record():
         job = (
-            RosterImportJob.objects.select_for_update()
+            # Only the job's row: PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the outer join to its importer.
+            RosterImportJob.objects.select_for_update(of=("self",))
             .select_related("school", "school_year", "created_by")
             .get(pk=job_id)
         )
