@@ -383,3 +383,21 @@ def test_tidy_resumes_lost_jobs_gives_up_old_ones_and_deletes_finished_ones(
     forgotten.refresh_from_db()
     assert forgotten.data == b""
     assert old_done.pk not in states and recent_done.pk in states
+
+
+def test_a_staff_sheet_with_nobody_left_says_so_and_changes_nothing(client, setup):
+    _finished_mixed_job(setup)
+    User.objects.filter(lms_profile__student_code__in=["GV01", "GV02"]).update(
+        password="x"
+    )
+    for user in User.objects.filter(lms_profile__student_code__in=["GV01", "GV02"]):
+        user.lms_profile.must_change_password = False
+        user.lms_profile.save()
+    client.force_login(setup["admin"])
+    response = client.post(
+        reverse("lms_roster:reissue"),
+        {"staff": f"{setup['ours'].pk}-{setup['year'].pk}"},
+        follow=True,
+    )
+    assert "đều đã tự đặt mật khẩu" in response.content.decode()
+    assert User.objects.filter(password="x").count() == 2

@@ -11,6 +11,7 @@
   var url = box.getAttribute("data-lms-roster-job");
   var bar = box.querySelector("[data-lms-job-progress]");
   var label = box.querySelector("[data-lms-job-label]");
+  var count = box.querySelector("[data-lms-job-count]");
   var DELAY = 2000;
 
   function poll() {
@@ -30,6 +31,7 @@
           bar.max = state.total;
           bar.value = state.done;
           bar.textContent = state.done + " / " + state.total;
+          count.textContent = state.done + " / " + state.total;
         }
         label.textContent = state.status_label;
         window.setTimeout(poll, DELAY);
