@@ -34,10 +34,10 @@ def seed_quizzes(
         quiz = QuizPage.objects.child_of(course).first()
         if quiz is None:
             quiz = QuizPage(
-                title="Bài kiểm tra cuối khoá",
+                title="Bài kiểm tra cuối khóa",
                 slug="bai-kiem-tra",
                 intro=f"<p>{draw} câu hỏi được chọn ngẫu nhiên từ ngân hàng câu hỏi "
-                "của khoá học. Cần đạt 70% để hoàn thành khoá học. Em có thể làm "
+                "của khóa học. Cần đạt 70% để hoàn thành khóa học. Em có thể làm "
                 "lại.</p>",
                 pass_mark=70,
                 required=True,
