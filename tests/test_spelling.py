@@ -22,7 +22,7 @@ OLD_STYLE = re.compile(r"\w*(?:o[áàảãạ]|o[éèẻẽẹ]|(?<!q)u[ýỳỷ
 
 # What users read: app code and templates (Python strings, demo content,
 # quiz files), the translations, and the documentation.
-SCANNED_SUFFIXES = {".py", ".html", ".txt", ".gift", ".md"}
+SCANNED_SUFFIXES = {".py", ".html", ".txt", ".gift", ".md", ".js"}
 SCANNED_TOP = ("certificates", "courses", "quizzes", "lms", "templates", "docs")
 
 
