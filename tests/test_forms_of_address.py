@@ -15,26 +15,33 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # "em" and "bạn" said to the reader: not "trẻ em" (children), "bạn bè"
-# (friends), "các em"/"các bạn" (pupils spoken about) or "bạn X" naming
-# a classmate in a story.
-EM = re.compile(r"(?<!\w)(?<!trẻ )(?<!các )em(?!\w)", re.IGNORECASE)
+# (friends), "các em"/"các bạn" (pupils spoken about), nor an <em> tag.
+EM = re.compile(r"(?<![\w<])(?<!trẻ )(?<!các )(?<!</)em(?!\w)", re.IGNORECASE)
 BAN = re.compile(r"(?<!\w)(?<!các )bạn(?!\w)(?! bè)", re.IGNORECASE)
 
 _FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$')
 
 
 def po_entries(text: str) -> list[dict]:
-    """The entries of a .po file as {field: text}; comments are left out."""
+    """The entries of a .po file as {field: text}; comments are left out.
+
+    Like msgfmt, an entry ends at a blank line or where the next one starts
+    (a ``msgctxt``, or a ``msgid`` after a ``msgstr``): a merge can join
+    two entries without the blank line between them.
+    """
     entries, entry, field = [], {}, None
     for line in [*text.splitlines(), ""]:
-        if not line.strip():
+        matched = _FIELD.match(line)
+        starts_entry = matched and (
+            matched.group(1) == "msgctxt"
+            or (matched.group(1) == "msgid" and "msgid" in entry)
+        )
+        if not line.strip() or starts_entry:
             if entry:
                 entries.append(entry)
             entry, field = {}, None
+        if not line.strip() or line.startswith("#"):
             continue
-        if line.startswith("#"):
-            continue
-        matched = _FIELD.match(line)
         if matched:
             field = matched.group(1)
             entry[field] = matched.group(2)
@@ -49,6 +56,18 @@ def translations(entry: dict) -> str:
 
 def po_files() -> list[Path]:
     return sorted(ROOT.glob("**/locale/vi/LC_MESSAGES/django.po"))
+
+
+def test_the_po_reader_splits_entries_a_merge_joined():
+    text = (
+        'msgctxt "adult"\nmsgid "A"\nmsgstr "a"\nmsgid "B"\nmsgstr "b"\n'
+        'msgctxt "student"\nmsgid "C"\nmsgstr "c"\n'
+    )
+    assert po_entries(text) == [
+        {"msgctxt": "adult", "msgid": "A", "msgstr": "a"},
+        {"msgid": "B", "msgstr": "b"},
+        {"msgctxt": "student", "msgid": "C", "msgstr": "c"},
+    ]
 
 
 def test_the_po_reader_sees_contexts_and_continued_lines():
@@ -72,6 +91,7 @@ def test_the_po_reader_sees_contexts_and_continued_lines():
         ("Hỗ trợ bạn bè", False, False),
         ("Các em học sinh và các bạn cộng tác viên", False, False),
         ("Chúc mừng em!", True, False),
+        ("Không có kết quả cho <em>%(q)s</em>", False, False),
     ],
 )
 def test_the_address_patterns(text, em, ban):
@@ -109,3 +129,16 @@ def test_every_voiced_text_is_translated_for_both_voices():
             if seen != {"student", "adult"}
         ]
     assert missing == []
+
+
+def test_no_text_is_translated_twice_in_one_file():
+    """msgfmt refuses a duplicate; a merge of two appended blocks can make one."""
+    duplicates = []
+    for path in po_files():
+        seen = set()
+        for entry in po_entries(path.read_text(encoding="utf-8")):
+            key = (entry.get("msgctxt"), entry["msgid"])
+            if key in seen:
+                duplicates.append((str(path.relative_to(ROOT)), *key))
+            seen.add(key)
+    assert duplicates == []
