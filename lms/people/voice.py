@@ -82,3 +82,20 @@ def voice_of_context(context) -> str:
 def vgettext(voice: str, message: str) -> str:
     """``message`` translated for ``voice`` (see the module docstring)."""
     return pgettext(voice, message)
+
+
+def voices_of_users_prefetch(users) -> None:
+    """Work out ``voice_of_user`` for many users in one query (e-mail batches)."""
+    from .models import Membership, Role
+
+    pending = {
+        user.pk: user
+        for user in users
+        if user.pk is not None and getattr(user, "_lms_voice", None) is None
+    }
+    roles: dict[int, set[str]] = {pk: set() for pk in pending}
+    memberships = Membership.objects.filter(user_id__in=pending)
+    for user_id, role in memberships.values_list("user_id", "role"):
+        roles[user_id].add(role)
+    for pk, user in pending.items():
+        user._lms_voice = STUDENT if roles[pk] == {Role.STUDENT} else ADULT

@@ -9,7 +9,13 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from lms.people.models import Role
-from lms.people.voice import ADULT, STUDENT, voice_for, voice_of_user
+from lms.people.voice import (
+    ADULT,
+    STUDENT,
+    voice_for,
+    voice_of_user,
+    voices_of_users_prefetch,
+)
 from tests.people.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +88,14 @@ def test_the_layout_puts_the_readers_voice_in_every_page_context(settings):
     with translation.override("vi"):
         html = page.render(Context({"request": request}))
     assert "[student]" in html
+
+
+def test_many_voices_are_worked_out_in_one_query(django_assert_num_queries):
+    pupil = MembershipFactory(role=Role.STUDENT).user
+    teacher = MembershipFactory(role=Role.TEACHER).user
+    nobody = UserFactory()
+    with django_assert_num_queries(1):
+        voices_of_users_prefetch([pupil, teacher, nobody])
+    with django_assert_num_queries(0):
+        voices = [voice_of_user(user) for user in (pupil, teacher, nobody)]
+    assert voices == [STUDENT, ADULT, ADULT]
