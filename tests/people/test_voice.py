@@ -99,3 +99,16 @@ def test_many_voices_are_worked_out_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         voices = [voice_of_user(user) for user in (pupil, teacher, nobody)]
     assert voices == [STUDENT, ADULT, ADULT]
+
+
+def test_a_page_that_says_nothing_to_its_reader_costs_no_query(
+    settings, django_assert_num_queries
+):
+    from lms.people.voice import voice_of_context
+
+    request = RequestFactory().get("/")
+    request.user = MembershipFactory(role=Role.STUDENT).user
+    with django_assert_num_queries(0):
+        voice = voice_of_context({"request": request})
+    with django_assert_num_queries(1):
+        assert voice == STUDENT
