@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from lms.people.voice import vgettext, voice_for
+
 from .models import CoursePage, EnrolmentMode, LessonPage
 from .page_cache import anonymous_cacheable
 from .selectors import (
@@ -171,9 +173,14 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
             )
             return redirect(lesson.get_url(request))
         status = course_status_for(user=user, course=course)
+        voice = voice_for(user, course)
         if status.completed:
-            messages.success(request, _("Well done! You have completed this course."))
+            messages.success(
+                request,
+                vgettext(voice, "Well done! You have completed this course."),
+            )
             return redirect(course.get_url(request))
+        messages.success(request, lesson_done_message(voice, lesson, status))
         following = _following_step(status, lesson)
         target = following.page if following else course
         return redirect(target.get_url(request))
@@ -189,6 +196,19 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
         next_step=_neighbour(status, lesson, +1),
     )
     return TemplateResponse(request, lesson.get_template(request), context)
+
+
+def lesson_done_message(voice: str, lesson: LessonPage, status: CourseStatus) -> str:
+    """What the learner reads after marking a lesson done: which, and how far
+    through the course's lessons they are now."""
+    lessons = [step for step in status.steps if not step.page.tests_lessons]
+    return vgettext(
+        voice, "You have finished “%(title)s”. Lessons done: %(done)s/%(total)s."
+    ) % {
+        "title": lesson.title,
+        "done": sum(step.done for step in lessons),
+        "total": len(lessons),
+    }
 
 
 def _neighbour(status: CourseStatus, lesson, offset: int):
@@ -227,3 +247,19 @@ def my_learning(request):
     context = my_learning_for(user=request.user)
     context["lms_panels"] = my_learning_panels(request, context)
     return TemplateResponse(request, "lms_courses/my_learning.html", context)
+
+
+def course_certificate(request, status: CourseStatus) -> dict | None:
+    """The certificate state another app reports for a completed course.
+
+    A function registered with the ``lms_course_certificate`` Wagtail hook
+    takes ``(request, status)`` and returns ``None`` or a dict with
+    ``ready`` (bool) and ``url`` (where the learner gets it).
+    """
+    from wagtail import hooks
+
+    for fn in hooks.get_hooks("lms_course_certificate"):
+        found = fn(request, status)
+        if found:
+            return found
+    return None
