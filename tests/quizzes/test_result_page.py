@@ -285,3 +285,25 @@ def test_answers_never_show_before_the_attempt_is_submitted(
     response = client.get(reverse("lms_quizzes:review", args=[attempt.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("lms_quizzes:attempt", args=[attempt.pk])
+
+
+def test_pages_of_an_adult_course_address_the_reader_as_ban(
+    client, make_course, make_learner
+):
+    from lms.people.models import Role
+
+    teacher = make_learner(username="gv", role=Role.TEACHER)
+    course, _lessons = make_course(lessons=0, for_students=False, for_teachers=True)
+    quiz = QuizPageFactory(parent=course)
+    add_slots(quiz, [single_choice(), single_choice()])
+    attempt = attempt_start(user=teacher, quiz=quiz)
+    client.force_login(teacher)
+    confirm = client.post(reverse("lms_quizzes:submit", args=[attempt.pk]), {})
+    assert "Bạn còn để trống 2 câu." in confirm.content.decode()
+    client.post(
+        reverse("lms_quizzes:submit", args=[attempt.pk]), {"blank_confirmed": "1"}
+    )
+    html = client.get(reverse("lms_quizzes:review", args=[attempt.pk])).content
+    assert "Câu trả lời của bạn" in html.decode()
+    assert "của em" not in html.decode()
+    assert "Các lượt làm của bạn" in client.get(quiz.url).content.decode()
