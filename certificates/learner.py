@@ -1,6 +1,7 @@
 """The certificates section of "My learning", contributed through a courses hook."""
 
 from django.db.models import Q
+from django.urls import reverse
 
 from .eligibility import eligibility_from_statuses
 from .models import Certificate, CertificateStatus
@@ -35,3 +36,30 @@ def my_learning_panel(request, context: dict) -> dict | None:
         "certificates": certificates,
         "to_earn": to_earn,
     }
+
+
+def course_certificate(request, status) -> dict | None:
+    """The certificate of a course the learner has just completed, for the
+    quiz result page (the ``lms_course_certificate`` hook of courses).
+
+    None when the course gives this learner no certificate (or theirs was
+    revoked); else whether it is ready and where to get it.
+    """
+    if not status.completed:
+        return None
+    eligibility = eligibility_from_statuses(user=request.user, statuses=[status]).get(
+        status.course.pk
+    )
+    if eligibility is None or eligibility.setting is None:
+        return None
+    certificate = eligibility.certificate
+    if certificate is None and eligibility.refusal is not None:
+        if eligibility.refusal.check == "revoked":
+            return None
+    if certificate is not None and certificate.pdf:
+        return {
+            "ready": True,
+            "url": reverse("lms_certificates:download", args=[certificate.pk]),
+        }
+    # Issued in the background: My learning lists it once its PDF is made.
+    return {"ready": False, "url": reverse("lms_courses:my_learning")}

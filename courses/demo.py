@@ -117,6 +117,7 @@ def seed_courses(
                     for_students="students" in audience,
                     for_teachers="teachers" in audience,
                     for_collaborators="collaborators" in audience,
+                    lessons_before_quizzes="students" in audience,
                     enrolment_mode=EnrolmentMode.AUTOMATIC,
                 ),
             )

@@ -234,6 +234,14 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         default=False,
         help_text=_("Learners must finish each required step before the next one."),
     )
+    lessons_before_quizzes = models.BooleanField(
+        _("lessons before quizzes"),
+        default=True,
+        help_text=_(
+            "Learners finish the required lessons that come before a quiz "
+            "before they can start it. Recommended for student courses."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -254,6 +262,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         FieldPanel("school_years", widget=forms.CheckboxSelectMultiple),
         FieldPanel("enrolment_mode"),
         FieldPanel("sequential"),
+        FieldPanel("lessons_before_quizzes"),
     ]
     parent_page_types = ["lms_courses.CourseIndexPage"]
     template = "lms_courses/course_page.html"

@@ -30,7 +30,7 @@ from .models import (
     Enrolment,
     EnrolmentMode,
 )
-from .steps import CourseStep
+from .steps import CourseStep, open_steps
 
 REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
 
@@ -191,6 +191,8 @@ class StepStatus:
     done: bool
     available: bool = True
     position: int = 0
+    # Lessons to finish before this step opens (steps.open_steps).
+    waiting_for: list["StepStatus"] = field(default_factory=list)
 
 
 @dataclass
@@ -305,18 +307,16 @@ def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseS
             if course_facts_row
             else None,
         )
-        open_so_far = True
         for position, page in enumerate(steps.get(course.pk, []), start=1):
-            step = StepStatus(
-                page=page,
-                required=page.step_is_required(),
-                done=bool(page.step_done),
-                available=open_so_far or not course.sequential,
-                position=position,
+            status.steps.append(
+                StepStatus(
+                    page=page,
+                    required=page.step_is_required(),
+                    done=bool(page.step_done),
+                    position=position,
+                )
             )
-            if step.required and not step.done:
-                open_so_far = False
-            status.steps.append(step)
+        open_steps(course, status.steps)
         statuses[course.pk] = status
     return statuses
 

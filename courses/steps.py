@@ -1,10 +1,13 @@
-"""The small interface every course step type implements.
+"""What a course step is, and which steps a learner may open.
 
-A course's steps are its live child pages whose class is a `CourseStep`.
+A course's children are steps: published pages whose class is a `CourseStep`.
 `courses` knows nothing else about a step: lessons live here, quizzes in the
 quizzes app. Each step type annotates a queryset of its pages with whether a
 learner has done them, so listing a course's steps and their status costs one
 query per step type whatever the course's length.
+
+`open_steps` is the one rule for which steps are open: pages, services and
+the quiz start check all read the `available` and `waiting_for` it sets.
 """
 
 from django.db.models import BooleanField, QuerySet, Value
@@ -15,6 +18,9 @@ class CourseStep:
     """Mixin for Page models that are steps of a course."""
 
     step_kind_label = _("Step")
+    # A step that tests what the lessons before it taught (a quiz). Courses
+    # with "lessons before quizzes" keep it closed until those are done.
+    tests_lessons = False
 
     def step_is_required(self) -> bool:
         """Whether the course is complete only once this step is done."""
@@ -33,3 +39,26 @@ class CourseStep:
     def done_counts_by_user(cls, *, steps: list, user_ids) -> dict[int, int]:
         """How many of `steps` (pages of this class) each of `user_ids` has done."""
         raise NotImplementedError
+
+
+def open_steps(course, steps: list) -> None:
+    """Set `available` and `waiting_for` on a course's step statuses, in order.
+
+    - In a sequential course a step opens once every required step before it
+      is done.
+    - In a course with lessons before quizzes, a step that tests lessons
+      opens once every required lesson before it is done; `waiting_for`
+      lists the lessons still to do (empty when it is open).
+    """
+    sequential = bool(getattr(course, "sequential", False))
+    lessons_first = bool(getattr(course, "lessons_before_quizzes", False))
+    earlier_undone = False
+    lessons_left: list = []
+    for step in steps:
+        tests_lessons = bool(getattr(step.page, "tests_lessons", False))
+        step.waiting_for = list(lessons_left) if lessons_first and tests_lessons else []
+        step.available = not (sequential and earlier_undone) and not step.waiting_for
+        if step.required and not step.done:
+            earlier_undone = True
+            if not tests_lessons:
+                lessons_left.append(step)

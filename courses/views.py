@@ -68,6 +68,7 @@ def _preview_status(course: CoursePage | None) -> CourseStatus | None:
     for index, step in enumerate(status.steps):
         step.done = index < len(status.steps) // 2
         step.available = True
+        step.waiting_for = []
     return status
 
 
@@ -186,9 +187,14 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
             )
             return redirect(lesson.get_url(request))
         status = course_status_for(user=user, course=course)
+        voice = voice_for(user, course)
         if status.completed:
-            messages.success(request, _("Well done! You have completed this course."))
+            messages.success(
+                request,
+                vgettext(voice, "Well done! You have completed this course."),
+            )
             return redirect(course.get_url(request))
+        messages.success(request, lesson_done_message(voice, lesson, status))
         following = _following_step(status, lesson)
         target = following.page if following else course
         return redirect(target.get_url(request))
@@ -204,6 +210,19 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
         next_step=_neighbour(status, lesson, +1),
     )
     return TemplateResponse(request, lesson.get_template(request), context)
+
+
+def lesson_done_message(voice: str, lesson: LessonPage, status: CourseStatus) -> str:
+    """What the learner reads after marking a lesson done: which, and how far
+    through the course's lessons they are now."""
+    lessons = [step for step in status.steps if not step.page.tests_lessons]
+    return vgettext(
+        voice, "You have finished “%(title)s”. Lessons done: %(done)s/%(total)s."
+    ) % {
+        "title": lesson.title,
+        "done": sum(step.done for step in lessons),
+        "total": len(lessons),
+    }
 
 
 def _neighbour(status: CourseStatus, lesson, offset: int):
@@ -242,3 +261,19 @@ def my_learning(request):
     context = my_learning_for(user=request.user)
     context["lms_panels"] = my_learning_panels(request, context)
     return TemplateResponse(request, "lms_courses/my_learning.html", context)
+
+
+def course_certificate(request, status: CourseStatus) -> dict | None:
+    """The certificate state another app reports for a completed course.
+
+    A function registered with the ``lms_course_certificate`` Wagtail hook
+    takes ``(request, status)`` and returns ``None`` or a dict with
+    ``ready`` (bool) and ``url`` (where the learner gets it).
+    """
+    from wagtail import hooks
+
+    for fn in hooks.get_hooks("lms_course_certificate"):
+        found = fn(request, status)
+        if found:
+            return found
+    return None

@@ -443,6 +443,7 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     template = "lms_quizzes/quiz_page.html"
     base_form_class = QuizPageForm
     step_kind_label = _("Quiz")
+    tests_lessons = True
 
     class Meta:
         verbose_name = _("quiz")

@@ -62,6 +62,10 @@ def quiz_start_check(
     if step is None:
         raise AttemptRefused("not_a_step")
     if not step.available:
+        if step.waiting_for:
+            raise AttemptRefused(
+                "lessons_first", lessons=[left.page for left in step.waiting_for]
+            )
         raise AttemptRefused("order")
     if quiz.opens_at and now < quiz.opens_at:
         raise AttemptRefused("not_open_yet", opens_at=quiz.opens_at)

@@ -16,9 +16,12 @@ from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
 from courses.selectors import course_status_for, page_is_live_for_learners
+from courses.views import course_certificate
+from lms.people.voice import ADULT, vgettext, voice_for
 
 from .grading import grade
 from .models import AttemptState, FeedbackTiming, QuestionType, QuizAttempt, QuizPage
+from .results import correct_text, result_items
 from .services import (
     AttemptRefused,
     answer_check,
@@ -30,18 +33,25 @@ from .services import (
 from .snapshots import public_question
 
 REFUSALS = {
-    "order": gettext_lazy("Finish the earlier steps of this course first."),
     "not_open_yet": gettext_lazy("This quiz is not open yet."),
     "closed": gettext_lazy("This quiz is closed."),
-    "no_attempts_left": gettext_lazy("You have used all your attempts at this quiz."),
-    "wait": gettext_lazy("Please wait a little before your next attempt."),
     "time_up": gettext_lazy("Time is up: answers can no longer be changed."),
-    "no_answer": gettext_lazy("Answer the question before checking it."),
     "not_checkable": gettext_lazy("This answer cannot be checked now."),
 }
 
 
-def _refusal_text(refusal: AttemptRefused) -> str:
+def _refusal_text(refusal: AttemptRefused, voice: str = ADULT) -> str:
+    # Refusals that speak to the learner are worded for their voice.
+    if refusal.reason == "order":
+        return vgettext(voice, "Finish the earlier steps of this course first.")
+    if refusal.reason == "lessons_first":
+        return vgettext(voice, "Finish the lessons before this quiz first.")
+    if refusal.reason == "no_attempts_left":
+        return vgettext(voice, "You have used all your attempts at this quiz.")
+    if refusal.reason == "wait":
+        return vgettext(voice, "Please wait a little before your next attempt.")
+    if refusal.reason == "no_answer":
+        return vgettext(voice, "Answer the question before checking it.")
     return str(REFUSALS.get(refusal.reason, _("This action is not allowed.")))
 
 
@@ -75,12 +85,13 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
     step = status.step_for(quiz.pk)
     if step is None:
         raise Http404
+    voice = voice_for(user, course)
 
     if request.method == "POST" and request.POST.get("action") == "start":
         try:
             attempt = attempt_start(user=user, quiz=quiz, course=course, status=status)
         except AttemptRefused as refusal:
-            messages.error(request, _refusal_text(refusal))
+            messages.error(request, _refusal_text(refusal, voice))
             return redirect(quiz.get_url(request))
         return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
 
@@ -93,7 +104,7 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
         try:
             quiz_start_check(user=user, quiz=quiz, course=course, status=status)
         except AttemptRefused as refusal:
-            can_start, refusal_text = False, _refusal_text(refusal)
+            can_start, refusal_text = False, _refusal_text(refusal, voice)
     context = quiz.get_context(request)
     context.update(
         course=course,
@@ -103,6 +114,7 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
         open_attempt=open_attempt,
         can_start=can_start,
         refusal_text=refusal_text,
+        waiting_for=step.waiting_for,
         attempts_left=(
             max(0, quiz.attempts_allowed - len(attempts))
             if quiz.attempts_allowed
@@ -184,6 +196,7 @@ def attempt_view(request, attempt_id: int):
     remaining = None
     if attempt.deadline:
         remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    shown = {question["key"] for question in pages[page_index]}
     return TemplateResponse(
         request,
         "lms_quizzes/attempt.html",
@@ -193,11 +206,41 @@ def attempt_view(request, attempt_id: int):
             "page_index": page_index,
             "page_count": len(pages),
             "remaining_seconds": remaining,
-            "answered": sum(
-                1 for value in saved.values() if value not in (None, "", [], {})
-            ),
+            "answered": sum(1 for value in saved.values() if not _blank(value)),
+            # Left blank on the other pages: the page's script adds those
+            # on this page when it warns before submitting.
+            "blank_elsewhere": [
+                number
+                for number, question in enumerate(attempt.snapshot, start=1)
+                if question["key"] not in shown and _blank(saved.get(question["key"]))
+            ],
+            "voice": voice_for(request.user, attempt.course),
         },
     )
+
+
+def _blank(answer) -> bool:
+    return answer in (None, "", [], {})
+
+
+def blank_numbers(attempt: QuizAttempt, answers: dict) -> list[int]:
+    """Numbers of the questions with no answer, in `answers` or saved before.
+
+    Saved answers are only read when the form did not carry every answer
+    (several pages): a one-page submit costs no query here.
+    """
+    given = {key for key, value in answers.items() if not _blank(value)}
+    if len(given) < len(attempt.snapshot):
+        given |= {
+            key
+            for key, value in attempt.responses.values_list("key", "answer")
+            if not _blank(value)
+        }
+    return [
+        number
+        for number, question in enumerate(attempt.snapshot, start=1)
+        if question["key"] not in given
+    ]
 
 
 def _checked_result(question: dict, response) -> dict:
@@ -207,7 +250,7 @@ def _checked_result(question: dict, response) -> dict:
         and response.score >= Decimal(question["points"]),
         "score": response.score,
         "feedback": mark.feedback,
-        "correct": _correct_text(question),
+        "correct": correct_text(question),
     }
 
 
@@ -225,11 +268,10 @@ def attempt_save(request, attempt_id: int):
         if check_key:
             answer_check(attempt=attempt, key=check_key, answer=answers.get(check_key))
     except AttemptRefused as refusal:
+        text = _refusal_text(refusal, voice_for(request.user, attempt.course))
         if wants_json:
-            return JsonResponse(
-                {"saved": 0, "error": _refusal_text(refusal)}, status=409
-            )
-        messages.error(request, _refusal_text(refusal))
+            return JsonResponse({"saved": 0, "error": text}, status=409)
+        messages.error(request, text)
         return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
     if wants_json:
         return JsonResponse({"saved": saved, "at": timezone.now().isoformat()})
@@ -251,8 +293,43 @@ def attempt_save(request, attempt_id: int):
 @login_required
 @require_POST
 def attempt_submit_view(request, attempt_id: int):
+    """Submit; with questions left blank, first ask to confirm (no script needed).
+
+    The page's script asks before the form is sent and then says so with
+    ``blank_confirmed``; without the script this view asks instead. Once
+    time is up the answers are submitted as they are.
+    """
     attempt = _own_attempt(request, attempt_id)
     answers = answers_from_post(attempt, request.POST)
+    time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+    if (
+        attempt.state == AttemptState.IN_PROGRESS
+        and not time_up
+        and not request.POST.get("blank_confirmed")
+    ):
+        blanks = blank_numbers(attempt, answers)
+        if blanks:
+            try:
+                answers_save(attempt=attempt, answers=answers)
+            except AttemptRefused:
+                pass  # closed meanwhile: the submit below settles it
+            else:
+                return TemplateResponse(
+                    request,
+                    "lms_quizzes/submit_confirm.html",
+                    {
+                        "attempt": attempt,
+                        "blanks": [
+                            {
+                                "number": number,
+                                "key": attempt.snapshot[number - 1]["key"],
+                                "page": number - 1 if len(_pages(attempt)) > 1 else 0,
+                            }
+                            for number in blanks
+                        ],
+                        "voice": voice_for(request.user, attempt.course),
+                    },
+                )
     attempt_submit(attempt=attempt, answers=answers)
     return redirect("lms_quizzes:review", attempt_id=attempt.pk)
 
@@ -274,45 +351,53 @@ def review_visibility(attempt: QuizAttempt) -> dict[str, bool]:
 
 @login_required
 def attempt_review(request, attempt_id: int):
+    """The result page: every question with the learner's answer, worded as
+    the quiz's review options allow, and what comes next in the course."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
     show = review_visibility(attempt)
     responses = {response.key: response for response in attempt.responses.all()}
-    items = []
-    for number, question in enumerate(attempt.snapshot, start=1):
-        response = responses.get(question["key"])
-        answer = response.answer if response else None
-        mark = grade(question, answer)
-        score = (
-            response.score if response and response.score is not None else mark.score
-        )
-        items.append(
-            {
-                "number": number,
-                "question": question,
-                "answer": answer,
-                "score": score,
-                "right": score is not None and score >= Decimal(question["points"]),
-                "pending": question["qtype"] == QuestionType.ESSAY
-                and not (response and response.graded_by_id)
-                and answer,
-                "feedback": mark.feedback if show["feedback"] else [],
-                "comment": response.teacher_comment if response else "",
-                "correct": _correct_text(question) if show["correct"] else "",
-            }
-        )
-    return TemplateResponse(
-        request,
-        "lms_quizzes/review.html",
-        {
-            "attempt": attempt,
-            "items": items,
-            "show": show,
-            "quiz": attempt.quiz,
-            "by_category": _results_by_category(items) if show["score"] else [],
-        },
-    )
+    items = result_items(attempt, responses, show)
+    course = attempt.course
+    context = {
+        "attempt": attempt,
+        "items": items,
+        "show": show,
+        "quiz": attempt.quiz,
+        "course": course,
+        "by_category": _results_by_category(items) if show["score"] else [],
+        "voice": voice_for(request.user, course),
+    }
+    if course is not None and attempt.quiz is not None:
+        context.update(_what_next(request, attempt, course))
+    return TemplateResponse(request, "lms_quizzes/review.html", context)
+
+
+def _what_next(request, attempt: QuizAttempt, course: CoursePage) -> dict:
+    """After a result: the course's state, its certificate, and a retake."""
+    status = course_status_for(user=request.user, course=course)
+    if not status.access:
+        return {}
+    can_retake = False
+    if not attempt.passed:
+        try:
+            quiz_start_check(
+                user=request.user, quiz=attempt.quiz, course=course, status=status
+            )
+            can_retake = not QuizAttempt.objects.filter(
+                user=request.user, quiz=attempt.quiz, state=AttemptState.IN_PROGRESS
+            ).exists()
+        except AttemptRefused:
+            pass
+    return {
+        "status": status,
+        "missing": [
+            step for step in status.missing_required if step.page.pk != attempt.quiz_id
+        ],
+        "certificate": course_certificate(request, status),
+        "can_retake": can_retake,
+    }
 
 
 def _results_by_category(items: list[dict]) -> list[dict]:
@@ -333,28 +418,3 @@ def _results_by_category(items: list[dict]) -> list[dict]:
         )
     # Only worth a table when the quiz spans several topics.
     return rows if len(rows) > 1 else []
-
-
-def _correct_text(question: dict) -> str:
-    qtype = question["qtype"]
-    if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        return "; ".join(
-            choice["text"]
-            for choice in question["choices"]
-            if Decimal(choice["fraction"]) > 0
-        )
-    if qtype == QuestionType.TRUE_FALSE:
-        return _("True") if question["correct"] else _("False")
-    if qtype == QuestionType.SHORT_ANSWER:
-        return " | ".join(
-            choice["text"]
-            for choice in question["choices"]
-            if Decimal(choice["fraction"]) == 1
-        )
-    if qtype == QuestionType.MATCHING:
-        return "; ".join(
-            f"{pair['prompt']} → {pair['answer']}"
-            for pair in question["pairs"]
-            if pair["prompt"]
-        )
-    return ""

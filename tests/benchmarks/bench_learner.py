@@ -60,6 +60,8 @@ def main() -> None:
             slug="bench-course",
             summary="Dùng cho benchmark.",
             for_students=True,
+            # Measured: starting the quiz at once, lessons unread.
+            lessons_before_quizzes=False,
         )
         catalogue.add_child(instance=course)
         course.save_revision().publish()

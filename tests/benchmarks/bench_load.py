@@ -136,6 +136,8 @@ def prepare_data(args) -> dict:
             slug=COURSE_SLUG,
             summary="Dùng cho kiểm thử tải: một tiết học cả trường làm bài.",
             for_students=True,
+            # Measured: starting the quiz at once, lessons unread.
+            lessons_before_quizzes=False,
         )
         catalogue.add_child(instance=course)
         course.save_revision().publish()

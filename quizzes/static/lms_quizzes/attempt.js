@@ -36,6 +36,99 @@
   form.addEventListener("change", later);
   form.addEventListener("input", later);
 
+  // Before submitting: list the questions left blank and ask to confirm.
+  // The server asks too when this script does not run (blank_confirmed).
+  var warning = document.getElementById("unanswered-warning");
+
+  function answered(fieldset) {
+    var fields = fieldset.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "hidden") continue;
+      if (field.disabled) return true; // checked and locked
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) return true;
+      } else if (field.value && field.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function blankQuestions() {
+    var label = form.getAttribute("data-question-label") || "#__N__";
+    var pageUrl = form.getAttribute("data-page-url");
+    var perQuestion = form.hasAttribute("data-per-question");
+    var blanks = [];
+    var fieldsets = form.querySelectorAll("fieldset.question");
+    for (var i = 0; i < fieldsets.length; i++) {
+      if (!answered(fieldsets[i])) {
+        var number = fieldsets[i].querySelector(".question-number");
+        blanks.push({
+          text: number ? number.textContent : "",
+          href: "#" + fieldsets[i].id,
+          order: parseInt((number ? number.textContent : "").replace(/\D+/g, ""), 10) || 0
+        });
+      }
+    }
+    var elsewhere = (form.getAttribute("data-blank-elsewhere") || "").split(",");
+    for (var j = 0; j < elsewhere.length; j++) {
+      var n = parseInt(elsewhere[j], 10);
+      if (!n) continue;
+      blanks.push({
+        text: label.replace("__N__", n),
+        href: pageUrl + (perQuestion ? "?trang=" + (n - 1) : ""),
+        order: n
+      });
+    }
+    blanks.sort(function (a, b) { return a.order - b.order; });
+    return blanks;
+  }
+
+  function submitConfirmed() {
+    var flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "blank_confirmed";
+    flag.value = "1";
+    form.appendChild(flag);
+    form.submit();
+  }
+
+  if (warning) {
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      if (!submitter || !submitter.classList.contains("submit-attempt")) return;
+      var blanks = blankQuestions();
+      if (!blanks.length) return;
+      event.preventDefault();
+      var list = warning.querySelector(".blank-questions");
+      list.textContent = "";
+      blanks.forEach(function (blank) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = blank.href;
+        link.textContent = blank.text;
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      warning.hidden = false;
+      warning.setAttribute("role", "alert");
+      warning.focus();
+    });
+    warning.querySelector(".unanswered-submit").addEventListener("click", submitConfirmed);
+    warning.querySelector(".unanswered-back").addEventListener("click", function () {
+      warning.hidden = true;
+      var first = warning.querySelector(".blank-questions a");
+      var target = first && first.getAttribute("href").charAt(0) === "#"
+        ? document.getElementById(first.getAttribute("href").slice(1)) : null;
+      if (target) {
+        target.scrollIntoView();
+        var input = target.querySelector("input:not([type=hidden]), textarea, select");
+        if (input) input.focus();
+      }
+    });
+  }
+
   var countdown = document.querySelector(".countdown");
   if (!countdown) return;
   var value = countdown.querySelector(".countdown-value");
@@ -56,7 +149,7 @@
     }
     if (left === 0) {
       save();
-      form.submit();
+      submitConfirmed(); // time is up: submit as it is, blank or not
       return;
     }
     setTimeout(tick, 1000);
