@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -168,7 +169,7 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
                 FieldPanel("show_score"),
                 FieldPanel("place"),
             ],
-            heading=_("Text"),
+            heading=pgettext_lazy("certificate template", "Text"),
         ),
         InlinePanel("signatories", label=_("Signatories"), min_num=1, max_num=3),
         MultiFieldPanel(

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -184,7 +185,8 @@ class DocumentBlock(blocks.StructBlock):
 class KeyTakeawaysBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=120, default="Ghi nhớ")
     items = blocks.ListBlock(
-        blocks.CharBlock(label=_("Point"), max_length=300), label=_("Points")
+        blocks.CharBlock(label=_("Point"), max_length=300),
+        label=pgettext_lazy("key takeaways", "Points"),
     )
 
     class Meta:

@@ -55,7 +55,12 @@ def translations(entry: dict) -> str:
 
 
 def po_files() -> list[Path]:
-    return sorted(ROOT.glob("**/locale/vi/LC_MESSAGES/django.po"))
+    """Our own catalogues (not those of the packages installed in .venv)."""
+    return sorted(
+        path
+        for path in ROOT.glob("**/locale/vi/LC_MESSAGES/django.po")
+        if not {".venv", "node_modules", "build"} & set(path.relative_to(ROOT).parts)
+    )
 
 
 def test_the_po_reader_splits_entries_a_merge_joined():

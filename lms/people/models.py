@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .hashers import password_work_equalise
 from .text import fold_for_search, normalize_text, vietnamese_sort_key
@@ -550,7 +551,7 @@ class RosterImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Imported")
+        DONE = "done", pgettext_lazy("roster job", "Imported")
         REFUSED = "refused", _("Refused, nothing imported")
         FAILED = "failed", _("Failed, nothing imported")
 
