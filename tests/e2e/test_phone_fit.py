@@ -113,6 +113,45 @@ def test_every_learner_page_fits_a_phone(browse, chromium):
         assert_fits(anonymous, "certificate-verify")
 
 
+# Pairs of report filter fields whose boxes cross each other.
+OVERLAPS = """() => {
+    const boxes = [...document.querySelectorAll(
+        ".lms-report-filters__fields > *, .lms-report-form__fields > *"
+    )].map(el => [el.querySelector("label")?.textContent.trim(),
+                  el.getBoundingClientRect()]);
+    const crossed = [];
+    boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        if (p.left < q.right - 1 && q.left < p.right - 1
+            && p.top < q.bottom - 1 && q.top < p.bottom - 1) crossed.push([a, b]);
+    }));
+    return crossed;
+}"""
+
+# The table's name column after its box is scrolled sideways: where it stands
+# against the box, and on how many lines the longest name is written.
+NAME_COLUMN = """() => {
+    const box = document.querySelector(".lms-report-scroll");
+    const names = [...box.querySelectorAll("tbody th[scope=row]")];
+    box.scrollLeft = 200;
+    const lines = name => {
+        const range = document.createRange();
+        range.selectNodeContents(name);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    };
+    const left = el => el.getBoundingClientRect().left;
+    return {
+        scrolled: box.scrollLeft,
+        offset: left(names[0]) - left(box),
+        lines: Math.max(...names.map(lines)),
+    };
+}"""
+
+
+def assert_filters_apart(b, label: str) -> None:
+    crossed = b.page.evaluate(OVERLAPS)
+    assert crossed == [], f"{label}: filters overlap: {crossed}"
+
+
 REPORTS = [
     ("schooladmin", "lms_reports:completion"),
     ("schooladmin", "lms_reports:learners"),
@@ -128,8 +167,21 @@ def test_every_report_fits_a_phone(browse, axe_check, username, name):
     b.sign_in(username)
     b.goto(reverse(name))
     assert_fits(b, "report", axe_check)
+    assert_filters_apart(b, f"phone {label}")
 
     desktop = browse(f"desktop-report-{label}")
     desktop.sign_in(username)
     desktop.goto(reverse(name))
     shot_whole(desktop, "report")
+    assert_filters_apart(desktop, f"desktop {label}")
+
+
+def test_a_wide_table_scrolls_in_its_box_with_the_names_in_view(browse):
+    b = browse("phone-report-learners-scrolled", viewport=PHONE)
+    b.sign_in("schooladmin")
+    b.goto(reverse("lms_reports:learners"))
+    column = b.page.evaluate(NAME_COLUMN)
+    shot_whole(b, "report")
+    assert column["scrolled"] > 0, "the table is wider than its box on a phone"
+    assert abs(column["offset"]) <= 1, column
+    assert column["lines"] <= 2, column
