@@ -76,6 +76,8 @@ def test_every_learner_page_fits_a_phone(browse, chromium):
     assert_fits(anonymous, "home")
     anonymous.goto("/tai-khoan/dang-nhap/")
     assert_fits(anonymous, "login")
+    anonymous.goto(reverse("lms_certificates:lookup"))
+    assert_fits(anonymous, "certificate-lookup")
 
     student = User.objects.get(username="student")
     course = learner.course_to_take(user=student, audience="students")
