@@ -17,7 +17,10 @@ class LegalReferenceViewSet(SnippetViewSet):
     menu_hook = "register_lms_menu_item"
     menu_order = 300
     list_display = ["document_number", "article", "document_title", "title"]
+    # Searched in the database, not the index: part of a document number
+    # ("24/2018") matches as typed.
     search_fields = ["document_number", "document_title", "title"]
+    search_backend_name = None
 
 
 class ConductPrincipleViewSet(SnippetViewSet):

@@ -194,7 +194,10 @@ class QuestionViewSet(snippet_views.SnippetViewSet):
     menu_order = 410
     list_display = ["__str__", "qtype", "category", "difficulty", "version"]
     filterset_class = QuestionFilterSet
+    # Searched in the database, not the index: a word from the middle of a
+    # question's text matches (the index completes words of names only).
     search_fields = ["name", "text"]
+    search_backend_name = None
     list_export = ["name", "qtype", "category", "points", "difficulty"]
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
     index_view_class = QuestionIndexView

@@ -62,8 +62,28 @@ class Point:
     y: int
 
 
+@dataclass
+class Column:
+    label: str
+    value: int
+    x: int
+    y: int
+    width: int
+    height: int
+    centre: int
+
+
+# Up to this many months, the totals are drawn as columns: a line needs three
+# points to show a trend, and one point alone is a dot nobody reads as a chart.
+FEW_POINTS = 2
+COLUMN_MAX_WIDTH = 48
+
+
 def cumulative_line(monthly: list[tuple[date, int]]) -> dict:
-    """A line of completions to date, one point per month with completions."""
+    """Completions to date, one point per month with completions.
+
+    `kind` says how to draw it: "line", "columns" (few months) or "none".
+    """
     width, height, left, right, top, bottom = 420, 200, 40, 15, 15, 40
     running = 0
     totals = []
@@ -72,17 +92,40 @@ def cumulative_line(monthly: list[tuple[date, int]]) -> dict:
         totals.append((month, running))
     top_value = max((value for _m, value in totals), default=0) or 1
     span = max(len(totals) - 1, 1)
+    plot_width, plot_height = width - left - right, height - top - bottom
     points = [
         Point(
             label=f"{month:%m/%Y}",
             value=value,
-            x=left + round((width - left - right) * index / span),
-            y=top + round((height - top - bottom) * (1 - value / top_value)),
+            x=left + round(plot_width * index / span),
+            y=top + round(plot_height * (1 - value / top_value)),
         )
         for index, (month, value) in enumerate(totals)
     ]
+    slot = plot_width / max(len(points), 1)
+    column_width = min(COLUMN_MAX_WIDTH, round(slot / 2))
+    columns = [
+        Column(
+            label=point.label,
+            value=point.value,
+            x=left + round(slot * index + (slot - column_width) / 2),
+            y=point.y,
+            width=column_width,
+            height=height - bottom - point.y,
+            centre=left + round(slot * index + slot / 2),
+        )
+        for index, point in enumerate(points)
+    ]
+    if not points:
+        kind = "none"
+    elif len(points) <= FEW_POINTS:
+        kind = "columns"
+    else:
+        kind = "line"
     return {
+        "kind": kind,
         "points": points,
+        "columns": columns,
         "polyline": " ".join(f"{p.x},{p.y}" for p in points),
         "width": width,
         "height": height,
