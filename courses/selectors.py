@@ -9,9 +9,9 @@ from datetime import datetime
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, Site, get_page_models
 
 from lms.people.models import Membership, Role
 from lms.people.profiles import profile_of
@@ -26,6 +26,7 @@ from .models import (
     Audience,
     ClassAssignment,
     CourseCompletion,
+    CourseIndexPage,
     CoursePage,
     Enrolment,
     EnrolmentMode,
@@ -346,6 +347,16 @@ def catalogue_for(*, user, catalogue: Page) -> list[CourseStatus]:
             card for card in cards if card.access or card.access.reason == "consent"
         ]
     return cards
+
+
+def catalogue_main(*, request) -> CourseIndexPage | None:
+    """The catalogue the site header links to: among the live catalogues of the
+    request's site, the Department library's, else the first in page order."""
+    site = Site.find_for_request(request)
+    catalogues = CourseIndexPage.objects.live()
+    if site is not None:
+        catalogues = catalogues.descendant_of(site.root_page, inclusive=True)
+    return catalogues.order_by(F("school").asc(nulls_first=True), "path").first()
 
 
 def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:

@@ -16,6 +16,7 @@ from .models import CoursePage, EnrolmentMode, LessonPage
 from .page_cache import anonymous_cacheable
 from .selectors import (
     CourseStatus,
+    catalogue_main,
     course_status_for,
     my_learning_for,
     page_is_live_for_learners,
@@ -227,3 +228,9 @@ def my_learning(request):
     context = my_learning_for(user=request.user)
     context["lms_panels"] = my_learning_panels(request, context)
     return TemplateResponse(request, "lms_courses/my_learning.html", context)
+
+
+def catalogue(request):
+    """The header's "Courses" link: a stable address for the site's catalogue."""
+    page = catalogue_main(request=request)
+    return redirect(page.get_url(request) if page is not None else "/")

@@ -148,6 +148,7 @@ case(
 # ---------------------------------------------------------------------------
 # Learner pages: an attempt answers its owner only.
 case("lms_courses:my_learning", allow=SIGNED_IN)
+case("lms_courses:catalogue", allow=EVERYONE)
 case("lms_quizzes:attempt", args=pk("open_attempt_a"), allow={"student_a"})
 case("lms_quizzes:review", args=pk("attempt_a"), allow={"student_a"})
 case(
