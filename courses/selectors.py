@@ -245,6 +245,16 @@ class CourseStatus:
         return self.standing in (progress.IN_PROGRESS, progress.COMPLETED)
 
     @property
+    def deadline(self) -> datetime | None:
+        """When the first of the steps still to do closes (a quiz's closing time)."""
+        closing = [
+            step.page.closes_at
+            for step in self.remaining
+            if getattr(step.page, "closes_at", None) is not None
+        ]
+        return min(closing, default=None)
+
+    @property
     def next_step(self) -> StepStatus | None:
         for step in self.steps:
             if not step.done and step.available:
@@ -361,7 +371,8 @@ def catalogue_main(*, request) -> CourseIndexPage | None:
 
 def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
     """The learner's dashboard: courses in progress, enrolled but not begun,
-    and completed, as courses.progress defines those states."""
+    completed, and meant for them but not opened yet (`not_started`), as
+    courses.progress defines those states."""
     course_ids = set(
         Enrolment.objects.filter(user=user).values_list("course_id", flat=True)
     ) | set(
@@ -389,7 +400,49 @@ def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
         "in_progress": by_standing.get(progress.IN_PROGRESS, []),
         "enrolled": by_standing.get(progress.ENROLLED, []),
         "completed": completed,
+        "not_started": courses_meant_for(user=user),
     }
+
+
+def courses_meant_for(*, user) -> list[CourseStatus]:
+    """Live courses `user` is meant to take (courses.progress.Requirement: their
+    role, school year and class) and has not enrolled in or completed, with
+    their status; courses held back for want of consent stay listed."""
+    memberships = list(
+        Membership.objects.filter(user=user).values(
+            "role", "school_year_id", "school_class_id"
+        )
+    )
+    if not memberships:
+        return []
+    candidates = list(
+        CoursePage.objects.live()
+        .exclude(enrolment_mode=EnrolmentMode.SELF)
+        .exclude(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
+        .exclude(
+            pk__in=CourseCompletion.objects.filter(
+                user=user, course__isnull=False
+            ).values("course_id")
+        )
+        .prefetch_related("school_years")
+        .order_by("path")
+    )
+    if not candidates:
+        return []
+    requirement = progress.Requirement(
+        candidates, class_ids=[m["school_class_id"] for m in memberships]
+    )
+    meant = [
+        course
+        for course in candidates
+        if any(requirement.required(course.pk, **m) for m in memberships)
+    ]
+    statuses = course_statuses_for(user=user, courses=meant)
+    return [
+        statuses[course.pk]
+        for course in meant
+        if statuses[course.pk].access or statuses[course.pk].access.reason == "consent"
+    ]
 
 
 @dataclass
