@@ -445,6 +445,44 @@ def courses_meant_for(*, user) -> list[CourseStatus]:
     ]
 
 
+_STANDING_ORDER = {progress.IN_PROGRESS: 0, progress.ENROLLED: 1}
+
+
+def _urgency(status: CourseStatus) -> tuple:
+    """Nearest deadline first; then courses begun, enrolled, not opened."""
+    deadline = status.deadline
+    return (
+        deadline is None,
+        deadline.timestamp() if deadline else 0,
+        _STANDING_ORDER.get(status.standing, 2),
+        status.course.path,
+    )
+
+
+def learner_home_for(*, user) -> dict:
+    """The signed-in learner's home: My learning's lists, plus the courses still
+    to finish, most urgent first, and the first of them with something to do
+    (`next_course`)."""
+    learning = my_learning_for(user=user)
+    to_finish = sorted(
+        [*learning["in_progress"], *learning["enrolled"], *learning["not_started"]],
+        key=_urgency,
+    )
+    next_course = next(
+        (status for status in to_finish if status.next_step or not status.access),
+        None,
+    )
+    return {**learning, "to_finish": to_finish, "next_course": next_course}
+
+
+def catalogues_live(*, root: Page | None) -> list[CourseIndexPage]:
+    """The live catalogues under `root` (a site's home), the library's first."""
+    catalogues = CourseIndexPage.objects.live()
+    if root is not None:
+        catalogues = catalogues.descendant_of(root, inclusive=True)
+    return list(catalogues.order_by(F("school").asc(nulls_first=True), "path"))
+
+
 @dataclass
 class LearnerRow:
     user: object
