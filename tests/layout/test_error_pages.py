@@ -1,4 +1,4 @@
-"""403, 404 and 500 in Vietnamese, with the site's navigation."""
+"""403, 404 and 500 in Vietnamese, with the site's navigation; the favicon."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -58,3 +58,18 @@ def test_500_renders_without_the_database_or_a_request_context():
     assert "Đã có lỗi xảy ra" in html
     assert f'href="{CATALOGUE}"' in _nav(html)
     assert "Đăng xuất" not in html
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_our_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("lms/favicon.ico")
+
+
+@pytest.mark.django_db
+def test_our_pages_name_their_icon(client, site_root, student):
+    client.force_login(student)
+    head = client.get(reverse("lms_courses:my_learning")).content.decode()
+    head = head[: head.index("</head>")]
+    assert 'rel="icon"' in head and "lms/favicon.svg" in head

@@ -95,6 +95,7 @@ def _nothing(w):
 # Public pages and sign-in.
 for name in (
     "healthz",
+    "lms_favicon",
     "lms_people:login",
     "lms_certificates:lookup",
     "wagtailadmin_password_reset",
