@@ -93,3 +93,14 @@ def test_a_course_shows_the_closing_time_of_its_quiz_as_deadline(
     html = client.get(MY_LEARNING).content.decode()
     assert "Hạn chót" in _for_you(html)
     assert closes.isoformat()[:10] in _for_you(html)
+
+
+def test_empty_completed_list_speaks_to_a_student_in_one_voice(
+    client, catalogue, student
+):
+    client.force_login(student)
+    html = client.get(MY_LEARNING).content.decode()
+    completed = html[html.index('id="completed-title"') :]
+    completed = completed[: completed.index("</section>")]
+    assert "Em chưa hoàn thành khóa học nào." in completed
+    assert "Bạn" not in completed
