@@ -46,3 +46,23 @@ def test_admin_slug_field_folds_vietnamese_before_slugifying(client, superuser):
     assert len(formatters) == len(SLUG_FORMATTERS)
     patterns = "".join(pattern for (pattern, *_flags), _base in formatters)
     assert "đ" in patterns and "ố" in patterns
+
+
+@pytest.mark.django_db
+def test_slug_made_from_a_title_keeps_the_d_of_dj():
+    from wagtail.models import Page
+
+    home = Page.get_first_root_node().get_children().first()
+    page = home.add_child(instance=Page(title="Đường đến trường"))
+    assert page.slug == "duong-den-truong"
+    again = home.add_child(instance=Page(title="Đường đến trường"))
+    assert again.slug == "duong-den-truong-2"
+
+
+@pytest.mark.django_db
+def test_a_slug_chosen_by_the_editor_is_kept():
+    from wagtail.models import Page
+
+    home = Page.get_first_root_node().get_children().first()
+    page = home.add_child(instance=Page(title="Đường đến trường", slug="duong"))
+    assert page.slug == "duong"
