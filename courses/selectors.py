@@ -9,9 +9,9 @@ from datetime import datetime
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, Site, get_page_models
 
 from lms.people.models import Membership, Role
 from lms.people.profiles import profile_of
@@ -26,6 +26,7 @@ from .models import (
     Audience,
     ClassAssignment,
     CourseCompletion,
+    CourseIndexPage,
     CoursePage,
     Enrolment,
     EnrolmentMode,
@@ -246,6 +247,16 @@ class CourseStatus:
         return self.standing in (progress.IN_PROGRESS, progress.COMPLETED)
 
     @property
+    def deadline(self) -> datetime | None:
+        """When the first of the steps still to do closes (a quiz's closing time)."""
+        closing = [
+            step.page.closes_at
+            for step in self.remaining
+            if getattr(step.page, "closes_at", None) is not None
+        ]
+        return min(closing, default=None)
+
+    @property
     def next_step(self) -> StepStatus | None:
         for step in self.steps:
             if not step.done and step.available:
@@ -348,9 +359,20 @@ def catalogue_for(*, user, catalogue: Page) -> list[CourseStatus]:
     return cards
 
 
+def catalogue_main(*, request) -> CourseIndexPage | None:
+    """The catalogue the site header links to: among the live catalogues of the
+    request's site, the Department library's, else the first in page order."""
+    site = Site.find_for_request(request)
+    catalogues = CourseIndexPage.objects.live()
+    if site is not None:
+        catalogues = catalogues.descendant_of(site.root_page, inclusive=True)
+    return catalogues.order_by(F("school").asc(nulls_first=True), "path").first()
+
+
 def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
     """The learner's dashboard: courses in progress, enrolled but not begun,
-    and completed, as courses.progress defines those states."""
+    completed, and meant for them but not opened yet (`not_started`), as
+    courses.progress defines those states."""
     course_ids = set(
         Enrolment.objects.filter(user=user).values_list("course_id", flat=True)
     ) | set(
@@ -378,7 +400,87 @@ def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
         "in_progress": by_standing.get(progress.IN_PROGRESS, []),
         "enrolled": by_standing.get(progress.ENROLLED, []),
         "completed": completed,
+        "not_started": courses_meant_for(user=user),
     }
+
+
+def courses_meant_for(*, user) -> list[CourseStatus]:
+    """Live courses `user` is meant to take (courses.progress.Requirement: their
+    role, school year and class) and has not enrolled in or completed, with
+    their status; courses held back for want of consent stay listed."""
+    memberships = list(
+        Membership.objects.filter(user=user).values(
+            "role", "school_year_id", "school_class_id"
+        )
+    )
+    if not memberships:
+        return []
+    candidates = list(
+        CoursePage.objects.live()
+        .exclude(enrolment_mode=EnrolmentMode.SELF)
+        .exclude(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
+        .exclude(
+            pk__in=CourseCompletion.objects.filter(
+                user=user, course__isnull=False
+            ).values("course_id")
+        )
+        .prefetch_related("school_years")
+        .order_by("path")
+    )
+    if not candidates:
+        return []
+    requirement = progress.Requirement(
+        candidates, class_ids=[m["school_class_id"] for m in memberships]
+    )
+    meant = [
+        course
+        for course in candidates
+        if any(requirement.required(course.pk, **m) for m in memberships)
+    ]
+    statuses = course_statuses_for(user=user, courses=meant)
+    return [
+        statuses[course.pk]
+        for course in meant
+        if statuses[course.pk].access or statuses[course.pk].access.reason == "consent"
+    ]
+
+
+_STANDING_ORDER = {progress.IN_PROGRESS: 0, progress.ENROLLED: 1}
+
+
+def _urgency(status: CourseStatus) -> tuple:
+    """Nearest deadline first; then courses begun, enrolled, not opened."""
+    deadline = status.deadline
+    return (
+        deadline is None,
+        deadline.timestamp() if deadline else 0,
+        _STANDING_ORDER.get(status.standing, 2),
+        status.course.path,
+    )
+
+
+def learner_home_for(*, user) -> dict:
+    """The signed-in learner's home: My learning's lists, plus the courses still
+    to finish, most urgent first, and the first of them with something to do
+    (`next_course`)."""
+    learning = my_learning_for(user=user)
+    to_finish = sorted(
+        [*learning["in_progress"], *learning["enrolled"], *learning["not_started"]],
+        key=_urgency,
+    )
+    next_course = next(
+        (status for status in to_finish if status.next_step or not status.access),
+        None,
+    )
+    return {**learning, "to_finish": to_finish, "next_course": next_course}
+
+
+def catalogues_live(*, root: Page | None) -> list[CourseIndexPage]:
+    """The live catalogues under `root` (a site's home), the library's first."""
+    catalogues = CourseIndexPage.objects.live()
+    if root is not None:
+        catalogues = catalogues.descendant_of(root, inclusive=True)
+    return list(catalogues.order_by(F("school").asc(nulls_first=True), "path"))
 
 
 @dataclass

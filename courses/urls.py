@@ -6,4 +6,5 @@ app_name = "lms_courses"
 
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
+    path("khoa-hoc/", views.catalogue, name="catalogue"),
 ]

@@ -18,6 +18,7 @@ from .models import CoursePage, EnrolmentMode, LessonPage
 from .page_cache import anonymous_cacheable
 from .selectors import (
     CourseStatus,
+    catalogue_main,
     course_status_for,
     my_learning_for,
     page_is_live_for_learners,
@@ -277,3 +278,9 @@ def course_certificate(request, status: CourseStatus) -> dict | None:
         if found:
             return found
     return None
+
+
+def catalogue(request):
+    """The header's "Courses" link: a stable address for the site's catalogue."""
+    page = catalogue_main(request=request)
+    return redirect(page.get_url(request) if page is not None else "/")

@@ -17,7 +17,7 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms import admin_csp, conf
+        from lms import admin_csp, conf, slugs
         from lms.html import clean_html_fields
 
         from . import checks  # noqa: F401 - registers the system checks
@@ -26,5 +26,7 @@ class LmsConfig(AppConfig):
         conf.apply_defaults()
         # The admin runs no inline script, so its CSP can forbid it.
         admin_csp.install()
+        # Page slugs in ASCII, folded from Vietnamese titles.
+        slugs.install()
         # Every model's HTML fields are cleaned on save, in this one place.
         pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")

@@ -86,6 +86,9 @@ DEFAULTS = {
     "AXES_CLIENT_IP_CALLABLE": "lms.security.client_ip",
     "AXES_VERBOSE": False,
     "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
+    # New page slugs in ASCII (folded from Vietnamese by lms.slugs): addresses
+    # stay readable when copied, printed or typed.
+    "WAGTAIL_ALLOW_UNICODE_SLUGS": False,
 }
 
 # Django settings whose built-in default does not fit the add-on; replaced

@@ -33,6 +33,22 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def get_context(self, request, *args, **kwargs):
+        """A signed-in person's home is their learning dashboard; visitors get
+        the catalogues and the way to sign in."""
+        from courses.selectors import catalogues_live, learner_home_for
+        from courses.views import my_learning_panels
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        if user.is_authenticated and not getattr(request, "is_preview", False):
+            dashboard = learner_home_for(user=user)
+            dashboard["lms_panels"] = my_learning_panels(request, dashboard)
+            context["dashboard"] = dashboard
+        else:
+            context["catalogues"] = catalogues_live(root=self)
+        return context
+
 
 class DemoRecord(models.Model):
     """An account or page that `seed_demo` created.

@@ -7,6 +7,8 @@ from courses.services import course_open, lesson_complete
 
 pytestmark = pytest.mark.django_db
 
+MEANT_BUDGET = 15  # My learning of a learner with courses not opened yet
+
 
 @pytest.mark.parametrize("lesson_count", [3, 15])
 def test_course_page_query_budget(
@@ -44,10 +46,25 @@ def test_my_learning_query_budget(
     client.force_login(student)
     url = reverse("lms_courses:my_learning")
     client.get(url)
-    with django_assert_max_num_queries(12):
+    # 12, plus 3 to look for courses meant for the learner and not opened yet.
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("<progress") == course_count
+
+
+@pytest.mark.parametrize("course_count", [1, 8])
+def test_my_learning_of_a_new_learner_query_budget(
+    client, make_course, student, course_count, django_assert_max_num_queries
+):
+    for _ in range(course_count):
+        make_course(lessons=3)
+    client.force_login(student)
+    url = reverse("lms_courses:my_learning")
+    client.get(url)
+    with django_assert_max_num_queries(MEANT_BUDGET):
+        response = client.get(url)
+    assert response.content.decode().count('class="course-card"') == course_count
 
 
 @pytest.mark.parametrize("course_count", [1, 8])

@@ -59,6 +59,9 @@ PUBLIC = {
     "lms_certificates:lookup",
     "lms_certificates:verify",
     "lms_certificates:verify_json",
+    # The header's link to the site's catalogue, and the browser's icon.
+    "lms_courses:catalogue",
+    "lms_favicon",
 }
 # Wagtail viewsets and snippet viewsets over our models (model permissions).
 VIEWSET = re.compile(

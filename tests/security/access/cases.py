@@ -95,6 +95,7 @@ def _nothing(w):
 # Public pages and sign-in.
 for name in (
     "healthz",
+    "lms_favicon",
     "lms_people:login",
     "lms_certificates:lookup",
     "wagtailadmin_password_reset",
@@ -148,6 +149,7 @@ case(
 # ---------------------------------------------------------------------------
 # Learner pages: an attempt answers its owner only.
 case("lms_courses:my_learning", allow=SIGNED_IN)
+case("lms_courses:catalogue", allow=EVERYONE)
 case("lms_quizzes:attempt", args=pk("open_attempt_a"), allow={"student_a"})
 case("lms_quizzes:review", args=pk("attempt_a"), allow={"student_a"})
 case(
