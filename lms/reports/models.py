@@ -110,6 +110,11 @@ class CompletionSummary(models.Model):
     in_progress = models.PositiveIntegerField(_("in progress"), default=0)
     completed = models.PositiveIntegerField(_("completed"), default=0)
     certificates = models.PositiveIntegerField(_("certificates"), default=0)
+    # Completions of members with no enrolment in the course (an enrolment
+    # deleted after completing): learners too, though "enrolled" misses them.
+    completed_unenrolled = models.PositiveIntegerField(
+        _("completed without enrolment"), default=0
+    )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:

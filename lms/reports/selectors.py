@@ -12,8 +12,9 @@ filled by `group_counts`, the same counting the live figures use.
 
 A person "should take" a course (is counted among its learners) when their
 role is in the course's audience, the course runs in their school year and the
-course is automatic, or assigned to their class. Anybody else who enrolled is
-counted too, so self-enrolled learners are not lost.
+course is automatic, or assigned to their class. Anybody else who enrolled (or
+completed, though the enrolment was deleted since) is counted too, so
+self-enrolled learners are not lost.
 """
 
 from collections import defaultdict
@@ -23,7 +24,19 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +53,7 @@ from courses.selectors import AUDIENCE_ROLES
 from lms.db_router import read_alias, reading_from_replica
 from lms.people.models import Membership, Role, School, SchoolClass, SchoolYear
 from lms.people.selectors import visible_membership_scope
-from quizzes.models import AttemptState, QuizAttempt
+from quizzes.models import AttemptState, QuizAttempt, QuizGrade
 
 from .models import CompletionSummary, ReportGroup, SummaryBuild
 
@@ -129,7 +142,13 @@ class Figures:
 # A group of memberships that count alike: (school, year, class, role).
 GroupKey = tuple[int, int, int | None, str]
 GROUP_FIELDS = ("school_id", "school_year_id", "school_class_id", "role")
-SUMMARY_FIGURES = ("enrolled", "in_progress", "completed", "certificates")
+SUMMARY_FIGURES = (
+    "enrolled",
+    "in_progress",
+    "completed",
+    "certificates",
+    "completed_unenrolled",
+)
 
 
 @contextmanager
@@ -285,6 +304,8 @@ class GroupCounts:
     in_progress: dict[tuple[GroupKey, int], int]
     completed: dict[tuple[GroupKey, int], int]
     certificates: dict[tuple[GroupKey, int], int]
+    # Completed with no enrolment in the course (it was deleted afterwards).
+    completed_unenrolled: dict[tuple[GroupKey, int], int] = field(default_factory=dict)
 
     def keys(self) -> set[tuple[GroupKey, int]]:
         return {
@@ -292,6 +313,7 @@ class GroupCounts:
             *self.in_progress,
             *self.completed,
             *self.certificates,
+            *self.completed_unenrolled,
         }
 
 
@@ -314,12 +336,22 @@ def group_counts(
         return model.objects.using(using) if using else model.objects
 
     in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
+    same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
     enrolled, completed, certificates, started = {}, {}, {}, {}
+    unenrolled = {}
     if "enrolled" in figures:
         enrolled = _grouped(rows(Enrolment).filter(**in_scope))
     if "completed" in figures:
         completed = _grouped(
             rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+        )
+    if "completed_unenrolled" in figures:
+        unenrolled = _grouped(
+            rows(CourseCompletion).filter(
+                completed_filter or Q(),
+                ~Exists(Enrolment.objects.filter(**same)),
+                **in_scope,
+            )
         )
     if "certificates" in figures:
         certificates = _grouped(
@@ -331,9 +363,11 @@ def group_counts(
             prefix="holder__memberships__",
         )
     if "in_progress" in figures:
-        same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
+        # With a completion date range, a completion outside it counts as
+        # none (the README's date-range rule): that learner is in progress.
         unfinished = rows(Enrolment).filter(
-            ~Exists(CourseCompletion.objects.filter(**same)), **in_scope
+            ~Exists(CourseCompletion.objects.filter(completed_filter or Q(), **same)),
+            **in_scope,
         )
         lessons, attempts = progress.began_conditions(same)
         # Begun (courses.progress) = a lesson opened, or else a quiz tried.
@@ -347,6 +381,7 @@ def group_counts(
         in_progress=started,
         completed=completed,
         certificates=certificates,
+        completed_unenrolled=unenrolled,
     )
 
 
@@ -512,7 +547,10 @@ def _facts(
             ):
                 row.learners = count
             else:
-                row.learners = max(row.enrolled, row.completed)
+                # Everyone who enrolled, and whoever completed without an
+                # enrolment (one no longer there): distinct people, since a
+                # completion of an enrolled member is among the enrolled.
+                row.learners = row.enrolled + counts.completed_unenrolled.get(key, 0)
             if row.learners or row.enrolled or row.completed or row.certificates:
                 figures[key] = row
     school_ids = {group[0] for group in member_counts}
@@ -563,32 +601,49 @@ class PeopleFigures:
 def people_by_role(
     *, viewer, filters: ReportFilters, members=None, courses=None
 ) -> dict[str, PeopleFigures]:
-    """Distinct people per role bucket: all, those who started, those who finished."""
+    """Distinct people per role bucket: all, those who started, those who finished.
+
+    A person counts once in a bucket however many of its roles they hold (a
+    teacher one year and a homeroom teacher the next is one teacher).
+    """
     if members is None:
         members = members_in_scope(viewer=viewer, filters=filters)
     if courses is None:
         courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
     mine = {"user_id": OuterRef("user_id"), "course_id__in": course_ids}
-    rows = members.values("role").annotate(
-        people=Count("user_id", distinct=True),
-        participants=Count(
-            "user_id", distinct=True, filter=Exists(Enrolment.objects.filter(**mine))
-        ),
-        trained=Count(
-            "user_id",
-            distinct=True,
-            filter=Exists(
-                CourseCompletion.objects.filter(_completed_between(filters), **mine)
+    bucket = Case(
+        *(
+            When(role__in=roles, then=Value(name))
+            for name, roles in AUDIENCE_ROLES.items()
+        )
+    )
+    rows = (
+        members.annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            people=Count("user_id", distinct=True),
+            participants=Count(
+                "user_id",
+                distinct=True,
+                filter=Exists(Enrolment.objects.filter(**mine)),
             ),
-        ),
+            trained=Count(
+                "user_id",
+                distinct=True,
+                filter=Exists(
+                    CourseCompletion.objects.filter(_completed_between(filters), **mine)
+                ),
+            ),
+        )
     )
     result = {bucket: PeopleFigures() for bucket in BUCKET_LABELS}
     for row in rows:
-        figures = result[ROLE_BUCKETS[row["role"]]]
-        figures.people += row["people"]
-        figures.participants += row["participants"]
-        figures.trained += row["trained"]
+        result[row["bucket"]] = PeopleFigures(
+            people=row["people"],
+            participants=row["participants"],
+            trained=row["trained"],
+        )
     return result
 
 
@@ -605,12 +660,19 @@ class QuizFigures:
 def quiz_pass_rates(
     *, viewer, filters: ReportFilters, members=None, courses=None
 ) -> dict[int, QuizFigures]:
-    """Per course: learners who finished a quiz attempt, and those who passed."""
+    """Per course: learners who finished a quiz attempt, and those who passed.
+
+    Passed is `courses.progress`'s definition: the learner's grade for one of
+    the course's quizzes, under its grading method, passes (not any attempt).
+    """
     if members is None:
         members = members_in_scope(viewer=viewer, filters=filters)
     if courses is None:
         courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
+    grade_passes = QuizGrade.objects.filter(
+        user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id"), passed=True
+    )
     rows = (
         QuizAttempt.objects.filter(
             course_id__in=course_ids,
@@ -620,7 +682,7 @@ def quiz_pass_rates(
         .values("course_id")
         .annotate(
             takers=Count("user_id", distinct=True),
-            passed=Count("user_id", distinct=True, filter=Q(passed=True)),
+            passed=Count("user_id", distinct=True, filter=Exists(grade_passes)),
         )
     )
     return {

@@ -2,9 +2,10 @@
 
 A summary row holds, for one report group (school, school year, class, role)
 and one course, how many of the group's members enrolled, are in progress,
-completed and hold a valid certificate; the group row holds how many members
-it has. The reports add these rows up instead of counting millions of
-progress rows (see `selectors.completion_facts`).
+completed (and completed with no enrolment left) and hold a valid
+certificate; the group row holds how many members it has. The reports add
+these rows up instead of counting millions of progress rows (see
+`selectors.completion_facts`).
 
 Each event recounts the rows it touches from the live tables with
 `selectors.group_counts` (the count the live reports make), rather than adding

@@ -17,7 +17,8 @@ from django.utils import timezone
 from courses.services import course_open, lesson_complete
 from lms.people.models import Role
 from lms.reports.summary import summary_rebuild
-from quizzes.models import AttemptState, QuizAttempt
+from quizzes.models import AttemptState, QuizAttempt, QuizPage
+from quizzes.services import quiz_grade_update
 from tests.courses.conftest import catalogue, site_root  # noqa: F401 (fixtures)
 from tests.courses.factories import CoursePageFactory, LessonPageFactory
 from tests.people.factories import (
@@ -28,6 +29,7 @@ from tests.people.factories import (
     SchoolYearFactory,
     UserFactory,
 )
+from tests.quizzes.factories import QuizPageFactory
 
 
 @dataclass
@@ -76,9 +78,13 @@ def complete_course(user, course, lessons):
 
 
 def attempt(user, course, percent, number=1):
-    return QuizAttempt.objects.create(
+    """A finished attempt at the course's quiz; the learner's grade follows."""
+    quiz = QuizPage.objects.descendant_of(course).first() or QuizPageFactory(
+        parent=course, required=False
+    )
+    made = QuizAttempt.objects.create(
         user=user,
-        quiz=None,
+        quiz=quiz,
         quiz_title="Kiểm tra",
         course=course,
         number=number,
@@ -87,6 +93,8 @@ def attempt(user, course, percent, number=1):
         percent=Decimal(percent),
         passed=Decimal(percent) >= 70,
     )
+    quiz_grade_update(user=user, quiz=quiz)
+    return made
 
 
 @pytest.fixture

@@ -117,3 +117,90 @@ def test_people_trained_by_role_and_pass_rates(world):
     rates = quiz_pass_rates(viewer=world.people["qt"], filters=filters)
     k1 = rates[world.courses["K1"].pk]
     assert (k1.takers, k1.passed, k1.pass_rate) == (2, 1, 50.0)
+
+
+def test_a_quiz_counts_as_passed_by_the_grade_not_by_any_attempt(world):
+    """Under "last attempt", a pass followed by a fail is a fail."""
+    from quizzes.models import GradingMethod, QuizPage
+
+    from .conftest import attempt
+
+    k1 = world.courses["K1"]
+    QuizPage.objects.descendant_of(k1).update(grading_method=GradingMethod.LAST)
+    attempt(world.people["s4"], k1, "90.00", number=1)
+    attempt(world.people["s4"], k1, "40.00", number=2)
+    filters = ReportFilters(school_year=world.year, school=world.schools["A"])
+    rates = quiz_pass_rates(viewer=world.people["qt"], filters=filters)
+    figures = rates[k1.pk]
+    # s1 (60 then 80: passed), s2 (40) and s4 (90 then 40: failed at last).
+    assert (figures.takers, figures.passed) == (3, 1)
+
+
+def test_people_by_role_counts_a_person_once_per_group_of_roles(world):
+    """A teacher one year and a homeroom teacher the next is one teacher."""
+    from lms.people.models import Role
+    from tests.people.factories import (
+        MembershipFactory,
+        SchoolClassFactory,
+        SchoolYearFactory,
+    )
+
+    next_year = SchoolYearFactory(name="2024-2025")
+    MembershipFactory(
+        user=world.people["t1"],
+        role=Role.HOMEROOM_TEACHER,
+        school=world.schools["A"],
+        school_year=next_year,
+        school_class=SchoolClassFactory(
+            school=world.schools["A"], school_year=next_year, name="11A1"
+        ),
+    )
+    people = people_by_role(
+        viewer=world.people["so"], filters=ReportFilters(school=world.schools["A"])
+    )
+    # t1, gvcn and qt: three teachers, though t1 holds two teaching roles.
+    assert people["teachers"].people == 3
+
+
+@pytest.mark.parametrize("summary_built", [True, False])
+def test_a_completion_whose_enrolment_was_deleted_still_counts_a_learner(
+    world, summary_built
+):
+    """Two students a course is not meant for: one enrolled, one completed
+    and then lost the enrolment. Both are learners of it."""
+    from courses.models import CourseCompletion, Enrolment
+    from lms.reports.models import SummaryBuild
+
+    k2 = world.courses["K2"]  # for teachers
+    s2, s3 = world.people["s2"], world.people["s3"]
+    Enrolment.objects.create(user=s2, course=k2)
+    Enrolment.objects.create(user=s3, course=k2)
+    CourseCompletion.objects.create(user=s3, course=k2, course_title=k2.title)
+    Enrolment.objects.filter(user=s3, course=k2).delete()
+    if not summary_built:
+        SummaryBuild.objects.all().delete()
+    facts = completion_facts(
+        viewer=world.people["qt"], filters=ReportFilters(school_year=world.year)
+    )
+    figures = facts.by_course_class()[(k2.pk, world.classes["10A1"].pk)]
+    assert (figures.learners, figures.enrolled, figures.completed) == (2, 1, 1)
+
+
+def test_a_completion_outside_the_date_range_leaves_the_learner_in_progress(world):
+    """The README's date-range rule: the tables and the learner report agree."""
+    from datetime import date
+
+    filters = ReportFilters(
+        school_year=world.year,
+        school_class=world.classes["10A1"],
+        completed_from=date(2000, 1, 1),
+        completed_to=date(2000, 12, 31),
+    )
+    k1 = world.courses["K1"].pk
+    facts = completion_facts(viewer=world.people["qt"], filters=filters)
+    figures = facts.by_course()[k1]
+    # s1 completed (outside the range) and s2 began; s3 never enrolled.
+    assert (figures.learners, figures.in_progress, figures.completed) == (3, 2, 0)
+    _courses, rows = learner_rows(viewer=world.people["qt"], filters=filters)
+    states = sorted(row.cells[k1].status for row in rows)
+    assert states == ["in_progress", "in_progress", "not_started"]
