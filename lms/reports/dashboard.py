@@ -261,6 +261,9 @@ class DashboardPanel(Component):
     name = ""
     order = 100
 
+    class Media:
+        css = {"all": ["lms_reports/css/dashboard.css"]}
+
     def __init__(self, *, viewer, school_year: SchoolYear, memberships):
         self.viewer = viewer
         self.school_year = school_year
