@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from certificates.models import CertificateStatus, IssueBatchItem
@@ -146,8 +148,16 @@ def school_summaries(
     return result
 
 
+# Other apps add their own background work to the "batches running" panel
+# through this hook, without importing the reports: each function takes the
+# viewer and returns dicts with RunningBatch's fields, for work the viewer
+# may follow (their own policy decides).
+RUNNING_BATCHES_HOOK = "lms_dashboard_running_batches"
+
+
 @dataclass
 class RunningBatch:
+    kind: str
     title: str
     where: str
     done: int
@@ -159,7 +169,7 @@ class RunningBatch:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def running_batches(*, viewer) -> list[RunningBatch]:
+def certificate_batches_running(*, viewer) -> list[RunningBatch]:
     """Certificate batches the viewer may follow that still have people waiting."""
     pending = IssueBatchItem.objects.filter(
         batch=OuterRef("pk"), state=IssueBatchItem.State.PENDING
@@ -175,6 +185,7 @@ def running_batches(*, viewer) -> list[RunningBatch]:
     )
     return [
         RunningBatch(
+            kind=gettext("Certificate batch"),
             title=str(batch.course) if batch.course else "",
             where=str(batch.school_class or batch.school or ""),
             done=batch.done,
@@ -183,6 +194,14 @@ def running_batches(*, viewer) -> list[RunningBatch]:
         )
         for batch in batches
     ]
+
+
+def running_batches(*, viewer) -> list[RunningBatch]:
+    """Background work the viewer may follow that has not finished yet."""
+    batches = certificate_batches_running(viewer=viewer)
+    for fn in hooks.get_hooks(RUNNING_BATCHES_HOOK):
+        batches.extend(RunningBatch(**item) for item in fn(viewer))
+    return batches
 
 
 # -- Department officer --------------------------------------------------------

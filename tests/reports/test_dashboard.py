@@ -11,10 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from certificates.models import Certificate, IssueBatch, IssueBatchItem
 from courses.services import course_open, lesson_complete
 from lms.people.models import Consent, Role, SchoolYear
+from lms.reports.dashboard import RUNNING_BATCHES_HOOK
 from quizzes.services import attempt_start, attempt_submit
 from tests.people.factories import (
     CURRENT_YEAR,
@@ -190,9 +192,31 @@ def test_school_admin_sees_their_school_batches_running(client, world):
     assert reverse("lms_certificates_batch", args=[theirs.pk]) not in html
 
 
+def test_other_apps_add_their_running_work_through_the_hook(client, world):
+    def roster_jobs(viewer):
+        if viewer.username != "qt":
+            return []
+        return [
+            {
+                "kind": "Nhập danh sách",
+                "title": "lop10.xlsx",
+                "where": "Trường THPT An Lạc",
+                "done": 40,
+                "total": 400,
+                "url": "/admin/lms/roster-import/job/7/",
+            }
+        ]
+
+    with hooks.register_temporarily(RUNNING_BATCHES_HOOK, roster_jobs):
+        html = panel(dashboard(client, "qt", world), "batches")
+        assert "Nhập danh sách: lop10.xlsx" in html
+        assert '<progress max="400" value="40"' in html
+        assert "lop10.xlsx" not in panel(dashboard(client, "qtb", world), "batches")
+
+
 def test_school_admin_without_running_batches_is_told_so(client, world):
     html = panel(dashboard(client, "qtb", world), "batches")
-    assert "Không có đợt nào đang chạy" in html
+    assert "Không có việc nào đang chạy nền" in html
 
 
 def test_officer_sees_the_departments_schools_only(client, world):
