@@ -119,6 +119,19 @@ def test_homeroom_teacher_sees_their_class_progress_per_course(client, world):
     assert f'href="{learners}?school_year={world.year.pk}&amp;school_class=' in html
 
 
+def test_homeroom_teacher_of_a_class_without_students_is_told_what_comes(client, world):
+    empty = SchoolClassFactory(
+        school=world.schools["A"], school_year=world.year, name="12A9"
+    )
+    MembershipFactory(
+        user=world.people["t1"], role=Role.HOMEROOM_TEACHER, school_class=empty
+    )
+    html = panel(dashboard(client, "t1", world), "class-progress")
+    assert "Lớp 12A9" in html
+    assert "Lớp chưa có khóa học nào." in html
+    assert "<table" not in html
+
+
 def test_homeroom_teacher_sees_essays_of_their_class_only(client, world, essays):
     html = panel(dashboard(client, "gvcn", world), "essays")
     assert world.people["s1"].lms_profile.full_name in html
