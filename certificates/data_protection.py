@@ -13,7 +13,7 @@ from lms.people.profiles import profile_of
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .services import certificate_revoke, verification_url
 
-ERASED_REASON = "Đã xoá hồ sơ theo yêu cầu (record removed on request)"
+ERASED_REASON = "Đã xóa hồ sơ theo yêu cầu (record removed on request)"
 
 
 def _iso(value) -> str | None:

@@ -17,7 +17,7 @@ DEFAULT_TEMPLATE = {
     "body": (
         "Chứng nhận: {name}\n\n"
         "Đơn vị: {school} – Năm học {school_year}\n\n"
-        "Đã hoàn thành khoá học “{course}”\n"
+        "Đã hoàn thành khóa học “{course}”\n"
         "ngày {completion_date}."
     ),
     "place": "TP. Hồ Chí Minh",

@@ -31,6 +31,7 @@ from courses.models import CourseCompletion, CoursePage
 from lms import conf
 from lms.people.models import Membership
 from lms.people.profiles import profile_of
+from lms.people.voice import vgettext, voice_of_user
 
 from . import rendering
 from .eligibility import eligibility_for, eligibility_for_many
@@ -365,16 +366,18 @@ def certificate_notify(*, certificate: Certificate) -> None:
     holder = certificate.holder
     if holder is None or not holder.email:
         return
+    voice = voice_of_user(holder)
     with override(settings.LANGUAGE_CODE):
-        subject = _("Your certificate is ready: %(course)s") % {
+        subject = vgettext(voice, "Your certificate is ready: %(course)s") % {
             "course": certificate.course_title
         }
-        body = _(
+        body = vgettext(
+            voice,
             "Dear %(name)s,\n\n"
             "Congratulations on completing the course “%(course)s”. Your "
             "certificate %(serial)s is ready.\n\n"
             "Download it from “My learning”: %(my_learning)s\n"
-            "Anyone can check it at: %(verify)s\n"
+            "Anyone can check it at: %(verify)s\n",
         ) % {
             "name": certificate.name_as_printed,
             "course": certificate.course_title,

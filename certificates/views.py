@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.people.voice import ADULT
 from lms.security import client_ip
 
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
@@ -76,7 +77,7 @@ def _too_many(request, json: bool = False, subject: bool = False):
     return TemplateResponse(
         request,
         "lms_certificates/verify_lookup.html",
-        {"error": message, **_empty_forms()},
+        {"error": message, "voice": ADULT, **_empty_forms()},
         status=429,
     )
 
@@ -120,7 +121,11 @@ def verify(request, code: str):
     return TemplateResponse(
         request,
         "lms_certificates/verify.html",
-        {"record": public_record(certificate), "statuses": CertificateStatus},
+        {
+            "record": public_record(certificate),
+            "statuses": CertificateStatus,
+            "voice": ADULT,
+        },
     )
 
 
@@ -149,7 +154,8 @@ def _empty_forms() -> dict:
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Look a certificate up by code, by serial + printed name, or by its PDF."""
-    context = _empty_forms()
+    # A public page: whoever checks a certificate is addressed as an adult.
+    context = {"voice": ADULT, **_empty_forms()}
     if request.method == "POST":
         if not lookup_allowed(request):
             return _too_many(request)

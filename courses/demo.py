@@ -51,8 +51,8 @@ def _principles(names) -> list[ConductPrinciple]:
 
 LIBRARY_CATALOGUE = {
     "slug": "khoa-hoc",
-    "title": "Khoá học",
-    "intro": "<p>Các khoá học ngắn về Luật An ninh mạng và văn hoá ứng xử "
+    "title": "Khóa học",
+    "intro": "<p>Các khóa học ngắn về Luật An ninh mạng và văn hóa ứng xử "
     "trên môi trường mạng. Học trên điện thoại, làm bài kiểm tra và nhận "
     "giấy chứng nhận.</p>",
 }

@@ -274,9 +274,10 @@ _C1_L2 = {
                     "phương tiện điện tử của người khác."
                 ),
                 "explanation": (
-                    "<p>Đoán mật khẩu để vào tài khoản của bạn, “hack nick”, cài ứng "
-                    "dụng theo dõi lên điện thoại người khác, gửi đường link chứa mã "
-                    "độc đều là hành vi bị cấm, kể cả khi em nói là “chỉ để đùa”.</p>"
+                    "<p>Đoán mật khẩu để vào tài khoản của bạn bè, “hack nick”, cài "
+                    "ứng dụng theo dõi lên điện thoại người khác, gửi đường link "
+                    "chứa mã độc đều là hành vi bị cấm, kể cả khi em nói là “chỉ để "
+                    "đùa”.</p>"
                 ),
             },
         ),
@@ -383,7 +384,7 @@ _C1_L3 = {
                     "<p>Bí mật cá nhân và đời sống riêng tư của em được pháp luật bảo "
                     "vệ. Không ai được chiếm đoạt, mua bán, cố ý làm lộ hay tự ý đưa "
                     "những thông tin đó lên mạng.</p><p>Điều này cũng áp dụng với em: "
-                    "ghi âm lén cuộc gọi của bạn rồi tung lên mạng là hành vi bị "
+                    "ghi âm lén cuộc gọi với bạn bè rồi tung lên mạng là hành vi bị "
                     "cấm.</p>"
                 ),
             },
@@ -2292,7 +2293,7 @@ COURSES = [
         "summary": (
             "Ứng xử văn minh, an toàn trên mạng xã hội theo Bộ Quy tắc ứng xử trên "
             "mạng xã hội. Em sẽ luyện cách nhận diện tin giả, ứng phó với bắt nạt trực "
-            "tuyến và lừa đảo, bảo vệ dữ liệu cá nhân của mình và của bạn."
+            "tuyến và lừa đảo, bảo vệ dữ liệu cá nhân của mình và của bạn bè."
         ),
         "objectives": [
             (

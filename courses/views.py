@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from lms.people.voice import vgettext, voice_for
+
 from .models import CoursePage, EnrolmentMode, LessonPage
 from .page_cache import anonymous_cacheable
 from .selectors import (
@@ -37,6 +39,14 @@ REFUSAL_MESSAGES = {
         "guardian's) before you can start this course. Please ask your school."
     ),
 }
+
+
+def _consent_refusal(user, course: CoursePage) -> str:
+    return vgettext(
+        voice_for(user, course),
+        "Your school needs your consent (and, under 16, your parent's or "
+        "guardian's) before you can start this course. Please ask your school.",
+    )
 
 
 def _sign_in_redirect(request):
@@ -80,7 +90,12 @@ def course_serve(request, course: CoursePage, *args, **kwargs):
                 course_self_enrol(user=user, course=course)
             except CourseActionRefused as refusal:
                 raise Http404 from refusal
-            messages.success(request, _("You are enrolled. Enjoy the course!"))
+            messages.success(
+                request,
+                vgettext(
+                    voice_for(user, course), "You are enrolled. Enjoy the course!"
+                ),
+            )
         return redirect(course.get_url(request))
 
     status = course_status_for(user=user, course=course)
@@ -89,7 +104,7 @@ def course_serve(request, course: CoursePage, *args, **kwargs):
             raise Http404
         # The course is theirs to take once the school records consent: say so.
         context = course.get_context(request)
-        context.update(status=status, refusal=REFUSAL_MESSAGES["consent"])
+        context.update(status=status, refusal=_consent_refusal(user, course))
         context["catalogue"] = (
             getattr(request, "lms_catalogue", None) or course.get_parent()
         )
@@ -146,7 +161,7 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
     status = course_status_for(user=user, course=course)
     if not status.access:
         if status.access.reason == "consent":
-            messages.info(request, REFUSAL_MESSAGES["consent"])
+            messages.info(request, _consent_refusal(user, course))
             return redirect(course.get_url(request))
         raise Http404
     if not status.enrolled:

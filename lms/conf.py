@@ -73,6 +73,8 @@ DEFAULTS = {
     "LMS_QUIZ_GRACE_SECONDS": 60,
     "LMS_PROXY_COUNT": 0,
     "LMS_REPLICA_DATABASE": None,
+    # A roster with more rows than this is imported by a background job.
+    "LMS_ROSTER_BACKGROUND_ROWS": 300,
     # Sign-in throttling (django-axes): a whole school signs in from one
     # address, so failures count per username *and* address, and a lockout
     # ends by itself; never per address alone, never for good.

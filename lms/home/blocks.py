@@ -53,7 +53,7 @@ class CallToActionBlock(blocks.StructBlock):
         label = _("Call to action")
         template = "lms_home/blocks/call_to_action.html"
         description = _("A button that takes learners to the page they need.")
-        preview_value = {"text": "Xem các khoá học", "url": "/"}
+        preview_value = {"text": "Xem các khóa học", "url": "/"}
 
 
 class HomeBodyBlock(blocks.StreamBlock):

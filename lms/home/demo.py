@@ -20,8 +20,8 @@ HOME_BODY = [
         "<b>Luật An ninh mạng 2018</b> (Luật số 24/2018/QH14), biết ứng xử văn minh "
         "trên mạng xã hội, bảo vệ thông tin cá nhân và phòng tránh lừa đảo, bắt nạt "
         "trực tuyến.</p>"
-        "<p>Mỗi khoá học gồm các bài học ngắn đọc được trên điện thoại, một bài kiểm "
-        "tra cuối khoá và giấy chứng nhận có mã xác thực.</p>",
+        "<p>Mỗi khóa học gồm các bài học ngắn đọc được trên điện thoại, một bài kiểm "
+        "tra cuối khóa và giấy chứng nhận có mã xác thực.</p>",
     ),
 ]
 HOME_TITLE = "Công dân số – Học tập an toàn trên không gian mạng"

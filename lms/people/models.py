@@ -534,3 +534,63 @@ class PersonErasure(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.erased_user_id} ({self.erased_at:%d/%m/%Y})"
+
+
+class RosterImportJob(models.Model):
+    """A large roster import run by a background worker instead of the request.
+
+    It holds the uploaded file until the worker has run, then the import's
+    outcome in figures. Initial passwords are never stored here: the
+    importer issues them afterwards on the "new initial passwords" page.
+    Progress while running lives in the cache (see roster/jobs.py), since
+    the import's own transaction hides its writes until it commits; the
+    status changes in that transaction (RUNNING is only ever shown).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Refused, nothing imported")
+        FAILED = "failed", _("Failed, nothing imported")
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    # The uploaded file, emptied once the job has run.
+    data = models.BinaryField(_("file"), blank=True, default=b"")
+    create_classes = models.BooleanField(_("create classes"), default=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    # Counts, class names and why rows were refused: {"created": 3, ...}.
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import job")
+        verbose_name_plural = _("roster import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}

@@ -27,7 +27,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Membership, Role, School, SchoolYear
+from .models import Membership, Role, RosterImportJob, School, SchoolYear
 from .roles import ROLE_GROUPS
 
 User = get_user_model()
@@ -202,6 +202,39 @@ def may_manage_school(
     return any(
         s == school_id and (year_id is None or y == year_id)
         for s, y in managed_school_years(user=user, today=today)
+    )
+
+
+def may_follow_roster_job(*, user: User, job: RosterImportJob) -> bool:
+    """Whether `user` may see how a background roster import went.
+
+    Whoever may import rosters into the job's school in its school year (the
+    importer among them, while their power lasts); the page names no one.
+    """
+    return may_import_rosters(user=user) and may_manage_school(
+        user=user, school=job.school_id, school_year=job.school_year_id
+    )
+
+
+def staff_passwords_reissuable(
+    *,
+    actor: User,
+    school: School,
+    school_year: SchoolYear,
+    today: datetime.date | None = None,
+) -> QuerySet[User]:
+    """Staff of `school` in `school_year` whose initial password `actor` may
+    issue again: any role but student, and only people `actor` may manage, so
+    a school admin never resets a peer's or a superior's password.
+    """
+    if not may_import_rosters(user=actor, today=today) or not may_manage_school(
+        user=actor, school=school, school_year=school_year, today=today
+    ):
+        return User.objects.none()
+    return people_manageable_by(actor=actor, today=today).filter(
+        pk__in=Membership.objects.filter(school=school, school_year=school_year)
+        .exclude(role=Role.STUDENT)
+        .values("user_id")
     )
 
 

@@ -303,7 +303,7 @@ def person_data_export(*, person: User) -> bytes:
 
 def erased_name(*, user_id: int) -> str:
     # Not translated: it is stored, and reads the same for every viewer.
-    return f"Người học đã xoá #{user_id}"
+    return f"Người học đã xóa #{user_id}"
 
 
 def _log_labels_scrub(*, person: User) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CourseCompletion
 from lms.people.models import Membership, Role, SchoolYear
+from lms.people.voice import voice_of_user, voices_of_users_prefetch
 
 from .conf import reminder_period_days, site_url
 from .models import ReminderKind, ReminderLog
@@ -89,7 +90,12 @@ def _recipients(
 
 def _render(kind: str, user, context: dict) -> Reminder:
     with translation.override(recipient_language(user)):
-        context = {**context, "user": user, "site_url": site_url()}
+        context = {
+            **context,
+            "user": user,
+            "site_url": site_url(),
+            "voice": voice_of_user(user),
+        }
         subject = render_to_string(f"lms_reports/email/{kind}_subject.txt", context)
         return Reminder(
             kind=kind,
@@ -134,6 +140,7 @@ def learner_reminders(
             if course not in pending:
                 pending.append(course)
     links = {course.pk: site_url() + (course.url or "") for course in courses}
+    voices_of_users_prefetch(user for user, _pending in todo.values())
     return [
         _render(
             ReminderKind.LEARNER,

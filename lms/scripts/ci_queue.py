@@ -138,14 +138,14 @@ def main() -> int:
     template = default_template_ensure()
     home = Page.get_first_root_node().get_children().first()
     catalogue = CourseIndexPage(
-        title="Khoá học CI", slug=f"khoa-hoc-ci-{time.time_ns()}"
+        title="Khóa học CI", slug=f"khoa-hoc-ci-{time.time_ns()}"
     )
     home.add_child(instance=catalogue)
 
     def cohort(round_no: int):
         """A course and PER_ROUND students who completed it."""
         course = CoursePage(
-            title=f"Khoá học kiểm thử hàng đợi {round_no}",
+            title=f"Khóa học kiểm thử hàng đợi {round_no}",
             slug=f"queue-ci-{round_no}",
             summary="CI",
             for_students=True,

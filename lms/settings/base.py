@@ -234,6 +234,8 @@ LMS_REMINDER_PERIOD_DAYS = int(os.environ.get("LMS_REMINDER_PERIOD_DAYS", "7"))
 LMS_RETENTION_SCHOOL_YEARS = int(os.environ.get("LMS_RETENTION_SCHOOL_YEARS", "5"))
 # The place printed before the date on official reports ("TP. Hồ Chí Minh, ngày …").
 LMS_REPORT_PLACE = os.environ.get("LMS_REPORT_PLACE", "TP. Hồ Chí Minh")
+# A roster with more rows than this is imported by a background job.
+LMS_ROSTER_BACKGROUND_ROWS = int(os.environ.get("LMS_ROSTER_BACKGROUND_ROWS", "300"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
 # Upload limits: lesson images and documents are small; a larger file is a

@@ -488,7 +488,7 @@ _INSTRUCTIONS = (
 
 _NOTES = (
     "Mỗi dòng là một câu hỏi; dòng trống được bỏ qua.",
-    "Xoá các dòng ví dụ trước khi nhập, nếu không chúng cũng được nhập.",
+    "Xóa các dòng ví dụ trước khi nhập, nếu không chúng cũng được nhập.",
     "Có lỗi ở bất kỳ dòng nào thì không câu nào được nhập; danh sách lỗi "
     "ghi rõ dòng và cột cần sửa.",
     "Có thể thêm dòng tiêu đề phía trên dòng tên cột và thêm cột riêng "

@@ -43,7 +43,7 @@ def test_completing_the_course_issues_the_certificate_and_emails_the_holder(
     year = tuyet.memberships.get().school_year.starts_on.year
     assert re.fullmatch(rf"S\d+-{year}-000001", certificate.serial)
     assert [m.to for m in mail.outbox] == [["tuyet@example.edu.vn"]]
-    assert "Giấy chứng nhận của bạn đã sẵn sàng" in mail.outbox[0].subject
+    assert "Giấy chứng nhận của em đã sẵn sàng" in mail.outbox[0].subject
     assert certificate.serial in mail.outbox[0].body
 
 

@@ -170,3 +170,16 @@ def test_verify_certificate_command(issued, tmp_path, capsys):
     with pytest.raises(SystemExit):
         call_command("verify_certificate", str(pdf))
     assert "không khớp" in capsys.readouterr().out
+
+
+def test_the_public_pages_address_their_reader_as_an_adult(client, issued, tuyet):
+    """Whoever checks a certificate (an employer, a parent) is an adult, even
+    when the pupil who holds it is the one signed in."""
+    client.force_login(tuyet)
+    for url in (
+        f"/certificates/verify/{issued.code}/",
+        reverse("lms_certificates:lookup"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["voice"] == "adult"

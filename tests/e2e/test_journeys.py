@@ -426,6 +426,122 @@ def test_school_admin_imports_a_roster(browse):
     s.assert_no_csp_violation()
 
 
+def test_school_admin_imports_a_long_roster_in_the_background(
+    browse, settings, monkeypatch
+):
+    """A 402-row list: confirm, watch the job's progress bar, read the outcome,
+    then fetch the new staff's initial passwords from the link it gives."""
+    from django.db import connection
+    from openpyxl import load_workbook
+
+    from lms.people.models import RosterImportJob, School
+    from lms.people.policies import current_school_year
+    from lms.people.roster import jobs
+    from tests.people.roster_files import xlsx_bytes
+
+    settings.LMS_ROSTER_BACKGROUND_ROWS = 100
+    # Jobs wait in the queue, as with RQ; this test plays the worker.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    school = School.objects.get(code="DEMO")
+    year = current_school_year()
+    students = [
+        [
+            n,
+            f"Học Sinh Nền {n:03d}",
+            f"HSN{n:03d}",
+            "10A1" if n % 2 else "10A2",
+            "Học sinh",
+        ]
+        for n in range(1, 401)
+    ]
+    teachers = [
+        [401, "Phạm Thu Hà", "GVN01", "", "Giáo viên"],
+        [402, "Đỗ Minh Tâm", "GVN02", "", "Cộng tác viên"],
+    ]
+    roster = xlsx_bytes(
+        [["STT", "Họ và tên", "Mã học sinh", "Lớp", "Vai trò"], *students, *teachers]
+    )
+    b = browse("schooladmin-roster-job")
+    page = b.page
+    b.sign_in("schooladmin")
+    b.goto(reverse("lms_roster:index"))
+    upload = page.locator("form[enctype='multipart/form-data']")
+    upload.locator("#id_file").set_input_files(
+        files=[{"name": "toan-truong.xlsx", "mimeType": "", "buffer": roster}]
+    )
+    upload.locator("#id_school").select_option(str(school.pk))
+    upload.locator("#id_school_year").select_option(str(year.pk))
+    page.get_by_role("button", name=vi("Preview"), exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name=vi("Confirm the import")).click()
+    page.wait_for_url(re.compile(r"/admin/lms/roster-import/jobs/\d+/$"))
+    job = RosterImportJob.objects.get()
+    assert (job.status, job.rows) == (RosterImportJob.Status.QUEUED, 402)
+    label = page.locator("[data-lms-job-label]")
+    bar = page.locator("[data-lms-job-progress]")
+    assert label.inner_text() == vi("Waiting")
+    b.shot("waiting")
+
+    # The worker: halfway through, the page's bar (polled) shows how far it is.
+    # Only on PostgreSQL: SQLite's shared in-memory test database locks the
+    # tables the import writes, so the page's polls would fail until it ends.
+    real_import = jobs.roster_import
+    watch_halfway = connection.vendor == "postgresql"
+
+    def import_watched(**kwargs):
+        record = kwargs["progress"]
+
+        def progress(done, total):
+            record(done, total)
+            if done == 200 and watch_halfway:
+                page.wait_for_function(
+                    "() => document.querySelector('[data-lms-job-progress]')"
+                    ".value >= 200"
+                )
+                assert label.inner_text() == vi("Running")
+                assert bar.evaluate("el => [el.max, el.value]") == [402, 200]
+                b.shot("running")
+
+        return real_import(**{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(jobs, "roster_import", import_watched)
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == RosterImportJob.Status.DONE, job.outcome
+    # The page reloads itself once the job has finished.
+    heading = page.get_by_role("heading", name=vi("Initial passwords"))
+    heading.wait_for()
+    assert "<progress" not in page.content()
+    main = page.locator("main").inner_text()
+    assert "402" in main, main
+    b.shot("done")
+    b.page.set_viewport_size(PHONE)
+    b.shot("done-phone")
+    b.page.set_viewport_size({"width": 1280, "height": 900})
+
+    staff_link = page.get_by_role(
+        "link", name=vi("Staff of %(school)s") % {"school": school.name}
+    )
+    links = page.locator("main ul li a").all_inner_texts()
+    assert links == [
+        vi("Students of class %(class)s") % {"class": "10A1"},
+        vi("Students of class %(class)s") % {"class": "10A2"},
+        vi("Staff of %(school)s") % {"school": school.name},
+    ], links
+    staff_link.click()
+    page.wait_for_load_state()
+    staff_form = page.locator("form", has=page.locator("#id_staff"))
+    with page.expect_download() as download_info:
+        staff_form.get_by_role("button").click()
+    workbook = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    rows = list(workbook.worksheets[0].values)[4:]
+    assert [row[1] for row in rows] == ["Phạm Thu Hà", "Đỗ Minh Tâm"]
+    assert User.objects.get(username=rows[0][3]).check_password(rows[0][4])
+    b.assert_no_csp_violation()
+
+
 def test_school_admin_bulk_issues_and_revokes_certificates(browse):
     """Bulk-issue, watch the progress bar finish, revoke one, see it public."""
     from certificates.models import Certificate, CourseCertificateSetting

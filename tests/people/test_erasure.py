@@ -105,7 +105,7 @@ def test_erasure_leaves_nothing_of_the_person_but_statistics_and_audit(client, w
 
     assert _leftovers(identifiers) == []
     erased = User.objects.get(pk=person.pk)
-    assert erased.lms_profile.full_name == f"Người học đã xoá #{person.pk}"
+    assert erased.lms_profile.full_name == f"Người học đã xóa #{person.pk}"
     assert erased.username.startswith("deleted-")
     assert (
         erased.email,
@@ -233,7 +233,7 @@ def test_retention_command_dry_run_changes_nothing_then_anonymises(years, settin
     call_command("anonymise_inactive")
     assert (
         User.objects.get(pk=old.pk).lms_profile.full_name
-        == f"Người học đã xoá #{old.pk}"
+        == f"Người học đã xóa #{old.pk}"
     )
     assert User.objects.get(pk=current.pk).lms_profile.full_name == "Học Sinh Năm Nay"
     (audit,) = PersonErasure.objects.all()

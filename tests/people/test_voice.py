@@ -9,7 +9,13 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from lms.people.models import Role
-from lms.people.voice import ADULT, STUDENT, voice_for, voice_of_user
+from lms.people.voice import (
+    ADULT,
+    STUDENT,
+    voice_for,
+    voice_of_user,
+    voices_of_users_prefetch,
+)
 from tests.people.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +88,27 @@ def test_the_layout_puts_the_readers_voice_in_every_page_context(settings):
     with translation.override("vi"):
         html = page.render(Context({"request": request}))
     assert "[student]" in html
+
+
+def test_many_voices_are_worked_out_in_one_query(django_assert_num_queries):
+    pupil = MembershipFactory(role=Role.STUDENT).user
+    teacher = MembershipFactory(role=Role.TEACHER).user
+    nobody = UserFactory()
+    with django_assert_num_queries(1):
+        voices_of_users_prefetch([pupil, teacher, nobody])
+    with django_assert_num_queries(0):
+        voices = [voice_of_user(user) for user in (pupil, teacher, nobody)]
+    assert voices == [STUDENT, ADULT, ADULT]
+
+
+def test_a_page_that_says_nothing_to_its_reader_costs_no_query(
+    settings, django_assert_num_queries
+):
+    from lms.people.voice import voice_of_context
+
+    request = RequestFactory().get("/")
+    request.user = MembershipFactory(role=Role.STUDENT).user
+    with django_assert_num_queries(0):
+        voice = voice_of_context({"request": request})
+    with django_assert_num_queries(1):
+        assert voice == STUDENT

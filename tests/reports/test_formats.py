@@ -80,8 +80,8 @@ def test_annual_report_sheets_are_named_within_excel_limits(client, world):
     titles = [sheet.title for sheet in workbook.worksheets]
     assert len(titles) == len(set(titles)) == 3
     assert all(len(title) <= 31 for title in titles)
-    # "Kết quả hoàn thành theo khoá học" has 32 characters: one word less.
-    assert titles[1] == "Kết quả hoàn thành theo khoá"
+    # "Kết quả hoàn thành theo khóa học" has 32 characters: one word less.
+    assert titles[1] == "Kết quả hoàn thành theo khóa"
 
 
 def test_csv_decimals_follow_the_page_language_and_say_so(client, world):

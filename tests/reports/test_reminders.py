@@ -55,7 +55,9 @@ def test_reminder_subject_is_vietnamese_by_default_and_follows_a_preference(worl
     UserProfile.objects.create(user=world.people["s5"], preferred_language="en")
     reminders_send(now=NOW)
     subjects = {m.to[0].split("@")[0]: m.subject for m in mail.outbox}
-    assert subjects["s3"] == "Nhắc nhở: bạn còn 1 khoá học cần hoàn thành"
+    # A pupil is "em", a member of staff "bạn".
+    assert subjects["s3"] == "Nhắc nhở: em còn 1 khóa học cần hoàn thành"
+    assert subjects["qt"] == "Nhắc nhở: bạn còn 1 khóa học cần hoàn thành"
     assert subjects["s5"] == "Reminder: you have 1 course to finish"
     digest = next(
         m

@@ -46,6 +46,8 @@ ACCESS_TESTED = {
     "lms_reports:department": ["reports/test_views.py"],
     "lms_reports:learners": ["reports/test_views.py"],
     "lms_roster:index": ["people/test_roster_admin.py"],
+    "lms_roster:job": ["people/test_roster_jobs.py"],
+    "lms_roster:job_status": ["people/test_roster_jobs.py"],
     "lms_roster:reissue": ["people/test_roster_admin.py"],
 }
 # Public on purpose (sign-in pages and certificate verification, rate-limited).

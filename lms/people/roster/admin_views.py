@@ -6,6 +6,11 @@ never at rest in clear: the sheet that lists them is built in memory and
 sent inside the confirming response itself (a download link holding the
 workbook), which no cache keeps; the database holds their hashes alone.
 
+A list longer than ``LMS_ROSTER_BACKGROUND_ROWS`` is imported by a
+background job instead (``jobs.py``): the confirming request redirects to a
+page whose progress bar follows the job. That path hands out no passwords;
+the importer issues them per class on the "new initial passwords" page.
+
 Every view needs a management power at the school in the school year acted
 on, in a year not yet ended (`policies`).
 """
@@ -14,16 +19,18 @@ import base64
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,9 +41,14 @@ from lms.checks import check_site_url
 from lms.transactions import atomic_retrying_once
 
 from .. import policies
-from ..models import School, SchoolClass, SchoolYear
+from ..models import RosterImportJob, School, SchoolClass, SchoolYear
 from .credentials import Credential, credentials_workbook
-from .importing import initial_passwords_reissue, roster_import
+from .importing import (
+    initial_passwords_reissue,
+    roster_import,
+    staff_initial_passwords_reissue,
+)
+from .jobs import job_enqueue, job_progress, job_state
 from .parsing import MAX_ROSTER_BYTES
 
 User = get_user_model()
@@ -146,6 +158,9 @@ def roster_import_view(request):
                     "school": form.cleaned_data["school"].pk,
                     "school_year": form.cleaned_data["school_year"].pk,
                     "create_classes": form.cleaned_data["create_classes"],
+                    "rows": len(report.created)
+                    + len(report.updated)
+                    + len(report.unchanged),
                 },
                 timeout=UPLOAD_TIMEOUT,
             )
@@ -168,6 +183,8 @@ def _confirm(request, token: str):
         )
     ):
         raise PermissionDenied
+    if stored.get("rows", 0) > settings.LMS_ROSTER_BACKGROUND_ROWS:
+        return _confirm_in_background(request, token, stored, school, school_year)
     if check_site_url():
         # The sign-in sheets print the site's address; without it the accounts
         # would be created and their initial passwords lost.
@@ -228,6 +245,94 @@ def _confirm(request, token: str):
     return response
 
 
+def _confirm_in_background(request, token, stored, school, school_year):
+    """A large list: a job imports it, the importer watches its progress."""
+    with transaction.atomic():
+        job = RosterImportJob.objects.create(
+            school=school,
+            school_year=school_year,
+            created_by=request.user,
+            filename=stored["filename"],
+            data=base64.b64decode(stored["data"]),
+            create_classes=stored["create_classes"],
+            rows=stored["rows"],
+        )
+        job_enqueue(job)
+    cache.delete(_upload_key(request.user, token))
+    return redirect("lms_roster:job", pk=job.pk)
+
+
+def _job_for(request, pk: int) -> RosterImportJob:
+    if not policies.may_import_rosters(user=request.user):
+        raise PermissionDenied
+    job = get_object_or_404(
+        RosterImportJob.objects.select_related("school", "school_year"), pk=pk
+    )
+    if not policies.may_follow_roster_job(user=request.user, job=job):
+        raise Http404
+    return job
+
+
+def roster_job_view(request, pk: int):
+    """A background import: a progress bar, then what it did."""
+    job = _job_for(request, pk)
+    done, total = job_progress(job)
+    _status, label = job_state(job)
+    reissue = reverse("lms_roster:reissue")
+    password_links = []
+    if job.status == RosterImportJob.Status.DONE:
+        # Every sheet the new accounts' passwords can be issued on.
+        for school_class in SchoolClass.objects.filter(
+            school=job.school_id,
+            school_year=job.school_year_id,
+            name__in=job.outcome.get("class_names", []),
+        ).order_by("name"):
+            password_links.append(
+                (
+                    _("Students of class %(class)s") % {"class": school_class.name},
+                    f"{reissue}?{urlencode({'school_class': school_class.pk})}",
+                )
+            )
+        if job.outcome.get("staff_created"):
+            staff = staff_choice(job.school_id, job.school_year_id)
+            password_links.append(
+                (
+                    _("Staff of %(school)s") % {"school": job.school.name},
+                    f"{reissue}?{urlencode({'staff': staff})}",
+                )
+            )
+    return TemplateResponse(
+        request,
+        "lms_people/admin/roster_job.html",
+        {
+            "job": job,
+            "done": done,
+            "total": total,
+            "status_label": label,
+            "status_url": reverse("lms_roster:job_status", args=[job.pk]),
+            "password_links": password_links,
+        },
+    )
+
+
+def roster_job_status(request, pk: int):
+    """The job's state for the page's progress bar (polled)."""
+    job = _job_for(request, pk)
+    done, total = job_progress(job)
+    status, label = job_state(job)
+    response = JsonResponse(
+        {
+            "status": status,
+            "status_label": label,
+            "finished": job.finished,
+            "done": done,
+            "total": total,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _workbook_response(
     credentials: list[Credential], school_name: str, school_year: str, name: str
 ) -> HttpResponse:
@@ -244,6 +349,8 @@ def _workbook_response(
 
 
 class ReissueForm(forms.Form):
+    """Students of one class."""
+
     school_class = forms.ModelChoiceField(
         label=gettext_lazy("Class"), queryset=SchoolClass.objects.none()
     )
@@ -261,13 +368,66 @@ class ReissueForm(forms.Form):
         )
 
 
+def staff_choice(school_id: int, school_year_id: int) -> str:
+    """The staff form's value for a school in a school year."""
+    return f"{school_id}-{school_year_id}"
+
+
+class StaffReissueForm(forms.Form):
+    """The staff (every role but student) of a school in a school year."""
+
+    staff = forms.ChoiceField(label=gettext_lazy("Staff of"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = SchoolYear.objects.filter(policies.open_years_q())
+        schools = School.objects.order_by("name")
+        if user.is_superuser:
+            pairs = [(school, year) for year in years for school in schools]
+        else:
+            managed = set(policies.managed_school_years(user=user))
+            schools = schools.filter(pk__in={school_id for school_id, _y in managed})
+            pairs = [
+                (school, year)
+                for year in years
+                for school in schools
+                if (school.pk, year.pk) in managed
+            ]
+        self.pairs = {
+            staff_choice(school.pk, year.pk): (school, year) for school, year in pairs
+        }
+        self.fields["staff"].choices = [
+            (
+                key,
+                _("%(school)s, school year %(year)s")
+                % {"school": school.name, "year": year.name},
+            )
+            for key, (school, year) in self.pairs.items()
+        ]
+
+    def clean_staff(self):
+        return self.pairs[self.cleaned_data["staff"]]
+
+
 def roster_passwords_reissue(request):
-    """New initial passwords for a class's students who never signed in."""
+    """New initial passwords for people who never signed in: the students of
+    a class, or the staff of a school (those the user may manage)."""
     if not policies.may_import_rosters(user=request.user):
         raise PermissionDenied
-    form = ReissueForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        school_class = form.cleaned_data["school_class"]
+    is_staff_form = request.method == "POST" and "staff" in request.POST
+    data = request.POST if request.method == "POST" else None
+    form = ReissueForm(
+        None if is_staff_form else data,
+        user=request.user,
+        initial={"school_class": request.GET.get("school_class")},
+    )
+    staff_form = StaffReissueForm(
+        data if is_staff_form else None,
+        user=request.user,
+        initial={"staff": request.GET.get("staff")},
+    )
+    chosen = staff_form if is_staff_form else form
+    if request.method == "POST" and chosen.is_valid():
         if check_site_url():
             messages.error(
                 request,
@@ -278,26 +438,41 @@ def roster_passwords_reissue(request):
                 ),
             )
             return redirect("lms_roster:reissue")
+        if is_staff_form:
+            school, school_year = staff_form.cleaned_data["staff"]
+            people = policies.staff_passwords_reissuable(
+                actor=request.user, school=school, school_year=school_year
+            )
+            name = f"mat-khau-ban-dau-can-bo-{slugify(school.code)}"
+            nothing_left = _(
+                "Every member of staff of %(school)s you manage has already "
+                "chosen a password."
+            ) % {"school": school.name}
+        else:
+            school_class = form.cleaned_data["school_class"]
+            school, school_year = school_class.school, school_class.school_year
+            name = f"mat-khau-ban-dau-{slugify(school_class.name)}"
+            nothing_left = _(
+                "Every student of %(class)s has already chosen a password."
+            ) % {"class": school_class.name}
         # The new passwords only with the sheet that hands them out.
         with transaction.atomic():
-            credentials = initial_passwords_reissue(school_class=school_class)
+            if is_staff_form:
+                credentials = staff_initial_passwords_reissue(people=people)
+            else:
+                credentials = initial_passwords_reissue(school_class=school_class)
             if credentials:
                 response = _workbook_response(
-                    credentials,
-                    school_class.school.name,
-                    school_class.school_year.name,
-                    f"mat-khau-ban-dau-{slugify(school_class.name)}",
+                    credentials, school.name, school_year.name, name
                 )
         if not credentials:
-            messages.info(
-                request,
-                _("Every student of %(class)s has already chosen a password.")
-                % {"class": school_class.name},
-            )
+            messages.info(request, nothing_left)
             return redirect("lms_roster:reissue")
         return response
     return TemplateResponse(
-        request, "lms_people/admin/roster_reissue.html", {"form": form}
+        request,
+        "lms_people/admin/roster_reissue.html",
+        {"form": form, "staff_form": staff_form},
     )
 
 
@@ -317,4 +492,6 @@ class RosterImportViewSet(ViewSet):
         return [
             path("", roster_import_view, name="index"),
             path("new-passwords/", roster_passwords_reissue, name="reissue"),
+            path("jobs/<int:pk>/", roster_job_view, name="job"),
+            path("jobs/<int:pk>/status/", roster_job_status, name="job_status"),
         ]

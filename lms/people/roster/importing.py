@@ -11,12 +11,14 @@ import datetime
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -351,6 +353,7 @@ def roster_import(
     create_classes: bool,
     dry_run: bool,
     imported_by: User | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RosterReport:
     """Import a class or staff list into `school` for `school_year`.
 
@@ -358,6 +361,9 @@ def roster_import(
     row) and nothing is written. Safe to repeat: people are matched by code
     (staff without a code by email) within the school. New accounts get a
     one-time password, returned in `report.credentials` and nowhere else.
+
+    `progress(done, total)` is called as people are written, for a progress
+    bar; it must not write to the database (the import is not committed yet).
     """
     report = RosterReport(dry_run=dry_run)
     try:
@@ -387,6 +393,7 @@ def roster_import(
         classes[name] = SchoolClass.objects.create(
             school=school, school_year=school_year, name=name
         )
+    total, done = len(report.created) + len(report.updated), 0
     for entry in report.created:
         password = initial_password_generate()
         user = user_create(
@@ -410,6 +417,9 @@ def roster_import(
                 password=password,
             )
         )
+        done += 1
+        if progress is not None:
+            progress(done, total)
     for entry in report.updated:
         user = entry.user
         if entry.email:
@@ -421,6 +431,9 @@ def roster_import(
             birth_date=entry.birth_date or profile_of(user).birth_date,
         )
         _membership_apply(entry, school, school_year, classes)
+        done += 1
+        if progress is not None:
+            progress(done, total)
     logger.info(
         "Roster import into %s %s by %s: %d created, %d updated, %d unchanged",
         school.code,
@@ -474,6 +487,36 @@ def initial_passwords_reissue(*, school_class: SchoolClass) -> list[Credential]:
         credentials.append(
             Credential(
                 class_name=school_class.name,
+                full_name=user.lms_profile.full_name,
+                code=user.lms_profile.student_code,
+                username=user.username,
+                password=password,
+            )
+        )
+    return credentials
+
+
+@transaction.atomic
+def staff_initial_passwords_reissue(*, people: QuerySet[User]) -> list[Credential]:
+    """New one-time passwords for the staff among `people` who never signed in.
+
+    `people` is who the caller may reset (`policies.staff_passwords_reissuable`).
+    Everyone goes on the one "Staff" sheet, homeroom teachers included.
+    """
+    staff = (
+        people.filter(lms_profile__must_change_password=True, is_active=True)
+        .select_related("lms_profile")
+        .distinct()
+        .order_by("lms_profile__sort_name")
+    )
+    credentials = []
+    for user in staff:
+        password = initial_password_generate()
+        user.password = initial_password_hash(password)
+        user.save(update_fields=["password"])
+        credentials.append(
+            Credential(
+                class_name="",
                 full_name=user.lms_profile.full_name,
                 code=user.lms_profile.student_code,
                 username=user.username,

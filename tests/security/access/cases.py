@@ -313,6 +313,25 @@ case(
     post=lambda w: {"school_class": w.pk("class_a")},
     change=A_MANAGERS,
 )
+# New initial passwords for the staff of school A this year.
+case(
+    "lms_roster:reissue",
+    "staff",
+    allow=MANAGERS,
+    unsure=MANAGERS,
+    post=lambda w: {"staff": f"{w.pk('school_a')}-{w.pk('year')}"},
+    change=A_MANAGERS,
+)
+# A background roster import into school A: its page and its polled state.
+# Officers as on the import page: they may lack the power to add people.
+case("lms_roster:job", args=pk("roster_job_a"), allow=A_MANAGERS, unsure={"officer"})
+case(
+    "lms_roster:job_status",
+    args=pk("roster_job_a"),
+    allow=A_MANAGERS,
+    unsure={"officer"},
+    json=True,
+)
 # Reports: this year's for those with a role now; last year's stays readable.
 case("lms_reports:completion", allow=STAFF, unsure={"admin_a_past"})
 case(

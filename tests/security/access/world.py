@@ -25,7 +25,7 @@ from certificates.models import CertificateStatus
 from certificates.services import batch_create, certificate_issue
 from courses.models import ConductPrinciple, LegalReference
 from courses.services import catalogue_permissions_sync, course_open, lesson_complete
-from lms.people.models import Consent, Role
+from lms.people.models import Consent, Role, RosterImportJob
 from quizzes.services import attempt_start, attempt_submit
 from tests.certificates.factories import (
     CertificateTemplateFactory,
@@ -245,6 +245,15 @@ def build_world() -> World:
     o["redirect"] = Redirect.objects.create(old_path="/cu", redirect_page=o["course_a"])
     o["group_admins"] = Group.objects.get(name="LMS – Quản trị trường")
     o["group_moderators"] = Group.objects.get(name="Moderators")
+    # A finished background roster import into school A (no file kept).
+    o["roster_job_a"] = RosterImportJob.objects.create(
+        school=school_a,
+        school_year=year,
+        created_by=p["admin_a"],
+        filename="lop-10a1.xlsx",
+        status=RosterImportJob.Status.DONE,
+        outcome={"created": 1, "updated": 0, "unchanged": 0},
+    )
     return w
 
 
