@@ -15,7 +15,7 @@ from wagtail import hooks
 
 from certificates.models import Certificate, IssueBatch, IssueBatchItem
 from courses.services import course_open, lesson_complete
-from lms.people.models import Consent, Role, SchoolYear
+from lms.people.models import Consent, Role, RosterImportJob, SchoolYear
 from lms.reports.dashboard import RUNNING_BATCHES_HOOK
 from quizzes.services import attempt_start, attempt_submit
 from tests.people.factories import (
@@ -225,6 +225,27 @@ def test_other_apps_add_their_running_work_through_the_hook(client, world):
         assert "Nhập danh sách: lop10.xlsx" in html
         assert '<progress max="400" value="40"' in html
         assert "lop10.xlsx" not in panel(dashboard(client, "qtb", world), "batches")
+
+
+def test_school_admin_sees_their_school_roster_imports_running(client, world):
+    def job(school, status, filename):
+        return RosterImportJob.objects.create(
+            school=world.schools[school],
+            school_year=world.year,
+            filename=filename,
+            rows=400,
+            status=status,
+        )
+
+    mine = job("A", RosterImportJob.Status.QUEUED, "khoi10.xlsx")
+    done = job("A", RosterImportJob.Status.DONE, "khoi11.xlsx")
+    theirs = job("B", RosterImportJob.Status.RUNNING, "binhhung.xlsx")
+    html = panel(dashboard(client, "qt", world), "batches")
+    assert "Nhập danh sách lớp: khoi10.xlsx" in html
+    assert reverse("lms_roster:job", args=[mine.pk]) in html
+    assert '<progress max="400" value="0"' in html
+    assert reverse("lms_roster:job", args=[done.pk]) not in html
+    assert reverse("lms_roster:job", args=[theirs.pk]) not in html
 
 
 def test_school_admin_without_running_batches_is_told_so(client, world):
