@@ -23,7 +23,7 @@ from . import policies
 from .formats.base import QuestionFileError
 from .importing import ImportRefused, category_export, questions_import
 from .models import QuestionCategory, QuestionResponse, QuizPage
-from .selectors import attempts_visible_to, essays_to_grade_for, quiz_statistics
+from .selectors import attempts_visible_to, essays_waiting_for, quiz_statistics
 from .services import AttemptRefused, attempt_regrade, essay_grade
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -104,15 +104,7 @@ class EssayGradeForm(forms.Form):
 
 
 def essay_queue(request):
-    responses = list(essays_to_grade_for(viewer=request.user)[:200])
-    items = []
-    for response in responses:
-        question = next(
-            (q for q in response.attempt.snapshot if q["key"] == response.key), None
-        )
-        if question is None or question["qtype"] != "essay":
-            continue
-        items.append({"response": response, "question": question})
+    items = essays_waiting_for(viewer=request.user)
     return TemplateResponse(
         request, "lms_quizzes/admin/essay_queue.html", {"items": items}
     )

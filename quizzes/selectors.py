@@ -28,6 +28,42 @@ def essays_to_grade_for(*, viewer) -> QuerySet[QuestionResponse]:
     return responses_gradable_by(viewer)
 
 
+@dataclass(frozen=True)
+class EssayToGrade:
+    response: QuestionResponse
+    question: dict
+
+
+def essays_waiting_for(*, viewer, limit: int = 200) -> list[EssayToGrade]:
+    """Essay answers waiting for the viewer's grade, oldest submission first.
+
+    At most `limit` waiting answers are read; the question type lives in each
+    attempt's snapshot, so the essays among them are picked out here.
+    """
+    from .policies import snapshot_question
+
+    responses = essays_to_grade_for(viewer=viewer).select_related(
+        "attempt__user__lms_profile"
+    )[:limit]
+    items = []
+    for response in responses:
+        question = snapshot_question(response.attempt, response.key)
+        if question is not None and question["qtype"] == QuestionType.ESSAY:
+            items.append(EssayToGrade(response=response, question=question))
+    return items
+
+
+def attempts_waiting_for_grade(*, viewer) -> int:
+    """Submitted attempts with an essay the viewer may grade and nobody has yet."""
+    from .policies import learners_gradable_by
+
+    return QuizAttempt.objects.filter(
+        state=AttemptState.NEEDS_GRADING,
+        submitted_at__isnull=False,
+        user__in=learners_gradable_by(viewer),
+    ).count()
+
+
 @dataclass
 class QuestionStats:
     question_id: int

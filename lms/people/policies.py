@@ -216,6 +216,21 @@ def may_follow_roster_job(*, user: User, job: RosterImportJob) -> bool:
     )
 
 
+def roster_jobs_followable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[RosterImportJob]:
+    """The roster jobs `may_follow_roster_job` lets `user` see, as a queryset."""
+    jobs = RosterImportJob.objects.all()
+    if not may_import_rosters(user=user, today=today):
+        return jobs.none()
+    if _is_effective_superuser(user):
+        return jobs
+    where = Q(pk__in=[])
+    for school_id, year_id in managed_school_years(user=user, today=today):
+        where |= Q(school_id=school_id, school_year_id=year_id)
+    return jobs.filter(where)
+
+
 def staff_passwords_reissuable(
     *,
     actor: User,

@@ -7,7 +7,14 @@ see". Every view, report and export asks it rather than filtering on its own.
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from . import policies
@@ -236,3 +243,30 @@ def consents_visible_to(*, viewer: User) -> QuerySet[Consent]:
     if viewer.is_superuser:
         return consents
     return consents.filter(learner__in=learners_visible_to(viewer=viewer))
+
+
+def learners_missing_consent(
+    *, viewer: User, school: School, today: datetime.date | None = None
+) -> QuerySet[User]:
+    """Students of `school` that `viewer` may see whose consent is not complete.
+
+    The same people the consent status page lists for that school under
+    "Missing".
+    """
+    return (
+        learners_with_consent_status(viewer=viewer, today=today)
+        .filter(
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"), school=school, role=Role.STUDENT
+                )
+            )
+        )
+        .annotate(
+            consent_complete=ExpressionWrapper(
+                consent_complete_q(today=today), output_field=BooleanField()
+            )
+        )
+        .filter(consent_complete=False)
+        .exclude(username__startswith="deleted-")
+    )

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
@@ -29,11 +30,13 @@ from .models import (
     Consent,
     Department,
     Membership,
+    RosterImportJob,
     School,
     SchoolClass,
     SchoolYear,
 )
 from .roster.admin_views import RosterImportViewSet
+from .roster.jobs import job_progress
 from .selectors import (
     classes_visible_to,
     consents_visible_to,
@@ -239,3 +242,30 @@ def hide_department_reports(request, menu_items):
     """Page types usage is the Department's (see lms/wagtail_reports.py)."""
     if not policies.is_department_manager(user=request.user):
         menu_items[:] = [i for i in menu_items if i.name != "page-types-usage"]
+
+
+@hooks.register("lms_dashboard_running_batches")
+def roster_jobs_running(viewer) -> list[dict]:
+    """Background roster imports not finished yet, for the admin dashboard's
+    "batches running" panel (lms/reports/dashboard.py reads this hook)."""
+    unfinished = [RosterImportJob.Status.QUEUED, RosterImportJob.Status.RUNNING]
+    jobs = (
+        policies.roster_jobs_followable_by(user=viewer)
+        .filter(status__in=unfinished)
+        .select_related("school")
+        .order_by("created_at", "pk")
+    )
+    items = []
+    for job in jobs:
+        done, total = job_progress(job)
+        items.append(
+            {
+                "kind": gettext("Roster import"),
+                "title": job.filename,
+                "where": job.school.name,
+                "done": done,
+                "total": total or job.rows,
+                "url": reverse("lms_roster:job", args=[job.pk]),
+            }
+        )
+    return items

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from . import urls
+from .dashboard import dashboard_panels
 from .policies import request_may_view_reports
 
 # Other apps may add their own reports to the menu through this hook.
@@ -78,3 +79,9 @@ def annual_menu_item():
         icon_name="doc-full",
         order=40,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Each member of staff's own panels, before Wagtail's (see dashboard.py)."""
+    panels.extend(dashboard_panels(request))

@@ -115,9 +115,9 @@ def world(catalogue, summary, django_capture_on_commit_callbacks):  # noqa: F811
         return build_world(parent=catalogue)
 
 
-def build_world(parent):
+def build_world(parent, year_name="2023-2024"):
     w = World()
-    w.year = SchoolYearFactory(name="2023-2024")
+    w.year = SchoolYearFactory(name=year_name)
     d1 = DepartmentFactory(name="Sở GD&ĐT Thành phố", code="so-tp")
     d2 = DepartmentFactory(name="Sở GD&ĐT Tỉnh khác", code="so-khac")
     w.schools["A"] = SchoolFactory(department=d1, name="Trường THPT An Lạc", code="AL")
