@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReminderKind(models.TextChoices):
-    LEARNER = "learner", _("Courses to finish")
+    LEARNER = "learner", pgettext_lazy("reminder kind", "Courses to finish")
     HOMEROOM_DIGEST = "homeroom_digest", _("Weekly class digest")
 
 
