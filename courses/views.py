@@ -31,22 +31,24 @@ from .services import (
     lesson_start,
 )
 
+# Said to the reader, so translated per voice (lms.people.voice).
+CONSENT_REFUSAL = (
+    "Your school needs your consent (and, under 16, your parent's or "
+    "guardian's) before you can start this course. Please ask your school."
+)
+
 REFUSAL_MESSAGES = {
     "order": gettext_lazy("Finish the earlier steps of this course first."),
     "not_enrolled": gettext_lazy("Enrol in the course first."),
     "not_a_step": gettext_lazy("This lesson is not part of the course any more."),
-    "consent": gettext_lazy(
-        "Your school needs your consent (and, under 16, your parent's or "
-        "guardian's) before you can start this course. Please ask your school."
-    ),
+    "consent": gettext_lazy(CONSENT_REFUSAL),
 }
 
 
 def _consent_refusal(user, course: CoursePage) -> str:
     return vgettext(
         voice_for(user, course),
-        "Your school needs your consent (and, under 16, your parent's or "
-        "guardian's) before you can start this course. Please ask your school.",
+        CONSENT_REFUSAL,
     )
 
 

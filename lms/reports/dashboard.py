@@ -281,7 +281,7 @@ class DashboardPanel(Component):
     order = 100
 
     class Media:
-        css = {"all": ["lms_reports/css/dashboard.css"]}
+        css = {"all": ["lms_reports/admin/dashboard.css"]}
 
     def __init__(self, *, viewer, school_year: SchoolYear, memberships):
         self.viewer = viewer

@@ -4,6 +4,7 @@
 import re
 
 import pytest
+from django.utils.translation import override, pgettext
 
 from courses.models import LessonPage
 from lms.people.models import Membership, Role, User
@@ -107,3 +108,94 @@ def _overflows(page) -> bool:
     return page.evaluate(
         "() => document.documentElement.scrollWidth > window.innerWidth + 1"
     )
+
+
+def test_new_student_goes_from_sign_in_to_a_verified_certificate_by_clicking(
+    browse, axe_check
+):
+    """Issue 13's first journey: no address typed after the sign-in page."""
+    from .flows import take_quiz
+
+    _new_student()
+    b = browse("first-hour")
+    b.sign_in("hs-moi")
+    page = b.page
+    _click(page, page.locator("section.next-step a.button"))
+    course = LessonPage.objects.get(
+        url_path__endswith=page.url.split("/", 3)[3]
+    ).get_parent()
+
+    # Lesson after lesson: mark it done, then follow the pager to the next
+    # step, until the pager leads to the final quiz.
+    start = page.get_by_role("button", name=vi("Start the quiz"))
+    for _ in range(30):
+        if start.count():
+            break
+        done = page.get_by_role("button", name=vi("Mark as done"))
+        if done.count():
+            _click(page, done)
+            assert page.locator(".messages, .message").first.is_visible()
+            continue
+        _click(page, page.locator("nav.pager a[rel=next]"))
+    assert start.count(), "the pager never reached the quiz"
+    b.shot("quiz-intro")
+    _click(page, start)
+    take_quiz(b, leak_check=False)
+
+    # The result says the course is complete and hands over the certificate.
+    main = page.locator("main")
+    with override("vi"):
+        ready = pgettext("student", "Course complete – your certificate is ready.")
+    assert "giấy chứng nhận của em" in ready
+    assert ready in main.inner_text()
+    assert axe_check(page) == [], describe(axe_check(page))
+    b.shot("result")
+    with page.expect_download() as download:
+        main.get_by_role("link", name=vi("Download the certificate")).click()
+    pdf = download.value
+    assert pdf.suggested_filename.endswith(".pdf")
+    with open(pdf.path(), "rb") as file:
+        assert file.read(5) == b"%PDF-"
+
+    # My learning lists it; its verification page says it is valid.
+    _click(
+        page, page.locator("nav.site-nav").get_by_role("link", name=vi("My learning"))
+    )
+    row = page.locator(".certificate-list li", has_text=course.title)
+    assert row.count() == 1
+    b.shot("my-learning-certificate")
+    _click(page, row.get_by_role("link", name=vi("Verification page")))
+    assert vi("This certificate is valid.") in page.locator("main").inner_text()
+    assert "Lê Minh Khang" in page.locator("main").inner_text()
+    b.shot("verified")
+    b.assert_no_csp_violation()
+
+
+def test_school_admin_searches_the_admin(browse, axe_check):
+    """A school admin's searches answer with results, never an error page."""
+    b = browse("schooladmin-search")
+    page = b.page
+    b.goto("/admin/login/")
+    page.fill("input[name=username]", "schooladmin")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    _click(page, page.locator("form:has(input[name=password]) button[type=submit]"))
+    assert "/admin/login/" not in page.url
+
+    searches = [
+        ("/admin/snippets/lms_quizzes/question/", "mật khẩu", "question-bank"),
+        ("/admin/snippets/lms_courses/legalreference/", "24/2018", "legal"),
+        ("/admin/pages/search/", "an ninh mạng", "pages"),
+    ]
+    for path, term, label in searches:
+        b.goto(path)
+        box = page.locator("main input[name=q], header input[name=q]").first
+        box.fill(term)
+        with page.expect_response(lambda r: "q=" in r.url) as answered:
+            box.press("Enter")
+        assert answered.value.status == 200, (path, answered.value.status)
+        page.wait_for_load_state("networkidle")
+        listing = page.locator("main table tbody tr, main .listing li")
+        assert listing.count() > 0, (path, page.locator("main").inner_text()[:500])
+        assert term.split()[0].lower() in page.locator("main").inner_text().lower()
+        b.shot(label)
+    b.assert_no_csp_violation()

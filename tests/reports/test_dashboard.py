@@ -151,7 +151,7 @@ def test_homeroom_teacher_with_nothing_to_grade_is_told_so(client, world):
 
 def test_homeroom_dashboard_is_vietnamese_and_styled(client, world, essays):
     html = dashboard(client, "gvcn", world)
-    assert "lms_reports/css/dashboard.css" in html
+    assert "lms_reports/admin/dashboard.css" in html
     assert "Tiến độ lớp của tôi" in panel(html, "class-progress")
     assert "Bài tự luận cần chấm" in panel(html, "essays")
 
