@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -156,7 +157,7 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
         FieldPanel("name"),
         MultiFieldPanel(
             [FieldPanel("page_size"), FieldPanel("orientation")],
-            heading=_("Page"),
+            heading=pgettext_lazy("paper", "Page"),
         ),
         MultiFieldPanel(
             [
