@@ -1,9 +1,11 @@
 """The few places Wagtail 8 shows English that no catalogue entry reaches."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views.pages.search import SearchView
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.sites.views import IndexView as SiteIndexView
 
 _search_context = SearchView.get_context_data
 
@@ -27,3 +29,7 @@ def install() -> None:
     # its name ("Password") untranslated.
     LoginForm.base_fields["password"].label = _("Password")
     SearchView.get_context_data = search_context_with_page_names
+    # The sites listing names three columns after their attributes ("Port").
+    for column in SiteIndexView.columns:
+        if column.name in ("port", "site_name", "root_page"):
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
