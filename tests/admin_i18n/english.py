@@ -83,6 +83,7 @@ _TIME_ZONES = zoneinfo.available_timezones() | {"localtime"}
 _ONSET = r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnrstvx])?"
 _CODA = r"(?:ng|nh|ch|[cmnpt])?"
 _SYLLABLE = re.compile(rf"^{_ONSET}[aeiouy]{{1,3}}{_CODA}$")
+_TRUNCATED = re.compile(r"[^\W_]+…")
 _WORD = re.compile(r"[^\W_]+")
 _ATTRIBUTES = ("aria-label", "placeholder", "title", "alt")
 # Not shown as text: code, data and the icons' sprite.
@@ -107,6 +108,8 @@ def is_english(
     for known in content:
         text = text.replace(known, " ")
     text = _PLACEHOLDER.sub(" ", _ADDRESS.sub(" ", text))
+    # A word cut short by an ellipsis ("dấu ch…") is no word to judge.
+    text = _TRUNCATED.sub("…", text)
     for word in _WORD.findall(text):
         if len(word) == 1 or not word.isascii() or word.isupper():
             continue

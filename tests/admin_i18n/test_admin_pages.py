@@ -152,6 +152,8 @@ def test_english_words_are_found_and_vietnamese_ones_are_not():
     assert not is_english("Hiện trong menu của trang web")
     assert not is_english("Ctrl + Shift + v")
     assert not is_english("Asia/Ho_Chi_Minh")
+    assert not is_english("Giải thích được dấu ch…")
+    assert is_english("Search all pages…")
 
 
 def test_the_sites_listing_names_its_columns_in_vietnamese(client, world):
