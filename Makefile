@@ -29,5 +29,5 @@ postgres:  ## start a local PostgreSQL and print its DATABASE_URL
 
 messages:  ## refresh and compile the Vietnamese translations
 	for d in lms lms/people lms/home lms/reports courses quizzes certificates; do \
-	  (cd $$d && $(CURDIR)/.venv/bin/django-admin makemessages -l vi --ignore=people --ignore=home --ignore=reports); done
+	  (cd $$d && $(CURDIR)/.venv/bin/django-admin makemessages -l vi --ignore=people --ignore=home --ignore=reports --ignore=admin_locale); done
 	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules

@@ -157,7 +157,7 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
         FieldPanel("name"),
         MultiFieldPanel(
             [FieldPanel("page_size"), FieldPanel("orientation")],
-            heading=_("Page"),
+            heading=pgettext_lazy("paper", "Page"),
         ),
         MultiFieldPanel(
             [

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -152,7 +153,12 @@ class QuestionCategoryViewSet(ModelViewSet):
         [FieldPanel("name"), FieldPanel("parent"), FieldPanel("school")],
         base_form_class=QuestionCategoryForm,
     )
-    list_display = ["full_path", "school"]
+    # The path has no verbose name of its own: without a label the column
+    # header would be the attribute name, in English.
+    list_display = [
+        Column("full_path", label=_("Category"), sort_key="full_path"),
+        "school",
+    ]
     search_fields = ["full_path"]
     ordering = ["full_path"]
 

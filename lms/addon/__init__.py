@@ -22,6 +22,8 @@ anything still missing (``lms/checks.py``).
 # django.contrib.*; listing any of them again would crash (duplicate label).
 APPS = [
     "lms.apps.LmsConfig",
+    # Vietnamese for the Wagtail admin strings Wagtail's catalogue lacks.
+    "lms.admin_locale.apps.AdminLocaleConfig",
     "lms.people.apps.PeopleConfig",
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",

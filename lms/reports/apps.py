@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
 
     name = "lms.reports"
     label = "lms_reports"
-    verbose_name = _("Reports")
+    verbose_name = _("Training reports")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
