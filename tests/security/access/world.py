@@ -219,7 +219,12 @@ def build_world() -> World:
     )
 
     # Wagtail content: a collection, a document, an image, snippets.
-    o["collection"] = Collection.get_first_root_node().add_child(name="Trường A")
+    # A transactional test run earlier in this process may have flushed the
+    # root collection that Wagtail's migration made.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(
+        name="Root"
+    )
+    o["collection"] = root_collection.add_child(name="Trường A")
     o["document"] = Document.objects.create(
         title="Nội quy",
         file=ContentFile(b"%PDF-1.4 noi quy", name="noi-quy.pdf"),
