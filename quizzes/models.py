@@ -299,7 +299,7 @@ class Choice(Orderable):
 class MatchPair(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="pairs")
     prompt = models.CharField(
-        _("item"),
+        pgettext_lazy("matching question", "item"),
         max_length=500,
         blank=True,
         help_text=_("Leave empty for a distractor."),

@@ -56,7 +56,7 @@ def main() -> None:
     course = CoursePage.objects.child_of(catalogue).filter(slug="bench-course").first()
     if course is None:
         course = CoursePage(
-            title="Khoá học đo hiệu năng",
+            title="Khóa học đo hiệu năng",
             slug="bench-course",
             summary="Dùng cho benchmark.",
             for_students=True,

@@ -132,7 +132,7 @@ def prepare_data(args) -> dict:
     course = CoursePage.objects.child_of(catalogue).filter(slug=COURSE_SLUG).first()
     if course is None:
         course = CoursePage(
-            title="Khoá học kiểm thử tải",
+            title="Khóa học kiểm thử tải",
             slug=COURSE_SLUG,
             summary="Dùng cho kiểm thử tải: một tiết học cả trường làm bài.",
             for_students=True,
@@ -152,7 +152,7 @@ def prepare_data(args) -> dict:
             lesson = LessonPage(title=f"Bài {number}", slug=f"bai-{number}", body=body)
             course.add_child(instance=lesson)
             lesson.save_revision().publish()
-        quiz = QuizPage(title="Bài kiểm tra cuối khoá", slug="kiem-tra", pass_mark=70)
+        quiz = QuizPage(title="Bài kiểm tra cuối khóa", slug="kiem-tra", pass_mark=70)
         course.add_child(instance=quiz)
         category = (
             Question.objects.filter(category__name__isnull=False).first().category

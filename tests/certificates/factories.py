@@ -17,7 +17,7 @@ class CertificateTemplateFactory(factory.django.DjangoModelFactory):
     title = "GIẤY CHỨNG NHẬN"
     body = (
         "Chứng nhận: {name}\n\nĐơn vị: {school} – Năm học {school_year}\n\n"
-        "Đã hoàn thành khoá học “{course}” ngày {completion_date}."
+        "Đã hoàn thành khóa học “{course}” ngày {completion_date}."
     )
 
     @factory.post_generation

@@ -8,7 +8,7 @@ class CourseIndexPageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = CourseIndexPage
 
-    title = "Khoá học"
+    title = "Khóa học"
     slug = "khoa-hoc"
 
 
@@ -16,9 +16,9 @@ class CoursePageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = CoursePage
 
-    title = factory.Sequence(lambda n: f"Khoá học {n}")
+    title = factory.Sequence(lambda n: f"Khóa học {n}")
     slug = factory.Sequence(lambda n: f"khoa-hoc-{n}")
-    summary = "Tóm tắt khoá học."
+    summary = "Tóm tắt khóa học."
     for_students = True
     # Most tests take a quiz on its own; the rule that lessons come first
     # (on for new courses) has its own tests, which switch it on.

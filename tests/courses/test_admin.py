@@ -129,10 +129,10 @@ def test_a_catalogue_created_in_the_admin_lets_its_school_admins_write_courses(
             args=["lms_courses", "courseindexpage", site_root.pk],
         ),
         {
-            "title": "Khoá học",
+            "title": "Khóa học",
             "slug": "khoa-hoc",
             "school": school_class.school.pk,
-            "intro": rich_text("<p>Các khoá học của trường.</p>"),
+            "intro": rich_text("<p>Các khóa học của trường.</p>"),
             "action-publish": "1",
         },
     )

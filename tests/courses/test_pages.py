@@ -26,7 +26,7 @@ class CoursePageTypesTests(WagtailPageTestCase):
 
     def _tree(self):
         root = Site.objects.get(is_default_site=True).root_page
-        catalogue = CourseIndexPage(title="Khoá học", slug="khoa-hoc")
+        catalogue = CourseIndexPage(title="Khóa học", slug="khoa-hoc")
         root.add_child(instance=catalogue)
         course = CoursePage(title="Luật An ninh mạng", slug="luat", summary="Tóm tắt")
         catalogue.add_child(instance=course)

@@ -252,18 +252,18 @@ def test_school_admin_builds_a_course_imports_questions_and_exports(browse):
     b.goto(f"/admin/pages/{catalogue.pk}/add_subpage/")
     # A catalogue holds only courses, so Wagtail opens the course form directly.
     page.wait_for_url(re.compile(r"/admin/pages/add/lms_courses/coursepage/\d+/$"))
-    page.locator("#id_title").fill("Khoá học thử: an toàn với mã OTP")
+    page.locator("#id_title").fill("Khóa học thử: an toàn với mã OTP")
     page.locator("#id_summary").fill("Nhận biết và từ chối yêu cầu đọc mã OTP.")
     page.locator("#id_estimated_minutes").fill("10")
     publish(page)
-    course = CoursePage.objects.get(title="Khoá học thử: an toàn với mã OTP")
+    course = CoursePage.objects.get(title="Khóa học thử: an toàn với mã OTP")
     assert course.live
 
     # A lesson with a heading, rich text and a callout.
     b.goto(f"/admin/pages/add/lms_courses/lessonpage/{course.pk}/")
     page.locator("#id_title").fill("Không ai chính đáng cần mã OTP")
     add_block(page, vi("Heading"))
-    page.locator("#body-0-value-text").fill("Mã OTP là chìa khoá của em")
+    page.locator("#body-0-value-text").fill("Mã OTP là chìa khóa của em")
     add_block(page, vi("Text"))
     type_rich_text(page, "Ngân hàng không bao giờ hỏi mã OTP qua điện thoại.")
     add_block(page, vi("Callout"))
@@ -293,7 +293,7 @@ def test_school_admin_builds_a_course_imports_questions_and_exports(browse):
     # The lesson as learners see it.
     b.goto(lesson.url)
     body = page.locator("main").inner_text()
-    for text in ("Mã OTP là chìa khoá của em", "Ngân hàng không bao giờ", "Nhớ nhé"):
+    for text in ("Mã OTP là chìa khóa của em", "Ngân hàng không bao giờ", "Nhớ nhé"):
         assert text in body
 
     # Questions from a GIFT file: upload, preview, confirm.

@@ -105,7 +105,7 @@ def build_world(site_root) -> World:
     catalogue = CourseIndexPageFactory(parent=site_root)
     course = CoursePageFactory(parent=catalogue, title="An toàn trên mạng")
     lesson = LessonPageFactory(parent=course, title="Bài 1: Mật khẩu")
-    quiz = QuizPageFactory(parent=course, title="Kiểm tra cuối khoá")
+    quiz = QuizPageFactory(parent=course, title="Kiểm tra cuối khóa")
     add_slots(quiz, [essay(), short_answer()])
     attempts = {}
     for learner, text in [(person, ESSAY), (neighbour, NEIGHBOUR_ESSAY)]:
