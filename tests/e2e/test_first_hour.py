@@ -172,7 +172,12 @@ def test_new_student_goes_from_sign_in_to_a_verified_certificate_by_clicking(
 
 
 def test_school_admin_searches_the_admin(browse, axe_check):
-    """A school admin's searches answer with results, never an error page."""
+    """A school admin's searches answer with results, never an error page.
+
+    The two listings that answered HTTP 500 on a search (issue 13); every
+    listing's search and filters are requested in
+    tests/security/access/test_listing_searches.py.
+    """
     b = browse("schooladmin-search")
     page = b.page
     b.goto("/admin/login/")
@@ -184,7 +189,6 @@ def test_school_admin_searches_the_admin(browse, axe_check):
     searches = [
         ("/admin/snippets/lms_quizzes/question/", "mật khẩu", "question-bank"),
         ("/admin/snippets/lms_courses/legalreference/", "24/2018", "legal"),
-        ("/admin/pages/search/", "an ninh mạng", "pages"),
     ]
     for path, term, label in searches:
         b.goto(path)
