@@ -190,7 +190,7 @@ def test_school_admin_sees_their_school_figures(client, world, essays):
         f'<a href="{consent}?status=missing&amp;school={world.schools["A"].pk}">4</a>'
         in figure("Học sinh chưa có đủ đồng ý")
     )
-    assert "%" in figure("Tỷ lệ hoàn thành khóa học")
+    assert "%" in figure("Tỉ lệ hoàn thành khóa học")
     assert panel(dashboard(client, "qt", world), "essays")
 
 
