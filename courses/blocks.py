@@ -8,6 +8,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -90,19 +91,28 @@ class VideoBlock(blocks.StructBlock):
 
 
 class LegalArticleBlock(blocks.StructBlock):
-    document = blocks.CharBlock(
-        label=_("Legal document"),
-        max_length=200,
-        help_text=_("e.g. Luật An ninh mạng số 24/2018/QH14"),
-    )
-    article = blocks.CharBlock(
-        label=_("Article"), max_length=40, help_text=_("e.g. Điều 8")
+    """A quoted article: it points to a legal reference, so the lesson knows
+    when the law it cites is replaced."""
+
+    reference = SnippetChooserBlock(
+        "lms_courses.LegalReference",
+        label=_("Legal article"),
+        help_text=_("Choose the article from the legal references."),
     )
     clause = blocks.CharBlock(
         label=_("Clause"), max_length=40, required=False, help_text=_("e.g. Khoản 1")
     )
-    title = blocks.CharBlock(label=_("Article title"), max_length=200, required=False)
-    quote = blocks.TextBlock(label=_("Quoted text"))
+    quote = blocks.TextBlock(
+        label=_("Quoted text"),
+        required=False,
+        help_text=_("Leave empty to quote the text recorded with the reference."),
+    )
+    quote_source = blocks.CharBlock(
+        label=_("Quote checked against"),
+        max_length=255,
+        required=False,
+        help_text=_("Where the words were checked; empty: the reference's."),
+    )
     explanation = RichTextBlock(label=_("In plain words"), required=False)
 
     class Meta:
@@ -110,15 +120,59 @@ class LegalArticleBlock(blocks.StructBlock):
         label = _("Legal article")
         template = "lms_courses/blocks/legal_article.html"
         description = _("A quoted article of a law or decision, explained simply.")
-        preview_value = {
-            "document": "Luật An ninh mạng số 24/2018/QH14",
-            "article": "Điều 8",
-            "title": "Các hành vi bị nghiêm cấm về an ninh mạng",
-            "quote": (
-                "Sử dụng không gian mạng để … xúc phạm danh dự, nhân phẩm người khác."
-            ),
-            "explanation": "<p>Không được dùng mạng để xúc phạm người khác.</p>",
-        }
+
+    def _upgrade(self, value):
+        # Data saved before blocks pointed to references (document and article
+        # as text): find the reference it meant, so old blocks keep rendering.
+        if (
+            isinstance(value, dict)
+            and "reference" not in value
+            and value.get("document")
+        ):
+            from .legal import reference_for_text
+
+            reference = reference_for_text(
+                value.get("document", ""), value.get("article", "")
+            )
+            value = {**value, "reference": reference.pk if reference else None}
+        return value
+
+    def to_python(self, value):
+        return super().to_python(self._upgrade(value))
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python([self._upgrade(value) for value in values])
+
+    def clean(self, value):
+        value = super().clean(value)
+        reference = value.get("reference")
+        if reference is not None and not value.get("quote") and not reference.quote:
+            raise StructBlockValidationError(
+                block_errors={
+                    "quote": ValidationError(
+                        _(
+                            "Quote the text: the chosen reference has no quoted "
+                            "text recorded."
+                        )
+                    )
+                }
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        from .legal import supersession
+
+        context = super().get_context(value, parent_context=parent_context)
+        reference = value.get("reference")
+        quote, source = value.get("quote"), value.get("quote_source")
+        if reference is not None:
+            if not quote:
+                quote, source = reference.quote, source or reference.quote_source
+            context["supersession"] = supersession(reference)
+        context["quote"] = quote
+        context["quote_source"] = source
+        context["reference"] = reference
+        return context
 
 
 class CalloutBlock(blocks.StructBlock):

@@ -1,5 +1,7 @@
 """Load the demo courses (courses/demo_content.py) as Wagtail pages. Idempotent."""
 
+from datetime import date
+
 from django.db import transaction
 from wagtail.models import Page
 
@@ -8,21 +10,105 @@ from .models import (
     CourseIndexPage,
     CoursePage,
     EnrolmentMode,
+    LegalDocument,
     LegalReference,
     LessonPage,
 )
+from .legal import parse_article, parse_document
 from .services import catalogue_permissions_sync
 
-DOCUMENT_TITLES = {
-    "24/2018/QH14": "Luật An ninh mạng",
-    "874/QĐ-BTTTT": "Bộ Quy tắc ứng xử trên mạng xã hội",
-    "13/2023/NĐ-CP": "Nghị định về bảo vệ dữ liệu cá nhân",
-    "15/2020/NĐ-CP": "Nghị định xử phạt vi phạm hành chính về bưu chính, viễn thông, "
-    "tần số vô tuyến điện, công nghệ thông tin và giao dịch điện tử",
-    "14/2022/NĐ-CP": "Nghị định sửa đổi, bổ sung Nghị định 15/2020/NĐ-CP",
-    "25/2004/QH11": "Luật Trẻ em",
-    "102/2016/QH13": "Luật Trẻ em",
+# The documents the demo cites, with the dates they apply and what replaced
+# them (as far as the official texts say; unknown dates stay empty).
+DOCUMENTS = {
+    "24/2018/QH14": {
+        "title": "Luật An ninh mạng",
+        "kind": LegalDocument.Kind.LAW,
+        "issued_on": date(2018, 6, 12),
+        "in_force_from": date(2019, 1, 1),
+        "out_of_force_from": date(2026, 7, 1),
+        "replaced_by": "116/2025/QH15",
+    },
+    "116/2025/QH15": {
+        "title": "Luật An ninh mạng",
+        "kind": LegalDocument.Kind.LAW,
+        "in_force_from": date(2026, 7, 1),
+    },
+    "874/QĐ-BTTTT": {
+        "title": "Bộ Quy tắc ứng xử trên mạng xã hội",
+        "kind": LegalDocument.Kind.DECISION,
+        "issued_on": date(2021, 6, 17),
+        "in_force_from": date(2021, 6, 17),
+    },
+    "13/2023/NĐ-CP": {
+        "title": "Nghị định về bảo vệ dữ liệu cá nhân",
+        "kind": LegalDocument.Kind.DECREE,
+        "issued_on": date(2023, 4, 17),
+        "in_force_from": date(2023, 7, 1),
+        "out_of_force_from": date(2026, 1, 1),
+        "replaced_by": "91/2025/QH15",
+    },
+    "91/2025/QH15": {
+        "title": "Luật Bảo vệ dữ liệu cá nhân",
+        "kind": LegalDocument.Kind.LAW,
+        "in_force_from": date(2026, 1, 1),
+    },
+    "15/2020/NĐ-CP": {
+        "title": "Nghị định xử phạt vi phạm hành chính về bưu chính, viễn thông, "
+        "tần số vô tuyến điện, công nghệ thông tin và giao dịch điện tử",
+        "kind": LegalDocument.Kind.DECREE,
+        "issued_on": date(2020, 2, 3),
+        "in_force_from": date(2020, 4, 15),
+    },
+    "14/2022/NĐ-CP": {
+        "title": "Nghị định sửa đổi, bổ sung Nghị định 15/2020/NĐ-CP",
+        "kind": LegalDocument.Kind.DECREE,
+    },
+    "25/2004/QH11": {"title": "Luật Trẻ em", "kind": LegalDocument.Kind.LAW},
+    "102/2016/QH13": {
+        "title": "Luật Trẻ em",
+        "kind": LegalDocument.Kind.LAW,
+        "in_force_from": date(2017, 6, 1),
+    },
 }
+
+
+def _document(number: str) -> LegalDocument:
+    """The demo's record of a document, with its dates (idempotent)."""
+    spec = dict(DOCUMENTS.get(number, {"title": "Văn bản pháp luật"}))
+    successor = spec.pop("replaced_by", None)
+    document, created = LegalDocument.objects.get_or_create(
+        number=number, defaults=spec
+    )
+    if successor and document.replaced_by_id is None:
+        document.replaced_by = _document(successor)
+        document.save(update_fields=["replaced_by"])
+    return document
+
+
+def _reference(number: str, article: str, title: str = "") -> LegalReference:
+    reference, _created = LegalReference.objects.get_or_create(
+        document=_document(number), article=article, defaults={"title": title}
+    )
+    return reference
+
+
+def _body(blocks) -> list:
+    """The demo's lesson blocks, its legal articles cited as text turned into
+    references."""
+    converted = []
+    for kind, value in blocks:
+        if kind == "legal_article" and "document" in value:
+            parsed = parse_document(value["document"])
+            article = parse_article(value["article"])
+            value = {
+                "reference": _reference(parsed[0], article, value.get("title", "")),
+                "clause": value.get("clause", ""),
+                "quote": value["quote"],
+                "quote_source": "",
+                "explanation": value.get("explanation", ""),
+            }
+        converted.append((kind, value))
+    return converted
 
 
 def _publish_new(parent: Page, page: Page) -> Page:
@@ -34,14 +120,7 @@ def _publish_new(parent: Page, page: Page) -> Page:
 def _legal_refs(pairs) -> list[LegalReference]:
     refs = []
     for number, article in pairs:
-        ref, _ = LegalReference.objects.get_or_create(
-            document_number=number,
-            article=str(article),
-            defaults={
-                "document_title": DOCUMENT_TITLES.get(number, "Văn bản pháp luật")
-            },
-        )
-        refs.append(ref)
+        refs.append(_reference(number, str(article)))
     return refs
 
 
@@ -131,7 +210,7 @@ def seed_courses(
             lesson = LessonPage(
                 title=lesson_spec["title"],
                 slug=lesson_spec["slug"],
-                body=lesson_spec["body"],
+                body=_body(lesson_spec["body"]),
                 estimated_minutes=lesson_spec["estimated_minutes"],
                 required=lesson_spec.get("required", True),
             )

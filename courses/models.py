@@ -40,37 +40,123 @@ class EnrolmentMode(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned to classes")
 
 
+class LegalDocument(index.Indexed, models.Model):
+    """A legal document (law, decree, decision…) with the dates it applies."""
+
+    class Kind(models.TextChoices):
+        LAW = "law", _("Law")
+        DECREE = "decree", _("Decree")
+        CIRCULAR = "circular", _("Circular")
+        DECISION = "decision", _("Decision")
+        OTHER = "other", _("Other")
+
+    number = models.CharField(
+        _("document number"),
+        max_length=40,
+        unique=True,
+        help_text=_("e.g. 116/2025/QH15"),
+    )
+    title = models.CharField(
+        _("document title"), max_length=255, help_text=_("e.g. Luật An ninh mạng")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    # The first day the document no longer applies, as Vietnamese texts state
+    # it ("hết hiệu lực kể từ ngày …"); empty while it is in force.
+    out_of_force_from = models.DateField(
+        _("no longer in force from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day on which the document no longer applies."),
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
+    note = models.TextField(_("note"), blank=True)
+    source_url = models.URLField(
+        _("official source"),
+        blank=True,
+        help_text=_("Address of the official text, e.g. on vbpl.vn."),
+    )
+
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("number"),
+    ]
+
+    class Meta:
+        verbose_name = _("legal document")
+        verbose_name_plural = _("legal documents")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}"
+
+
 class LegalReference(index.Indexed, models.Model):
     """An article of a legal document that lessons and questions can cover."""
 
-    document_number = models.CharField(
-        _("document number"), max_length=40, help_text=_("e.g. 24/2018/QH14")
-    )
-    document_title = models.CharField(
-        _("document title"), max_length=200, help_text=_("e.g. Luật An ninh mạng")
+    document = models.ForeignKey(
+        LegalDocument,
+        verbose_name=_("legal document"),
+        on_delete=models.PROTECT,
+        related_name="references",
     )
     article = models.CharField(_("article"), max_length=20, help_text=_("e.g. 8"))
     title = models.CharField(_("article title"), max_length=255, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by the article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        help_text=_(
+            "The article that took over; it applies from its document's in-force date."
+        ),
+    )
+    quote = models.TextField(
+        _("quoted text"),
+        blank=True,
+        help_text=_("The words of the article, as lessons quote them."),
+    )
+    quote_source = models.CharField(
+        _("quote checked against"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the words were checked, e.g. the official gazette."),
+    )
 
     search_fields = [
-        index.SearchField("document_title"),
         index.SearchField("title"),
-        index.AutocompleteField("document_number"),
+        index.RelatedFields(
+            "document",
+            [index.SearchField("title"), index.AutocompleteField("number")],
+        ),
     ]
 
     class Meta:
         verbose_name = _("legal reference")
         verbose_name_plural = _("legal references")
-        ordering = ["document_number", "article"]
+        ordering = ["document__number", "article"]
         constraints = [
             models.UniqueConstraint(
-                fields=["document_number", "article"],
-                name="lms_courses_legalref_unique",
+                fields=["document", "article"],
+                name="lms_courses_legalref_unique_article",
             )
         ]
 
     def __str__(self) -> str:
-        label = f"Điều {self.article} {self.document_title} {self.document_number}"
+        document = self.document
+        label = f"Điều {self.article} {document.title} {document.number}"
         return f"{label} – {self.title}" if self.title else label
 
 

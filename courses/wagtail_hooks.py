@@ -2,12 +2,42 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, data_protection, policies
-from .models import ConductPrinciple, CoursePage, LegalReference
+from .models import ConductPrinciple, CoursePage, LegalDocument, LegalReference
+
+
+class LegalDocumentViewSet(SnippetViewSet):
+    model = LegalDocument
+    icon = "doc-full-inverse"
+    menu_label = _("Legal documents")
+    menu_hook = "register_lms_menu_item"
+    menu_order = 295
+    list_display = ["number", "title", "in_force_from", "out_of_force_from"]
+    list_filter = ["kind"]
+    # Searched in the database: part of a number ("116/2025") matches as typed.
+    search_fields = ["number", "title"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("title"),
+        FieldPanel("kind"),
+        MultiFieldPanel(
+            [
+                FieldPanel("issued_on"),
+                FieldPanel("in_force_from"),
+                FieldPanel("out_of_force_from"),
+                FieldPanel("replaced_by"),
+            ],
+            heading=_("Dates"),
+        ),
+        FieldPanel("source_url"),
+        FieldPanel("note"),
+    ]
 
 
 class LegalReferenceViewSet(SnippetViewSet):
@@ -16,11 +46,21 @@ class LegalReferenceViewSet(SnippetViewSet):
     menu_label = _("Legal references")
     menu_hook = "register_lms_menu_item"
     menu_order = 300
-    list_display = ["document_number", "article", "document_title", "title"]
+    list_display = ["document", "article", "title", "replaced_by"]
     # Searched in the database, not the index: part of a document number
     # ("24/2018") matches as typed.
-    search_fields = ["document_number", "document_title", "title"]
+    search_fields = ["document__number", "document__title", "title"]
     search_backend_name = None
+    panels = [
+        FieldPanel("document"),
+        FieldPanel("article"),
+        FieldPanel("title"),
+        FieldPanel("replaced_by"),
+        MultiFieldPanel(
+            [FieldPanel("quote"), FieldPanel("quote_source")],
+            heading=_("Quoted text"),
+        ),
+    ]
 
 
 class ConductPrincipleViewSet(SnippetViewSet):
@@ -32,6 +72,7 @@ class ConductPrincipleViewSet(SnippetViewSet):
     list_display = ["name"]
 
 
+register_snippet(LegalDocumentViewSet)
 register_snippet(LegalReferenceViewSet)
 register_snippet(ConductPrincipleViewSet)
 

@@ -5,7 +5,7 @@ import pytest
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from courses.models import LegalReference
+from courses.models import LegalDocument
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,23 +13,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def law():
-    return LegalReference.objects.create(
-        document_number="24/2018/QH14",
-        document_title="Luật An ninh mạng",
-        article="8",
-        title="Các hành vi bị nghiêm cấm",
+    return LegalDocument.objects.create(
+        number="24/2018/QH14", title="Luật An ninh mạng"
     )
 
 
 def test_search_restricted_to_fields_finds_what_it_should(law):
-    LegalReference.objects.create(
-        document_number="1/2020", document_title="Nghị định khác", article="1"
-    )
+    LegalDocument.objects.create(number="1/2020", title="Nghị định khác")
     backend = get_search_backend()
 
-    found = backend.search("mạng", LegalReference, fields=["document_title"])
+    found = backend.search("mạng", LegalDocument, fields=["title"])
     completed = backend.autocomplete(
-        "24", LegalReference.objects.all(), fields=["document_number"]
+        "24", LegalDocument.objects.all(), fields=["number"]
     )
 
     assert list(found) == [law]
@@ -39,7 +34,7 @@ def test_search_restricted_to_fields_finds_what_it_should(law):
 def test_search_names_a_field_the_index_lacks_without_error(law):
     backend = get_search_backend()
 
-    found = backend.search("mạng", LegalReference, fields=["document_number"])
+    found = backend.search("mạng", LegalDocument, fields=["number"])
 
     assert law in list(found)
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from courses.models import LegalReference
+from courses.models import LegalDocument, LegalReference
 from lms.people.models import Role
 from lms.people.services import user_groups_sync
 from tests.people.factories import MembershipFactory, SchoolFactory, UserFactory
@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reference():
-    return LegalReference.objects.create(
-        document_number="116/2025/QH15", document_title="Luật An ninh mạng", article="8"
+    document = LegalDocument.objects.create(
+        number="116/2025/QH15", title="Luật An ninh mạng"
     )
+    return LegalReference.objects.create(document=document, article="8")
 
 
 def _staff(username, role, **membership):
@@ -35,11 +36,11 @@ def test_a_school_admin_reads_but_cannot_change_legal_references(client, referen
     )
     response = client.post(
         edit,
-        {"document_number": "X", "document_title": "X", "article": "1", "title": ""},
+        {"document": reference.document_id, "article": "1", "title": "X"},
     )
     assert response.status_code in (302, 403)
     reference.refresh_from_db()
-    assert reference.document_number == "116/2025/QH15"
+    assert (reference.article, reference.title) == ("8", "")
     delete = reverse(
         "wagtailsnippets_lms_courses_legalreference:delete", args=[reference.pk]
     )
@@ -59,8 +60,7 @@ def test_a_department_officer_maintains_legal_references(client, reference):
     response = client.post(
         edit,
         {
-            "document_number": "116/2025/QH15",
-            "document_title": "Luật An ninh mạng",
+            "document": reference.document_id,
             "article": "8",
             "title": "Các hành vi bị nghiêm cấm",
         },

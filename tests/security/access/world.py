@@ -23,7 +23,7 @@ from wagtail.models import Collection, Locale, Page, Site, Task, Workflow
 
 from certificates.models import CertificateStatus
 from certificates.services import batch_create, certificate_issue
-from courses.models import ConductPrinciple, LegalReference
+from courses.models import ConductPrinciple, LegalDocument, LegalReference
 from courses.services import catalogue_permissions_sync, course_open, lesson_complete
 from lms.people.models import Consent, Role, RosterImportJob
 from quizzes.services import attempt_start, attempt_submit
@@ -237,8 +237,11 @@ def build_world() -> World:
         collection=o["collection"],
         uploaded_by_user=p["admin_a"],
     )
+    o["legal_document"] = LegalDocument.objects.create(
+        **_fields(LegalDocument, "Luật An ninh mạng")
+    )
     o["legal_reference"] = LegalReference.objects.create(
-        **_fields(LegalReference, "Luật An ninh mạng")
+        document=o["legal_document"], **_fields(LegalReference, "8")
     )
     o["conduct_principle"] = ConductPrinciple.objects.create(
         **_fields(ConductPrinciple, "Tôn trọng")
