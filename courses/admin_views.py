@@ -169,3 +169,87 @@ def course_assign(request, course_id: int):
         "lms_courses/admin/course_assign.html",
         {"course": course, "form": form, "assigned": assigned},
     )
+
+
+class SupersededLawForm(forms.Form):
+    on = forms.DateField(
+        label=gettext_lazy("Law in force on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+KIND_LABELS = {
+    "lesson": gettext_lazy("Lesson"),
+    "question": gettext_lazy("Quiz question"),
+    "certificate_template": gettext_lazy("Certificate template"),
+}
+WHERE_LABELS = {
+    "block": gettext_lazy("Legal article quoted"),
+    "tag": gettext_lazy("Tagged with the article"),
+    "text": gettext_lazy("Document named in the text"),
+}
+
+
+def _edit_url(citation) -> str:
+    if citation.kind == "lesson":
+        return reverse("wagtailadmin_pages:edit", args=[citation.obj.pk])
+    if citation.kind == "question":
+        return reverse(
+            "wagtailsnippets_lms_quizzes_question:edit", args=[citation.obj.pk]
+        )
+    return reverse(
+        "wagtailsnippets_lms_certificates_certificatetemplate:edit",
+        args=[citation.obj.pk],
+    )
+
+
+def superseded_law_report(request):
+    """Content that cites a legal reference no longer in force on a date
+    (today unless chosen), limited to what the user may edit."""
+    from certificates.policies import templates_editable_by
+    from quizzes.models import Question
+    from quizzes.policies import owner_q
+
+    from . import legal
+
+    if not policies.may_see_superseded_law_report(user=request.user):
+        raise PermissionDenied
+    form = SupersededLawForm(request.GET or None)
+    on = legal.today()
+    if form.is_valid() and form.cleaned_data["on"]:
+        on = form.cleaned_data["on"]
+    elif not form.is_bound:
+        form = SupersededLawForm(initial={"on": on})
+    references = list(legal.superseded_on(on))
+    questions = Question.objects.all()
+    where = owner_q(request.user, "change", prefix="category__")
+    if where is not None:
+        questions = questions.filter(where)
+    citations = legal.citations_of(
+        references,
+        lessons=policies.lessons_editable_by(user=request.user),
+        questions=questions,
+        templates=templates_editable_by(user=request.user),
+    )
+    rows = [
+        {
+            "kind": KIND_LABELS[citation.kind],
+            "title": str(citation.obj),
+            "url": _edit_url(citation),
+            "reference": citation.reference,
+            "why": legal.supersession(citation.reference, on),
+            "where": WHERE_LABELS[citation.where],
+        }
+        for citation in citations
+    ]
+    return TemplateResponse(
+        request,
+        "lms_courses/admin/superseded_law_report.html",
+        {
+            "form": form,
+            "on": on,
+            "rows": rows,
+            "page_obj": Paginator(rows, 100).get_page(request.GET.get("p")),
+        },
+    )

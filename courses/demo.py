@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 from wagtail.models import Page
 
+from .legal import parse_article, parse_document
 from .models import (
     ConductPrinciple,
     CourseIndexPage,
@@ -14,7 +15,6 @@ from .models import (
     LegalReference,
     LessonPage,
 )
-from .legal import parse_article, parse_document
 from .services import catalogue_permissions_sync
 
 # The documents the demo cites, with the dates they apply and what replaced

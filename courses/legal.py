@@ -154,7 +154,7 @@ def block_reference_ids(stream_data) -> list[int]:
     return found
 
 
-def _raw(stream_value) -> list:
+def raw_stream(stream_value) -> list:
     raw = getattr(stream_value, "raw_data", stream_value)
     return list(raw or [])
 
@@ -184,7 +184,9 @@ def citations_of(
         lessons.filter(legal_references__in=list(by_id)).values_list("pk", flat=True)
     )
     for lesson in lessons.order_by("path").iterator():
-        in_blocks = [pk for pk in block_reference_ids(_raw(lesson.body)) if pk in by_id]
+        in_blocks = [
+            pk for pk in block_reference_ids(raw_stream(lesson.body)) if pk in by_id
+        ]
         for pk in dict.fromkeys(in_blocks):
             citations.append(Citation("lesson", lesson, by_id[pk], "block"))
         if lesson.pk in tagged:
@@ -217,7 +219,7 @@ def citations_of(
 
 def superseded_in_body(stream_data, on: datetime.date | None = None) -> list:
     """The superseded references a lesson body's blocks cite (for the editor)."""
-    ids = block_reference_ids(_raw(stream_data))
+    ids = block_reference_ids(raw_stream(stream_data))
     if not ids:
         return []
     return list(superseded_on(on).filter(pk__in=ids))

@@ -25,6 +25,7 @@ from wagtail.utils.decorators import cached_classmethod
 from lms.people.models import SchoolClass, SchoolYear
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
+from .panels import SupersededLawPanel
 from .steps import CourseStep
 
 
@@ -437,6 +438,7 @@ class LessonPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     )
 
     content_panels = [
+        SupersededLawPanel(),
         *Page.content_panels,
         FieldPanel("body"),
         MultiFieldPanel(

@@ -170,3 +170,28 @@ def may_own_library_catalogue(
 ) -> bool:
     """Only Department managers may leave a catalogue's owner empty."""
     return is_department_manager(user=user, today=today)
+
+
+def lessons_editable_by(*, user: User, today: datetime.date | None = None):
+    """Lessons in the catalogues `user` may edit."""
+    from .models import LessonPage
+
+    paths = list(
+        catalogues_editable_by(user=user, today=today).values_list("path", flat=True)
+    )
+    if not paths:
+        return LessonPage.objects.none()
+    where = Q()
+    for path in paths:
+        where |= Q(path__startswith=path)
+    return LessonPage.objects.filter(where)
+
+
+def may_see_superseded_law_report(*, user: User) -> bool:
+    """Those who keep or use the legal references: school admins, the
+    Department and superusers (the report then lists what each may edit)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.has_perm("lms_courses.view_legalreference")
+    )

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.models import register_snippet
@@ -90,7 +91,27 @@ def course_admin_urls():
             admin_views.course_assign,
             name="lms_courses_assign",
         ),
+        path(
+            "lms/legal/superseded/",
+            admin_views.superseded_law_report,
+            name="lms_courses_superseded_law",
+        ),
     ]
+
+
+class SupersededLawMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policies.may_see_superseded_law_report(user=request.user)
+
+
+@hooks.register("register_lms_menu_item")
+def superseded_law_menu_item():
+    return SupersededLawMenuItem(
+        _("Content citing law no longer in force"),
+        reverse("lms_courses_superseded_law"),
+        icon_name="warning",
+        order=305,
+    )
 
 
 @hooks.register("register_page_header_buttons")

@@ -10,7 +10,13 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    LegalDocument,
+    LegalReference,
+    LessonPage,
+)
 from lms.home.models import HomePage
 
 
@@ -38,11 +44,16 @@ class CoursePageTypesTests(WagtailPageTestCase):
                 (
                     "legal_article",
                     {
-                        "document": "Luật An ninh mạng số 24/2018/QH14",
-                        "article": "Điều 1",
+                        "reference": LegalReference.objects.create(
+                            document=LegalDocument.objects.create(
+                                number="116/2025/QH15", title="Luật An ninh mạng"
+                            ),
+                            article="1",
+                            title="Phạm vi điều chỉnh",
+                        ),
                         "clause": "",
-                        "title": "Phạm vi điều chỉnh",
                         "quote": "Luật này quy định về bảo vệ an ninh quốc gia …",
+                        "quote_source": "",
                         "explanation": "<p>Giải thích.</p>",
                     },
                 ),
