@@ -28,6 +28,12 @@ PAGES = [
         "wagtailsnippets_lms_courses_legalreference:edit",
         lambda w: [w.pk("legal_reference")],
     ),
+    ("wagtailsnippets_lms_courses_legaldocument:list", lambda w: []),
+    (
+        "wagtailsnippets_lms_courses_legaldocument:edit",
+        lambda w: [w.pk("legal_document")],
+    ),
+    ("lms_courses_superseded_law", lambda w: []),
     ("wagtailsnippets_lms_courses_conductprinciple:list", lambda w: []),
     ("wagtailsnippets_lms_quizzes_question:list", lambda w: []),
     ("wagtailsnippets_lms_quizzes_question:edit", lambda w: [w.pk("question_a")]),

@@ -335,6 +335,9 @@ case(
     json=True,
 )
 # Reports: this year's for those with a role now; last year's stays readable.
+# Content citing superseded law: those who use the legal references; each
+# sees only what they may edit.
+case("lms_courses_superseded_law", allow=MANAGERS, unsure=LAPSED)
 case("lms_reports:completion", allow=STAFF, unsure={"admin_a_past"})
 case(
     "lms_reports:completion",
@@ -842,6 +845,15 @@ snippet(
     unsure=LAPSED | {"officer", "homeroom_a"},
     deletable=True,
 )
+# Documents are referred to by references (protected): deleting one fails.
+snippet(
+    "lms_courses_legaldocument",
+    obj="legal_document",
+    view=MANAGERS,
+    manage=DEPT,
+    add=DEPT,
+    unsure=LAPSED | {"officer", "homeroom_a"},
+)
 snippet(
     "lms_courses_conductprinciple",
     obj="conduct_principle",
@@ -1258,6 +1270,12 @@ BULK = {
     ),
     ("lms_courses", "legalreference", "delete"): (
         lambda w: [w.pk("legal_reference")],
+        MANAGERS,
+        _nothing,
+        None,
+    ),
+    ("lms_courses", "legaldocument", "delete"): (
+        lambda w: [w.pk("legal_document")],
         MANAGERS,
         _nothing,
         None,
