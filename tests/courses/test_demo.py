@@ -1,7 +1,13 @@
 import pytest
 from django.core.management import call_command
 
-from courses.models import CourseCompletion, CoursePage, LessonPage, LessonProgress
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    LegalDocument,
+    LessonPage,
+    LessonProgress,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +48,14 @@ def test_demo_lessons_use_the_rich_blocks():
         block.block_type for lesson in LessonPage.objects.all() for block in lesson.body
     }
     assert {"legal_article", "scenario", "callout", "key_takeaways"} <= kinds
+    # Every quoted article cites a reference whose document carries its dates.
+    cited = [
+        block.value["reference"]
+        for lesson in LessonPage.objects.all()
+        for block in lesson.body
+        if block.block_type == "legal_article"
+    ]
+    assert cited and all(reference is not None for reference in cited)
+    old_law = LegalDocument.objects.get(number="24/2018/QH14")
+    assert old_law.in_force_from and old_law.out_of_force_from
+    assert old_law.replaced_by.number == "116/2025/QH15"
