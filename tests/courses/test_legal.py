@@ -305,3 +305,42 @@ def test_the_lesson_editor_warns_about_superseded_law(
 
     assert "lms-superseded-law" in html
     assert "116/2025/QH15" in html
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_reference_a_document_and_keeps_its_id():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("lms_courses", "0006_lessons_before_quizzes")]
+    after = [("lms_courses", "0009_references_drop_document_text")]
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        Reference = old.get_model("lms_courses", "LegalReference")
+        art8 = Reference.objects.create(
+            document_number="24/2018/QH14",
+            document_title="Luật An ninh mạng",
+            article="8",
+        )
+        art9 = Reference.objects.create(
+            document_number="24/2018/QH14",
+            document_title="Luật An ninh mạng",
+            article="9",
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        Reference = new.get_model("lms_courses", "LegalReference")
+        moved = {r.pk: r for r in Reference.objects.select_related("document")}
+
+        assert set(moved) == {art8.pk, art9.pk}
+        assert moved[art8.pk].document_id == moved[art9.pk].document_id
+        assert moved[art8.pk].document.number == "24/2018/QH14"
+        assert moved[art8.pk].document.title == "Luật An ninh mạng"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
