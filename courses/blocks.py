@@ -1,6 +1,7 @@
 """StreamField blocks for lessons: the shared block library of the site."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import blocks
@@ -138,10 +139,22 @@ class LegalArticleBlock(blocks.StructBlock):
         return value
 
     def to_python(self, value):
-        return super().to_python(self._upgrade(value))
+        return self._with_documents([super().to_python(self._upgrade(value))])[0]
 
     def bulk_to_python(self, values):
-        return super().bulk_to_python([self._upgrade(value) for value in values])
+        return self._with_documents(
+            super().bulk_to_python([self._upgrade(value) for value in values])
+        )
+
+    @staticmethod
+    def _with_documents(struct_values):
+        # What the block shows and the rule reads, fetched for all blocks of
+        # the page at once rather than once per block.
+        references = [v["reference"] for v in struct_values if v.get("reference")]
+        prefetch_related_objects(
+            references, "document__replaced_by", "replaced_by__document"
+        )
+        return struct_values
 
     def clean(self, value):
         value = super().clean(value)

@@ -344,3 +344,22 @@ def test_the_migration_gives_each_reference_a_document_and_keeps_its_id():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_lesson_quoting_many_articles_reads_them_in_the_same_queries(
+    client, lesson_citing, old_law, student
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(student)
+    counts = []
+    for blocks in (2, 8):
+        lesson_citing.body = [_legal_block(old_law) for _ in range(blocks)]
+        lesson_citing.save_revision().publish()
+        client.get(lesson_citing.url)  # warm the caches
+        with CaptureQueriesContext(connection) as queries:
+            client.get(lesson_citing.url)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
