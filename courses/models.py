@@ -102,6 +102,13 @@ class LegalDocument(index.Indexed, models.Model):
         return f"{self.title} {self.number}"
 
 
+class LegalReferenceManager(models.Manager):
+    def get_queryset(self):
+        # A reference is named after its document: listings, choosers and
+        # tags read both.
+        return super().get_queryset().select_related("document")
+
+
 class LegalReference(index.Indexed, models.Model):
     """An article of a legal document that lessons and questions can cover."""
 
@@ -135,6 +142,8 @@ class LegalReference(index.Indexed, models.Model):
         blank=True,
         help_text=_("Where the words were checked, e.g. the official gazette."),
     )
+
+    objects = LegalReferenceManager()
 
     search_fields = [
         index.SearchField("title"),

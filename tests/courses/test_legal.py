@@ -363,3 +363,26 @@ def test_a_lesson_quoting_many_articles_reads_them_in_the_same_queries(
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_references_listing_reads_their_documents_in_the_same_queries(
+    client, superuser, old_law
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(superuser)
+    listing = reverse("wagtailsnippets_lms_courses_legalreference:list")
+    counts = []
+    for total in (2, 6):
+        while LegalReference.objects.count() < total:
+            document = LegalDocument.objects.create(
+                number=f"{LegalDocument.objects.count()}/2020/QH14", title="Luật"
+            )
+            LegalReference.objects.create(document=document, article="1")
+        client.get(listing)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(listing).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
