@@ -386,3 +386,30 @@ def test_the_references_listing_reads_their_documents_in_the_same_queries(
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_notice_says_when_an_article_was_replaced_or_a_document_just_ended(
+    law_in_force, monkeypatch
+):
+    monkeypatch.setattr(legal, "today", lambda: ENDED)
+    ended = LegalDocument.objects.create(
+        number="15/2020/NĐ-CP", title="Nghị định", out_of_force_from=ENDED
+    )
+    repealed = LegalReference.objects.create(document=ended, article="101", quote="…")
+    newer = LegalDocument.objects.create(
+        number="1/2026/QH15", title="Luật mới", in_force_from=ENDED
+    )
+    law_in_force.replaced_by = LegalReference.objects.create(
+        document=newer, article="3"
+    )
+    law_in_force.save()
+    block = LegalArticleBlock()
+
+    def render(reference):
+        return block.render(block.to_python(_legal_block(reference.pk, quote="…")[1]))
+
+    assert "Văn bản này đã hết hiệu lực từ 01/07/2026." in render(repealed)
+    assert (
+        "Điều này đã được thay thế bởi Điều 3 Luật mới 1/2026/QH15 từ 01/07/2026."
+        in render(LegalReference.objects.get(pk=law_in_force.pk))
+    )
