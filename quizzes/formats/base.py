@@ -131,22 +131,21 @@ def unsupported_kind(kind: str) -> str:
 
 
 def unsupported_problem(line: int, kind: str, name: str = "") -> Problem:
+    """A well-formed question of a type we do not import. The message only says
+    what is wrong: whether the question was skipped or the whole file refused is
+    said by whoever reports it (the importer decides)."""
     values = {"kind": unsupported_kind(kind), "name": name}
     if name:
         message = (
             _(
                 "The question “%(name)s” is of the %(kind)s type, which is not "
-                "supported; it was skipped."
+                "supported."
             )
             % values
         )
     else:
         message = (
-            _(
-                "This question is of the %(kind)s type, which is not supported; "
-                "it was skipped."
-            )
-            % values
+            _("This question is of the %(kind)s type, which is not supported.") % values
         )
     return Problem(line, message)
 

@@ -213,3 +213,38 @@ def test_demo_quizzes_are_required_draw_ten_and_pass_at_70():
         assert len(set(bank.values_list("qtype", flat=True))) >= 3
         cited = [q for q in bank if "Điều" in q.general_feedback]
         assert len(cited) >= bank.count() // 2
+
+
+def test_a_refused_file_never_says_a_question_was_skipped(client, school_admin):
+    client.force_login(school_admin)
+
+    page = _upload(client, (GIFT + NUMERICAL).encode()).content.decode()
+    # The alert only: Wagtail's own "skip to main content" link says "bỏ qua".
+    alert = page[page.index('role="alert"') :]
+    alert = alert[: alert.index("</div>")]
+
+    assert "Chưa nhập câu hỏi nào" in alert
+    assert "chưa được hỗ trợ" in alert
+    assert "bỏ qua" not in alert.lower()
+
+
+def test_a_skipped_question_is_listed_as_skipped(client, school_admin):
+    client.force_login(school_admin)
+
+    preview = _upload(client, (GIFT + NUMERICAL).encode(), skip_unsupported="on")
+
+    assert preview.context["report"].skipped
+    assert "chưa được hỗ trợ" in preview.content.decode()
+
+
+def test_import_command_refusal_does_not_say_skipped(tmp_path):
+    path = tmp_path / "cau-hoi.gift"
+    path.write_text(GIFT + NUMERICAL, encoding="utf-8")
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_questions", str(path), "--format", "gift", stderr=err)
+
+    assert "skipped" not in err.getvalue().lower()
+    assert "bỏ qua" not in err.getvalue().lower()
+    assert f"{ADDED_LINE}" in err.getvalue()
