@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from lms.html import html_clean, html_to_text
 
 from .formats import parse
-from .formats.base import ParsedChoice, ParsedPair, ParsedQuestion, ParseResult, Problem
+from .formats.base import (
+    ParsedCategory,
+    ParsedChoice,
+    ParsedPair,
+    ParsedQuestion,
+    ParseResult,
+    Problem,
+)
 from .models import Choice, MatchPair, Question, QuestionCategory, QuestionType
 
 FORMATS = ("gift", "aiken", "moodlexml", "xlsx")
@@ -71,11 +78,28 @@ def _text(text: str, text_format: str) -> str:
     return html_to_text(text) if text_format == "html" else text
 
 
+def _describe(category: QuestionCategory, described: ParsedCategory) -> None:
+    """Give `category` the file's description and ID number where it has none:
+    what staff wrote in the bank is not overwritten by a later import."""
+    changed = []
+    if described.description and not category.description:
+        category.description = _html(
+            described.description, described.description_format
+        )
+        changed.append("description")
+    if described.idnumber and not category.idnumber:
+        category.idnumber = described.idnumber[:100]
+        changed.append("idnumber")
+    if changed:
+        category.save(update_fields=changed)
+
+
 def _create(question: ParsedQuestion, category: QuestionCategory) -> Question:
     created = Question.objects.create(
         category=category,
         qtype=question.qtype,
         name=question.name[:255],
+        idnumber=question.idnumber[:100],
         text=_html(question.text, question.text_format),
         points=question.points,
         general_feedback=_html(
@@ -139,6 +163,8 @@ def questions_import(
         categories = {
             path: category_for_path(path, school=school) for path in report.categories
         }
+        for path, described in result.categories.items():
+            _describe(category_for_path(path, school=school), described)
         for question in result.questions:
             _create(question, categories[question.category or default_path])
             report.created += 1

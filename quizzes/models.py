@@ -54,6 +54,14 @@ class QuestionCategory(models.Model):
         related_name="question_categories",
         help_text=_("Empty: the Department's shared library."),
     )
+    description = RichTextField(
+        _("description"),
+        blank=True,
+        features=QUESTION_TEXT_FEATURES,
+        help_text=_("What the questions of this category are about."),
+    )
+    # Moodle's "ID number": kept from imports so a later import can recognise it.
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("question category")
@@ -133,6 +141,8 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     name = models.CharField(
         _("name"), max_length=255, blank=True, help_text=_("A short name for the bank.")
     )
+    # Moodle's "ID number": kept from imports so a later import can recognise it.
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
     text = RichTextField(_("question"), features=QUESTION_TEXT_FEATURES)
     points = models.DecimalField(
         _("points"),
@@ -188,6 +198,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         FieldPanel("category"),
         FieldPanel("qtype"),
         FieldPanel("name"),
+        FieldPanel("idnumber"),
         FieldPanel("text"),
         FieldPanel("points"),
         InlinePanel(

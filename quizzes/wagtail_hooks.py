@@ -150,7 +150,13 @@ class QuestionCategoryViewSet(ModelViewSet):
     menu_hook = "register_lms_menu_item"
     menu_order = 400
     edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("parent"), FieldPanel("school")],
+        [
+            FieldPanel("name"),
+            FieldPanel("parent"),
+            FieldPanel("school"),
+            FieldPanel("description"),
+            FieldPanel("idnumber"),
+        ],
         base_form_class=QuestionCategoryForm,
     )
     # The path has no verbose name of its own: without a label the column

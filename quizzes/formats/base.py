@@ -61,6 +61,16 @@ class ParsedQuestion:
     points: Decimal = Decimal("1")
     tags: list[str] = field(default_factory=list)
     case_sensitive: bool = False  # short_answer
+    idnumber: str = ""  # Moodle's ID number, kept to recognise the question later
+
+
+@dataclass
+class ParsedCategory:
+    """What a file says about a category besides its path (Moodle XML)."""
+
+    description: str = ""
+    description_format: str = "html"
+    idnumber: str = ""
 
 
 @dataclass
@@ -79,6 +89,8 @@ class Problem:
 class ParseResult:
     questions: list[ParsedQuestion]
     unsupported: list[Problem]  # well-formed questions of a type we do not import
+    # "Top/Sub" -> description and ID number, for the categories the file describes
+    categories: dict[str, ParsedCategory] = field(default_factory=dict)
 
 
 class QuestionFileError(Exception):

@@ -16,6 +16,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 
 from .base import (
+    ParsedCategory,
     ParsedChoice,
     ParsedPair,
     ParsedQuestion,
@@ -59,11 +60,20 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
     unsupported: list[Problem] = []
     problems: list[Problem] = []
     category = ""
+    categories: dict[str, ParsedCategory] = {}
     for element in root.findall("question"):
         line = line_of.get(element, 1)
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
             category = clean_category(_text(element, "category"))
+            description, description_format = _formatted(element, "info", "html")
+            idnumber = nfc((element.findtext("idnumber") or "").strip())
+            if category and (description or idnumber):
+                categories[category] = ParsedCategory(
+                    description=description,
+                    description_format=description_format,
+                    idnumber=idnumber,
+                )
             continue
         if not qtype:
             problems.append(
@@ -82,7 +92,9 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
             questions.append(question)
     if problems:
         raise QuestionFileError(problems)
-    return ParseResult(questions=questions, unsupported=unsupported)
+    return ParseResult(
+        questions=questions, unsupported=unsupported, categories=categories
+    )
 
 
 class _LineRecorder:
@@ -185,6 +197,7 @@ class _QuestionReader:
             text=text,
             line=self.line,
             name=_text(element, "name"),
+            idnumber=nfc((element.findtext("idnumber") or "").strip()),
             text_format=text_format,
             category=self.category,
             general_feedback=general,
