@@ -12,17 +12,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.exports import csv_response, xlsx_response
+from lms.html import html_to_text
 from lms.people.models import School
 
 from . import policies
 from .formats.base import QuestionFileError
 from .importing import ImportRefused, category_export, questions_import
-from .models import QuestionCategory, QuestionResponse, QuizPage
+from .models import QuestionCategory, QuestionResponse, QuestionType, QuizPage
 from .selectors import attempts_visible_to, essays_waiting_for, quiz_statistics
 from .services import AttemptRefused, attempt_regrade, essay_grade
 
@@ -320,8 +321,35 @@ def question_import(request):
                 },
                 timeout=1800,
             )
-            context.update(report=report, token=token)
+            context.update(
+                report=report,
+                token=token,
+                rows=preview_rows(report, form.cleaned_data["category"]),
+            )
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
+
+
+def preview_rows(report, default_category: str) -> list[dict]:
+    """What the import preview lists for each question: its line, its type as
+    staff read it (not the code), its category and its text, shortened."""
+    labels = dict(QuestionType.choices)
+    return [
+        {
+            "line": question.line,
+            "type": labels.get(question.qtype, question.qtype),
+            "category": question.category or default_category or _("Imported"),
+            "text": Truncator(
+                " ".join(
+                    (
+                        html_to_text(question.text)
+                        if question.text_format == "html"
+                        else question.text
+                    ).split()
+                )
+            ).chars(120),
+        }
+        for question in report.questions
+    ]
 
 
 class ExportForm(forms.Form):

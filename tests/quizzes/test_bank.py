@@ -1,6 +1,7 @@
 """The question bank: import (admin and command), export round trip, versions, demo."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -248,3 +249,33 @@ def test_import_command_refusal_does_not_say_skipped(tmp_path):
     assert "skipped" not in err.getvalue().lower()
     assert "bỏ qua" not in err.getvalue().lower()
     assert f"{ADDED_LINE}" in err.getvalue()
+
+
+def test_import_preview_shows_type_in_vietnamese_category_and_short_text(
+    client, school_admin
+):
+    client.force_login(school_admin)
+    fixture = (
+        Path(__file__).parent / "fixtures/moodle/nested_categories_with_questions.xml"
+    )
+
+    preview = _upload(client, fixture.read_bytes(), fmt="moodlexml")
+
+    rows = preview.context["rows"]
+    assert [(r["line"], r["type"], r["category"], r["text"]) for r in rows][:2] == [
+        (15, "Đúng/sai", "Iota", "Testing Iota Question"),
+        (55, "Tự luận (giáo viên chấm)", "Iota/Kappa", "Testing Kappa Essay Question"),
+    ]
+    page = preview.content.decode()
+    assert "true_false" not in page and "&lt;p&gt;" not in page
+    assert "<td>Đúng/sai</td>" in page
+
+
+def test_import_preview_shortens_long_question_text(client, school_admin):
+    client.force_login(school_admin)
+    long_text = "Câu hỏi rất dài " * 20
+
+    preview = _upload(client, f"{long_text}{{TRUE}}".encode())
+
+    (row,) = preview.context["rows"]
+    assert len(row["text"]) <= 120 and row["text"].endswith("…")
