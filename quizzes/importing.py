@@ -21,6 +21,7 @@ from .formats.base import (
     ParseResult,
     Problem,
 )
+from .import_files import import_problems, link_files, school_collection, store_files
 from .models import Choice, MatchPair, Question, QuestionCategory, QuestionType
 
 FORMATS = ("gift", "aiken", "moodlexml", "xlsx")
@@ -94,16 +95,20 @@ def _describe(category: QuestionCategory, described: ParsedCategory) -> None:
         category.save(update_fields=changed)
 
 
-def _create(question: ParsedQuestion, category: QuestionCategory) -> Question:
+def _create(
+    question: ParsedQuestion, category: QuestionCategory, collection=None
+) -> Question:
+    stored = store_files(question, collection) if question.files else {}
     created = Question.objects.create(
         category=category,
         qtype=question.qtype,
         name=question.name[:255],
         idnumber=question.idnumber[:100],
-        text=_html(question.text, question.text_format),
+        text=link_files(_html(question.text, question.text_format), stored),
         points=question.points,
-        general_feedback=_html(
-            question.general_feedback, question.general_feedback_format
+        general_feedback=link_files(
+            _html(question.general_feedback, question.general_feedback_format),
+            stored,
         )
         if question.general_feedback
         else "",
@@ -118,7 +123,9 @@ def _create(question: ParsedQuestion, category: QuestionCategory) -> Question:
             text=_text(choice.text, choice.text_format),
             fraction=(choice.fraction * 100).quantize(Decimal("0.0001")),
             # bulk_create skips the pre_save clean, so clean here.
-            feedback=_html(choice.feedback, choice.feedback_format, False),
+            feedback=link_files(
+                _html(choice.feedback, choice.feedback_format, False), stored
+            ),
             sort_order=index,
         )
         for index, choice in enumerate(question.choices)
@@ -154,6 +161,8 @@ def questions_import(
     result: ParseResult = parse(data, fmt)
     if result.unsupported and not skip_unsupported:
         raise ImportRefused(result.unsupported)
+    if problems := import_problems(result.questions):
+        raise ImportRefused(problems)
     default_path = category_path or _("Imported")
     report = ImportReport(questions=result.questions, skipped=list(result.unsupported))
     report.categories = sorted({q.category or default_path for q in result.questions})
@@ -165,8 +174,13 @@ def questions_import(
         }
         for path, described in result.categories.items():
             _describe(category_for_path(path, school=school), described)
+        collection = (
+            school_collection(school)
+            if any(question.files for question in result.questions)
+            else None
+        )
         for question in result.questions:
-            _create(question, categories[question.category or default_path])
+            _create(question, categories[question.category or default_path], collection)
             report.created += 1
     return report
 

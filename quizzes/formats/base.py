@@ -37,6 +37,15 @@ class ParsedChoice:
 
 
 @dataclass
+class ParsedFile:
+    """A file embedded in the question file (Moodle XML <file>, <image_base64>);
+    texts refer to it as "@@PLUGINFILE@@/<name>"."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
 class ParsedPair:
     prompt: str  # "" for a distractor answer with no prompt
     answer: str
@@ -62,6 +71,7 @@ class ParsedQuestion:
     tags: list[str] = field(default_factory=list)
     case_sensitive: bool = False  # short_answer
     idnumber: str = ""  # Moodle's ID number, kept to recognise the question later
+    files: list[ParsedFile] = field(default_factory=list)
 
 
 @dataclass

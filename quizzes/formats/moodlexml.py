@@ -6,9 +6,12 @@ qformat_xml does: texts are trimmed, a missing format means "html", feedback
 defaults to the question's format, fractions are percentages.
 """
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from .base import (
     ParsedCategory,
     ParsedChoice,
+    ParsedFile,
     ParsedPair,
     ParsedQuestion,
     ParseResult,
@@ -208,6 +212,7 @@ class _QuestionReader:
                 if (tag.findtext("text") or "").strip()
             ],
         )
+        self.read_files(question)
         points = (element.findtext("defaultgrade") or "").strip()
         if points:
             try:
@@ -238,6 +243,43 @@ class _QuestionReader:
             )
             return None
         return question
+
+    def read_files(self, question: ParsedQuestion) -> None:
+        """Every <file encoding="base64"> of the question, and the Moodle 1.9
+        <image>/<image_base64> picture (added at the end of the question text,
+        as Moodle does when it imports such a file)."""
+        for found in self.element.iter("file"):
+            name = nfc((found.get("name") or "").strip())
+            data = self.decode(found.text, name)
+            if data is not None:
+                question.files.append(ParsedFile(name=name, data=data))
+        image = (self.element.findtext("image") or "").strip()
+        encoded = self.element.findtext("image_base64")
+        if image and encoded and encoded.strip():
+            name = nfc(image.replace("\\", "/").rsplit("/", 1)[-1])
+            data = self.decode(encoded, name)
+            if data is not None:
+                question.files.append(ParsedFile(name=name, data=data))
+                if question.text_format != "html":
+                    from django.utils.html import escape, linebreaks
+
+                    question.text = linebreaks(escape(question.text))
+                    question.text_format = "html"
+                question.text += (
+                    f'<p><img src="@@PLUGINFILE@@/{quote(name)}" alt=""></p>'
+                )
+
+    def decode(self, encoded: str | None, name: str) -> bytes | None:
+        try:
+            if not name:
+                raise binascii.Error
+            return base64.b64decode("".join((encoded or "").split()), validate=True)
+        except binascii.Error:
+            self.problems.append(
+                _("The embedded file “%(name)s” is not valid base64 data.")
+                % {"name": name or "?"}
+            )
+            return None
 
     def answers(self, text_format: str, with_format: bool):
         for answer in self.element.findall("answer"):
