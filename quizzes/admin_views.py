@@ -347,6 +347,7 @@ def preview_rows(report, default_category: str) -> list[dict]:
                     ).split()
                 )
             ).chars(120),
+            "files": ", ".join(parsed.name for parsed in question.files),
         }
         for question in report.questions
     ]

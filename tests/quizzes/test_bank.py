@@ -279,3 +279,20 @@ def test_import_preview_shortens_long_question_text(client, school_admin):
 
     (row,) = preview.context["rows"]
     assert len(row["text"]) <= 120 and row["text"].endswith("…")
+
+
+def test_import_preview_names_the_files_a_question_carries(client, school_admin):
+    client.force_login(school_admin)
+    fixture = (
+        Path(__file__).parent
+        / "fixtures/moodle/sample_questions_with_old_image_tag.xml"
+    )
+
+    preview = _upload(
+        client, fixture.read_bytes(), fmt="moodlexml", skip_unsupported="on"
+    )
+
+    (row,) = preview.context["rows"]
+    assert row["files"] == "moodle.png"
+    assert "<td>moodle.png</td>" in preview.content.decode()
+    assert "Tệp đính kèm" in preview.content.decode()
