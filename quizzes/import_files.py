@@ -91,6 +91,7 @@ def file_problems(question: ParsedQuestion) -> list[Problem]:
     names = {parsed.name for parsed in question.files}
     texts = [question.text, question.general_feedback]
     texts += [choice.feedback for choice in question.choices]
+    texts += [choice.text for choice in question.choices]
     for text in texts:
         for reference in _REFERENCE.findall(text or ""):
             if unquote(reference) not in names:

@@ -69,6 +69,12 @@ def _html(text: str, text_format: str, paragraphs: bool = True) -> str:
     is escaped (into <p> paragraphs unless `paragraphs` is false)."""
     if text_format == "html":
         return html_clean(text)
+    if text_format == "moodle":
+        # Moodle's auto-format: HTML allowed, line breaks of plain text kept.
+        from django.utils.html import linebreaks
+
+        has_blocks = "<p" in text.lower() or "<div" in text.lower()
+        return html_clean(text if has_blocks else linebreaks(text, autoescape=False))
     from django.utils.html import escape, linebreaks
 
     return linebreaks(escape(text)) if paragraphs else str(escape(text))
@@ -76,7 +82,7 @@ def _html(text: str, text_format: str, paragraphs: bool = True) -> str:
 
 def _text(text: str, text_format: str) -> str:
     """Text shown escaped (choices, matching items): HTML is reduced to its text."""
-    return html_to_text(text) if text_format == "html" else text
+    return html_to_text(text) if text_format in ("html", "moodle") else text
 
 
 def _describe(category: QuestionCategory, described: ParsedCategory) -> None:
@@ -93,6 +99,14 @@ def _describe(category: QuestionCategory, described: ParsedCategory) -> None:
         changed.append("idnumber")
     if changed:
         category.save(update_fields=changed)
+
+
+def _choice_html(choice: ParsedChoice, stored: dict) -> str:
+    """The formatted answer to show, when the file wrote the answer in HTML
+    (a plain answer, or HTML with no tags, is shown from its text)."""
+    if choice.text_format not in ("html", "moodle") or "<" not in choice.text:
+        return ""
+    return link_files(_html(choice.text, choice.text_format, False), stored)
 
 
 def _create(
@@ -121,6 +135,7 @@ def _create(
         Choice(
             question=created,
             text=_text(choice.text, choice.text_format),
+            text_html=_choice_html(choice, stored),
             fraction=(choice.fraction * 100).quantize(Decimal("0.0001")),
             # bulk_create skips the pre_save clean, so clean here.
             feedback=link_files(

@@ -292,9 +292,13 @@ class Choice(Orderable):
         ),
     )
     feedback = models.TextField(_("feedback for this choice"), blank=True)
+    # An answer written in HTML (Moodle's formatted answers, pictures): shown
+    # instead of `text`, which keeps its plain words for matching and exports.
+    text_html = models.TextField(_("formatted text"), blank=True, editable=False)
 
-    # The text is shown escaped; the feedback is rendered as HTML (lms.html).
-    html_fields = ("feedback",)
+    # The text is shown escaped; the feedback and formatted text are rendered as
+    # HTML (lms.html).
+    html_fields = ("feedback", "text_html")
 
     panels = [FieldPanel("text"), FieldPanel("fraction"), FieldPanel("feedback")]
 

@@ -37,6 +37,7 @@ def question_snapshot(
             # The bank row it came from: for regrading, never sent to the page.
             "choice_id": choice.pk,
             "text": choice.text,
+            "html": choice.text_html,
             "fraction": str(choice.credit),
             "feedback": choice.feedback,
         }
@@ -137,7 +138,12 @@ def public_question(snapshot: dict) -> dict:
     }
     if snapshot["qtype"] in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         public["choices"] = [
-            {"key": choice["key"], "text": choice["text"]}
+            {
+                "key": choice["key"],
+                "text": choice["text"],
+                # Older snapshots have no formatted text.
+                "html": choice.get("html", ""),
+            }
             for choice in snapshot["choices"]
         ]
     if snapshot["qtype"] == QuestionType.MATCHING:

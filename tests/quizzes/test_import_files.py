@@ -129,3 +129,45 @@ def test_a_broken_picture_is_refused_by_name():
         questions_import(data=xml, fmt="moodlexml")
 
     assert "flag.png" in refused.value.problems[0].message
+
+
+def test_html_answers_show_as_formatting_with_their_pictures_on_the_attempt_page(
+    client, make_course, student
+):
+    from django.urls import reverse
+
+    from quizzes.models import QuizAttempt
+    from tests.quizzes.factories import QuizPageFactory, add_slots
+
+    xml = _xml(
+        {"flag-uk.png": PNG},
+        "<p>Which language is <b>this</b>?</p>",
+        feedback="<p>See <i>lesson 1</i>.</p>",
+    ).replace(
+        b'<answer fraction="100"><text>Hello</text></answer>',
+        b'<answer fraction="100" format="html"><text><![CDATA[<p><img '
+        b'src="@@PLUGINFILE@@/flag-uk.png" alt="UK"> <b>English</b></p>]]></text>'
+        b'<file name="flag-uk.png" encoding="base64">'
+        + base64.b64encode(PNG)
+        + b"</file></answer>",
+    )
+    questions_import(data=xml, fmt="moodlexml")
+    question = Question.objects.get()
+    right = question.choices.get(fraction=100)
+    assert right.text == "English"  # plain words for matching and exports
+    assert "<b>English</b>" in right.text_html
+    course, _lessons = make_course(lessons=1)
+    quiz = QuizPageFactory(parent=course, pass_mark=50)
+    add_slots(quiz, [question])
+    client.force_login(student)
+
+    client.post(quiz.url, {"action": "start"})
+    attempt = QuizAttempt.objects.get(user=student)
+    page = client.get(
+        reverse("lms_quizzes:attempt", args=[attempt.pk])
+    ).content.decode()
+
+    assert "<b>English</b>" in page and "<b>this</b>" in page
+    assert "&lt;p&gt;" not in page and "&lt;b&gt;" not in page
+    assert "@@PLUGINFILE@@" not in page
+    assert 'alt="UK"' in page and "<img" in page
