@@ -171,3 +171,13 @@ def test_html_answers_show_as_formatting_with_their_pictures_on_the_attempt_page
     assert "&lt;p&gt;" not in page and "&lt;b&gt;" not in page
     assert "@@PLUGINFILE@@" not in page
     assert 'alt="UK"' in page and "<img" in page
+
+    key = attempt.snapshot[0]["key"]
+    choice = next(c for c in attempt.snapshot[0]["choices"] if c["html"])
+    client.post(reverse("lms_quizzes:submit", args=[attempt.pk]), {key: choice["key"]})
+    review = client.get(reverse("lms_quizzes:review", args=[attempt.pk]))
+
+    shown = review.content.decode()
+    assert "<i>lesson 1</i>" in shown
+    assert "&lt;" not in shown.split("<main", 1)[-1]
+    assert "@@PLUGINFILE@@" not in shown
