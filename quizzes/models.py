@@ -583,8 +583,9 @@ class QuizAttempt(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     snapshot = models.JSONField(_("questions shown"), default=list)
     current_page = models.PositiveSmallIntegerField(default=0)
+    # The sum of the question marks, kept to 5 places as Moodle keeps it.
     score = models.DecimalField(
-        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("score"), max_digits=12, decimal_places=5, null=True, blank=True
     )
     max_score = models.DecimalField(
         _("maximum score"), max_digits=8, decimal_places=2, default=Decimal("0")
@@ -632,7 +633,9 @@ class QuestionResponse(models.Model):
     # Set when the learner checked this answer (feedback after each question);
     # a checked answer is graded at once and never changes again.
     checked_at = models.DateTimeField(null=True, blank=True)
-    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # Full precision (7 places, as Moodle keeps a question's fraction): the
+    # attempt is summed from these before anything is rounded.
+    score = models.DecimalField(max_digits=15, decimal_places=7, null=True, blank=True)
     teacher_comment = models.TextField(_("teacher's comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -666,8 +669,8 @@ class Regrade(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
-    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_score = models.DecimalField(max_digits=12, decimal_places=5, null=True)
+    new_score = models.DecimalField(max_digits=12, decimal_places=5, null=True)
     reason = models.CharField(max_length=255, blank=True)
     # Which version of each question the regrade applied: {question id: version}.
     question_versions = models.JSONField(_("question versions used"), default=dict)
@@ -690,8 +693,8 @@ class EssayRemark(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
-    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_score = models.DecimalField(max_digits=15, decimal_places=7, null=True)
+    new_score = models.DecimalField(max_digits=15, decimal_places=7, null=True)
     old_graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

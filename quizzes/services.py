@@ -241,10 +241,17 @@ def answer_check(
     return response
 
 
+# Moodle stores an attempt's summed marks to 5 decimal places; the percentage
+# is rounded once, to the 2 places the pages show, and that shown value is
+# what pass/fail compares with the pass mark.
+SUM_PLACES = Decimal("0.00001")
+PERCENT_PLACES = Decimal("0.01")
+
+
 def _percent(score: Decimal, maximum: Decimal) -> Decimal:
     if not maximum:
         return Decimal("0")
-    return (Decimal(100) * score / maximum).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return (Decimal(100) * score / maximum).quantize(PERCENT_PLACES, ROUND_HALF_UP)
 
 
 def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> None:
@@ -277,8 +284,9 @@ def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> No
             changed.append(response)
     if changed:
         QuestionResponse.objects.bulk_update(changed, ["score"])
-    attempt.score = total
-    attempt.percent = _percent(total, attempt.max_score)
+    # Marks are kept at full precision and summed before any rounding.
+    attempt.score = total.quantize(SUM_PLACES, ROUND_HALF_UP)
+    attempt.percent = _percent(attempt.score, attempt.max_score)
     if waiting:
         attempt.state = AttemptState.NEEDS_GRADING
         attempt.passed = False
@@ -287,27 +295,49 @@ def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> No
         attempt.passed = attempt.percent >= attempt.pass_mark
 
 
+def _method_percent(method: str, attempts: list[QuizAttempt]) -> Decimal | None:
+    """The quiz grade Moodle's `quiz_calculate_best_grade` gives, as a percent.
+
+    `attempts` are the submitted ones in order, finished or waiting for a
+    teacher. First/last attempt take that attempt even while it waits, so
+    there is no grade until it is graded; highest and average leave waiting
+    attempts out. None: no grade yet.
+    """
+    if not attempts:
+        return None
+    if method in (GradingMethod.FIRST, GradingMethod.LAST):
+        chosen = attempts[0] if method == GradingMethod.FIRST else attempts[-1]
+        return chosen.percent if chosen.state == AttemptState.FINISHED else None
+    graded = [a for a in attempts if a.state == AttemptState.FINISHED]
+    if not graded:
+        return None
+    if method == GradingMethod.AVERAGE:
+        # Averaged from the summed marks, rounded once at the end.
+        exact = [
+            Decimal(100) * a.score / a.max_score if a.max_score else Decimal(0)
+            for a in graded
+        ]
+        return (sum(exact) / len(exact)).quantize(PERCENT_PLACES, ROUND_HALF_UP)
+    return max(a.percent for a in graded)
+
+
 def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
-    """Recompute the learner's grade for the quiz under its grading method."""
-    finished = list(
+    """Recompute the learner's grade for the quiz under its grading method.
+
+    When the method gives no grade yet (its attempt waits for essay grading),
+    the learner has no grade row, as in Moodle; None is returned.
+    """
+    submitted = list(
         QuizAttempt.objects.filter(
-            user=user, quiz=quiz, state=AttemptState.FINISHED
+            user=user,
+            quiz=quiz,
+            state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING],
         ).order_by("number")
     )
-    if not finished:
+    percent = _method_percent(quiz.grading_method, submitted)
+    if percent is None:
+        QuizGrade.objects.filter(user=user, quiz=quiz).delete()
         return None
-    percents = [attempt.percent for attempt in finished]
-    method = quiz.grading_method
-    if method == GradingMethod.LAST:
-        percent = percents[-1]
-    elif method == GradingMethod.FIRST:
-        percent = percents[0]
-    elif method == GradingMethod.AVERAGE:
-        percent = (sum(percents) / len(percents)).quantize(
-            Decimal("0.01"), ROUND_HALF_UP
-        )
-    else:
-        percent = max(percents)
     passed = percent >= quiz.pass_mark
     values = {"percent": percent, "passed": passed}
     # One statement, first grade or not (INSERT ... ON CONFLICT DO UPDATE);
@@ -328,8 +358,13 @@ def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
 
 
 def _after_finish(attempt: QuizAttempt) -> None:
-    """Update the learner's grade; a pass may complete the course."""
-    if attempt.state != AttemptState.FINISHED or attempt.quiz is None:
+    """Update the learner's grade; a pass may complete the course.
+
+    An attempt waiting for essay grading also updates the grade: under
+    "first/last attempt" it may be the one the method takes, and then
+    there is no grade (and no completion) until a teacher grades it.
+    """
+    if attempt.state == AttemptState.IN_PROGRESS or attempt.quiz is None:
         return
     grade_row = quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
     if grade_row is not None and grade_row.passed:
