@@ -30,8 +30,8 @@ class Mark:
 
 
 # Moodle keeps a question's fraction to 7 decimal places and works out the
-# mark from it without rounding; the attempt is summed first and only the
-# total is rounded (see `quizzes.services._grade_attempt`).
+# mark (fraction x points) from it without rounding; the attempt is summed
+# first and only the total is rounded (see `quizzes.services.attempt_result`).
 FRACTION_PLACES = Decimal("0.0000001")
 
 
@@ -53,9 +53,7 @@ def _mark(
     """
     fraction = _quantize(_clamp(fraction) if clamp else min(ONE, fraction))
     points = Decimal(question["points"])
-    return Mark(
-        score=_quantize(points * fraction), fraction=fraction, feedback=feedback
-    )
+    return Mark(score=points * fraction, fraction=fraction, feedback=feedback)
 
 
 def _choice_map(question: dict) -> dict[str, dict]:

@@ -633,9 +633,9 @@ class QuestionResponse(models.Model):
     # Set when the learner checked this answer (feedback after each question);
     # a checked answer is graded at once and never changes again.
     checked_at = models.DateTimeField(null=True, blank=True)
-    # Full precision (7 places, as Moodle keeps a question's fraction): the
-    # attempt is summed from these before anything is rounded.
-    score = models.DecimalField(max_digits=15, decimal_places=7, null=True, blank=True)
+    # Full precision: points (2 places) times the fraction (7 places, as
+    # Moodle keeps it), never rounded; the attempt is summed from these.
+    score = models.DecimalField(max_digits=18, decimal_places=9, null=True, blank=True)
     teacher_comment = models.TextField(_("teacher's comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -693,8 +693,8 @@ class EssayRemark(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=15, decimal_places=7, null=True)
-    new_score = models.DecimalField(max_digits=15, decimal_places=7, null=True)
+    old_score = models.DecimalField(max_digits=18, decimal_places=9, null=True)
+    new_score = models.DecimalField(max_digits=18, decimal_places=9, null=True)
     old_graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,6 +1,7 @@
 """Writes for quizzes: attempts, saving answers, grading, essays, regrades."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -254,6 +255,34 @@ def _percent(score: Decimal, maximum: Decimal) -> Decimal:
     return (Decimal(100) * score / maximum).quantize(PERCENT_PLACES, ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class AttemptResult:
+    score: Decimal
+    percent: Decimal
+    waiting: bool
+    passed: bool
+
+
+def attempt_result(
+    marks: list[Decimal | None], *, max_score: Decimal, pass_mark: int
+) -> AttemptResult:
+    """An attempt's total from its question marks (None: waits for a teacher).
+
+    Marks are kept at full precision and summed before any rounding; an
+    attempt waiting for a teacher has not passed (yet).
+    """
+    waiting = any(mark is None for mark in marks)
+    total = sum((mark for mark in marks if mark is not None), Decimal("0"))
+    score = total.quantize(SUM_PLACES, ROUND_HALF_UP)
+    percent = _percent(score, max_score)
+    return AttemptResult(
+        score=score,
+        percent=percent,
+        waiting=waiting,
+        passed=not waiting and percent >= pass_mark,
+    )
+
+
 def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> None:
     """Grade every saved response from the snapshot; essays wait for a teacher.
 
@@ -261,41 +290,36 @@ def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> No
     in a regrade (`rescore_checked`), which applies the corrected key to them.
     """
     responses = {response.key: response for response in attempt.responses.all()}
-    total = Decimal("0")
-    waiting = False
+    marks = []
     changed = []
     for question in attempt.snapshot:
         response = responses.get(question["key"])
         locked = response is not None and response.checked_at and not rescore_checked
         if response is not None and (response.graded_by_id or locked):
             # A teacher's mark, or an answer checked and locked during the attempt.
-            total += response.score or Decimal("0")
+            marks.append(response.score or Decimal("0"))
             continue
         counted = response is not None and (
             attempt.deadline is None or response.saved_at <= attempt.deadline
         )
         mark = grade(question, response.answer if counted else None)
-        if mark.needs_grading:
-            waiting = True
-        else:
-            total += mark.score
+        marks.append(mark.score)
         if response is not None and response.score != mark.score:
             response.score = mark.score
             changed.append(response)
     if changed:
         QuestionResponse.objects.bulk_update(changed, ["score"])
-    # Marks are kept at full precision and summed before any rounding.
-    attempt.score = total.quantize(SUM_PLACES, ROUND_HALF_UP)
-    attempt.percent = _percent(attempt.score, attempt.max_score)
-    if waiting:
-        attempt.state = AttemptState.NEEDS_GRADING
-        attempt.passed = False
-    else:
-        attempt.state = AttemptState.FINISHED
-        attempt.passed = attempt.percent >= attempt.pass_mark
+    result = attempt_result(
+        marks, max_score=attempt.max_score, pass_mark=attempt.pass_mark
+    )
+    attempt.score, attempt.percent = result.score, result.percent
+    attempt.state = (
+        AttemptState.NEEDS_GRADING if result.waiting else AttemptState.FINISHED
+    )
+    attempt.passed = result.passed
 
 
-def _method_percent(method: str, attempts: list[QuizAttempt]) -> Decimal | None:
+def method_percent(method: str, attempts: list[QuizAttempt]) -> Decimal | None:
     """The quiz grade Moodle's `quiz_calculate_best_grade` gives, as a percent.
 
     `attempts` are the submitted ones in order, finished or waiting for a
@@ -314,7 +338,9 @@ def _method_percent(method: str, attempts: list[QuizAttempt]) -> Decimal | None:
     if method == GradingMethod.AVERAGE:
         # Averaged from the summed marks, rounded once at the end.
         exact = [
-            Decimal(100) * a.score / a.max_score if a.max_score else Decimal(0)
+            Decimal(100) * a.score / a.max_score
+            if a.max_score and a.score is not None
+            else a.percent
             for a in graded
         ]
         return (sum(exact) / len(exact)).quantize(PERCENT_PLACES, ROUND_HALF_UP)
@@ -334,7 +360,7 @@ def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
             state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING],
         ).order_by("number")
     )
-    percent = _method_percent(quiz.grading_method, submitted)
+    percent = method_percent(quiz.grading_method, submitted)
     if percent is None:
         QuizGrade.objects.filter(user=user, quiz=quiz).delete()
         return None

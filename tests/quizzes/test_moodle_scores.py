@@ -251,3 +251,20 @@ def test_highest_leaves_an_attempt_waiting_for_its_essay_out(
     grade_row = QuizGrade.objects.get(user=learner, quiz=quiz)
     # 1 of 6 points from the finished attempt; the waiting one does not count.
     assert grade_row.percent == Decimal("16.67")
+
+
+def test_the_re_mark_form_shows_the_mark_as_the_teacher_gave_it(
+    client, essay_course, make_learner
+):
+    _course, quiz = essay_course
+    learner = make_learner("hs")
+    teacher = make_learner("gvcn", role=Role.HOMEROOM_TEACHER)
+    attempt = _submit(quiz, learner, essay_text="Bài viết", tf="true")
+    _grade_essay(attempt, teacher, "2.5")
+    key = next(q["key"] for q in attempt.snapshot if q["qtype"] == "essay")
+    response = attempt.responses.get(key=key)
+    assert response.score == Decimal("2.5")
+    client.force_login(teacher)
+    html = client.get(reverse("lms_quizzes_essay_grade", args=[response.pk]))
+    assert 'value="2.5"' in html.content.decode()
+    assert "2.500000000" not in html.content.decode()
