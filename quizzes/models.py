@@ -735,3 +735,29 @@ class QuizGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.quiz_id}: {self.percent}%"
+
+
+class GradeRecompute(models.Model):
+    """The audit record of a quiz's grades worked out again after its grading
+    method or pass mark changed (see README "Scores as Moodle computes them").
+
+    A course completion recorded from a pass that no longer holds is kept, not
+    withdrawn: it is listed here for staff to review.
+    """
+
+    quiz = models.ForeignKey(
+        QuizPage, on_delete=models.CASCADE, related_name="grade_recomputes"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+    # {"grading_method": [old, new], "pass_mark": [old, new]}: what changed.
+    changes = models.JSONField(default=dict)
+    grades_changed = models.PositiveIntegerField(default=0)
+    # [{"user": id, "course": id}]: completions kept although the pass is gone.
+    completions_kept = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("grade recompute")
+        verbose_name_plural = _("grade recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id} @ {self.done_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from courses.models import CoursePage
-from courses.selectors import course_status_for
+from courses.selectors import course_status_for, requirements_met
 from courses.services import course_completion_evaluate, course_open
 
 from .grading import grade
@@ -18,6 +18,7 @@ from .models import (
     AttemptState,
     EssayRemark,
     FeedbackTiming,
+    GradeRecompute,
     GradingMethod,
     Question,
     QuestionResponse,
@@ -381,6 +382,42 @@ def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
         ],
     )
     return grade
+
+
+@transaction.atomic
+def quiz_grades_recompute(*, quiz: QuizPage, changes: dict) -> GradeRecompute:
+    """Work out every learner's grade again after the grading method or pass
+    mark changed, and record it (`GradeRecompute`).
+
+    A new pass may complete the course. A completion whose pass no longer
+    holds is kept (certificates may rest on it) and listed for review.
+    """
+    before = dict(QuizGrade.objects.filter(quiz=quiz).values_list("user_id", "passed"))
+    takers = (
+        QuizAttempt.objects.filter(
+            quiz=quiz, state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING]
+        )
+        .values_list("user", flat=True)
+        .distinct()
+    )
+    course = CoursePage.objects.parent_of(quiz).first()
+    record = GradeRecompute(quiz=quiz, changes=changes)
+    user_model = QuizAttempt._meta.get_field("user").related_model
+    for user in user_model.objects.filter(pk__in=takers).order_by("pk"):
+        grade_row = quiz_grade_update(user=user, quiz=quiz)
+        now_passed = None if grade_row is None else grade_row.passed
+        if before.get(user.pk) != now_passed:
+            record.grades_changed += 1
+        if course is None:
+            continue
+        if now_passed:
+            course_completion_evaluate(user=user, course=course)
+            continue
+        status = course_status_for(user=user, course=course)
+        if status.completed and not requirements_met(status.steps):
+            record.completions_kept.append({"user": user.pk, "course": course.pk})
+    record.save()
+    return record
 
 
 def _after_finish(attempt: QuizAttempt) -> None:

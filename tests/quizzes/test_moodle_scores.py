@@ -268,3 +268,73 @@ def test_the_re_mark_form_shows_the_mark_as_the_teacher_gave_it(
     html = client.get(reverse("lms_quizzes_essay_grade", args=[response.pk]))
     assert 'value="2.5"' in html.content.decode()
     assert "2.500000000" not in html.content.decode()
+
+
+# A changed grading method or pass mark recomputes grades --------------------
+
+
+def _publish(quiz, **changes):
+    for field, value in changes.items():
+        setattr(quiz, field, value)
+    quiz.save_revision().publish()
+
+
+@pytest.fixture
+def two_attempts(essay_course, make_learner, django_capture_on_commit_callbacks):
+    """A learner who passed the first attempt (5 + 1 of 6) and failed the second."""
+    course, quiz = essay_course
+    quiz.grading_method = GradingMethod.HIGHEST
+    quiz.save()
+    learner = make_learner("hs")
+    teacher = make_learner("gvcn", role=Role.HOMEROOM_TEACHER)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _submit(quiz, learner, essay_text="Bài viết", tf="true")
+        _grade_essay(first, teacher, "5")
+        _submit(quiz, learner, essay_text="", tf="false")
+    assert CourseCompletion.objects.filter(user=learner, course=course).exists()
+    return course, quiz, learner
+
+
+def test_changing_the_grading_method_recomputes_and_keeps_the_completion_on_record(
+    two_attempts, django_capture_on_commit_callbacks
+):
+    from quizzes.models import GradeRecompute
+
+    course, quiz, learner = two_attempts
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(quiz, grading_method=GradingMethod.LAST)
+    grade_row = QuizGrade.objects.get(user=learner, quiz=quiz)
+    assert grade_row.percent == Decimal("0.00") and not grade_row.passed
+    # The completion stays (a certificate may rest on it) and is listed.
+    assert CourseCompletion.objects.filter(user=learner, course=course).exists()
+    record = GradeRecompute.objects.get(quiz=quiz)
+    assert record.changes == {"grading_method": ["highest", "last"]}
+    assert record.grades_changed == 1
+    assert record.completions_kept == [{"user": learner.pk, "course": course.pk}]
+
+
+def test_lowering_the_pass_mark_completes_the_course(
+    essay_course, make_learner, django_capture_on_commit_callbacks
+):
+    course, quiz = essay_course
+    learner = make_learner("hs")
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(quiz, learner, essay_text="", tf="true")  # 1 of 6: 16.67 %
+    assert not CourseCompletion.objects.filter(user=learner).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(quiz, pass_mark=15)
+    assert QuizGrade.objects.get(user=learner, quiz=quiz).passed
+    assert CourseCompletion.objects.filter(user=learner, course=course).exists()
+
+
+def test_a_draft_with_a_new_grading_method_recomputes_nothing(
+    two_attempts, django_capture_on_commit_callbacks
+):
+    from quizzes.models import GradeRecompute
+
+    _course, quiz, learner = two_attempts
+    quiz.grading_method = GradingMethod.LAST
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.save_revision()
+    assert QuizGrade.objects.get(user=learner, quiz=quiz).passed
+    assert not GradeRecompute.objects.exists()
