@@ -91,6 +91,15 @@ def quiz_report(request, quiz_id: int):
     )
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A decimal without trailing zeros, never in exponent form."""
+    if value is None:
+        return None
+    if value == value.to_integral():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 class EssayGradeForm(forms.Form):
     score = forms.DecimalField(label=gettext_lazy("Points"), min_value=Decimal("0"))
     comment = forms.CharField(
@@ -124,7 +133,11 @@ def essay_grade_view(request, response_id: int):
     already_graded = response.graded_by_id is not None
     form = EssayGradeForm(
         request.POST or None,
-        initial={"score": response.score, "comment": response.teacher_comment}
+        initial={
+            # Stored to 9 places: shown as the teacher typed it (2.5, not 2.500000000).
+            "score": _plain(response.score),
+            "comment": response.teacher_comment,
+        }
         if already_graded
         else None,
     )

@@ -598,8 +598,9 @@ class QuizAttempt(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     snapshot = models.JSONField(_("questions shown"), default=list)
     current_page = models.PositiveSmallIntegerField(default=0)
+    # The sum of the question marks, kept to 5 places as Moodle keeps it.
     score = models.DecimalField(
-        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("score"), max_digits=12, decimal_places=5, null=True, blank=True
     )
     max_score = models.DecimalField(
         _("maximum score"), max_digits=8, decimal_places=2, default=Decimal("0")
@@ -647,7 +648,9 @@ class QuestionResponse(models.Model):
     # Set when the learner checked this answer (feedback after each question);
     # a checked answer is graded at once and never changes again.
     checked_at = models.DateTimeField(null=True, blank=True)
-    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # Full precision: points (2 places) times the fraction (7 places, as
+    # Moodle keeps it), never rounded; the attempt is summed from these.
+    score = models.DecimalField(max_digits=18, decimal_places=9, null=True, blank=True)
     teacher_comment = models.TextField(_("teacher's comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -681,8 +684,8 @@ class Regrade(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
-    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_score = models.DecimalField(max_digits=12, decimal_places=5, null=True)
+    new_score = models.DecimalField(max_digits=12, decimal_places=5, null=True)
     reason = models.CharField(max_length=255, blank=True)
     # Which version of each question the regrade applied: {question id: version}.
     question_versions = models.JSONField(_("question versions used"), default=dict)
@@ -705,8 +708,8 @@ class EssayRemark(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
-    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_score = models.DecimalField(max_digits=18, decimal_places=9, null=True)
+    new_score = models.DecimalField(max_digits=18, decimal_places=9, null=True)
     old_graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -747,3 +750,29 @@ class QuizGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.quiz_id}: {self.percent}%"
+
+
+class GradeRecompute(models.Model):
+    """The audit record of a quiz's grades worked out again after its grading
+    method or pass mark changed (see README "Scores as Moodle computes them").
+
+    A course completion recorded from a pass that no longer holds is kept, not
+    withdrawn: it is listed here for staff to review.
+    """
+
+    quiz = models.ForeignKey(
+        QuizPage, on_delete=models.CASCADE, related_name="grade_recomputes"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+    # {"grading_method": [old, new], "pass_mark": [old, new]}: what changed.
+    changes = models.JSONField(default=dict)
+    grades_changed = models.PositiveIntegerField(default=0)
+    # [{"user": id, "course": id}]: completions kept although the pass is gone.
+    completions_kept = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("grade recompute")
+        verbose_name_plural = _("grade recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id} @ {self.done_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms_quizzes', '0009_clean_stored_html'),
+        ('lms_quizzes', '0011_grade_recompute_audit'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms_quizzes', '0010_category_description_and_idnumbers'),
+        ('lms_quizzes', '0012_category_description_and_idnumbers'),
     ]
 
     operations = [
