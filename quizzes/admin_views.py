@@ -231,6 +231,14 @@ class ImportForm(forms.Form):
     skip_unsupported = forms.BooleanField(
         label=gettext_lazy("Skip question types we do not support"), required=False
     )
+    update = forms.BooleanField(
+        label=gettext_lazy("Update the questions already in the bank"),
+        required=False,
+        help_text=gettext_lazy(
+            "A question with the ID number of a question of its category "
+            "replaces that question instead of being added as a copy."
+        ),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,6 +299,7 @@ def question_import(request):
                 category_path=stored["category"],
                 skip_unsupported=stored["skip_unsupported"],
                 school=owner,
+                update=stored.get("update", False),
             )
         except (QuestionFileError, ImportRefused) as exc:
             return TemplateResponse(
@@ -302,6 +311,10 @@ def question_import(request):
         messages.success(
             request, _("Imported %(count)d questions.") % {"count": report.created}
         )
+        if report.updated:
+            messages.success(
+                request, _("Updated %(count)d questions.") % {"count": report.updated}
+            )
         return redirect(reverse("lms_quizzes_import"))
 
     form = ImportForm(request.POST or None, request.FILES or None, user=user)
@@ -316,6 +329,7 @@ def question_import(request):
                 skip_unsupported=form.cleaned_data["skip_unsupported"],
                 dry_run=True,
                 school=form.cleaned_data["owner"],
+                update=form.cleaned_data["update"],
             )
         except (QuestionFileError, ImportRefused) as exc:
             context["problems"] = exc.problems
@@ -328,16 +342,21 @@ def question_import(request):
                     "fmt": form.cleaned_data["fmt"],
                     "category": form.cleaned_data["category"],
                     "skip_unsupported": form.cleaned_data["skip_unsupported"],
+                    "update": form.cleaned_data["update"],
                     "owner": form.cleaned_data["owner"].pk
                     if form.cleaned_data["owner"]
                     else None,
                 },
                 timeout=1800,
             )
+            rows = preview_rows(report, form.cleaned_data["category"])
+            updates = sum(row["updates"] for row in rows)
             context.update(
                 report=report,
                 token=token,
-                rows=preview_rows(report, form.cleaned_data["category"]),
+                rows=rows,
+                new_count=len(rows) - updates,
+                update_count=updates,
             )
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
 
@@ -361,8 +380,13 @@ def preview_rows(report, default_category: str) -> list[dict]:
                 )
             ).chars(120),
             "files": ", ".join(parsed.name for parsed in question.files),
+            "updates": match is not None,
         }
-        for question in report.questions
+        for question, match in zip(
+            report.questions,
+            report.matches or [None] * len(report.questions),
+            strict=True,
+        )
     ]
 
 

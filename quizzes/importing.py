@@ -40,7 +40,57 @@ class ImportReport:
     questions: list[ParsedQuestion] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     created: int = 0
+    updated: int = 0
     categories: list[str] = field(default_factory=list)
+    # Categories the file describes that hold none of its questions.
+    empty_categories: list[str] = field(default_factory=list)
+    # Per question of `questions`: the bank question an update would replace,
+    # or None when the question is new.
+    matches: list[Question | None] = field(default_factory=list)
+
+
+def _segments(path: str) -> list[str]:
+    return [part.strip() for part in path.split("/") if part.strip()]
+
+
+def _category_resolve(
+    path: str,
+    *,
+    school=None,
+    described: dict[str, ParsedCategory] | None = None,
+    by_idnumber: bool = False,
+    create: bool = True,
+) -> QuestionCategory | None:
+    """The category at "Top/Sub/Leaf", each level found by the file's ID number
+    for it (when `by_idnumber`, among the owner's categories), else by name
+    under its parent. Missing levels are created, or (not `create`) None is
+    returned."""
+    described = described or {}
+    parent = None
+    names: list[str] = []
+    for name in _segments(path):
+        names.append(name)
+        found = None
+        idnumber = described.get("/".join(names), ParsedCategory()).idnumber[:100]
+        if by_idnumber and idnumber:
+            found = QuestionCategory.objects.filter(
+                school=school, idnumber=idnumber
+            ).first()
+        if found is None:
+            lookup = (
+                {"name": name, "parent": parent}
+                if parent is not None
+                else {"name": name, "parent": None, "school": school}
+            )
+            found = QuestionCategory.objects.filter(**lookup).first()
+            if found is None:
+                if not create:
+                    return None
+                found = QuestionCategory.objects.create(**lookup)
+        parent = found
+    if parent is None:
+        raise ValueError("empty category path")
+    return parent
 
 
 def category_for_path(path: str, *, school=None) -> QuestionCategory:
@@ -49,19 +99,7 @@ def category_for_path(path: str, *, school=None) -> QuestionCategory:
     The top category belongs to `school`, or (None) to the Department's
     shared library; sub-categories take their parent's owner.
     """
-    parent = None
-    for name in [part.strip() for part in path.split("/") if part.strip()]:
-        if parent is None:
-            parent, _created = QuestionCategory.objects.get_or_create(
-                name=name, parent=None, school=school
-            )
-        else:
-            parent, _created = QuestionCategory.objects.get_or_create(
-                name=name, parent=parent
-            )
-    if parent is None:
-        raise ValueError("empty category path")
-    return parent
+    return _category_resolve(path, school=school)
 
 
 def _html(text: str, text_format: str, paragraphs: bool = True) -> str:
@@ -87,15 +125,23 @@ def _text(text: str, text_format: str) -> str:
 
 def _describe(category: QuestionCategory, described: ParsedCategory) -> None:
     """Give `category` the file's description and ID number where it has none:
-    what staff wrote in the bank is not overwritten by a later import."""
+    what staff wrote in the bank is not overwritten by a later import. An ID
+    number another category of the owner holds is left out, as Moodle does."""
     changed = []
     if described.description and not category.description:
         category.description = _html(
             described.description, described.description_format
         )
         changed.append("description")
-    if described.idnumber and not category.idnumber:
-        category.idnumber = described.idnumber[:100]
+    idnumber = described.idnumber[:100]
+    if (
+        idnumber
+        and not category.idnumber
+        and not QuestionCategory.objects.filter(
+            school=category.school_id, idnumber=idnumber
+        ).exists()
+    ):
+        category.idnumber = idnumber
         changed.append("idnumber")
     if changed:
         category.save(update_fields=changed)
@@ -109,52 +155,131 @@ def _choice_html(choice: ParsedChoice, stored: dict) -> str:
     return link_files(_html(choice.text, choice.text_format, False), stored)
 
 
-def _create(
-    question: ParsedQuestion, category: QuestionCategory, collection=None
-) -> Question:
-    stored = store_files(question, collection) if question.files else {}
-    created = Question.objects.create(
-        category=category,
-        qtype=question.qtype,
-        name=question.name[:255],
-        idnumber=question.idnumber[:100],
-        text=link_files(_html(question.text, question.text_format), stored),
-        points=question.points,
-        general_feedback=link_files(
+def _question_fields(question: ParsedQuestion, stored: dict) -> dict:
+    """The question's own fields as the file gives them."""
+    return {
+        "qtype": question.qtype,
+        "name": question.name[:255],
+        "text": link_files(_html(question.text, question.text_format), stored),
+        "points": question.points,
+        "general_feedback": link_files(
             _html(question.general_feedback, question.general_feedback_format),
             stored,
         )
         if question.general_feedback
         else "",
-        correct_answer=question.correct,
-        feedback_true=_html(question.feedback_true, question.text_format, False),
-        feedback_false=_html(question.feedback_false, question.text_format, False),
-        case_sensitive=question.case_sensitive,
+        "correct_answer": question.correct,
+        "feedback_true": _html(question.feedback_true, question.text_format, False),
+        "feedback_false": _html(question.feedback_false, question.text_format, False),
+        "case_sensitive": question.case_sensitive,
+    }
+
+
+def _choice_fields(choice: ParsedChoice, stored: dict) -> dict:
+    return {
+        "text": _text(choice.text, choice.text_format),
+        "text_html": _choice_html(choice, stored),
+        "fraction": (choice.fraction * 100).quantize(Decimal("0.0001")),
+        # bulk_create skips the pre_save clean, so clean here.
+        "feedback": link_files(
+            _html(choice.feedback, choice.feedback_format, False), stored
+        ),
+    }
+
+
+def _pair_fields(pair: ParsedPair, stored: dict) -> dict:
+    return {"prompt": _text(pair.prompt, pair.prompt_format), "answer": pair.answer}
+
+
+def _create(
+    question: ParsedQuestion,
+    category: QuestionCategory,
+    collection=None,
+    idnumber: str = "",
+) -> Question:
+    stored = store_files(question, collection) if question.files else {}
+    created = Question.objects.create(
+        category=category, idnumber=idnumber, **_question_fields(question, stored)
     )
     Choice.objects.bulk_create(
-        Choice(
-            question=created,
-            text=_text(choice.text, choice.text_format),
-            text_html=_choice_html(choice, stored),
-            fraction=(choice.fraction * 100).quantize(Decimal("0.0001")),
-            # bulk_create skips the pre_save clean, so clean here.
-            feedback=link_files(
-                _html(choice.feedback, choice.feedback_format, False), stored
-            ),
-            sort_order=index,
-        )
+        Choice(question=created, sort_order=index, **_choice_fields(choice, stored))
         for index, choice in enumerate(question.choices)
     )
     MatchPair.objects.bulk_create(
-        MatchPair(
-            question=created,
-            prompt=_text(pair.prompt, pair.prompt_format),
-            answer=pair.answer,
-            sort_order=i,
-        )
-        for i, pair in enumerate(question.pairs)
+        MatchPair(question=created, sort_order=index, **_pair_fields(pair, stored))
+        for index, pair in enumerate(question.pairs)
     )
     return created
+
+
+def _replace_rows(rows: list, wanted: list[dict], model, question: Question) -> None:
+    """Make `rows` (choices or pairs, in order) say `wanted`, reusing rows by
+    position so a later regrade still finds the choice an attempt showed."""
+    for index, fields in enumerate(wanted):
+        if index < len(rows):
+            row = rows[index]
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.sort_order = index
+            row.save()
+        else:
+            model.objects.create(question=question, sort_order=index, **fields)
+    model.objects.filter(pk__in=[row.pk for row in rows[len(wanted) :]]).delete()
+
+
+def _update(existing: Question, question: ParsedQuestion, collection=None) -> None:
+    """Replace what the file gives of `existing`. Attempts keep the version they
+    showed (their snapshot); an answered question starts a new version. Tags,
+    legal references and difficulty set in the bank stay."""
+    stored = store_files(question, collection) if question.files else {}
+    for name, value in _question_fields(question, stored).items():
+        setattr(existing, name, value)
+    existing.save()
+    _replace_rows(
+        list(existing.choices.order_by("sort_order", "pk")),
+        [_choice_fields(choice, stored) for choice in question.choices],
+        Choice,
+        existing,
+    )
+    _replace_rows(
+        list(existing.pairs.order_by("sort_order", "pk")),
+        [_pair_fields(pair, stored) for pair in question.pairs],
+        MatchPair,
+        existing,
+    )
+
+
+def _plan(
+    questions: list[ParsedQuestion],
+    categories: dict[str, QuestionCategory | None],
+    default_path: str,
+    update: bool,
+) -> tuple[list[Question | None], list[str]]:
+    """For each question, the bank question it updates (or None) and the ID
+    number it keeps. As in Moodle, an ID number is unique in its category: a
+    new question whose ID number is taken there (in the bank or earlier in the
+    file) is imported without it."""
+    matches: list[Question | None] = []
+    idnumbers: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for question in questions:
+        path = question.category or default_path
+        category = categories.get(path)
+        idnumber = question.idnumber[:100]
+        existing = None
+        if idnumber and (path, idnumber) in seen:
+            idnumber = ""
+        elif idnumber and category is not None:
+            existing = Question.objects.filter(
+                category=category, idnumber=idnumber
+            ).first()
+        if idnumber:
+            seen.add((path, idnumber))
+        if existing is not None and not update:
+            existing, idnumber = None, ""
+        matches.append(existing)
+        idnumbers.append(idnumber)
+    return matches, idnumbers
 
 
 def questions_import(
@@ -165,11 +290,15 @@ def questions_import(
     skip_unsupported: bool = False,
     dry_run: bool = False,
     school=None,
+    update: bool = False,
 ) -> ImportReport:
     """Parse and (unless `dry_run`) create every question, or none of them.
 
     Categories are found or created under `school` (None: the Department
     library); who may import there is `quizzes.policies.may_act_on_owner`.
+    With `update`, a question whose ID number a question of its category
+    already has replaces that question instead of being added beside it, and
+    categories are found by their ID number first.
     """
     if fmt not in FORMATS:
         raise ImportRefused([Problem(0, _("Unknown format %(fmt)s.") % {"fmt": fmt})])
@@ -181,22 +310,45 @@ def questions_import(
     default_path = category_path or _("Imported")
     report = ImportReport(questions=result.questions, skipped=list(result.unsupported))
     report.categories = sorted({q.category or default_path for q in result.questions})
+    report.empty_categories = sorted(set(result.categories) - set(report.categories))
+
+    def resolve(path: str, create: bool) -> QuestionCategory | None:
+        return _category_resolve(
+            path,
+            school=school,
+            described=result.categories,
+            by_idnumber=update,
+            create=create,
+        )
+
     if dry_run:
+        found = {path: resolve(path, create=False) for path in report.categories}
+        report.matches, _idnumbers = _plan(
+            result.questions, found, default_path, update
+        )
         return report
     with transaction.atomic():
-        categories = {
-            path: category_for_path(path, school=school) for path in report.categories
-        }
+        categories = {path: resolve(path, create=True) for path in report.categories}
         for path, described in result.categories.items():
-            _describe(category_for_path(path, school=school), described)
+            _describe(resolve(path, create=True), described)
+        report.matches, idnumbers = _plan(
+            result.questions, categories, default_path, update
+        )
         collection = (
             school_collection(school)
             if any(question.files for question in result.questions)
             else None
         )
-        for question in result.questions:
-            _create(question, categories[question.category or default_path], collection)
-            report.created += 1
+        for question, existing, idnumber in zip(
+            result.questions, report.matches, idnumbers, strict=True
+        ):
+            if existing is not None:
+                _update(existing, question, collection)
+                report.updated += 1
+            else:
+                path = question.category or default_path
+                _create(question, categories[path], collection, idnumber)
+                report.created += 1
     return report
 
 

@@ -82,6 +82,18 @@ class QuestionCategory(models.Model):
                 condition=Q(parent__isnull=True, school__isnull=True),
                 name="lms_quizzes_category_unique_top_in_library",
             ),
+            # Moodle keeps a category's ID number unique in its context: here,
+            # among the categories of one owner (a school, or the library).
+            models.UniqueConstraint(
+                fields=["school", "idnumber"],
+                condition=~Q(idnumber=""),
+                name="lms_quizzes_category_idnumber_unique_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["idnumber"],
+                condition=~Q(idnumber="") & Q(school__isnull=True),
+                name="lms_quizzes_category_idnumber_unique_in_library",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +251,14 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["category__full_path", "pk"]
+        constraints = [
+            # As in Moodle: a question's ID number is unique in its category.
+            models.UniqueConstraint(
+                fields=["category", "idnumber"],
+                condition=~Q(idnumber=""),
+                name="lms_quizzes_question_idnumber_unique_in_category",
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.name:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from .base import (
     TEXT_FORMATS,
+    ParsedCategory,
     ParsedChoice,
     ParsedPair,
     ParsedQuestion,
@@ -59,6 +60,8 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _WEIGHT_LIKE = re.compile(r"%([-+\d.,\s]*)%")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
+# Moodle's `// [id:...]` comment: no brackets or control characters, `\]` escaped.
+_IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\[\]\x00-\x1f\x7f])+)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -90,6 +93,7 @@ def _with_format(raw: str, default: str) -> tuple[str, str]:
 class _GiftParser:
     def __init__(self):
         self.category = ""
+        self.categories: dict[str, ParsedCategory] = {}
         self.questions: list[ParsedQuestion] = []
         self.unsupported: list[Problem] = []
         self.problems: list[Problem] = []
@@ -108,7 +112,11 @@ class _GiftParser:
             self.read_block(block)
         if self.problems:
             raise QuestionFileError(self.problems)
-        return ParseResult(questions=self.questions, unsupported=self.unsupported)
+        return ParseResult(
+            questions=self.questions,
+            unsupported=self.unsupported,
+            categories=self.categories,
+        )
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
@@ -119,6 +127,8 @@ class _GiftParser:
         if content and content[0][1].startswith("$CATEGORY:"):
             raw = _hide_escapes(content[0][1][len("$CATEGORY:") :])
             self.category = clean_category(_reveal(raw))
+            if self.category:
+                self.categories.setdefault(self.category, ParsedCategory())
             content = content[1:]
         if not content:
             return
@@ -131,9 +141,13 @@ class _GiftParser:
             hidden = _hide_escapes(line)
             chars.append(hidden)
             line_of.extend([number] * len(hidden))
-        self.read_question("".join(chars), line_of, _tags(comments))
+        self.read_question(
+            "".join(chars), line_of, _tags(comments), idnumber=_idnumber(comments)
+        )
 
-    def read_question(self, text: str, line_of: list[int], tags: list[str]) -> None:
+    def read_question(
+        self, text: str, line_of: list[int], tags: list[str], idnumber: str = ""
+    ) -> None:
         line = line_of[0]
         start = 0
         name = ""
@@ -228,6 +242,7 @@ class _GiftParser:
             general_feedback=general,
             general_feedback_format=general_format,
             tags=tags,
+            idnumber=idnumber,
         )
         if body.startswith("#"):
             problem = _numerical_problem(body)
@@ -426,6 +441,12 @@ def _numerical_problem(body: str) -> str:
                 "answer": value
             }
     return ""
+
+
+def _idnumber(comments: str) -> str:
+    """The first `[id:...]` of the question's comments, as Moodle reads it."""
+    match = _IDNUMBER.search(comments)
+    return match.group(1).replace("\\]", "]").strip() if match else ""
 
 
 def _tags(comments: str) -> list[str]:

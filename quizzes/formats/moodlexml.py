@@ -72,7 +72,8 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
             category = clean_category(_text(element, "category"))
             description, description_format = _formatted(element, "info", "html")
             idnumber = nfc((element.findtext("idnumber") or "").strip())
-            if category and (description or idnumber):
+            if category:
+                # Listed even when it holds no question: Moodle creates it.
                 categories[category] = ParsedCategory(
                     description=description,
                     description_format=description_format,
