@@ -92,6 +92,7 @@ def file_problems(question: ParsedQuestion) -> list[Problem]:
     texts = [question.text, question.general_feedback]
     texts += [choice.feedback for choice in question.choices]
     texts += [choice.text for choice in question.choices]
+    texts += [pair.prompt for pair in question.pairs]
     for text in texts:
         for reference in _REFERENCE.findall(text or ""):
             if unquote(reference) not in names:

@@ -147,12 +147,16 @@ def _describe(category: QuestionCategory, described: ParsedCategory) -> None:
         category.save(update_fields=changed)
 
 
-def _choice_html(choice: ParsedChoice, stored: dict) -> str:
-    """The formatted answer to show, when the file wrote the answer in HTML
-    (a plain answer, or HTML with no tags, is shown from its text)."""
-    if choice.text_format not in ("html", "moodle") or "<" not in choice.text:
+def _formatted(text: str, text_format: str, stored: dict) -> str:
+    """The formatted text to show, when the file wrote it in HTML (a plain
+    text, or HTML with no tags, is shown from its words)."""
+    if text_format not in ("html", "moodle") or "<" not in text:
         return ""
-    return link_files(_html(choice.text, choice.text_format, False), stored)
+    return link_files(_html(text, text_format, False), stored)
+
+
+def _choice_html(choice: ParsedChoice, stored: dict) -> str:
+    return _formatted(choice.text, choice.text_format, stored)
 
 
 def _question_fields(question: ParsedQuestion, stored: dict) -> dict:
@@ -188,7 +192,12 @@ def _choice_fields(choice: ParsedChoice, stored: dict) -> dict:
 
 
 def _pair_fields(pair: ParsedPair, stored: dict) -> dict:
-    return {"prompt": _text(pair.prompt, pair.prompt_format), "answer": pair.answer}
+    html = _formatted(pair.prompt, pair.prompt_format, stored)
+    words = _text(pair.prompt, pair.prompt_format)[:500].strip()
+    if html and not words:
+        # A picture-only item still needs words: an empty item is a distractor.
+        words = _("(picture)")
+    return {"prompt": words, "prompt_html": html, "answer": pair.answer}
 
 
 def _create(

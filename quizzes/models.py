@@ -340,6 +340,11 @@ class MatchPair(Orderable):
         help_text=_("Leave empty for a distractor."),
     )
     answer = models.CharField(_("matches"), max_length=500)
+    # An item written in HTML (Moodle's formatted items, pictures): shown
+    # instead of `prompt`, which keeps its plain words for results and exports.
+    prompt_html = models.TextField(_("formatted item"), blank=True, editable=False)
+
+    html_fields = ("prompt_html",)
 
     panels = [FieldPanel("prompt"), FieldPanel("answer")]
 

@@ -56,6 +56,7 @@ def question_snapshot(
             "key": pair_key,
             "pair_id": pair.pk,
             "prompt": pair.prompt,
+            "html": pair.prompt_html,
             "answer": pair.answer,
         }
         for pair, pair_key in zip(bank_pairs, random_keys(len(bank_pairs)), strict=True)
@@ -148,7 +149,7 @@ def public_question(snapshot: dict) -> dict:
         ]
     if snapshot["qtype"] == QuestionType.MATCHING:
         public["prompts"] = [
-            {"key": pair["key"], "prompt": pair["prompt"]}
+            {"key": pair["key"], "prompt": pair["prompt"], "html": pair.get("html", "")}
             for pair in snapshot["pairs"]
             if pair["prompt"]
         ]
