@@ -269,3 +269,15 @@ def test_broken_cloze_fixture_is_refused_on_each_line_or_skipped_whole():
     # As in Moodle's test, none of them is imported, as anything else either.
     assert report.created == 0 and len(report.skipped) == 5
     assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_old_format_fixture_nests_categories_without_descriptions():
+    questions_import(data=_read("old_format_file.xml"), fmt="moodlexml")
+
+    pi = QuestionCategory.objects.get(full_path="Pi")
+    rho = QuestionCategory.objects.get(full_path="Pi/Rho")
+    assert pi.parent is None and rho.parent == pi
+    assert pi.description == "" and rho.description == ""
+    assert list(pi.questions.values_list("name", flat=True)) == ["Pi Question"]
+    assert list(rho.questions.values_list("name", flat=True)) == ["Rho Question"]
