@@ -546,9 +546,7 @@ def _question(question: ParsedQuestion) -> list[str]:
     files = _Files(question.files)
     # Moodle's penalties for its types (used only by its interactive modes).
     penalty = {"truefalse": "1", "essay": "0"}.get(qtype, "0.3333333")
-    text_lines = _rich(
-        "questiontext", question.text, question.text_format, files=files
-    )
+    text_lines = _rich("questiontext", question.text, question.text_format, files=files)
     body = [
         *_rich(
             "generalfeedback",
