@@ -499,7 +499,8 @@ def _rich(
 
 
 def _category(path: str, described: ParsedCategory) -> list[str]:
-    full = f"$course$/top/{path}".rstrip("/")
+    # As Moodle's exporter writes it: the context, then the path below "top".
+    full = f"$course$/{path}".rstrip("/")
     return [
         '  <question type="category">',
         "    <category>",

@@ -582,9 +582,34 @@ def test_moodle_xml_categories_have_the_structure_of_moodles_export_category_fix
         assert [set(node.attrib) for node in ours.iter()] == [
             set(node.attrib) for node in moodles.iter()
         ]
-    assert category.findtext("category/text") == "$course$/top/Alpha"
+    assert category.findtext("category/text") == "$course$/Alpha"
     assert category.find("info").get("format") == "moodle_auto_format"
     assert category.findtext("idnumber") == "a-1"
+
+
+def test_moodle_xml_writes_parent_categories_first_as_moodle_does():
+    # Moodle's nested_categories.xml (see SOURCE.md): Delta, Delta/Epsilon and
+    # Delta/Epsilon/Zeta, each described, then Zeta's one question.
+    described = {
+        path: ParsedCategory(f"This is {path.rsplit('/')[-1]} category", "plain")
+        for path in ("Delta", "Delta/Epsilon", "Delta/Epsilon/Zeta")
+    }
+    question = ParsedQuestion(
+        qtype="true_false", text="Zeta?", line=0, category="Delta/Epsilon/Zeta"
+    )
+
+    written = write_moodle_xml([question], described)
+
+    root = ElementTree.fromstring(written.encode())
+    assert [(q.get("type"), q.findtext("category/text")) for q in root] == [
+        ("category", "$course$/Delta"),
+        ("category", "$course$/Delta/Epsilon"),
+        ("category", "$course$/Delta/Epsilon/Zeta"),
+        ("truefalse", None),
+    ]
+    result = parse_moodle_xml(written.encode())
+    assert result.categories == described
+    assert result.questions[0].category == "Delta/Epsilon/Zeta"
 
 
 def test_moodle_xml_puts_each_file_once_in_the_element_that_refers_to_it():
