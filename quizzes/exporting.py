@@ -55,6 +55,7 @@ class _FileCollector:
     def __init__(self):
         self.files: list[ParsedFile] = []
         self.names: dict[tuple[str, int], str] = {}
+        self.unreadable: list[str] = []  # files the media storage no longer has
 
     def convert(self, html: str) -> str:
         if not html or ("<embed" not in html and "linktype" not in html):
@@ -93,15 +94,23 @@ class _FileCollector:
         if name in taken:
             stem, ext = posixpath.splitext(name)
             name = f"{stem}-{stored.pk}{ext}"
-        with stored.file.open("rb") as handle:
-            data = handle.read()
         self.names[key] = name
-        self.files.append(ParsedFile(name=name, data=data))
+        try:
+            with stored.file.open("rb") as handle:
+                self.files.append(ParsedFile(name=name, data=handle.read()))
+        except OSError:
+            self.unreadable.append(name)
         return name
 
 
 def parsed_from_question(question: Question) -> ParsedQuestion:
     """The bank question as the format writers take it."""
+    return _parsed(question)[0]
+
+
+def _parsed(question: Question) -> tuple[ParsedQuestion, list[str]]:
+    """The bank question for the writers, and the names of the files its texts
+    show that the media storage cannot read."""
     files = _FileCollector()
     convert = files.convert
     choices = [
@@ -114,7 +123,7 @@ def parsed_from_question(question: Question) -> ParsedQuestion:
         )
         for choice in question.choices.all()
     ]
-    return ParsedQuestion(
+    parsed = ParsedQuestion(
         qtype=question.qtype,
         text=convert(question.text),
         text_format="html",
@@ -138,6 +147,7 @@ def parsed_from_question(question: Question) -> ParsedQuestion:
         case_sensitive=question.case_sensitive,
         files=files.files,
     )
+    return parsed, files.unreadable
 
 
 def _described(category: QuestionCategory) -> ParsedCategory:
@@ -166,8 +176,11 @@ def category_export(*, category: QuestionCategory, fmt: str) -> str:
         .prefetch_related("choices", "pairs")
         .order_by("category__full_path", "pk")
     )
+    results = [_parsed(question) for question in questions]
+    if problems := _unreadable_problems(results):
+        raise ExportRefused(problems)
     parsed = sorted(
-        (parsed_from_question(question) for question in questions),
+        (question for question, _unreadable in results),
         key=lambda question: question.category,
     )
     if fmt == "moodlexml":
@@ -178,6 +191,23 @@ def category_export(*, category: QuestionCategory, fmt: str) -> str:
     if problems:
         raise ExportRefused(problems)
     return write_gift(parsed)
+
+
+def _unreadable_problems(results) -> list[Problem]:
+    return [
+        Problem(
+            0,
+            _(
+                "The question “%(name)s” shows the file “%(file)s”, which the "
+                "media storage cannot read any more. Put the file back in the "
+                "image or document library, or remove it from the question, "
+                "then export again."
+            )
+            % {"name": question.name or question.text[:60], "file": name},
+        )
+        for question, unreadable in results
+        for name in unreadable
+    ]
 
 
 def _gift_problems(questions: list[ParsedQuestion]) -> list[Problem]:

@@ -329,6 +329,36 @@ def test_gift_export_of_a_question_with_a_picture_is_refused_naming_it():
     assert "co-anh.png" in messages[0] and "Moodle XML" in messages[0]
 
 
+@pytest.mark.django_db
+def test_gift_export_of_an_arrow_in_a_matching_item_is_refused_not_an_error():
+    top = QuestionCategory.objects.create(name="Ghép")
+    question = Question.objects.create(
+        category=top, qtype="matching", name="Mũi tên", text="<p>Ghép</p>"
+    )
+    MatchPair.objects.create(question=question, prompt="a -> b", answer="c")
+    MatchPair.objects.create(question=question, prompt="d", answer="e")
+
+    with pytest.raises(ExportRefused) as refused:
+        category_export(category=top, fmt="gift")
+
+    assert "“Mũi tên”" in refused.value.problems[0].message
+    assert "<subquestion" in category_export(category=top, fmt="moodlexml")
+
+
+@pytest.mark.django_db
+def test_export_of_a_picture_missing_from_the_storage_is_refused_naming_it():
+    top = _bank(with_files=True)
+    flag = get_image_model().objects.get(title="co-anh.png")
+    flag.file.storage.delete(flag.file.name)
+
+    with pytest.raises(ExportRefused) as refused:
+        category_export(category=top, fmt="moodlexml")
+
+    messages = [problem.message for problem in refused.value.problems]
+    assert len(messages) == 1
+    assert "“Cờ”" in messages[0] and "co-anh.png" in messages[0]
+
+
 @pytest.fixture
 def school_admin(make_learner):
     return make_learner("qtt-export", role=Role.SCHOOL_ADMIN)
