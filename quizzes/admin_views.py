@@ -19,10 +19,12 @@ from django.utils.translation import gettext_lazy
 from lms.exports import csv_response, xlsx_response
 from lms.html import html_to_text
 from lms.people.models import School
+from lms.slugs import ascii_slug
 
 from . import policies
+from .exporting import ExportRefused, category_export
 from .formats.base import QuestionFileError
-from .importing import ImportRefused, category_export, questions_import
+from .importing import ImportRefused, questions_import
 from .models import QuestionCategory, QuestionResponse, QuestionType, QuizPage
 from .selectors import attempts_visible_to, essays_waiting_for, quiz_statistics
 from .services import AttemptRefused, attempt_regrade, essay_grade
@@ -400,7 +402,12 @@ class ExportForm(forms.Form):
     )
     fmt = forms.ChoiceField(
         label=gettext_lazy("Format"),
-        choices=[("gift", "GIFT (Moodle)"), ("moodlexml", "Moodle XML")],
+        choices=[("moodlexml", "Moodle XML"), ("gift", "GIFT (Moodle)")],
+        help_text=gettext_lazy(
+            "Moodle XML keeps everything: points, ID numbers, category "
+            "descriptions, pictures and sounds. GIFT is plain text: it cannot "
+            "carry pictures or sounds, so a category with them is refused in GIFT."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -422,15 +429,27 @@ def question_export(request):
             status=400,
         )
     category, fmt = form.cleaned_data["category"], form.cleaned_data["fmt"]
-    text = category_export(category=category, fmt=fmt)
+    try:
+        text = category_export(category=category, fmt=fmt)
+    except ExportRefused as refused:
+        for problem in refused.problems:
+            form.add_error("fmt", problem.message)
+        return TemplateResponse(
+            request,
+            "lms_quizzes/admin/import.html",
+            {"form": ImportForm(user=request.user), "export_form": form},
+            status=400,
+        )
     extension = "gift.txt" if fmt == "gift" else "xml"
     response = HttpResponse(
         text,
         content_type="text/plain; charset=utf-8"
         if fmt == "gift"
-        else "application/xml",
+        else "application/xml; charset=utf-8",
     )
-    name = slugify(category.full_path.replace("/", "-")) or "cau-hoi"
+    # ASCII only, Vietnamese letters folded ("Điều 8" -> "dieu-8"): every
+    # browser and Moodle's upload form take such a name as it is.
+    name = ascii_slug(category.full_path.replace("/", " ")) or "cau-hoi"
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
 

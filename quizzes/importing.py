@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from lms.html import html_clean, html_to_text
 
+# Exports live in .exporting; these names stay importable from here.
+from .exporting import category_export, parsed_from_question  # noqa: F401
 from .formats import parse
 from .formats.base import (
     ParsedCategory,
@@ -22,7 +24,7 @@ from .formats.base import (
     Problem,
 )
 from .import_files import import_problems, link_files, school_collection, store_files
-from .models import Choice, MatchPair, Question, QuestionCategory, QuestionType
+from .models import Choice, MatchPair, Question, QuestionCategory
 
 FORMATS = ("gift", "aiken", "moodlexml", "xlsx")
 
@@ -359,52 +361,3 @@ def questions_import(
                 _create(question, categories[path], collection, idnumber)
                 report.created += 1
     return report
-
-
-def parsed_from_question(question: Question) -> ParsedQuestion:
-    """The bank question as the format writers take it (for export)."""
-    from django.utils.html import strip_tags
-
-    return ParsedQuestion(
-        qtype=question.qtype,
-        text=question.text,
-        text_format="html",
-        line=0,
-        name=question.name,
-        category=question.category.full_path,
-        choices=[
-            ParsedChoice(
-                text=c.text,
-                fraction=c.credit.normalize(),
-                feedback=c.feedback,
-                feedback_format="html",  # stored cleaned HTML
-            )
-            for c in question.choices.all()
-        ],
-        pairs=[
-            ParsedPair(prompt=p.prompt, answer=p.answer) for p in question.pairs.all()
-        ],
-        correct=question.correct_answer
-        if question.qtype == QuestionType.TRUE_FALSE
-        else None,
-        feedback_true=question.feedback_true,
-        feedback_false=question.feedback_false,
-        general_feedback=strip_tags(question.general_feedback),
-        points=question.points,
-        case_sensitive=question.case_sensitive,
-    )
-
-
-def category_export(*, category: QuestionCategory, fmt: str) -> str:
-    from .formats.gift import write_gift
-    from .formats.moodlexml import write_moodle_xml
-
-    questions = (
-        Question.objects.filter(category__in=category.descendants_and_self())
-        .select_related("category")
-        .prefetch_related("choices", "pairs")
-        .order_by("category__full_path", "pk")
-    )
-    parsed = [parsed_from_question(question) for question in questions]
-    written = write_gift(parsed) if fmt == "gift" else write_moodle_xml(parsed)
-    return written.decode() if isinstance(written, bytes) else written

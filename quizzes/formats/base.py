@@ -178,6 +178,37 @@ def format_decimal(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# The answer grades Moodle offers (and their negatives), as Moodle writes them
+# in a file. Moodle's importer refuses a grade that is not one of them (by
+# default), with a tolerance of 0.001 percent.
+MOODLE_PERCENTS = tuple(
+    Decimal(value)
+    for value in (
+        "100 90 83.33333 80 75 70 66.66667 60 50 40 33.33333 30 25 20 "
+        "16.66667 14.28571 12.5 11.11111 10 5 0"
+    ).split()
+)
+_STORED_TO_MOODLE = {
+    sign * percent.quantize(Decimal("0.0001")): sign * percent
+    for percent in MOODLE_PERCENTS
+    for sign in (1, -1)
+}
+
+
+def moodle_percent(fraction: Decimal) -> str:
+    """A credit (1 = 100 %) as a percentage the way Moodle writes it.
+
+    The bank keeps percentages to four decimals (33.3333); a value that is one
+    of Moodle's grades cut to four decimals is written as Moodle writes that
+    grade (33.33333), so Moodle finds it among its grades and our importer
+    stores the same 33.3333 again. Any other value is written as it is.
+    """
+    percent = fraction * 100
+    if percent == percent.quantize(Decimal("0.0001")):
+        percent = _STORED_TO_MOODLE.get(percent, percent)
+    return format_decimal(percent)
+
+
 def question_problems(question: ParsedQuestion) -> list[str]:
     """Why `question` cannot be imported as it stands (empty when it can)."""
     problems = []

@@ -32,7 +32,7 @@ from .base import (
     Problem,
     QuestionFileError,
     clean_category,
-    format_decimal,
+    moodle_percent,
     nfc,
     question_problems,
     unsupported_problem,
@@ -464,9 +464,10 @@ def _tags(comments: str) -> list[str]:
 def write_gift(questions: Iterable[ParsedQuestion]) -> str:
     """Write questions as GIFT that Moodle and `parse_gift` read back.
 
-    GIFT has no place for points or case sensitivity; they are left out.
-    Raises ValueError for text GIFT cannot hold: "->" in a matching item or in
-    a short-answer question.
+    GIFT has no place for points, case sensitivity or category descriptions;
+    they are left out. A question's ID number goes in a `// [id:...]` comment,
+    as Moodle writes it. Raises ValueError for what GIFT cannot hold: embedded
+    files (pictures, sounds), "->" in a matching item or in a short answer.
     """
     blocks = []
     category = ""
@@ -492,13 +493,18 @@ def _formatted(text: str, text_format: str, default: str, force=False) -> str:
 
 
 def _write_question(question: ParsedQuestion) -> str:
+    if question.files:
+        raise ValueError(
+            f"GIFT cannot carry embedded files: {question.files[0].name!r}."
+        )
     fmt = question.text_format
     lines = []
-    if question.tags:
-        tags = " ".join(
-            "[tag:" + tag.replace("]", "\\]") + "]" for tag in question.tags
-        )
-        lines.append(f"// {tags}")
+    marks = ["[id:" + question.idnumber.replace("]", "\\]") + "]"] * bool(
+        question.idnumber.strip()
+    )
+    marks += ["[tag:" + tag.replace("]", "\\]") + "]" for tag in question.tags]
+    if marks:
+        lines.append("// " + " ".join(marks))
     head = f"::{_escape(question.name)}::" if question.name else ""
     head += _formatted(
         question.text,
@@ -553,7 +559,7 @@ def _choices(question: ParsedQuestion) -> list[str]:
     single = question.qtype == "single_choice"
     markers = []
     for choice in question.choices:
-        weight = f"%{format_decimal(choice.fraction * 100)}%"
+        weight = f"%{moodle_percent(choice.fraction)}%"
         # An explicit weight keeps a text that starts with % from being read as one.
         plain = not choice.text.lstrip().startswith("%")
         if single and choice.fraction == 1:
@@ -564,7 +570,7 @@ def _choices(question: ParsedQuestion) -> list[str]:
             markers.append("~" + weight)
     if markers and not any(marker.startswith("~") for marker in markers):
         # Only a ~ makes the block a choice question rather than a short answer.
-        markers[-1] = f"~%{format_decimal(question.choices[-1].fraction * 100)}%"
+        markers[-1] = f"~%{moodle_percent(question.choices[-1].fraction)}%"
     return [
         marker
         + _formatted(choice.text, choice.text_format, fmt)
@@ -582,7 +588,7 @@ def _short_answers(question: ParsedQuestion) -> list[str]:
                 f"GIFT cannot hold '->' in a short answer: {choice.text!r}."
             )
         out.append(
-            f"=%{format_decimal(choice.fraction * 100)}%"
+            f"=%{moodle_percent(choice.fraction)}%"
             + _formatted(choice.text, "plain", "plain")
             + _feedback(choice.feedback, choice.feedback_format, fmt)
         )
