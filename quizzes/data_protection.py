@@ -4,7 +4,13 @@ Registered in wagtail_hooks.py on the hooks lms.people defines
 (`lms_person_data_export`, `lms_person_erase`).
 """
 
-from .models import QuestionResponse, QuestionType, QuizAttempt, Regrade
+from .models import (
+    GradeRecompute,
+    QuestionResponse,
+    QuestionType,
+    QuizAttempt,
+    Regrade,
+)
 
 # Answers a learner writes in their own words: they may say anything about
 # themself, so erasure empties them. Chosen options are kept for statistics.
@@ -71,11 +77,40 @@ def person_quizzes_export(*, person) -> tuple[str, dict, list]:
                 "questions": questions,
             }
         )
-    return "quizzes", {"attempts": attempts}, []
+    return (
+        "quizzes",
+        {"attempts": attempts, "completions_kept": _completions_kept(person)},
+        [],
+    )
+
+
+def _completions_kept(person) -> list[dict]:
+    """Grade recomputes that kept this person's course completion although
+    the pass no longer held (their id is in the audit record)."""
+    records = (
+        GradeRecompute.objects.filter(
+            quiz__in=QuizAttempt.objects.filter(user=person).values("quiz_id")
+        )
+        .select_related("quiz")
+        .order_by("done_at", "pk")
+    )
+    return [
+        {
+            "quiz": record.quiz.title,
+            "done_at": _iso(record.done_at),
+            "changes": record.changes,
+        }
+        for record in records
+        if any(item.get("user") == person.pk for item in record.completions_kept)
+    ]
 
 
 def person_quizzes_erase(*, person, erasure) -> None:
-    """Empty free-text answers and teachers' comments; keep scores."""
+    """Empty free-text answers and teachers' comments; keep scores.
+
+    Grade recompute records keep the person's id among the completions kept,
+    as attempts keep it: they hold no free text, only what was decided.
+    """
     attempts = QuizAttempt.objects.filter(user=person)
     for attempt in attempts.only("pk", "snapshot"):
         free_keys = [

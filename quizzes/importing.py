@@ -110,7 +110,10 @@ def _choice_html(choice: ParsedChoice, stored: dict) -> str:
 
 
 def _create(
-    question: ParsedQuestion, category: QuestionCategory, collection=None
+    question: ParsedQuestion,
+    category: QuestionCategory,
+    collection=None,
+    ignore_diacritics: bool = False,
 ) -> Question:
     stored = store_files(question, collection) if question.files else {}
     created = Question.objects.create(
@@ -130,6 +133,10 @@ def _create(
         feedback_true=_html(question.feedback_true, question.text_format, False),
         feedback_false=_html(question.feedback_false, question.text_format, False),
         case_sensitive=question.case_sensitive,
+        # Unset (the category, then the quiz, decides) unless the import says.
+        ignore_diacritics=True
+        if ignore_diacritics and question.qtype == QuestionType.SHORT_ANSWER
+        else None,
     )
     Choice.objects.bulk_create(
         Choice(
@@ -165,8 +172,13 @@ def questions_import(
     skip_unsupported: bool = False,
     dry_run: bool = False,
     school=None,
+    ignore_diacritics: bool = False,
 ) -> ImportReport:
     """Parse and (unless `dry_run`) create every question, or none of them.
+
+    With `ignore_diacritics`, the imported short answers ignore Vietnamese
+    diacritics whatever their category or quiz says; without it they follow
+    their category, then the quiz.
 
     Categories are found or created under `school` (None: the Department
     library); who may import there is `quizzes.policies.may_act_on_owner`.
@@ -195,7 +207,12 @@ def questions_import(
             else None
         )
         for question in result.questions:
-            _create(question, categories[question.category or default_path], collection)
+            _create(
+                question,
+                categories[question.category or default_path],
+                collection,
+                ignore_diacritics=ignore_diacritics,
+            )
             report.created += 1
     return report
 

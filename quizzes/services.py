@@ -596,7 +596,13 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
             continue
         versions[str(question.pk)] = question.version
         fresh = question_snapshot(
-            question, key=shown["key"], shuffle_choices=False, rng=None
+            question,
+            key=shown["key"],
+            shuffle_choices=False,
+            rng=None,
+            ignore_diacritics_default=attempt.quiz.ignore_diacritics
+            if attempt.quiz is not None
+            else bool(shown.get("ignore_diacritics")),
         )
         updated = dict(shown)
         if shown["qtype"] == QuestionType.SHORT_ANSWER:

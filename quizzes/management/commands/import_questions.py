@@ -26,10 +26,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--skip-unsupported", action="store_true")
+        parser.add_argument(
+            "--ignore-diacritics",
+            action="store_true",
+            help=_(
+                "Imported short answers ignore Vietnamese diacritics "
+                '("luat" matches "luật"; "ma" matches "má", "mà", "mã").'
+            ),
+        )
 
     def handle(
         self, *args, path, fmt, category, school, dry_run, skip_unsupported, **options
     ):
+        ignore_diacritics = options.get("ignore_diacritics", False)
         owner = None
         if school:
             from lms.people.models import School
@@ -53,6 +62,7 @@ class Command(BaseCommand):
                 skip_unsupported=skip_unsupported,
                 dry_run=dry_run,
                 school=owner,
+                ignore_diacritics=ignore_diacritics,
             )
         except (QuestionFileError, ImportRefused) as exc:
             for problem in exc.problems:
