@@ -826,6 +826,9 @@ class GradeRecompute(models.Model):
     grades_changed = models.PositiveIntegerField(default=0)
     # [{"user": id, "course": id}]: completions kept although the pass is gone.
     completions_kept = models.JSONField(default=list)
+    # Empty while a background recompute waits for the worker (see
+    # `quizzes.jobs`); the figures above are filled in when it finishes.
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("grade recompute")

@@ -131,3 +131,91 @@ def test_a_persons_export_lists_the_recomputes_that_kept_their_completion(
             "changes": {"pass_mark": [50, 80]},
         }
     ]
+
+
+# Small quizzes at once, large ones in the background ------------------------
+
+
+@pytest.fixture
+def passed_at_half(make_course, make_learner, django_capture_on_commit_callbacks):
+    """A learner who scored 50 % on a quiz whose pass mark is 50."""
+    course, _lessons = make_course(lessons=0)
+    quiz = QuizPageFactory(parent=course, pass_mark=50)
+    add_slots(quiz, [true_false(correct=True), true_false(correct=True)])
+    learner = make_learner("hs")
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_start(user=learner, quiz=quiz)
+        keys = [q["key"] for q in attempt.snapshot]
+        attempt_submit(attempt=attempt, answers={keys[0]: "true", keys[1]: "false"})
+    return quiz, learner
+
+
+def _raise_pass_mark(quiz, callbacks):
+    with callbacks(execute=True):
+        quiz.pass_mark = 80
+        quiz.save_revision().publish()
+
+
+def test_a_quiz_with_few_takers_is_recomputed_at_once_without_a_job(
+    passed_at_half, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    quiz, learner = passed_at_half
+    settings.LMS_RECOMPUTE_BACKGROUND_TAKERS = 1
+    queued = []
+    monkeypatch.setattr("quizzes.jobs.recompute_enqueue", queued.append)
+    _raise_pass_mark(quiz, django_capture_on_commit_callbacks)
+    assert queued == []
+    record = GradeRecompute.objects.get(quiz=quiz)
+    assert record.finished_at is not None and record.grades_changed == 1
+    assert not QuizGrade.objects.get(user=learner, quiz=quiz).passed
+
+
+def test_a_quiz_with_many_takers_is_recomputed_by_a_job_run_once(
+    passed_at_half, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from quizzes.jobs import recompute_run
+
+    quiz, learner = passed_at_half
+    settings.LMS_RECOMPUTE_BACKGROUND_TAKERS = 0
+    queued = []
+    monkeypatch.setattr("quizzes.jobs.recompute_enqueue", queued.append)
+    _raise_pass_mark(quiz, django_capture_on_commit_callbacks)
+    record = GradeRecompute.objects.get(quiz=quiz)
+    assert queued == [record.pk]
+    # Until the worker runs, the old grade stands and the row says so.
+    assert record.finished_at is None
+    assert QuizGrade.objects.get(user=learner, quiz=quiz).passed
+    recompute_run(record.pk)
+    record.refresh_from_db()
+    assert record.finished_at is not None and record.grades_changed == 1
+    assert record.completions_kept == [
+        {"user": learner.pk, "course": quiz.get_parent().pk}
+    ]
+    assert not QuizGrade.objects.get(user=learner, quiz=quiz).passed
+    # A job delivered twice finds its row finished and changes nothing.
+    finished_at = record.finished_at
+    recompute_run(record.pk)
+    record.refresh_from_db()
+    assert record.finished_at == finished_at and record.grades_changed == 1
+    assert GradeRecompute.objects.count() == 1
+
+
+def test_the_background_recompute_goes_through_the_task_queue(
+    passed_at_half, settings, django_capture_on_commit_callbacks
+):
+    # The test settings run tasks in-process (django-tasks' immediate backend).
+    quiz, learner = passed_at_half
+    settings.LMS_RECOMPUTE_BACKGROUND_TAKERS = 0
+    _raise_pass_mark(quiz, django_capture_on_commit_callbacks)
+    record = GradeRecompute.objects.get(quiz=quiz)
+    assert record.finished_at is not None and record.grades_changed == 1
+    assert not QuizGrade.objects.get(user=learner, quiz=quiz).passed
+
+
+def test_the_listing_says_a_background_recompute_is_still_going(
+    client, two_schools, make_learner
+):
+    quiz_a, _quiz_b, _other = two_schools
+    GradeRecompute.objects.filter(quiz=quiz_a).update(finished_at=None)
+    html = _listing(client, make_learner("qtt", role=Role.SCHOOL_ADMIN)).content
+    assert "Đang được tính lại trong nền." in html.decode()
