@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from courses.models import CoursePage
@@ -395,6 +395,17 @@ def recompute_takers(quiz: QuizPage):
     )
 
 
+def _attempts_follow_pass_mark(quiz: QuizPage) -> None:
+    """Every attempt takes the quiz's current pass mark, and "passed" follows
+    from its stored percent: an attempt never says "Đạt" next to a grade
+    that says "Chưa đạt" for the same percent (README rule)."""
+    attempts = QuizAttempt.objects.filter(quiz=quiz)
+    attempts.exclude(pass_mark=quiz.pass_mark).update(pass_mark=quiz.pass_mark)
+    passing = Q(state=AttemptState.FINISHED, percent__gte=quiz.pass_mark)
+    attempts.filter(passing, passed=False).update(passed=True)
+    attempts.exclude(passing).filter(passed=True).update(passed=False)
+
+
 @transaction.atomic
 def quiz_grades_recompute(
     *, quiz: QuizPage, changes: dict, record: GradeRecompute | None = None
@@ -408,6 +419,7 @@ def quiz_grades_recompute(
     Running it again changes nothing more: grades come from the attempts.
     """
     before = dict(QuizGrade.objects.filter(quiz=quiz).values_list("user_id", "passed"))
+    _attempts_follow_pass_mark(quiz)
     course = CoursePage.objects.parent_of(quiz).first()
     if record is None:
         record = GradeRecompute(quiz=quiz, changes=changes)

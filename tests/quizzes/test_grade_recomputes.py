@@ -219,3 +219,27 @@ def test_the_listing_says_a_background_recompute_is_still_going(
     GradeRecompute.objects.filter(quiz=quiz_a).update(finished_at=None)
     html = _listing(client, make_learner("qtt", role=Role.SCHOOL_ADMIN)).content
     assert "Đang được tính lại trong nền." in html.decode()
+
+
+# Attempts follow a changed pass mark ------------------------------------------
+
+
+def test_an_old_attempt_takes_the_new_pass_mark_and_says_so_on_its_review(
+    client, passed_at_half, django_capture_on_commit_callbacks
+):
+    quiz, learner = passed_at_half
+    attempt = quiz.attempts.get()
+    assert attempt.passed and attempt.pass_mark == 50
+    _raise_pass_mark(quiz, django_capture_on_commit_callbacks)
+    attempt.refresh_from_db()
+    assert attempt.percent == Decimal("50.00")
+    assert not attempt.passed and attempt.pass_mark == 80
+    client.force_login(learner)
+    html = client.get(reverse("lms_quizzes:review", args=[attempt.pk])).content
+    assert "điểm đạt: 80%" in html.decode().lower()
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.pass_mark = 40
+        quiz.save_revision().publish()
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.pass_mark == 40
+    assert QuizGrade.objects.get(user=learner, quiz=quiz).passed
