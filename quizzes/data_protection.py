@@ -21,6 +21,13 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _mark(value) -> str:
+    """A question's mark as a person reads it: the full-precision value
+    without its trailing zeros, at least two places ("4.00", "0.6666667")."""
+    whole, _dot, places = format(value.normalize(), "f").partition(".")
+    return f"{whole}.{places.ljust(2, '0')}"
+
+
 def _question_as_shown(question: dict) -> dict:
     """The question as the learner saw it, without answer keys or feedback."""
     return {
@@ -55,7 +62,9 @@ def person_quizzes_export(*, person) -> tuple[str, dict, list]:
             entry = _question_as_shown(question)
             entry["answer"] = response.answer if response else None
             entry["score"] = (
-                str(response.score) if response and response.score is not None else None
+                _mark(response.score)
+                if response and response.score is not None
+                else None
             )
             entry["teacher_comment"] = response.teacher_comment if response else ""
             questions.append(entry)
