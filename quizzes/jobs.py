@@ -12,10 +12,12 @@ midway leaves nothing half done and the row still waiting; a job run twice
 finds the row finished and does nothing.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from .models import GradeRecompute, QuizPage
@@ -60,6 +62,23 @@ def recompute_run(record_id: int) -> None:
         if record is None:
             return
         quiz_grades_recompute(quiz=record.quiz, changes=record.changes, record=record)
+
+
+def recomputes_tidy(
+    *, stale_after: datetime.timedelta, now: datetime.datetime | None = None
+) -> int:
+    """Enqueue again recomputes still waiting after `stale_after` (a lost
+    queue or a dead worker); a job only runs once, so a repeat is harmless.
+    Returns how many were enqueued (``manage.py tidy_grade_recomputes``)."""
+    now = now or timezone.now()
+    stale = list(
+        GradeRecompute.objects.filter(
+            finished_at__isnull=True, done_at__lt=now - stale_after
+        ).values_list("pk", flat=True)
+    )
+    for record_id in stale:
+        recompute_enqueue(record_id)
+    return len(stale)
 
 
 @task()

@@ -243,3 +243,25 @@ def test_an_old_attempt_takes_the_new_pass_mark_and_says_so_on_its_review(
     attempt.refresh_from_db()
     assert attempt.passed and attempt.pass_mark == 40
     assert QuizGrade.objects.get(user=learner, quiz=quiz).passed
+
+
+def test_tidying_enqueues_again_only_recomputes_left_waiting(two_schools, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    quiz_a, quiz_b, _other = two_schools
+    long_ago = timezone.now() - timezone.timedelta(hours=1)
+    waiting = GradeRecompute.objects.get(quiz=quiz_a)
+    GradeRecompute.objects.filter(pk=waiting.pk).update(
+        finished_at=None, done_at=long_ago
+    )
+    GradeRecompute.objects.filter(quiz=quiz_b).update(finished_at=timezone.now())
+    GradeRecompute.objects.create(quiz=quiz_b, changes={})  # just queued
+    queued = []
+    monkeypatch.setattr("quizzes.jobs.recompute_enqueue", queued.append)
+    out = StringIO()
+    call_command("tidy_grade_recomputes", stdout=out)
+    assert queued == [waiting.pk]
+    assert "1" in out.getvalue()
