@@ -25,7 +25,14 @@ from . import policies
 from .exporting import ExportRefused, category_export
 from .formats.base import QuestionFileError
 from .importing import ImportRefused, questions_import
-from .models import QuestionCategory, QuestionResponse, QuestionType, QuizPage
+from .models import (
+    GradingMethod,
+    QuestionCategory,
+    QuestionResponse,
+    QuestionType,
+    QuizGrade,
+    QuizPage,
+)
 from .selectors import attempts_visible_to, essays_waiting_for, quiz_statistics
 from .services import AttemptRefused, attempt_regrade, essay_grade
 
@@ -89,7 +96,72 @@ def quiz_report(request, quiz_id: int):
             "stats": stats,
             "bars": bars,
             "can_regrade": policies.may_regrade_quiz(request.user, quiz),
+            "kept_completions": _kept_completions_note(request, quiz, attempts),
         },
+    )
+
+
+def _kept_completions_note(request, quiz: QuizPage, attempts) -> dict | None:
+    """What the report says about completions a recompute kept although the
+    pass no longer holds: how many, and the names of those the viewer sees."""
+    kept: dict[int, None] = {}
+    for record in quiz.grade_recomputes.order_by("done_at", "pk"):
+        for item in record.completions_kept:
+            kept[item.get("user")] = None
+    # A learner who has passed again since needs no check.
+    for user_id in QuizGrade.objects.filter(
+        quiz=quiz, user_id__in=list(kept), passed=True
+    ).values_list("user_id", flat=True):
+        kept.pop(user_id, None)
+    if not kept:
+        return None
+    names = sorted(
+        {
+            attempt.user.lms_profile.full_name
+            for attempt in attempts
+            if attempt.user_id in kept
+        }
+    )
+    return {"count": len(kept), "names": names}
+
+
+def grade_recomputes(request):
+    """Read-only: grades worked out again after a quiz's grading method or
+    pass mark changed, with the completions kept (README "Scores as Moodle
+    computes them")."""
+    _refuse_unless(policies.may_view_grade_recomputes(request.user))
+    from django.core.paginator import Paginator
+
+    records = (
+        policies.grade_recomputes_visible_to(request.user)
+        .select_related("quiz")
+        .order_by("-done_at", "-pk")
+    )
+    page = Paginator(records, 50).get_page(request.GET.get("p"))
+    labels = {
+        "grading_method": (_("Grading method"), dict(GradingMethod.choices)),
+        "pass_mark": (_("Pass mark"), {}),
+    }
+
+    def change_line(field, old, new) -> str:
+        label, values = labels.get(field, (field, {}))
+        return f"{label}: {values.get(old, old)} → {values.get(new, new)}"
+
+    rows = [
+        {
+            "record": record,
+            "changes": [
+                change_line(field, old, new)
+                for field, (old, new) in record.changes.items()
+            ],
+            "kept": len(record.completions_kept),
+        }
+        for record in page
+    ]
+    return TemplateResponse(
+        request,
+        "lms_quizzes/admin/grade_recomputes.html",
+        {"rows": rows, "page": page},
     )
 
 
@@ -241,6 +313,15 @@ class ImportForm(forms.Form):
             "replaces that question instead of being added as a copy."
         ),
     )
+    ignore_diacritics = forms.BooleanField(
+        label=gettext_lazy("Short answers ignore Vietnamese diacritics"),
+        required=False,
+        help_text=gettext_lazy(
+            '"luat" then matches "luật", and "ma", "má", "mà" and "mã" all '
+            "match one another. Leave it off when such words are different "
+            "answers."
+        ),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -302,6 +383,7 @@ def question_import(request):
                 skip_unsupported=stored["skip_unsupported"],
                 school=owner,
                 update=stored.get("update", False),
+                ignore_diacritics=stored.get("ignore_diacritics", False),
             )
         except (QuestionFileError, ImportRefused) as exc:
             return TemplateResponse(
@@ -345,6 +427,7 @@ def question_import(request):
                     "category": form.cleaned_data["category"],
                     "skip_unsupported": form.cleaned_data["skip_unsupported"],
                     "update": form.cleaned_data["update"],
+                    "ignore_diacritics": form.cleaned_data["ignore_diacritics"],
                     "owner": form.cleaned_data["owner"].pk
                     if form.cleaned_data["owner"]
                     else None,
@@ -359,6 +442,7 @@ def question_import(request):
                 rows=rows,
                 new_count=len(rows) - updates,
                 update_count=updates,
+                ignore_diacritics=form.cleaned_data["ignore_diacritics"],
             )
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
 

@@ -24,7 +24,7 @@ from .formats.base import (
     Problem,
 )
 from .import_files import import_problems, link_files, school_collection, store_files
-from .models import Choice, MatchPair, Question, QuestionCategory
+from .models import Choice, MatchPair, Question, QuestionCategory, QuestionType
 
 FORMATS = ("gift", "aiken", "moodlexml", "xlsx")
 
@@ -202,15 +202,27 @@ def _pair_fields(pair: ParsedPair, stored: dict) -> dict:
     return {"prompt": words, "prompt_html": html, "answer": pair.answer}
 
 
+def _diacritics_flag(question: ParsedQuestion, ignore_diacritics: bool):
+    """True when the import says short answers ignore diacritics; None leaves
+    it to the category, then the quiz."""
+    if ignore_diacritics and question.qtype == QuestionType.SHORT_ANSWER:
+        return True
+    return None
+
+
 def _create(
     question: ParsedQuestion,
     category: QuestionCategory,
     collection=None,
     idnumber: str = "",
+    ignore_diacritics: bool = False,
 ) -> Question:
     stored = store_files(question, collection) if question.files else {}
     created = Question.objects.create(
-        category=category, idnumber=idnumber, **_question_fields(question, stored)
+        category=category,
+        idnumber=idnumber,
+        ignore_diacritics=_diacritics_flag(question, ignore_diacritics),
+        **_question_fields(question, stored),
     )
     Choice.objects.bulk_create(
         Choice(question=created, sort_order=index, **_choice_fields(choice, stored))
@@ -238,13 +250,21 @@ def _replace_rows(rows: list, wanted: list[dict], model, question: Question) -> 
     model.objects.filter(pk__in=[row.pk for row in rows[len(wanted) :]]).delete()
 
 
-def _update(existing: Question, question: ParsedQuestion, collection=None) -> None:
+def _update(
+    existing: Question,
+    question: ParsedQuestion,
+    collection=None,
+    ignore_diacritics: bool = False,
+) -> None:
     """Replace what the file gives of `existing`. Attempts keep the version they
     showed (their snapshot); an answered question starts a new version. Tags,
-    legal references and difficulty set in the bank stay."""
+    legal references, difficulty and the diacritics setting chosen in the bank
+    stay, unless the import says to ignore diacritics."""
     stored = store_files(question, collection) if question.files else {}
     for name, value in _question_fields(question, stored).items():
         setattr(existing, name, value)
+    if _diacritics_flag(question, ignore_diacritics):
+        existing.ignore_diacritics = True
     existing.save()
     _replace_rows(
         list(existing.choices.order_by("sort_order", "pk")),
@@ -302,8 +322,13 @@ def questions_import(
     dry_run: bool = False,
     school=None,
     update: bool = False,
+    ignore_diacritics: bool = False,
 ) -> ImportReport:
     """Parse and (unless `dry_run`) create every question, or none of them.
+
+    With `ignore_diacritics`, the imported short answers ignore Vietnamese
+    diacritics whatever their category or quiz says; without it they follow
+    their category, then the quiz.
 
     Categories are found or created under `school` (None: the Department
     library); who may import there is `quizzes.policies.may_act_on_owner`.
@@ -354,10 +379,16 @@ def questions_import(
             result.questions, report.matches, idnumbers, strict=True
         ):
             if existing is not None:
-                _update(existing, question, collection)
+                _update(existing, question, collection, ignore_diacritics)
                 report.updated += 1
             else:
                 path = question.category or default_path
-                _create(question, categories[path], collection, idnumber)
+                _create(
+                    question,
+                    categories[path],
+                    collection,
+                    idnumber,
+                    ignore_diacritics=ignore_diacritics,
+                )
                 report.created += 1
     return report

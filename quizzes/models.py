@@ -29,6 +29,23 @@ from .page_forms import QuizPageForm
 
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image"]
 
+# Diacritic-insensitive short answers: a question's own setting, else its
+# category's (or the nearest ancestor's), else the quiz's, else off.
+DIACRITICS_HELP = _(
+    'On: "luat an ninh mang" also matches "Luật An ninh mạng", and words that '
+    'differ only by their marks, such as "ma", "má", "mà" and "mã", all match.'
+)
+DIACRITICS_CHOICES_CATEGORY = [
+    (None, _("As the parent category says (at the top: as the quiz says)")),
+    (True, _("Yes")),
+    (False, _("No")),
+]
+DIACRITICS_CHOICES_QUESTION = [
+    (None, _("As the category or the quiz says")),
+    (True, _("Yes")),
+    (False, _("No")),
+]
+
 
 class QuestionCategory(models.Model):
     """A folder of the question bank; categories nest."""
@@ -62,6 +79,16 @@ class QuestionCategory(models.Model):
     )
     # Moodle's "ID number": kept from imports so a later import can recognise it.
     idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
+    # None: the parent category decides (at the top: the quiz). See README
+    # "Scores as Moodle computes them" for the order.
+    ignore_diacritics = models.BooleanField(
+        _("short answers ignore Vietnamese diacritics"),
+        null=True,
+        blank=True,
+        default=None,
+        choices=DIACRITICS_CHOICES_CATEGORY,
+        help_text=DIACRITICS_HELP,
+    )
 
     class Meta:
         verbose_name = _("question category")
@@ -118,6 +145,15 @@ class QuestionCategory(models.Model):
                     {"parent": _("A category cannot be inside itself.")}
                 )
             ancestor = ancestor.parent
+
+    def ignore_diacritics_default(self) -> bool | None:
+        """The nearest setting of this category or its ancestors (None: unset)."""
+        category = self
+        while category is not None:
+            if category.ignore_diacritics is not None:
+                return category.ignore_diacritics
+            category = category.parent
+        return None
 
     def descendants_and_self(self) -> models.QuerySet:
         return QuestionCategory.objects.filter(
@@ -180,12 +216,14 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     feedback_true = models.TextField(_("feedback when answered True"), blank=True)
     feedback_false = models.TextField(_("feedback when answered False"), blank=True)
     case_sensitive = models.BooleanField(_("case matters"), default=False)
+    # None: the category decides, then the quiz (see `ignore_diacritics_for`).
     ignore_diacritics = models.BooleanField(
         _("ignore Vietnamese diacritics"),
-        default=False,
-        help_text=_(
-            'Short answer: "luat an ninh mang" also matches "Luật An ninh mạng".'
-        ),
+        null=True,
+        blank=True,
+        default=None,
+        choices=DIACRITICS_CHOICES_QUESTION,
+        help_text=DIACRITICS_HELP,
     )
     legal_references = ParentalManyToManyField(
         LegalReference, verbose_name=_("legal articles"), blank=True
@@ -275,6 +313,15 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             self.version += 1
             self.answered = False
         super().save(*args, **kwargs)
+
+    def ignore_diacritics_for(self, *, quiz_default: bool = False) -> bool:
+        """Whether this short answer ignores diacritics in a quiz whose own
+        default is `quiz_default`: the question's setting wins, then its
+        category's (nearest ancestor), then the quiz's."""
+        if self.ignore_diacritics is not None:
+            return self.ignore_diacritics
+        from_category = self.category.ignore_diacritics_default()
+        return quiz_default if from_category is None else from_category
 
     def get_preview_template(self, request, mode_name):
         return "lms_quizzes/question_preview.html"
@@ -424,6 +471,15 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
             "longer be changed. Essays are always graded by a teacher."
         ),
     )
+    ignore_diacritics = models.BooleanField(
+        _("short answers ignore Vietnamese diacritics"),
+        default=False,
+        help_text=_(
+            "For short answers whose question and category do not say. "
+            'On: "luat" matches "luật", and "ma", "má", "mà" and "mã" all '
+            "match one another."
+        ),
+    )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     review_score = models.BooleanField(_("show the score"), default=True)
@@ -466,6 +522,7 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         FieldPanel("attempts_allowed"),
         FieldPanel("grading_method"),
         FieldPanel("delay_minutes"),
+        FieldPanel("ignore_diacritics"),
         MultiFieldPanel(
             [
                 FieldPanel("review_score"),
@@ -794,6 +851,9 @@ class GradeRecompute(models.Model):
     grades_changed = models.PositiveIntegerField(default=0)
     # [{"user": id, "course": id}]: completions kept although the pass is gone.
     completions_kept = models.JSONField(default=list)
+    # Empty while a background recompute waits for the worker (see
+    # `quizzes.jobs`); the figures above are filled in when it finishes.
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("grade recompute")

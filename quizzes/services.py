@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from courses.models import CoursePage
@@ -384,26 +384,49 @@ def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
     return grade
 
 
-@transaction.atomic
-def quiz_grades_recompute(*, quiz: QuizPage, changes: dict) -> GradeRecompute:
-    """Work out every learner's grade again after the grading method or pass
-    mark changed, and record it (`GradeRecompute`).
-
-    A new pass may complete the course. A completion whose pass no longer
-    holds is kept (certificates may rest on it) and listed for review.
-    """
-    before = dict(QuizGrade.objects.filter(quiz=quiz).values_list("user_id", "passed"))
-    takers = (
+def recompute_takers(quiz: QuizPage):
+    """The learners with a submitted attempt: whose grades a recompute redoes."""
+    return (
         QuizAttempt.objects.filter(
             quiz=quiz, state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING]
         )
         .values_list("user", flat=True)
         .distinct()
     )
+
+
+def _attempts_follow_pass_mark(quiz: QuizPage) -> None:
+    """Every attempt takes the quiz's current pass mark, and "passed" follows
+    from its stored percent: an attempt never says "Đạt" next to a grade
+    that says "Chưa đạt" for the same percent (README rule)."""
+    attempts = QuizAttempt.objects.filter(quiz=quiz)
+    attempts.exclude(pass_mark=quiz.pass_mark).update(pass_mark=quiz.pass_mark)
+    passing = Q(state=AttemptState.FINISHED, percent__gte=quiz.pass_mark)
+    attempts.filter(passing, passed=False).update(passed=True)
+    attempts.exclude(passing).filter(passed=True).update(passed=False)
+
+
+@transaction.atomic
+def quiz_grades_recompute(
+    *, quiz: QuizPage, changes: dict, record: GradeRecompute | None = None
+) -> GradeRecompute:
+    """Work out every learner's grade again after the grading method or pass
+    mark changed, and record it (`GradeRecompute`; `record` is one a
+    background job made when it was queued).
+
+    A new pass may complete the course. A completion whose pass no longer
+    holds is kept (certificates may rest on it) and listed for review.
+    Running it again changes nothing more: grades come from the attempts.
+    """
+    before = dict(QuizGrade.objects.filter(quiz=quiz).values_list("user_id", "passed"))
+    _attempts_follow_pass_mark(quiz)
     course = CoursePage.objects.parent_of(quiz).first()
-    record = GradeRecompute(quiz=quiz, changes=changes)
+    if record is None:
+        record = GradeRecompute(quiz=quiz, changes=changes)
+    record.grades_changed = 0
+    record.completions_kept = []
     user_model = QuizAttempt._meta.get_field("user").related_model
-    for user in user_model.objects.filter(pk__in=takers).order_by("pk"):
+    for user in user_model.objects.filter(pk__in=recompute_takers(quiz)).order_by("pk"):
         grade_row = quiz_grade_update(user=user, quiz=quiz)
         now_passed = None if grade_row is None else grade_row.passed
         if before.get(user.pk) != now_passed:
@@ -416,6 +439,7 @@ def quiz_grades_recompute(*, quiz: QuizPage, changes: dict) -> GradeRecompute:
         status = course_status_for(user=user, course=course)
         if status.completed and not requirements_met(status.steps):
             record.completions_kept.append({"user": user.pk, "course": course.pk})
+    record.finished_at = timezone.now()
     record.save()
     return record
 
@@ -596,7 +620,13 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
             continue
         versions[str(question.pk)] = question.version
         fresh = question_snapshot(
-            question, key=shown["key"], shuffle_choices=False, rng=None
+            question,
+            key=shown["key"],
+            shuffle_choices=False,
+            rng=None,
+            ignore_diacritics_default=attempt.quiz.ignore_diacritics
+            if attempt.quiz is not None
+            else bool(shown.get("ignore_diacritics")),
         )
         updated = dict(shown)
         if shown["qtype"] == QuestionType.SHORT_ANSWER:

@@ -35,11 +35,8 @@ def _recompute_when_rules_changed(sender, instance, created, **kwargs):
     }
     if not changes:
         return
-    from .services import quiz_grades_recompute
+    from .jobs import recompute_start
 
     quiz_id = instance.pk
-
-    def recompute():
-        quiz_grades_recompute(quiz=QuizPage.objects.get(pk=quiz_id), changes=changes)
-
-    transaction.on_commit(recompute)
+    # Small quizzes are recomputed at once; large ones by a background job.
+    transaction.on_commit(lambda: recompute_start(quiz_id=quiz_id, changes=changes))

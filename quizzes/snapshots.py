@@ -27,8 +27,16 @@ def random_keys(count: int) -> list[str]:
 
 
 def question_snapshot(
-    question: Question, *, key: str, shuffle_choices: bool, rng: random.Random | None
+    question: Question,
+    *,
+    key: str,
+    shuffle_choices: bool,
+    rng: random.Random | None,
+    ignore_diacritics_default: bool = False,
 ) -> dict:
+    """Everything an attempt needs of `question`; `ignore_diacritics_default`
+    is the quiz's default, used when neither the question nor its category
+    says (the snapshot keeps the setting that applied)."""
     rng = rng or random.SystemRandom()
     bank_choices = list(question.choices.all())
     choices = [
@@ -81,7 +89,11 @@ def question_snapshot(
         "feedback_false": question.feedback_false,
         "general_feedback": question.general_feedback,
         "case_sensitive": question.case_sensitive,
-        "ignore_diacritics": question.ignore_diacritics,
+        "ignore_diacritics": (
+            question.ignore_diacritics_for(quiz_default=ignore_diacritics_default)
+            if question.qtype == QuestionType.SHORT_ANSWER
+            else False
+        ),
     }
 
 
@@ -124,6 +136,7 @@ def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> lis
             key=f"q{index}",
             shuffle_choices=quiz.shuffle_choices,
             rng=rng,
+            ignore_diacritics_default=quiz.ignore_diacritics,
         )
         for index, question in enumerate(questions, start=1)
     ]

@@ -236,6 +236,11 @@ LMS_RETENTION_SCHOOL_YEARS = int(os.environ.get("LMS_RETENTION_SCHOOL_YEARS", "5
 LMS_REPORT_PLACE = os.environ.get("LMS_REPORT_PLACE", "TP. Hồ Chí Minh")
 # A roster with more rows than this is imported by a background job.
 LMS_ROSTER_BACKGROUND_ROWS = int(os.environ.get("LMS_ROSTER_BACKGROUND_ROWS", "300"))
+# A quiz with more learners than this who submitted an attempt has its grades
+# recomputed (after a change of grading method or pass mark) by a background job.
+LMS_RECOMPUTE_BACKGROUND_TAKERS = int(
+    os.environ.get("LMS_RECOMPUTE_BACKGROUND_TAKERS", "200")
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
 # Upload limits: lesson images and documents are small; a larger file is a

@@ -60,8 +60,8 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _WEIGHT_LIKE = re.compile(r"%([-+\d.,\s]*)%")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
-# Moodle's `// [id:...]` comment: no brackets or control characters, `\]` escaped.
-_IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\[\]\x00-\x1f\x7f])+)\]")
+# Moodle's `// [id:...]` comment: no `]` (written `\]`) or control characters.
+_IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 

@@ -39,6 +39,7 @@ ACCESS_TESTED = {
     "lms_quizzes_export": ["quizzes/test_bank.py"],
     "lms_quizzes_import": ["security/test_access_control.py"],
     "lms_quizzes_regrade": ["security/test_access_control.py"],
+    "lms_quizzes_recomputes": ["quizzes/test_grade_recomputes.py"],
     "lms_quizzes_report": ["security/test_access_control.py"],
     "lms_quizzes_xlsx_template": ["security/test_access_control.py"],
     "lms_reports:annual": ["reports/test_annual.py", "reports/test_views.py"],

@@ -34,11 +34,20 @@ class Command(BaseCommand):
                 "number instead of adding a copy."
             ),
         )
+        parser.add_argument(
+            "--ignore-diacritics",
+            action="store_true",
+            help=_(
+                "Imported short answers ignore Vietnamese diacritics "
+                '("luat" matches "luật"; "ma" matches "má", "mà", "mã").'
+            ),
+        )
 
     def handle(
         self, *args, path, fmt, category, school, dry_run, skip_unsupported, **options
     ):
         update = options.get("update", False)
+        ignore_diacritics = options.get("ignore_diacritics", False)
         owner = None
         if school:
             from lms.people.models import School
@@ -63,6 +72,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 school=owner,
                 update=update,
+                ignore_diacritics=ignore_diacritics,
             )
         except (QuestionFileError, ImportRefused) as exc:
             for problem in exc.problems:

@@ -221,6 +221,8 @@ case(
     post=_nothing,
 )
 case("lms_quizzes_essays", allow=STAFF, unsure={"admin_a_past"})
+# Read-only audit: every school's manager reaches it and sees their own.
+case("lms_quizzes_recomputes", allow=MANAGERS)
 case(
     "lms_quizzes_essay_grade",
     args=pk("essay_response_a"),
