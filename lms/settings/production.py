@@ -39,7 +39,9 @@ STORAGES = {
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis is an accelerator: while it is away pages are served
+            # without it (lms/cache.py).
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
