@@ -22,11 +22,21 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import InvalidResponse, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Refused, timed out, or not a Redis we can use: something that is not Redis
+# answering on the port (a wrong REDIS_URL), a replica during a fail-over.
+# Errors of our own making (a wrong type for INCR, say) still raise.
+UNREACHABLE = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    InvalidResponse,
+    ReadOnlyError,
+    OSError,
+)
 # Seconds without calling Redis after a failure (and between two log lines).
 RETRY_SECONDS = 30
 # At most this many keys to forget when Redis returns; past it, say so.

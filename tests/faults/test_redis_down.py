@@ -193,6 +193,40 @@ class _FlakyRedis:
             self.data.pop(key, None)
 
 
+def test_after_a_failure_redis_is_left_alone_for_the_interval(monkeypatch):
+    """One refused connection, not one per cache call of every request."""
+    lms.cache.reset_outages()
+    backend = ResilientRedisCache(CLOSED_REDIS, {})
+    fake = backend.__dict__["_cache"] = _FlakyRedis()
+    calls = []
+    original = fake._check
+    monkeypatch.setattr(fake, "_check", lambda: calls.append(1) or original())
+    fake.down = True
+    for _ in range(5):
+        assert backend.get("k") is None
+        backend.set("k", 1)
+    assert len(calls) == 1
+    backend._outage.down_until = 0.0  # the interval is over
+    assert backend.get("k") is None  # Redis is tried again
+    assert len(calls) == 2
+    lms.cache.reset_outages()
+
+
+def test_something_else_on_the_port_counts_as_unreachable():
+    from redis.exceptions import InvalidResponse
+
+    lms.cache.reset_outages()
+    backend = ResilientRedisCache(CLOSED_REDIS, {})
+    fake = backend.__dict__["_cache"] = _FlakyRedis()
+
+    def not_redis(*args):
+        raise InvalidResponse("Protocol Error: b'HTTP/1.1 400 Bad Request'")
+
+    fake.get = not_redis
+    assert backend.get("k", "default") == "default"
+    lms.cache.reset_outages()
+
+
 def test_keys_changed_during_an_outage_are_dropped_when_redis_returns(monkeypatch):
     lms.cache.reset_outages()
     monkeypatch.setattr(lms.cache, "RETRY_SECONDS", 0)
