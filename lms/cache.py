@@ -57,6 +57,8 @@ class _Outage:
         self.down_until = 0.0
         self.stale_keys: set[str] = set()
         self.stale_overflow = False
+        # A clear() asked for while away (a restore, say) runs on return.
+        self.clear_pending = False
 
 
 _OUTAGES: dict[str, _Outage] = {}
@@ -76,6 +78,7 @@ def reset_outages() -> None:
                 outage.down_until = 0.0
                 outage.stale_keys = set()
                 outage.stale_overflow = False
+                outage.clear_pending = False
 
 
 def cache_available(backend=None) -> bool:
@@ -128,6 +131,14 @@ class ResilientRedisCache(RedisCache):
         with outage.lock:
             keys = list(outage.stale_keys)
             overflow = outage.stale_overflow
+            clear = outage.clear_pending
+        if clear:
+            self._cache.clear()
+            with outage.lock:
+                outage.stale_keys = set()
+                outage.stale_overflow = outage.clear_pending = False
+            logger.warning("Cache reachable again; cleared as asked while away.")
+            return
         if keys:
             # Already full keys (prefix and version applied when recorded).
             self._cache.delete_many(keys)
@@ -148,7 +159,8 @@ class ResilientRedisCache(RedisCache):
                 self._remember(*stale_keys)
             return fallback()
         try:
-            if self._outage.stale_keys or self._outage.stale_overflow:
+            outage = self._outage
+            if outage.stale_keys or outage.stale_overflow or outage.clear_pending:
                 self._recovered()
             return method(*args, **kwargs)
         except UNREACHABLE as error:
@@ -250,4 +262,9 @@ class ResilientRedisCache(RedisCache):
         )
 
     def clear(self):
-        return self._call("clear", lambda: False, (), super().clear)
+        def pending():
+            with self._outage.lock:
+                self._outage.clear_pending = True
+            return False
+
+        return self._call("clear", pending, (), super().clear)

@@ -192,6 +192,10 @@ class _FlakyRedis:
         for key in keys:
             self.data.pop(key, None)
 
+    def clear(self):
+        self._check()
+        self.data.clear()
+
 
 def test_after_a_failure_redis_is_left_alone_for_the_interval(monkeypatch):
     """One refused connection, not one per cache call of every request."""
@@ -241,6 +245,20 @@ def test_keys_changed_during_an_outage_are_dropped_when_redis_returns(monkeypatc
     # Back: the value signed out meanwhile is gone, the untouched one stays.
     assert backend.get("session") is None
     assert backend.get("other") == "kept"
+    lms.cache.reset_outages()
+
+
+def test_a_clear_asked_for_during_an_outage_runs_when_redis_returns(monkeypatch):
+    """A restore clears the cache; with Redis away it must not be forgotten."""
+    lms.cache.reset_outages()
+    monkeypatch.setattr(lms.cache, "RETRY_SECONDS", 0)
+    backend = ResilientRedisCache(CLOSED_REDIS, {})
+    fake = backend.__dict__["_cache"] = _FlakyRedis()
+    backend.set("page", "before the restore")
+    fake.down = True
+    backend.clear()
+    fake.down = False
+    assert backend.get("page") is None
     lms.cache.reset_outages()
 
 
