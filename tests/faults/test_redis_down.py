@@ -4,6 +4,7 @@ The cache is configured as production configures it (lms/settings/production.py)
 but pointed at a closed port, so every call to Redis is refused.
 """
 
+import importlib.util
 import json
 import logging
 import os
@@ -29,17 +30,32 @@ ROOT = Path(__file__).resolve().parents[2]
 CLOSED_REDIS = "redis://127.0.0.1:6399/0"
 
 
+def _production_settings(monkeypatch):
+    """lms.settings.production as it loads with REDIS_URL set (not installed)."""
+    import lms.settings.base
+
+    # The base settings read SECRET_KEY once, when first imported.
+    monkeypatch.setattr(lms.settings.base, "SECRET_KEY", "redis-down-" + "x" * 40)
+    monkeypatch.setenv("ALLOWED_HOSTS", "lms.example.edu.vn")
+    monkeypatch.setenv("REDIS_URL", CLOSED_REDIS)
+    monkeypatch.delenv("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", raising=False)
+    spec = importlib.util.find_spec("lms.settings.production")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
-def redis_down(settings):
+def redis_down(settings, monkeypatch):
+    """The cache, sessions and page cache exactly as production sets them."""
+    production = _production_settings(monkeypatch)
     lms.cache.reset_outages()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lms.cache.ResilientRedisCache",
-            "LOCATION": CLOSED_REDIS,
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    settings.CACHES = production.CACHES
+    settings.SESSION_ENGINE = production.SESSION_ENGINE
+    settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS = (
+        production.LMS_ANONYMOUS_PAGE_CACHE_SECONDS
+    )
+    assert settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS > 0
     yield
     lms.cache.reset_outages()
 
