@@ -90,6 +90,16 @@ def test_an_outage_is_logged_once_per_interval_not_per_request(
     assert "unreachable" in warnings[0].getMessage()
 
 
+def test_healthz_reports_the_cache_but_stays_healthy(redis_down, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "unreachable",
+    }
+
+
 def test_sign_in_page_and_sign_in_work(redis_down, client):
     UserFactory(username="hs1", password="Dung-mat-khau-1")
     url = reverse("lms_people:login")
