@@ -18,8 +18,8 @@ Settings: ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}``.
 
 from functools import cache
 
+from django.db import connections
 from modelsearch.backends import database
-from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
 from modelsearch.index import SearchField
 
 
@@ -28,17 +28,18 @@ class AnyQuerysetCompilerMixin:
 
     def __init__(self, queryset, query, fields=None, **kwargs):
         if fields is not None:
-            fields = self.usable_fields(queryset.model, fields)
+            fields = self.usable_fields(queryset, fields)
         super().__init__(queryset, query, fields=fields, **kwargs)
 
-    def usable_fields(self, model, fields: list[str]) -> list[str] | None:
+    def usable_fields(self, queryset, fields: list[str]) -> list[str] | None:
         """The `fields` this compiler can restrict a search to; None for all."""
-        if isinstance(self, SQLiteSearchQueryCompiler):
+        # Only imported on SQLite: its module needs the SQLite-only index model.
+        if connections[queryset.db].vendor == "sqlite":
             return None
         kind = getattr(self, "TARGET_SEARCH_FIELD_TYPE", SearchField)
         indexed = {
             field.field_name
-            for field in model.get_search_fields()
+            for field in queryset.model.get_search_fields()
             if isinstance(field, kind)
         }
         return [name for name in fields if name in indexed] or None

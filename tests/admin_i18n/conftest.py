@@ -22,7 +22,12 @@ def _media_root():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The access suite's world, built once per module and rolled back."""
+    """The access suite's world, built once per module and rolled back.
+
+    Every test using it also asks for `db`: pytest-django runs such tests
+    before the transactional ones, whose flush removes the groups, site and
+    workflow that migrations made and the world relies on.
+    """
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("admin-i18n-media"))
     media.enable()
     with django_db_blocker.unblock():

@@ -138,7 +138,7 @@ def test_a_school_admin_reaches_the_main_admin_pages(staff_client, world):
     }
 
 
-def test_admin_sign_in_page_is_vietnamese(client, world):
+def test_admin_sign_in_page_is_vietnamese(client, world, db):
     assert _english_on(client, reverse("wagtailadmin_login"), world) == []
 
 
@@ -156,7 +156,7 @@ def test_english_words_are_found_and_vietnamese_ones_are_not():
     assert is_english("Search all pages…")
 
 
-def test_the_sites_listing_names_its_columns_in_vietnamese(client, world):
+def test_the_sites_listing_names_its_columns_in_vietnamese(client, world, db):
     client.force_login(world["superuser"])
 
     english = _english_on(client, reverse("wagtailsites:index"), world)

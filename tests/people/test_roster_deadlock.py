@@ -30,6 +30,26 @@ def staff_list(*rows: str) -> bytes:
     return csv_bytes([HEADER, *rows])
 
 
+def meet_after_first_write(monkeypatch) -> None:
+    """Each importing thread stops after its first profile write until the
+    other thread has written too (or 2 s have passed)."""
+    barrier = threading.Barrier(2, timeout=2)
+    local = threading.local()
+    real_update = importing.profile_update
+
+    def update_then_meet(**kwargs):
+        profile = real_update(**kwargs)
+        if not getattr(local, "met", False):
+            local.met = True
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+        return profile
+
+    monkeypatch.setattr(importing, "profile_update", update_then_meet)
+
+
 def without_lock_order(monkeypatch):
     """Leave only the retry: the imports lock people in file order."""
     real_plan = importing._entries_plan
@@ -75,21 +95,7 @@ def test_two_imports_sharing_people_in_opposite_order_both_succeed(
     # Each import stops after its first write until the other has made its
     # own (or 2 s have passed: with a lock order, the second one waits on
     # the first before writing anything).
-    barrier = threading.Barrier(2, timeout=2)
-    local = threading.local()
-    real_update = importing.profile_update
-
-    def update_then_meet(**kwargs):
-        profile = real_update(**kwargs)
-        if not getattr(local, "met", False):
-            local.met = True
-            try:
-                barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
-        return profile
-
-    monkeypatch.setattr(importing, "profile_update", update_then_meet)
+    meet_after_first_write(monkeypatch)
     reports, errors = [], []
 
     def worker(school, data):

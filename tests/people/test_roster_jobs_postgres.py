@@ -12,7 +12,7 @@ from django.db import connection
 
 from lms.people.models import Role, RosterImportJob, User
 from lms.people.profiles import profile_of
-from lms.people.roster import importing, jobs
+from lms.people.roster import jobs
 from tests.people.factories import (
     MembershipFactory,
     SchoolFactory,
@@ -20,6 +20,7 @@ from tests.people.factories import (
     UserFactory,
 )
 from tests.people.roster_files import csv_bytes
+from tests.people.test_roster_deadlock import meet_after_first_write
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -53,21 +54,7 @@ def test_two_jobs_sharing_people_in_opposite_order_both_finish(monkeypatch):
 
     # Each job pauses after its first write until the other has written too
     # (or 2 s have passed: with the lock order the second one is waiting).
-    barrier = threading.Barrier(2, timeout=2)
-    local = threading.local()
-    real_update = importing.profile_update
-
-    def update_then_meet(**kwargs):
-        profile = real_update(**kwargs)
-        if not getattr(local, "met", False):
-            local.met = True
-            try:
-                barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
-        return profile
-
-    monkeypatch.setattr(importing, "profile_update", update_then_meet)
+    meet_after_first_write(monkeypatch)
     errors = []
 
     def worker(job_id):

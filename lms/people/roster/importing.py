@@ -468,32 +468,10 @@ def initial_passwords_reissue(*, school_class: SchoolClass) -> list[Credential]:
     "Never signed in" means still bound to change their initial password;
     people who chose their own password keep it.
     """
-    students = (
-        User.objects.filter(
-            memberships__school_class=school_class,
-            memberships__role=Role.STUDENT,
-            lms_profile__must_change_password=True,
-            is_active=True,
-        )
-        .select_related("lms_profile")
-        .distinct()
-        .order_by("lms_profile__sort_name")
+    students = User.objects.filter(
+        memberships__school_class=school_class, memberships__role=Role.STUDENT
     )
-    credentials = []
-    for user in students:
-        password = initial_password_generate()
-        user.password = initial_password_hash(password)
-        user.save(update_fields=["password"])
-        credentials.append(
-            Credential(
-                class_name=school_class.name,
-                full_name=user.lms_profile.full_name,
-                code=user.lms_profile.student_code,
-                username=user.username,
-                password=password,
-            )
-        )
-    return credentials
+    return _passwords_reissue(students, sheet=school_class.name)
 
 
 @transaction.atomic
@@ -503,20 +481,25 @@ def staff_initial_passwords_reissue(*, people: QuerySet[User]) -> list[Credentia
     `people` is who the caller may reset (`policies.staff_passwords_reissuable`).
     Everyone goes on the one "Staff" sheet, homeroom teachers included.
     """
-    staff = (
+    return _passwords_reissue(people, sheet="")
+
+
+def _passwords_reissue(people: QuerySet[User], *, sheet: str) -> list[Credential]:
+    """A new initial password for each active person in `people` who never
+    signed in, in name order, as credentials for the sheet named `sheet`."""
+    credentials = []
+    for user in (
         people.filter(lms_profile__must_change_password=True, is_active=True)
         .select_related("lms_profile")
         .distinct()
         .order_by("lms_profile__sort_name")
-    )
-    credentials = []
-    for user in staff:
+    ):
         password = initial_password_generate()
         user.password = initial_password_hash(password)
         user.save(update_fields=["password"])
         credentials.append(
             Credential(
-                class_name="",
+                class_name=sheet,
                 full_name=user.lms_profile.full_name,
                 code=user.lms_profile.student_code,
                 username=user.username,
