@@ -77,3 +77,6 @@ def test_resume_hands_over_old_rows_and_leaves_young_and_stuck_ones(capsys):
     assert not PendingTask.objects.filter(pk=old.pk).exists()
     call_command("resume_outbox")
     assert "1" in capsys.readouterr().out  # the stuck one is reported
+    call_command("resume_outbox", "--retry-failed")
+    assert RAN == ["old", "stuck"]
+    assert list(PendingTask.objects.all()) == [young]
