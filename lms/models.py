@@ -18,7 +18,7 @@ class PendingTask(models.Model):
 
     # The task's dotted path (django-tasks' Task.module_path) and its
     # arguments, which are JSON like every task argument.
-    task = models.CharField(_("task"), max_length=200)
+    task = models.CharField(_("background task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, blank=True)
     kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
     requested_at = models.DateTimeField(
