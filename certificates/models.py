@@ -305,6 +305,23 @@ class SerialCounter(models.Model):
         return f"{self.school_code}-{self.year}: {self.last_number}"
 
 
+class LookupCounter(models.Model):
+    """Lookups counted in one fixed window, used while the cache is away.
+
+    The cache holds these counters normally (certificates/views.py); without
+    it the limits still hold, one row per key and window. The key is a hash
+    (it would otherwise hold the visitor's address); rows outlive their window
+    only until the next new window starts.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")

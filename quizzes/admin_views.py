@@ -16,6 +16,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.exports import csv_response, xlsx_response
 from lms.html import html_to_text
 from lms.people.models import School
@@ -419,7 +420,7 @@ def question_import(request):
             context["problems"] = exc.problems
         else:
             token = secrets.token_urlsafe(16)
-            cache.set(
+            kept = cache_keep(
                 f"lms-import:{request.user.pk}:{token}",
                 {
                     "data": base64.b64encode(data).decode(),
@@ -434,16 +435,19 @@ def question_import(request):
                 },
                 timeout=1800,
             )
-            rows = preview_rows(report, form.cleaned_data["category"])
-            updates = sum(row["updates"] for row in rows)
-            context.update(
-                report=report,
-                token=token,
-                rows=rows,
-                new_count=len(rows) - updates,
-                update_count=updates,
-                ignore_diacritics=form.cleaned_data["ignore_diacritics"],
-            )
+            if kept:
+                rows = preview_rows(report, form.cleaned_data["category"])
+                updates = sum(row["updates"] for row in rows)
+                context.update(
+                    report=report,
+                    token=token,
+                    rows=rows,
+                    new_count=len(rows) - updates,
+                    update_count=updates,
+                    ignore_diacritics=form.cleaned_data["ignore_diacritics"],
+                )
+            else:
+                messages.error(request, UPLOAD_NOT_KEPT)
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
 
 

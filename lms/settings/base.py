@@ -185,9 +185,13 @@ TASKS = {
     }
 }
 # LMS_TASK_BACKEND=rq (or the class path django_tasks_rq.RQBackend) puts the
-# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`.
+# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`,
+# through a backend that copes with that Redis being away (lms/task_backends.py).
 if TASKS["default"]["BACKEND"] in {"rq", "django_tasks_rq.RQBackend"}:
-    TASKS["default"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    TASKS["default"] = {
+        "BACKEND": "lms.task_backends.ResilientRQBackend",
+        "QUEUES": ["default"],
+    }
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {
         "default": {
@@ -274,6 +278,9 @@ AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("LMS_SIGNIN_COOLOFF_MINUTES", "15"))
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are counted in the database, not the cache, so throttling holds
+# while Redis is away (never the cache handler: it would fail open).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lms.people.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "lms.security.client_ip"
