@@ -11,6 +11,7 @@ render in parallel:
    second rendition.
 """
 
+import errno
 import logging
 import secrets
 from dataclasses import dataclass
@@ -320,7 +321,7 @@ def certificate_issue(
         return IssueResult(existing, created=False)
     if render:
         certificate_render(certificate=certificate)
-    if notify:
+    if notify and not certificate.render_error:
         transaction.on_commit(lambda: certificate_notify(certificate=certificate))
     return IssueResult(certificate, created=True)
 
@@ -338,15 +339,19 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         name=certificate.name_as_printed, serial=certificate.serial
     )
     field = certificate.pdf.field
-    stored = field.storage.save(
-        field.generate_filename(certificate, filename), ContentFile(data)
-    )
+    try:
+        stored = _pdf_store(
+            field.storage, field.generate_filename(certificate, filename), data
+        )
+    except OSError as exc:
+        _render_failed(certificate, exc)
+        return certificate
     now = timezone.now()
     # The record and its audit row together: a worker killed in between must
     # not leave a stored PDF that the log never saw.
     with transaction.atomic():
         updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
-            pdf=stored, pdf_sha256=digest, rendered_at=now
+            pdf=stored, pdf_sha256=digest, rendered_at=now, render_error=""
         )
         if updated:
             _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
@@ -358,7 +363,66 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     certificate.pdf.name = stored
     certificate.pdf_sha256 = digest
     certificate.rendered_at = now
+    if certificate.render_error:
+        # Issued while the disk was full: the holder hears of it only now
+        # that there is something to download.
+        certificate.render_error = ""
+        transaction.on_commit(
+            lambda: certificate_notify(certificate=certificate), robust=True
+        )
     return certificate
+
+
+def _pdf_store(storage, name: str, data: bytes) -> str:
+    """Save `data` under `name` (or a free variant); on failure, remove what a
+    half-written file left behind, so no file claims a certificate."""
+    name = storage.get_available_name(name, max_length=100)
+    try:
+        return storage.save(name, ContentFile(data), max_length=100)
+    except OSError:
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove the partial file %s", name)
+        raise
+
+
+def storage_error_text(exc: OSError) -> str:
+    """Why a file could not be written, for staff, in the site's language."""
+    reasons = {
+        errno.ENOSPC: _("The disk is full."),
+        errno.EDQUOT: _("The storage quota is used up."),
+        errno.EROFS: _("The storage is read-only."),
+        errno.EACCES: _("The server may not write to the storage."),
+        errno.EPERM: _("The server may not write to the storage."),
+    }
+    with override(settings.LANGUAGE_CODE):
+        reason = reasons.get(exc.errno) or _("The storage refused the file.")
+        return f"{reason} ({exc.strerror or exc})"
+
+
+def _render_failed(certificate: Certificate, exc: OSError) -> None:
+    """Keep the certificate issued, without a PDF, and say why.
+
+    Its serial stays taken (no gap, no reuse); the resume command renders it
+    again once the storage works, and only then is the holder told.
+    """
+    logger.warning(
+        "Certificate %s: PDF not stored (%s); the resume command will retry",
+        certificate.serial,
+        exc,
+    )
+    text = storage_error_text(exc)
+    with transaction.atomic():
+        changed = (
+            Certificate.objects.filter(pk=certificate.pk, pdf="")
+            .exclude(render_error=text)
+            .update(render_error=text)
+        )
+        if changed:
+            _log(certificate, CertificateEvent.Action.RENDER_FAILED, None, text)
+    certificate.render_error = text
 
 
 def certificate_notify(*, certificate: Certificate) -> None:
