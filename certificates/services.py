@@ -20,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.utils.translation import override
 
 from courses.models import CourseCompletion, CoursePage
 from lms import conf
+from lms.mail.services import email_queue
 from lms.people.models import Membership
 from lms.people.profiles import profile_of
 from lms.people.voice import vgettext, voice_of_user
@@ -320,14 +320,22 @@ def certificate_issue(
             certificate_render(certificate=existing)
         return IssueResult(existing, created=False)
     if render:
-        certificate_render(certificate=certificate)
-    if notify and not certificate.render_error:
-        transaction.on_commit(lambda: certificate_notify(certificate=certificate))
+        # The "certificate ready" e-mail is queued with the stored PDF.
+        certificate_render(certificate=certificate, notify=notify)
+    elif notify:
+        certificate_notify(certificate=certificate)
     return IssueResult(certificate, created=True)
 
 
-def certificate_render(*, certificate: Certificate) -> Certificate:
-    """Render and store the PDF once; never replace a stored one."""
+def certificate_render(
+    *, certificate: Certificate, notify: bool = False
+) -> Certificate:
+    """Render and store the PDF once; never replace a stored one.
+
+    With `notify`, the holder's e-mail is queued in the transaction that
+    records the PDF. A certificate whose PDF the storage refused earlier
+    always notifies: its issue could not.
+    """
     if certificate.pdf:
         return certificate
     template = certificate.template or CertificateTemplate.objects.get(
@@ -355,6 +363,8 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         )
         if updated:
             _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
+            if notify or certificate.render_error:
+                certificate_notify(certificate=certificate)
     if not updated:
         # Another worker stored its rendition first; keep that one.
         field.storage.delete(stored)
@@ -363,13 +373,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     certificate.pdf.name = stored
     certificate.pdf_sha256 = digest
     certificate.rendered_at = now
-    if certificate.render_error:
-        # Issued while the disk was full: the holder hears of it only now
-        # that there is something to download.
-        certificate.render_error = ""
-        transaction.on_commit(
-            lambda: certificate_notify(certificate=certificate), robust=True
-        )
+    certificate.render_error = ""
     return certificate
 
 
@@ -426,7 +430,8 @@ def _render_failed(certificate: Certificate, exc: OSError) -> None:
 
 
 def certificate_notify(*, certificate: Certificate) -> None:
-    """E-mail the holder that the certificate is ready (if they have an address)."""
+    """Queue the e-mail telling the holder the certificate is ready (if they
+    have an address); call it in the transaction that makes it ready."""
     holder = certificate.holder
     if holder is None or not holder.email:
         return
@@ -449,7 +454,15 @@ def certificate_notify(*, certificate: Certificate) -> None:
             "my_learning": conf.site_url() + reverse("lms_courses:my_learning"),
             "verify": verification_url(certificate.code),
         }
-    send_mail(subject, body, None, [holder.email], fail_silently=True)
+    # Queued with the event; sent after the commit, retried if the mail
+    # server is down, never twice (lms/mail/services.py).
+    email_queue(
+        to=holder.email,
+        user=holder,
+        kind="certificate_ready",
+        subject=subject,
+        body=body,
+    )
 
 
 @transaction.atomic

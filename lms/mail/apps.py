@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailConfig(AppConfig):
+    """Outgoing e-mail: one queue in the database, sent by a worker or cron.
+
+    Imports no other app of ours; the apps that send mail import it.
+    """
+
+    name = "lms.mail"
+    label = "lms_mail"
+    verbose_name = _("Outgoing mail")
+    default_auto_field = "django.db.models.BigAutoField"
