@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MailConfig(AppConfig):
     """Outgoing e-mail: one queue in the database, sent by a worker or cron.
 
-    Imports no other app of ours; the apps that send mail import it.
+    Of our apps it imports only lms.people (its policies); the apps that
+    send mail import this one.
     """
 
     name = "lms.mail"
