@@ -57,6 +57,7 @@ def test_the_department_sees_waiting_pdfs_and_waiting_mail(browse, axe_check):
         assert "Thư đang chờ gửi" in main
         assert "hs01@example.edu.vn" in main and "Connection refused" in main
         assert "Không rõ đã gửi chưa" in main
+        assert "Số lần gửi thử" in main
         b.shot("mail")
         assert axe_check(b.page) == [], describe(axe_check(b.page))
         b.assert_no_csp_violation()
