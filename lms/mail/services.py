@@ -23,10 +23,12 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import OutgoingEmail
 
@@ -218,12 +220,11 @@ def outgoing_send(row_id: int) -> SendRun:
 def stale_sending_settle(*, now=None) -> int:
     """Rows a dead sender left "sending" become "uncertain" (never resent)."""
     now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The sender stopped while sending; it may have arrived.")
     return OutgoingEmail.objects.filter(
         status=Status.SENDING, claimed_at__lt=now - STALE_SENDING
-    ).update(
-        status=Status.UNCERTAIN,
-        last_error="The sender stopped while sending; it may have arrived.",
-    )
+    ).update(status=Status.UNCERTAIN, last_error=reason)
 
 
 def outgoing_send_due(*, limit: int = 10_000) -> SendRun:

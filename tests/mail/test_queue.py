@@ -158,6 +158,7 @@ def test_a_sender_that_died_while_sending_leaves_the_row_uncertain():
     outgoing_send_due()
     row.refresh_from_db()
     assert row.status == Status.UNCERTAIN and mail.outbox == []
+    assert "dừng giữa chừng" in row.last_error
 
 
 def test_the_command_sends_and_says_so_and_fails_loudly_when_the_server_is_down(
