@@ -28,6 +28,8 @@ APPS = [
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
+    # The queue of outgoing e-mail (reminders, "certificate ready").
+    "lms.mail.apps.MailConfig",
     "django_tasks",
     "axes",
 ]

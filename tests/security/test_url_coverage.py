@@ -37,6 +37,8 @@ ACCESS_TESTED = {
     "lms_quizzes_essay_grade": ["security/test_access_control.py"],
     "lms_quizzes_essays": ["security/test_access_control.py"],
     "lms_quizzes_export": ["quizzes/test_bank.py"],
+    "lms_mail_outgoing": ["mail/test_access.py"],
+    "lms_mail_resend": ["mail/test_access.py"],
     "lms_quizzes_import": ["security/test_access_control.py"],
     "lms_quizzes_regrade": ["security/test_access_control.py"],
     "lms_quizzes_recomputes": ["quizzes/test_grade_recomputes.py"],
