@@ -429,6 +429,10 @@ class Certificate(models.Model):
         _("PDF SHA-256"), max_length=64, blank=True, db_index=True
     )
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # Why the PDF could not be stored (a full disk, say); empty once it is.
+    # The certificate stays issued under its serial: the resume command
+    # renders it again (certificate_batches_resume).
+    render_error = models.TextField(_("PDF not stored"), blank=True)
     snapshot = models.JSONField(_("snapshot"), default=dict)
 
     class Meta:
@@ -471,6 +475,7 @@ class CertificateEvent(models.Model):
     class Action(models.TextChoices):
         ISSUED = "issued", _("Issued")
         RENDERED = "rendered", _("PDF rendered")
+        RENDER_FAILED = "render_failed", _("PDF could not be stored")
         REVOKED = "revoked", _("Revoked")
         REISSUED = "reissued", _("Reissued")
         DOWNLOADED = "downloaded", _("Downloaded by staff")

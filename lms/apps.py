@@ -7,8 +7,9 @@ class LmsConfig(AppConfig):
     """The add-on's core: security hooks, setting defaults and system checks.
 
     Every site using the add-on installs this app (it is first in
-    ``lms.addon.APPS``), whichever optional apps it leaves out. It has no
-    models; it ships the shared templates, static files and translations.
+    ``lms.addon.APPS``), whichever optional apps it leaves out. It ships the
+    shared templates, static files and translations, and one model: the
+    outbox of background work (``lms.outbox``).
     """
 
     name = "lms"

@@ -324,6 +324,15 @@ case(
     post=lambda w: {"staff": f"{w.pk('school_a')}-{w.pk('year')}"},
     change=A_MANAGERS,
 )
+# The outgoing mail queue is the Department's (lms/mail/policies.py).
+case("lms_mail_outgoing", allow=DEPT)
+case(
+    "lms_mail_resend",
+    args=pk("outgoing_failed"),
+    allow=DEPT,
+    post=_nothing,
+    must_change=True,
+)
 # A background roster import into school A: its page and its polled state.
 # Officers as on the import page: they may lack the power to add people.
 case("lms_roster:job", args=pk("roster_job_a"), allow=A_MANAGERS, unsure={"officer"})

@@ -1,0 +1,159 @@
+"""The database restarting or too slow: a "try again shortly" answer, not a 500.
+
+While PostgreSQL restarts (an upgrade, a fail-over, a crash) the requests in
+flight lose their connection, and new ones cannot connect for a few seconds.
+A query cut off by the statement timeout (``DB_STATEMENT_TIMEOUT`` in
+production) is cancelled by the server. Neither is a bug in the page: the
+learner gets HTTP 503 with ``Retry-After``, as a short page, or as JSON for
+the page scripts (the quiz autosave retries on it). Other database errors
+(a constraint, a deadlock, a full disk) are still errors and still 500.
+
+Django closes a broken connection at the end of the request, and with
+``CONN_HEALTH_CHECKS`` a persistent connection is checked before the next
+request uses it, so web processes recover by themselves.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# How long a client is told to wait: a restart takes a few seconds.
+RETRY_AFTER_SECONDS = 5
+
+# SQLSTATEs of a connection lost or refused: class 08 (connection exception),
+# admin_shutdown, crash_shutdown, cannot_connect_now (starting up).
+_LOST_STATES = {"57P01", "57P02", "57P03"}
+# query_canceled: the statement timeout, or a cancel by the operator.
+_CANCELLED_STATE = "57014"
+
+
+def with_statement_timeout(database: dict, milliseconds: int) -> dict:
+    """`database` (a DATABASES entry) with a server-side statement timeout.
+
+    Passed as a connection start-up option, so it costs no round trip. Only
+    PostgreSQL has it; 0 leaves the server's default (no limit).
+    """
+    if milliseconds <= 0 or "postgresql" not in database.get("ENGINE", ""):
+        return database
+    options = dict(database.get("OPTIONS", {}))
+    setting = f"-c statement_timeout={int(milliseconds)}"
+    options["options"] = f"{options.get('options', '')} {setting}".strip()
+    return {**database, "OPTIONS": options}
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    cause = error.__cause__
+    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+
+
+def _from_postgresql_driver(error: BaseException) -> bool:
+    module = type(error.__cause__).__module__ or ""
+    return module.split(".")[0] in {"psycopg2", "psycopg"}
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether `error` says the database went away, not that a query was wrong.
+
+    A PostgreSQL driver error without a SQLSTATE comes from the connection
+    itself ("server closed the connection unexpectedly", "connection
+    refused"); SQLite's "database is locked" and the like do not count.
+    """
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    state = _sqlstate(error)
+    if state is None:
+        return _from_postgresql_driver(error)
+    return state in _LOST_STATES or state.startswith("08")
+
+
+def is_query_cancelled(error: BaseException) -> bool:
+    """Whether the server cancelled the statement (the statement timeout)."""
+    return isinstance(error, OperationalError) and _sqlstate(error) == _CANCELLED_STATE
+
+
+def database_fault(error: BaseException) -> str | None:
+    """ "lost", "slow" or None for any other error."""
+    if is_connection_lost(error):
+        return "lost"
+    if is_query_cancelled(error):
+        return "slow"
+    return None
+
+
+def wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return accept.startswith("application/json") or (
+        request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+def unavailable_response(request, fault: str) -> HttpResponse:
+    """HTTP 503 with Retry-After; rendered without touching the database."""
+    if request is not None and wants_json(request):
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The system is busy for a moment. Please try again in a few "
+                    "minutes."
+                ),
+                "retry": True,
+            },
+            status=503,
+        )
+    else:
+        # No request in the context: context processors could read the
+        # session or the user, from the database that is away.
+        response = HttpResponse(
+            render_to_string("lms/database_unavailable.html", {"fault": fault}),
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost connection or a cancelled query in a view into a 503.
+
+    Errors raised outside a view (in another middleware) reach Django's 500
+    handler, which `server_error` below wraps the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        fault = database_fault(exception)
+        if fault is None:
+            return None
+        logger.warning(
+            "Database %s during %s %s: %s",
+            "unreachable" if fault == "lost" else "statement cancelled",
+            request.method,
+            request.path,
+            exception,
+        )
+        return unavailable_response(request, fault)
+
+
+def server_error(request, template_name="500.html"):
+    """``handler500``: a database fault raised outside a view is still a 503."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    error = sys.exc_info()[1]
+    fault = database_fault(error) if error is not None else None
+    if fault is not None:
+        return unavailable_response(request, fault)
+    return default_server_error(request, template_name)

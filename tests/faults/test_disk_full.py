@@ -1,0 +1,154 @@
+"""A full disk (or any storage refusing a write): nothing is half-done.
+
+The storage's `_save` raises OSError(ENOSPC), as FileSystemStorage does when
+the media volume is full.
+"""
+
+import errno
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import Certificate, CertificateEvent
+from certificates.services import certificate_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _half_written(storage_save):
+    """A write that puts part of the file on the disk, then runs out of space."""
+
+    def save(self, name, content):
+        storage_save(self, name, content.__class__(b"%PDF-1.7 trunc"))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    return save
+
+
+def full_disk():
+    return mock.patch.object(FileSystemStorage, "_save", _disk_full)
+
+
+def _age_certificates(minutes: int = 10) -> None:
+    Certificate.objects.update(
+        issued_at=timezone.now() - timezone.timedelta(minutes=minutes)
+    )
+
+
+def test_a_certificate_whose_pdf_cannot_be_stored_is_issued_and_waits_for_its_pdf(
+    certified_course, tuyet, complete
+):
+    course, lessons = certified_course
+    with full_disk():
+        complete(tuyet, course, lessons)  # the learner sees no error
+    certificate = Certificate.objects.get(holder=tuyet, course=course)
+    assert certificate.serial.endswith("-000001")
+    assert not certificate.pdf and not certificate.pdf_sha256
+    assert "Ổ đĩa đã đầy" in certificate.render_error
+    assert certificate.events.filter(
+        action=CertificateEvent.Action.RENDER_FAILED
+    ).exists()
+    # Nothing to download yet, so no "your certificate is ready" e-mail.
+    assert mail.outbox == []
+
+
+def test_a_half_written_pdf_is_removed(certified_course, tuyet, complete, settings):
+    course, lessons = certified_course
+    storage_save = FileSystemStorage._save
+    with mock.patch.object(FileSystemStorage, "_save", _half_written(storage_save)):
+        complete(tuyet, course, lessons)
+    certificate = Certificate.objects.get()
+    folder = settings.MEDIA_ROOT / "certificates" / str(certificate.year)
+    leftovers = [
+        path for path in folder.rglob("*.pdf") if certificate.serial in path.name
+    ]
+    assert leftovers == []
+
+
+def test_the_resume_command_stores_the_pdf_later_and_only_then_tells_the_holder(
+    certified_course, tuyet, complete, make_learner, django_capture_on_commit_callbacks
+):
+    course, lessons = certified_course
+    with full_disk():
+        complete(tuyet, course, lessons)
+        _age_certificates()
+        call_command("certificate_batches_resume")  # still full: still waiting
+    assert not Certificate.objects.get().pdf
+    assert (
+        CertificateEvent.objects.filter(
+            action=CertificateEvent.Action.RENDER_FAILED
+        ).count()
+        == 1
+    ), "the same reason is logged once, not on every retry"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("certificate_batches_resume")
+    certificate = Certificate.objects.get()
+    assert certificate.pdf and len(certificate.pdf_sha256) == 64
+    assert certificate.render_error == ""
+    assert certificate.serial.endswith("-000001")
+    assert [m.to for m in mail.outbox] == [["tuyet@example.edu.vn"]]
+
+    # Serials stay gapless: the next certificate takes the next number.
+    other = make_learner(username="lan", full_name="Trần Thị Lan")
+    complete(other, course, lessons)
+    numbers = sorted(Certificate.objects.values_list("number", flat=True))
+    assert numbers == [1, 2]
+
+
+def test_the_certificates_admin_lists_the_waiting_pdfs_and_why(
+    certified_course, tuyet, complete, client, superuser
+):
+    course, lessons = certified_course
+    with full_disk():
+        complete(tuyet, course, lessons)
+    client.force_login(superuser)
+    page = client.get(reverse("lms_certificates_admin_list")).content.decode()
+    assert "data-unrendered" in page
+    assert "Ổ đĩa đã đầy" in page
+    certificate = Certificate.objects.get()
+    detail = client.get(
+        reverse("lms_certificates_admin_detail", args=[certificate.pk])
+    ).content.decode()
+    assert "data-render-error" in detail and "Ổ đĩa đã đầy" in detail
+
+
+def test_issuing_one_by_hand_on_a_full_disk_warns_the_admin(
+    certified_course, tuyet, client, superuser
+):
+    from courses.services import course_open, lesson_complete
+
+    course, lessons = certified_course
+    course_open(user=tuyet, course=course)
+    for lesson in lessons:
+        lesson_complete(user=tuyet, lesson=lesson, course=course)
+    client.force_login(superuser)
+    with full_disk():
+        response = client.post(
+            reverse("lms_certificates_issue_one"),
+            {"user": tuyet.pk, "course": course.pk},
+            follow=True,
+        )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "chưa lưu được" in text.lower()
+    assert Certificate.objects.get().render_error
+
+
+def test_the_service_returns_the_issued_certificate_without_raising(
+    certified_course, tuyet, complete
+):
+    course, lessons = certified_course
+    with full_disk():
+        complete(tuyet, course, lessons)
+        again = certificate_issue(user=tuyet, course=course)
+    assert again.created is False and not again.certificate.pdf
