@@ -28,6 +28,8 @@ Exits non-zero when a check fails, when a learner met any error outside a
 fault window, or an unclear one (anything but a 503 page) inside it.
 """
 
+import email
+import email.header
 import errno
 import glob
 import os
@@ -62,6 +64,7 @@ MAIL_DOWN = float(os.environ.get("LMS_FAULTS_CI_MAIL_SECONDS", "15"))
 POSTGRES_DOWN = float(os.environ.get("LMS_FAULTS_CI_POSTGRES_SECONDS", "5"))
 SETTLE = 6.0  # normal running between two faults
 GRACE = 5.0  # a fault's window ends this long after the service is back
+THINK = 0.5  # a learner reads a page this long before the next step
 RETRY_FOR = 90.0  # a learner gives up on one request after this long
 MEDIA_SIZE = os.environ.get("LMS_FAULTS_CI_MEDIA_SIZE", "64m")
 PUBLIC_HOST = "lms.faults.test"
@@ -273,12 +276,14 @@ class SmtpSink:
                         body = []
                         while (row := self.rfile.readline()) not in (b".\r\n", b""):
                             body.append(row)
-                        text = b"".join(body).decode("utf-8", "replace")
-                        found = re.search(r"^Subject: (.*)$", text, re.M)
+                        message = email.message_from_bytes(b"".join(body))
+                        subject = email.header.make_header(
+                            email.header.decode_header(message.get("Subject", ""))
+                        )
                         sink.messages.append(
                             {
                                 "to": sorted(recipients),
-                                "subject": found.group(1) if found else "",
+                                "subject": str(subject),
                                 "at": time.monotonic(),
                             }
                         )
@@ -342,7 +347,7 @@ def start_worker(name: str) -> subprocess.Popen:
             "--name",
             name,
             "--verbosity",
-            "0",
+            "1",
             "default",
         ],  # fmt: skip
         cwd=ROOT,
@@ -379,6 +384,7 @@ class Supervisor:
             for name, process in list(self.processes.items()):
                 if process.poll() is not None and not self.stopping.is_set():
                     self.restarts[name] += 1
+                    log(f"supervisor: worker {name} exited ({process.returncode})")
                     time.sleep(1.0)
                     self.processes[name] = start_worker(name)
 
@@ -435,6 +441,7 @@ class Drill:
         self.webs: list[str] = []
         self.stop_learners = threading.Event()
         self.accounts: list[str] = []
+        self.ran_out = False  # learners stopped early for want of accounts
         self.lock = threading.Lock()
 
     def next_account(self) -> str | None:
@@ -530,6 +537,7 @@ class Learner:
         )
         for step in steps:
             page = self.call("lesson" if step["lesson"] else "quiz", "GET", step["url"])
+            time.sleep(THINK)
             token = csrf_token(page.text)
             if step["lesson"]:
                 self.call(
@@ -598,6 +606,7 @@ def learner_loop(drill: Drill, number: int, steps: list[dict]) -> None:
     while not drill.stop_learners.is_set():
         username = drill.next_account()
         if username is None:
+            drill.ran_out = True
             return
         journey = Journey(username)
         drill.journeys.append(journey)
@@ -643,12 +652,13 @@ def prepare(count: int) -> dict:
         for c in CoursePage.objects.live().filter(for_students=True).order_by("path")
         if QuizPage.objects.child_of(c).live().exists()
     )
-    CourseCertificateSetting.objects.filter(course=course).delete()
-    CourseCertificateSetting.objects.create(
+    CourseCertificateSetting.objects.update_or_create(
         course=course,
-        audience="students",
-        template=default_template_ensure(),
-        auto_issue=True,
+        defaults={
+            "audience": "students",
+            "template": default_template_ensure(),
+            "auto_issue": True,
+        },
     )
     usernames = [f"ci.loi{index:03d}" for index in range(count)]
     with transaction.atomic():
@@ -859,6 +869,23 @@ def check(drill: Drill, data: dict, sink: SmtpSink) -> tuple[list[str], dict]:
     return problems, counted
 
 
+def queue_state() -> str:
+    """What the task queue and the outbox hold now (for the log)."""
+    import django_rq
+
+    queue = django_rq.get_queue("default")
+    said = (
+        f"{queue.count} queued, {queue.started_job_registry.count} running, "
+        f"{queue.failed_job_registry.count} failed in RQ"
+    )
+    try:
+        from lms.models import PendingTask
+    except ImportError:
+        return said
+    waiting = Counter(PendingTask.objects.values_list("task", flat=True))
+    return f"{said}; outbox rows waiting: {dict(waiting) or 'none'}"
+
+
 def report(drill: Drill) -> list[str]:
     """Per fault: requests, errors inside and after the window. Returns problems."""
     problems = []
@@ -1027,7 +1054,7 @@ def main() -> int:  # noqa: PLR0915 - the drill, start to end
         import django
 
         django.setup()
-        accounts = 40 * LEARNERS
+        accounts = 25 * LEARNERS
         data = prepare(accounts)
         drill.accounts = list(data["usernames"])
         if collect.wait() != 0:
@@ -1061,10 +1088,13 @@ def main() -> int:  # noqa: PLR0915 - the drill, start to end
             f"{sum(j.completed for j in drill.journeys)} completed, "
             f"{len(drill.requests)} requests; server output in {SERVER_LOG}"
         )
+        if drill.ran_out:
+            problems.append("learners ran out of accounts before the faults ended")
         for journey in drill.journeys:
             if journey.failure:
                 problems.append(f"{journey.username} gave up: {journey.failure}")
 
+        log(f"queue before the cron run: {oracle(queue_state)}")
         run_jobs(scheduled_jobs())
         from certificates.models import Certificate
         from courses.models import CourseCompletion
@@ -1084,6 +1114,7 @@ def main() -> int:  # noqa: PLR0915 - the drill, start to end
             log("not every certificate due was issued within 60 s of the cron run")
         # The last "certificate ready" e-mails leave after the PDF is stored.
         time.sleep(3)
+        log(f"queue after the cron run: {oracle(queue_state)}")
         found, counted = oracle(check, drill, data, sink)
         problems += found
         problems += report(drill)
