@@ -681,8 +681,19 @@ def batch_create(
     IssueBatchItem.objects.bulk_create(
         [IssueBatchItem(batch=batch, user=user) for user in eligible]
     )
-    transaction.on_commit(lambda: batch_enqueue(batch=batch))
+    _batch_enqueue_after_commit(batch)
     return batch
+
+
+def _batch_enqueue_after_commit(batch: IssueBatch) -> None:
+    """Enqueue the batch's items once committed. The items are their own
+    outbox: if the queue is unreachable, the failure is logged and
+    ``certificate_batches_resume`` enqueues them once they are stale."""
+
+    def enqueue_batch_items() -> None:
+        batch_enqueue(batch=batch)
+
+    transaction.on_commit(enqueue_batch_items, robust=True)
 
 
 def batch_enqueue(*, batch: IssueBatch, only_stale_seconds: int | None = None) -> int:
@@ -740,7 +751,7 @@ def batch_rerun(*, batch: IssueBatch, by) -> int:
             IssueBatchItem.objects.bulk_create(
                 [IssueBatchItem(batch=batch, user=user) for user in new]
             )
-        transaction.on_commit(lambda: batch_enqueue(batch=batch))
+        _batch_enqueue_after_commit(batch)
     return batch.items.filter(state=IssueBatchItem.State.PENDING).count()
 
 

@@ -21,6 +21,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import gettext_lazy
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import InvalidResponse, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -87,6 +88,27 @@ def cache_available(backend=None) -> bool:
         from django.core.cache import cache as backend
     is_available = getattr(backend, "is_available", None)
     return is_available() if is_available else True
+
+
+def cache_keep(key: str, value, timeout: int) -> bool:
+    """Store `value` where a later request will need it; False if it could not.
+
+    For what one request hands to the next (an import waiting for its
+    confirmation): while the cache is away the value is not kept, and the
+    caller says so instead of offering a step that would fail.
+    """
+    from django.core.cache import cache
+
+    cache.set(key, value, timeout=timeout)
+    return cache_available()
+
+
+# Said at an import preview when the upload cannot be kept for the confirmation.
+UPLOAD_NOT_KEPT = gettext_lazy(
+    "The file cannot be kept for confirmation right now (the cache server is not "
+    "answering), so it cannot be imported yet. Nothing was written. Please try "
+    "again in a few minutes."
+)
 
 
 class ResilientRedisCache(RedisCache):

@@ -48,7 +48,7 @@ def outbox_add(
     # A function, not a partial: a robust on_commit logs a failure by the
     # callback's __qualname__, which a partial lacks.
     def hand_to_the_queue() -> None:
-        _hand_over(row_id, using=using)
+        _hand_over_after_commit(row_id, using=using)
 
     transaction.on_commit(hand_to_the_queue, using=using, robust=True)
     return row
@@ -58,6 +58,16 @@ def _hand_over(row_id: int, *, using: str) -> None:
     from .tasks import outbox_run_task
 
     outbox_run_task.enqueue(row_id, using=using)
+
+
+def _hand_over_after_commit(row_id: int, *, using: str) -> None:
+    """Hand over; a queue that is away was logged already, the row waits."""
+    from .task_backends import QueueUnavailable
+
+    try:
+        _hand_over(row_id, using=using)
+    except QueueUnavailable:
+        pass
 
 
 def outbox_run(*, row_id: int, using: str = DEFAULT_DB_ALIAS) -> str:

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.exports import csv_response, xlsx_response
 from lms.people.models import School
 
@@ -307,7 +308,7 @@ def question_import(request):
             context["problems"] = exc.problems
         else:
             token = secrets.token_urlsafe(16)
-            cache.set(
+            kept = cache_keep(
                 f"lms-import:{request.user.pk}:{token}",
                 {
                     "data": base64.b64encode(data).decode(),
@@ -320,7 +321,10 @@ def question_import(request):
                 },
                 timeout=1800,
             )
-            context.update(report=report, token=token)
+            if kept:
+                context.update(report=report, token=token)
+            else:
+                messages.error(request, UPLOAD_NOT_KEPT)
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
 
 

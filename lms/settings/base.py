@@ -185,9 +185,13 @@ TASKS = {
     }
 }
 # LMS_TASK_BACKEND=rq (or the class path django_tasks_rq.RQBackend) puts the
-# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`.
+# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`,
+# through a backend that copes with that Redis being away (lms/task_backends.py).
 if TASKS["default"]["BACKEND"] in {"rq", "django_tasks_rq.RQBackend"}:
-    TASKS["default"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    TASKS["default"] = {
+        "BACKEND": "lms.task_backends.ResilientRQBackend",
+        "QUEUES": ["default"],
+    }
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {
         "default": {

@@ -52,11 +52,14 @@ if os.environ.get("REDIS_URL"):
         os.environ.get("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", "300")
     )
 
-else:
-    # Without a shared cache each web process has its own memory cache, so a
-    # session cached by one would outlive a sign-out handled by another:
-    # keep sessions in the database only.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Sessions live in the database only, never in a cache. Without a shared cache
+# each web process has its own memory cache, so a session cached by one would
+# outlive a sign-out handled by another. With Redis, a sign-out made while it
+# was away would come back with it in every process that did not see the
+# outage (a process only forgets the keys it changed itself). One indexed
+# read per request is the price.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The database restarting: a persistent connection is checked before a
 # request uses it, so web processes reconnect without a restart, and a

@@ -112,6 +112,13 @@ def test_sign_in_page_and_sign_in_work(redis_down, client):
     assert home.context["user"].username == "hs1"
 
 
+def test_sessions_never_come_back_from_the_cache(monkeypatch, client):
+    # A sign-out while Redis is away must hold in every process once it
+    # returns: production keeps sessions in the database only.
+    production = _production_settings(monkeypatch)
+    assert production.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
 def test_sign_in_throttling_still_holds(redis_down, client, axes_on, settings):
     UserFactory(username="hs1", password="Dung-mat-khau-1")
     url = reverse("lms_people:login")
@@ -316,4 +323,4 @@ def test_production_settings_use_the_resilient_cache():
     backend, value, sessions = json.loads(result.stdout.strip().splitlines()[-1])
     assert backend == "lms.cache.ResilientRedisCache"
     assert value is None
-    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert sessions == "django.contrib.sessions.backends.db"

@@ -3,6 +3,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.models import PendingTask
 from lms.outbox import outbox_resume
 
 
@@ -21,8 +22,16 @@ class Command(BaseCommand):
             default=300,
             help="Leave alone rows younger than this: their job may be waiting.",
         )
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="Also hand over the rows whose task failed too often (after "
+            "fixing the cause).",
+        )
 
-    def handle(self, *args, database, stale_seconds, **options):
+    def handle(self, *args, database, stale_seconds, retry_failed, **options):
+        if retry_failed:
+            PendingTask.objects.using(database).update(attempts=0)
         result = outbox_resume(
             older_than=timezone.timedelta(seconds=stale_seconds), using=database
         )

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.checks import check_site_url
 from lms.transactions import atomic_retrying_once
 
@@ -150,7 +151,7 @@ def roster_import_view(request):
         )
         if report.ok and (report.created or report.updated):
             token = secrets.token_urlsafe(16)
-            cache.set(
+            kept = cache_keep(
                 _upload_key(request.user, token),
                 {
                     "data": base64.b64encode(data).decode(),
@@ -164,7 +165,10 @@ def roster_import_view(request):
                 },
                 timeout=UPLOAD_TIMEOUT,
             )
-            context["token"] = token
+            if kept:
+                context["token"] = token
+            else:
+                messages.error(request, UPLOAD_NOT_KEPT)
     return TemplateResponse(request, "lms_people/admin/roster_import.html", context)
 
 

@@ -43,8 +43,18 @@ def job_progress(job: RosterImportJob) -> tuple[int, int]:
 
 
 def job_enqueue(job: RosterImportJob) -> None:
-    """Run `job` in the background once the transaction that made it commits."""
-    transaction.on_commit(lambda: roster_import_job_task.enqueue(job_id=job.pk))
+    """Run `job` in the background once the transaction that made it commits.
+
+    The job row is its own outbox: if the queue is unreachable, the failure
+    is logged, the job stays queued and ``tidy_roster_jobs`` enqueues it
+    again once the queue is back.
+    """
+    job_id = job.pk
+
+    def enqueue_roster_job() -> None:
+        roster_import_job_task.enqueue(job_id=job_id)
+
+    transaction.on_commit(enqueue_roster_job, robust=True)
 
 
 def _outcome(report) -> dict:
