@@ -349,7 +349,10 @@ def certificate_render(
     field = certificate.pdf.field
     try:
         stored = _pdf_store(
-            field.storage, field.generate_filename(certificate, filename), data
+            field.storage,
+            field.generate_filename(certificate, filename),
+            data,
+            max_length=field.max_length,
         )
     except OSError as exc:
         _render_failed(certificate, exc)
@@ -377,12 +380,12 @@ def certificate_render(
     return certificate
 
 
-def _pdf_store(storage, name: str, data: bytes) -> str:
+def _pdf_store(storage, name: str, data: bytes, *, max_length: int) -> str:
     """Save `data` under `name` (or a free variant); on failure, remove what a
     half-written file left behind, so no file claims a certificate."""
-    name = storage.get_available_name(name, max_length=100)
+    name = storage.get_available_name(name, max_length=max_length)
     try:
-        return storage.save(name, ContentFile(data), max_length=100)
+        return storage.save(name, ContentFile(data), max_length=max_length)
     except OSError:
         try:
             if storage.exists(name):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.exports import csv_response, xlsx_response
 from lms.people.models import School
+from lms.uploads import upload_refusal
 
 from . import policies
 from .formats.base import QuestionFileError
@@ -255,6 +256,9 @@ def question_import(request):
     """Upload, preview what will be created, then confirm."""
     user = request.user
     _refuse_unless(policies.may_import_questions(user))
+    if refusal := upload_refusal(request):  # the disk is full: nothing written
+        messages.error(request, refusal)
+        return redirect("lms_quizzes_import")
     if request.method == "POST" and request.POST.get("token"):
         stored = cache.get(f"lms-import:{user.pk}:{request.POST['token']}")
         if stored is None:

@@ -242,6 +242,13 @@ def outgoing_send_due(*, limit: int = 10_000) -> SendRun:
     return run
 
 
+def outgoing_hurry() -> int:
+    """Make every waiting message due now (the server is back, say)."""
+    return OutgoingEmail.objects.filter(status=Status.PENDING).update(
+        next_try_at=timezone.now()
+    )
+
+
 def outgoing_resend(*, row: OutgoingEmail) -> bool:
     """Staff ask to send a given-up or uncertain message again."""
     return bool(

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, policies
+from . import admin_views, data_protection, policies
 
 
 @hooks.register("register_admin_urls")
@@ -31,3 +31,7 @@ def mail_queue_menu_item():
         icon_name="mail",
         order=900,
     )
+
+
+hooks.register("lms_person_data_export", data_protection.person_mail_export)
+hooks.register("lms_person_erase", data_protection.person_mail_erase)

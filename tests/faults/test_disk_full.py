@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate, CertificateEvent
 from certificates.services import certificate_issue
+from lms.mail.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_a_certificate_whose_pdf_cannot_be_stored_is_issued_and_waits_for_its_pd
         action=CertificateEvent.Action.RENDER_FAILED
     ).exists()
     # Nothing to download yet, so no "your certificate is ready" e-mail.
-    assert mail.outbox == []
+    assert mail.outbox == [] and not OutgoingEmail.objects.exists()
 
 
 def test_a_half_written_pdf_is_removed(certified_course, tuyet, complete, settings):
@@ -152,3 +153,45 @@ def test_the_service_returns_the_issued_certificate_without_raising(
         complete(tuyet, course, lessons)
         again = certificate_issue(user=tuyet, course=course)
     assert again.created is False and not again.certificate.pdf
+
+
+# -- imports: the uploaded file cannot be spooled to the temporary folder ------
+
+
+def _temporary_folder_full():
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    return mock.patch.object(
+        TemporaryFileUploadHandler, "receive_data_chunk", side_effect=_disk_full
+    )
+
+
+def _upload(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"x" * 4096)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "filename"),
+    [("lms_roster:index", "lop-10a1.xlsx"), ("lms_quizzes_import", "cau-hoi.gift")],
+)
+def test_an_import_whose_upload_cannot_be_stored_is_refused_with_nothing_written(
+    client, superuser, settings, url_name, filename
+):
+    from django.contrib.auth import get_user_model
+
+    from quizzes.models import QuestionCategory
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # spool to the temporary folder
+    people = get_user_model().objects.count()
+    categories = QuestionCategory.objects.count()
+    client.force_login(superuser)
+    with _temporary_folder_full():
+        response = client.post(
+            reverse(url_name), {"file": _upload(filename)}, follow=True
+        )
+    assert response.status_code == 200
+    assert "Chưa có gì được nhập" in response.content.decode()
+    assert get_user_model().objects.count() == people
+    assert QuestionCategory.objects.count() == categories

@@ -2,6 +2,14 @@ import socket
 
 import pytest
 
+from tests.courses.conftest import (  # noqa: F401 - shared fixtures
+    catalogue,
+    make_learner,
+    school_class,
+    site_root,
+    student,
+)
+
 
 @pytest.fixture
 def closed_port() -> int:

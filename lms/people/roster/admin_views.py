@@ -40,6 +40,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.checks import check_site_url
 from lms.transactions import atomic_retrying_once
+from lms.uploads import upload_refusal
 
 from .. import policies
 from ..models import RosterImportJob, School, SchoolClass, SchoolYear
@@ -126,6 +127,9 @@ def roster_import_view(request):
     """Upload and preview (a dry run), then confirm with the stored file."""
     if not policies.may_import_rosters(user=request.user):
         raise PermissionDenied
+    if refusal := upload_refusal(request):  # the disk is full: nothing written
+        messages.error(request, refusal)
+        return redirect("lms_roster:index")
     if request.method == "POST" and request.POST.get("token"):
         return _confirm(request, request.POST["token"])
     form = RosterImportForm(

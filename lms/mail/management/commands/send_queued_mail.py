@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ...services import outgoing_send_due
+from ...services import outgoing_hurry, outgoing_send_due
 
 
 class Command(BaseCommand):
@@ -18,8 +18,15 @@ class Command(BaseCommand):
             default=10_000,
             help=_("Send at most this many in this run (default 10000)."),
         )
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help=_("Do not wait for the next try: send every waiting e-mail now."),
+        )
 
-    def handle(self, *args, limit, **options):
+    def handle(self, *args, limit, now=False, **options):
+        if now:
+            outgoing_hurry()
         run = outgoing_send_due(limit=limit)
         self.stdout.write(
             _(
