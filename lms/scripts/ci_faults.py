@@ -963,7 +963,7 @@ def records_by_fault(drill: Drill, data: dict) -> None:
         log(
             f"fault '{fault.name}': records checked from its start to the next: "
             f"{autosaves} acknowledged autosaves, {submits} graded attempts "
-            f"(each with its completion and certificate)"
+            f"(each checked for its grade, completion and certificate)"
         )
 
 
