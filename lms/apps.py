@@ -31,3 +31,12 @@ class LmsConfig(AppConfig):
         slugs.install()
         # Every model's HTML fields are cleaned on save, in this one place.
         pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")
+        # Queue workers reconnect after a database restart, job by job.
+        from django_tasks.signals import task_finished, task_started
+
+        from .db_faults import fresh_connections_around_jobs
+
+        for signal in (task_started, task_finished):
+            signal.connect(
+                fresh_connections_around_jobs, dispatch_uid="lms_fresh_connections"
+            )

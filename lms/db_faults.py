@@ -15,10 +15,11 @@ request uses it, so web processes recover by themselves.
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django_tasks.backends.immediate import ImmediateBackend
 
 logger = logging.getLogger(__name__)
 
@@ -157,3 +158,22 @@ def server_error(request, template_name="500.html"):
     if fault is not None:
         return unavailable_response(request, fault)
     return default_server_error(request, template_name)
+
+
+def fresh_connections_around_jobs(sender, **kwargs) -> None:
+    """Before and after each job a queue worker runs, drop database connections
+    that broke or grew too old, as Django does around each web request.
+
+    A worker is one long-lived process: without this, a PostgreSQL restart
+    leaves it holding a dead connection and every later job fails with
+    "connection already closed". With ``CONN_HEALTH_CHECKS`` the next query
+    then checks the connection and opens a new one. Jobs run in-process
+    (the immediate backend) are left alone: they share the caller's
+    connection and transaction.
+    """
+    if not isinstance(sender, type) or issubclass(sender, ImmediateBackend):
+        return
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()

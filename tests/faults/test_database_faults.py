@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,53 @@ def test_reports_have_their_own_longer_statement_timeout(settings):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET statement_timeout")
+
+
+class _Connection:
+    """Stands for a worker's database connection: records whether it was
+    asked to drop itself if broken or old."""
+
+    def __init__(self, in_atomic_block=False):
+        self.in_atomic_block = in_atomic_block
+        self.checked = False
+
+    def close_if_unusable_or_obsolete(self):
+        self.checked = True
+
+
+def _connected(signal) -> list:
+    return [
+        ref() if isinstance(ref, weakref.ReferenceType) else ref
+        for _key, ref, *_rest in signal.receivers
+    ]
+
+
+def _run_around_job(monkeypatch, sender, held):
+    """What the receiver does when a job starts (and the same when it ends)."""
+    from django_tasks.signals import task_finished, task_started
+
+    from lms.db_faults import fresh_connections_around_jobs
+
+    assert fresh_connections_around_jobs in _connected(task_started)
+    assert fresh_connections_around_jobs in _connected(task_finished)
+    monkeypatch.setattr(
+        "lms.db_faults.connections.all", lambda initialized_only=False: held
+    )
+    fresh_connections_around_jobs(sender, task_result=None)
+    return [c.checked for c in held]
+
+
+def test_a_queue_worker_drops_broken_connections_around_each_job(monkeypatch):
+    """After a PostgreSQL restart a worker's next job gets a new connection
+    (the fault drill saw every job fail on "connection already closed")."""
+    from django_tasks.backends.dummy import DummyBackend
+
+    held = [_Connection(), _Connection(in_atomic_block=True)]
+    assert _run_around_job(monkeypatch, DummyBackend, held) == [True, False]
+
+
+def test_jobs_run_in_process_keep_the_callers_connection(monkeypatch):
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    held = [_Connection()]
+    assert _run_around_job(monkeypatch, ImmediateBackend, held) == [False]
