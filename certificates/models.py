@@ -433,6 +433,12 @@ class Certificate(models.Model):
     # The certificate stays issued under its serial: the resume command
     # renders it again (certificate_batches_resume).
     render_error = models.TextField(_("PDF not stored"), blank=True)
+    # The "certificate ready" e-mail is owed and leaves with the first stored
+    # PDF, whichever task stores it (the issue's own render may die midway,
+    # a database restart say, and a resume job render it later).
+    notify_pending = models.BooleanField(
+        _("e-mail waits for the PDF"), default=False, editable=False
+    )
     snapshot = models.JSONField(_("snapshot"), default=dict)
 
     class Meta:

@@ -222,8 +222,12 @@ def _allocate(
     issued_by,
     replaces: Certificate | None,
     membership: Membership | None,
+    notify_pending: bool = False,
 ) -> Certificate:
-    """Step 1: number and insert, atomically. Raises IntegrityError on a race."""
+    """Step 1: number and insert, atomically. Raises IntegrityError on a race.
+
+    With `notify_pending`, the holder's e-mail is owed: it is queued with the
+    first stored PDF (certificate_render)."""
     where = _holder_context(membership)
     now = timezone.now()
     year_obj = where["year_obj"]
@@ -250,6 +254,7 @@ def _allocate(
             issued_at=now,
             issued_by=issued_by,
             replaces=replaces,
+            notify_pending=notify_pending,
             expires_on=(
                 timezone.localdate(now) + timezone.timedelta(days=setting.valid_days)
                 if setting.valid_days
@@ -309,6 +314,7 @@ def certificate_issue(
             issued_by=issued_by,
             replaces=None,
             membership=eligibility.membership,
+            notify_pending=render and notify,
         )
     except IntegrityError:
         existing = Certificate.objects.filter(
@@ -333,8 +339,9 @@ def certificate_render(
     """Render and store the PDF once; never replace a stored one.
 
     With `notify`, the holder's e-mail is queued in the transaction that
-    records the PDF. A certificate whose PDF the storage refused earlier
-    always notifies: its issue could not.
+    records the PDF. So is it for a certificate whose issue owes it
+    (`notify_pending`: the issue's own render did not get that far) and one
+    whose PDF the storage refused earlier: its issue could not notify.
     """
     if certificate.pdf:
         return certificate
@@ -362,11 +369,15 @@ def certificate_render(
     # not leave a stored PDF that the log never saw.
     with transaction.atomic():
         updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
-            pdf=stored, pdf_sha256=digest, rendered_at=now, render_error=""
+            pdf=stored,
+            pdf_sha256=digest,
+            rendered_at=now,
+            render_error="",
+            notify_pending=False,
         )
         if updated:
             _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
-            if notify or certificate.render_error:
+            if notify or certificate.notify_pending or certificate.render_error:
                 certificate_notify(certificate=certificate)
     if not updated:
         # Another worker stored its rendition first; keep that one.
@@ -377,6 +388,7 @@ def certificate_render(
     certificate.pdf_sha256 = digest
     certificate.rendered_at = now
     certificate.render_error = ""
+    certificate.notify_pending = False
     return certificate
 
 
