@@ -32,6 +32,7 @@ import email
 import email.header
 import errno
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -66,6 +67,8 @@ SETTLE = 6.0  # normal running between two faults
 GRACE = 5.0  # a fault's window ends this long after the service is back
 THINK = 0.5  # a learner reads a page this long before the next step
 RETRY_FOR = 90.0  # a learner gives up on one request after this long
+CACHE = os.environ.get("LMS_FAULTS_CI_CACHE", str(ROOT / "var" / "cache"))
+SEED = os.environ.get("LMS_FAULTS_CI_SEED", "drill")  # or "demo": all of seed_demo
 MEDIA_SIZE = os.environ.get("LMS_FAULTS_CI_MEDIA_SIZE", "64m")
 PUBLIC_HOST = "lms.faults.test"
 PASSWORD = "ci-faults-12345"  # noqa: S105 - throwaway accounts, scratch database
@@ -143,6 +146,11 @@ class Postgres:
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def client(self, tool: str, *args: str, **kwargs) -> None:
+        """A client tool (pg_dump, pg_restore) against the drill's database."""
+        command = [str(self.bin / tool), "-h", "127.0.0.1", "-p", str(self.port)]
+        subprocess.run([*command, "-U", "lms", *args], check=True, **kwargs)  # noqa: S603
 
     def running(self) -> bool:
         return (self.data / "postmaster.pid").exists()
@@ -623,9 +631,73 @@ def learner_loop(drill: Drill, number: int, steps: list[dict]) -> None:
 # --- setting up -------------------------------------------------------------------
 
 
-def prepare(count: int, site_ready) -> dict:
-    """Demo data, automatic certificates for the demo quiz course, and `count`
-    students of class 10A1 enrolled in it, each with an e-mail address."""
+def schema_key(postgres: Postgres) -> str:
+    """Names what `migrate` makes: every installed app's migration files, the
+    pinned packages and the server's major version."""
+    from django.apps import apps
+
+    digest = hashlib.sha256(postgres.bin.parent.name.encode())
+    digest.update((ROOT / "constraints.txt").read_bytes())
+    for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
+        for path in sorted((Path(config.path) / "migrations").glob("*.py")):
+            digest.update(f"{config.label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def schema_ready(postgres: Postgres) -> None:
+    """`migrate` on the empty database, or, when an earlier run on this machine
+    migrated the same migrations, its dump restored (seconds instead of the
+    minute or two that migrate takes). LMS_FAULTS_CI_CACHE names the folder of
+    dumps (default var/cache; empty: always migrate)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    folder = Path(CACHE) if CACHE else None
+    dump = folder / f"faults-schema-{schema_key(postgres)}.pgdump" if folder else None
+    if dump is not None and dump.exists():
+        connections.close_all()
+        postgres.client("pg_restore", "--no-owner", "-d", "lms", str(dump))
+        log(f"schema restored from {dump.name} (same migrations as a past run)")
+        return
+    call_command("migrate", verbosity=0, interactive=False)
+    log("migrated")
+    if dump is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("faults-schema-*.pgdump"):
+        old.unlink()
+    partial = dump.with_suffix(".partial")
+    postgres.client("pg_dump", "-Fc", "-f", str(partial), "lms")
+    partial.rename(dump)
+
+
+def drill_seed() -> None:
+    """What the drill needs of the demo, and no more: the demo schools and
+    classes, the home page and the first student course of the demo that has
+    a quiz (its lessons, its question bank, its quiz). A tenth of the time of
+    seed_demo, which also makes every demo course, account and history."""
+    from courses.demo import seed_courses
+    from courses.demo_content import COURSES
+    from lms.home.demo import seed_home
+    from lms.people.demo import seed_organisation
+    from quizzes.demo import DEMO_DIR, seed_quizzes
+
+    spec = next(
+        spec
+        for spec in COURSES
+        if "students" in spec["audience"]
+        and (DEMO_DIR / f"{spec['slug']}.gift").exists()
+    )
+    seed_organisation()
+    seed_quizzes(courses=seed_courses(home=seed_home(), courses=[spec]))
+
+
+def prepare(count: int, site_ready, postgres: Postgres) -> dict:
+    """The schema, demo data (`drill_seed`, or the whole demo with
+    LMS_FAULTS_CI_SEED=demo), automatic certificates for the demo quiz course,
+    and `count` students of class 10A1 enrolled in it, each with an e-mail
+    address."""
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import transaction
@@ -639,10 +711,12 @@ def prepare(count: int, site_ready) -> dict:
     from lms.people.services import membership_ensure, user_create
     from quizzes.models import QuizPage
 
-    call_command("migrate", verbosity=0, interactive=False)
-    log("migrated")
-    call_command("seed_demo", password=PASSWORD, stdout=StringIO())
-    log("demo data seeded")
+    schema_ready(postgres)
+    if SEED == "demo":
+        call_command("seed_demo", password=PASSWORD, stdout=StringIO())
+    else:
+        drill_seed()
+    log(f"{SEED} data seeded")
     school = School.objects.get(code="DEMO")
     home_class = SchoolClass.objects.get(
         school=school, name="10A1", school_year=current_school_year()
@@ -683,6 +757,7 @@ def prepare(count: int, site_ready) -> dict:
     for user in users:
         if course_open(user=user, course=course) is None:
             course_self_enrol(user=user, course=course)
+    log(f"{len(users)} learners enrolled")
     steps = [
         {"url": page.get_url(), "lesson": isinstance(page.specific, LessonPage)}
         for page in course.get_children().live().order_by("path")
@@ -1081,7 +1156,7 @@ def main() -> int:  # noqa: PLR0915 - the drill, start to end
             starting.extend(pool.submit(start_web, port) for port in ports)
 
         with ThreadPoolExecutor(2) as pool:
-            data = prepare(25 * LEARNERS, site_ready)
+            data = prepare(25 * LEARNERS, site_ready, postgres)
             log(f"seeded; {len(data['steps'])} steps in '{data['course'].title}'")
             webs = [future.result() for future in starting]
         drill.accounts = list(data["usernames"])
@@ -1163,6 +1238,7 @@ def main() -> int:  # noqa: PLR0915 - the drill, start to end
         problems.append(str(failure))
     finally:
         drill.stop_learners.set()
+        stopping = time.monotonic()
         # Everything is signalled at once, then waited for: gunicorn's quick
         # shutdown (SIGINT), the workers' warm one (SIGTERM).
         for process in webs:
@@ -1184,6 +1260,7 @@ def main() -> int:  # noqa: PLR0915 - the drill, start to end
                 pass
         media.unmount()
         shutil.rmtree(scratch, ignore_errors=True)
+        log(f"servers stopped in {time.monotonic() - stopping:.1f}s")
     if problems:
         for problem in problems[:60]:
             log(f"PROBLEM: {problem}")

@@ -87,3 +87,31 @@ def test_the_smtp_receiver_keeps_each_message_and_refuses_while_closed(settings)
     closed = get_connection(host="127.0.0.1", port=sink.port, timeout=5)
     with pytest.raises((ConnectionRefusedError, smtplib.SMTPException)):
         send_mail("x", "y", None, ["a@x.test"], connection=closed)
+
+
+@pytest.mark.django_db
+def test_the_drill_seed_makes_a_student_course_with_lessons_and_a_quiz():
+    from courses.models import CoursePage, LessonPage
+    from lms.people.models import School, SchoolClass
+    from quizzes.models import QuizPage
+
+    ci_faults.drill_seed()
+
+    course = CoursePage.objects.live().get()
+    assert course.for_students
+    assert LessonPage.objects.child_of(course).live().exists()
+    assert QuizPage.objects.child_of(course).live().exists()
+    demo = School.objects.get(code="DEMO")
+    assert SchoolClass.objects.filter(school=demo, name="10A1").exists()
+
+
+class FakePostgres:
+    def __init__(self, version):
+        self.bin = Path(f"/usr/lib/postgresql/{version}/bin")
+
+
+def test_the_schema_dump_is_named_after_the_migrations_and_the_server():
+    first = ci_faults.schema_key(FakePostgres("16"))
+
+    assert ci_faults.schema_key(FakePostgres("16")) == first
+    assert ci_faults.schema_key(FakePostgres("17")) != first
