@@ -402,11 +402,15 @@ class Supervisor:
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
+        # The checks are done: a worker still busy with a report recount after
+        # a few seconds is killed rather than waited for.
+        deadline = time.monotonic() + 3
         for process in self.processes.values():
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
 # --- what happened --------------------------------------------------------------
