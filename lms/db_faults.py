@@ -25,7 +25,7 @@ request uses it, so web processes recover by themselves.
 import errno
 import logging
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -171,6 +171,21 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The signed-in user, read from the session in the database, is
+        # needed by the middleware after this one anyway. Reading it here
+        # first keeps a restart from failing there, outside any view: Django
+        # would log that as an error with the whole traceback, in which the
+        # session's "no attribute '_session_cache'" (the lookup the failed
+        # load ran in) reads like a bug of its own.
+        try:
+            user = getattr(request, "user", None)
+            if user is not None:
+                user.is_authenticated  # noqa: B018 - loads the session
+        except DatabaseError as error:
+            response = self.process_exception(request, error)
+            if response is None:
+                raise
+            return response
         return self.get_response(request)
 
     def process_exception(self, request, exception):
