@@ -8,4 +8,9 @@ from lms.people.policies import is_department_manager
 
 
 def may_see_pending_tasks(*, user) -> bool:
-    return is_department_manager(user=user)
+    # Asked by the admin menu each time it is drawn (more than once per
+    # page): answered once per user object, that is once per request.
+    memo = user.__dict__
+    if "_lms_may_see_pending_tasks" not in memo:
+        memo["_lms_may_see_pending_tasks"] = is_department_manager(user=user)
+    return memo["_lms_may_see_pending_tasks"]
