@@ -302,3 +302,29 @@ def test_a_full_disk_outside_a_view_is_still_the_disk_page(rf):
     except OSError:
         response = server_error(rf.get("/"))
     assert response.status_code == 507
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_multiple_image_uploader_gets_507_and_no_image_is_saved(
+    client, superuser, settings
+):
+    """Wagtail's usual way to add images (a script posting each file).
+
+    A transaction test: Django marks the enclosing transaction for rollback
+    when a save fails, as it would roll back a request's own transaction.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images.models import Image
+
+    before = _media_files(settings)
+    client.force_login(superuser)
+    with full_disk():
+        response = client.post(
+            reverse("wagtailimages:add_multiple"),
+            {"files[]": SimpleUploadedFile("a.png", _png(), "image/png")},
+            headers={"X-Requested-With": "XMLHttpRequest"},
+        )
+    assert response.status_code == 507
+    assert response.json()["retry"] is False
+    assert not Image.objects.exists()
+    assert _media_files(settings) == before
