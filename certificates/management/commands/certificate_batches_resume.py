@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lms.task_backends import QueueUnavailable
+from lms.cache import QueueUnavailable
 
 from ...models import IssueBatch, IssueBatchItem
 from ...services import batch_enqueue, unfinished_work_enqueue

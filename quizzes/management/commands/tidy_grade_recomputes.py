@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lms.task_backends import QueueUnavailable
+from lms.cache import QueueUnavailable
 from quizzes.jobs import recomputes_tidy
 
 

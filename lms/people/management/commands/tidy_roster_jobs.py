@@ -5,8 +5,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from lms.cache import QueueUnavailable
 from lms.people.roster.jobs import jobs_tidy
-from lms.task_backends import QueueUnavailable
 
 GIVE_UP_AFTER = datetime.timedelta(days=1)
 
