@@ -22,22 +22,28 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext_lazy
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import InvalidResponse, ReadOnlyError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 # Refused, timed out, or not a Redis we can use: something that is not Redis
 # answering on the port (a wrong REDIS_URL), a replica during a fail-over.
 # Errors of our own making (a wrong type for INCR, say) still raise.
-UNREACHABLE = (
-    RedisConnectionError,
-    RedisTimeoutError,
-    InvalidResponse,
-    ReadOnlyError,
-    OSError,
-)
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import InvalidResponse, ReadOnlyError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+except ImportError:
+    # A host without the [production] extra has no Redis client: nothing to
+    # catch but the socket's own errors (and no Redis cache to configure).
+    UNREACHABLE: tuple[type[BaseException], ...] = (OSError,)
+else:
+    UNREACHABLE = (
+        RedisConnectionError,
+        RedisTimeoutError,
+        InvalidResponse,
+        ReadOnlyError,
+        OSError,
+    )
 # Seconds without calling Redis after a failure (and between two log lines).
 RETRY_SECONDS = 30
 # At most this many keys to forget when Redis returns; past it, say so.
@@ -48,6 +54,14 @@ DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 class CacheUnavailable(ValueError):
     """A counter could not be read or changed because the cache is away."""
+
+
+class QueueUnavailable(ConnectionError):
+    """The task queue's Redis cannot be reached; the work must wait.
+
+    Raised by `lms.task_backends.ResilientRQBackend`; defined here so code that
+    catches it imports without the [production] extra (no RQ client).
+    """
 
 
 class _Outage:

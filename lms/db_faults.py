@@ -8,14 +8,24 @@ learner gets HTTP 503 with ``Retry-After``, as a short page, or as JSON for
 the page scripts (the quiz autosave retries on it). Other database errors
 (a constraint, a deadlock, a full disk) are still errors and still 500.
 
+A media disk that is full (or quota-bound, or turned read-only) is the
+other fault a view cannot help: the OSError of a file write (a Wagtail image
+or document, an upload of ours) becomes HTTP 507 with a page that says
+nothing was saved and the administrator must free space. 507 ("Insufficient
+Storage") names the cause exactly; 503 with Retry-After would invite the
+browser, our scripts and monitoring to retry within seconds, when only a
+person can fix it. Nothing is half-written: the storage removes a partial
+file (`lms.storage`) and the row is inserted only after the file is stored.
+
 Django closes a broken connection at the end of the request, and with
 ``CONN_HEALTH_CHECKS`` a persistent connection is checked before the next
 request uses it, so web processes recover by themselves.
 """
 
+import errno
 import logging
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -88,6 +98,15 @@ def database_fault(error: BaseException) -> str | None:
     return None
 
 
+# No space left, disk quota exceeded, read-only file system.
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """Whether `error` is a write the disk refused for lack of room."""
+    return isinstance(error, OSError) and error.errno in _DISK_FULL_ERRNOS
+
+
 def wants_json(request) -> bool:
     accept = request.headers.get("Accept", "")
     return accept.startswith("application/json") or (
@@ -120,6 +139,27 @@ def unavailable_response(request, fault: str) -> HttpResponse:
     return response
 
 
+def disk_full_response(request) -> HttpResponse:
+    """HTTP 507: nothing was saved; no Retry-After, a person must act."""
+    if request is not None and wants_json(request):
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The server's disk is full, so nothing was saved. Please tell "
+                    "the administrator."
+                ),
+                "retry": False,
+            },
+            status=507,
+        )
+    else:
+        # Rendered without a request, as the page above: the failure may
+        # come with the database busy or the session unsaved.
+        response = HttpResponse(render_to_string("lms/disk_full.html"), status=507)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
     """Turn a lost connection or a cancelled query in a view into a 503.
 
@@ -131,9 +171,32 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The signed-in user, read from the session in the database, is
+        # needed by the middleware after this one anyway. Reading it here
+        # first keeps a restart from failing there, outside any view: Django
+        # would log that as an error with the whole traceback, in which the
+        # session's "no attribute '_session_cache'" (the lookup the failed
+        # load ran in) reads like a bug of its own.
+        try:
+            user = getattr(request, "user", None)
+            if user is not None:
+                user.is_authenticated  # noqa: B018 - loads the session
+        except DatabaseError as error:
+            response = self.process_exception(request, error)
+            if response is None:
+                raise
+            return response
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if is_disk_full(exception):
+            logger.error(
+                "Disk full during %s %s, nothing saved: %s",
+                request.method,
+                request.path,
+                exception,
+            )
+            return disk_full_response(request)
         fault = database_fault(exception)
         if fault is None:
             return None
@@ -148,12 +211,15 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """``handler500``: a database fault raised outside a view is still a 503."""
+    """``handler500``: a database fault raised outside a view is still a 503,
+    a full disk still a 507."""
     import sys
 
     from django.views.defaults import server_error as default_server_error
 
     error = sys.exc_info()[1]
+    if is_disk_full(error):
+        return disk_full_response(request)
     fault = database_fault(error) if error is not None else None
     if fault is not None:
         return unavailable_response(request, fault)

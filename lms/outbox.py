@@ -62,7 +62,7 @@ def _hand_over(row_id: int, *, using: str) -> None:
 
 def _hand_over_after_commit(row_id: int, *, using: str) -> None:
     """Hand over; a queue that is away was logged already, the row waits."""
-    from .task_backends import QueueUnavailable
+    from .cache import QueueUnavailable
 
     try:
         _hand_over(row_id, using=using)

@@ -21,16 +21,12 @@ import time
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_rq.backend import RQBackend
 
-from .cache import RETRY_SECONDS, UNREACHABLE
+from .cache import RETRY_SECONDS, UNREACHABLE, QueueUnavailable
 
 logger = logging.getLogger(__name__)
 
 # Tasks that have their own row and resume command: they wait, never run here.
 OWN_PACKAGES = ("lms.", "courses.", "quizzes.", "certificates.")
-
-
-class QueueUnavailable(ConnectionError):
-    """The task queue's Redis cannot be reached; the work must wait."""
 
 
 class _Outage:

@@ -323,3 +323,40 @@ def test_jobs_run_in_process_keep_the_callers_connection(monkeypatch):
 
     held = [_Connection()]
     assert _run_around_job(monkeypatch, ImmediateBackend, held) == [False]
+
+
+def test_a_restart_met_while_reading_the_session_is_a_quiet_503(
+    client, settings, student, caplog
+):
+    """The drill's "'SessionStore' object has no attribute '_session_cache'"
+    was the context of this failure, logged with its traceback by Django."""
+    import logging
+    from unittest import mock
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(student)
+
+    def server_gone(self):
+        try:
+            raise _DriverError("server closed the connection unexpectedly")
+        except _DriverError as cause:
+            raise OperationalError(str(cause)) from cause
+
+    with (
+        mock.patch.object(SessionStore, "_get_session_from_db", server_gone),
+        caplog.at_level(logging.WARNING),
+    ):
+        response = client.get(reverse("lms_courses:my_learning"))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    # One warning line from us (and Django's usual one-line note of a 5xx),
+    # no traceback.
+    assert [r.name for r in caplog.records if r.levelno == logging.WARNING] == [
+        "lms.db_faults"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+    assert "_session_cache" not in caplog.text
+    # The session is still there once the database is back.
+    assert client.get(reverse("lms_courses:my_learning")).status_code == 200

@@ -195,3 +195,136 @@ def test_an_import_whose_upload_cannot_be_stored_is_refused_with_nothing_written
     assert "Chưa có gì được nhập" in response.content.decode()
     assert get_user_model().objects.count() == people
     assert QuestionCategory.objects.count() == categories
+
+
+# -- Wagtail's own uploads, and any other file write in a request -------------
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image as PilImage
+
+    buffer = BytesIO()
+    PilImage.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _media_files(settings) -> set:
+    return {path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()}
+
+
+def test_an_image_upload_on_a_full_disk_says_so_in_vietnamese_and_saves_nothing(
+    client, superuser, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images.models import Image
+
+    before = _media_files(settings)
+    client.force_login(superuser)
+    with full_disk():
+        response = client.post(
+            reverse("wagtailimages:add"),
+            {"title": "Ảnh lớp", "file": SimpleUploadedFile("anh.png", _png())},
+        )
+    assert response.status_code == 507
+    assert "Retry-After" not in response
+    page = response.content.decode()
+    assert "Ổ đĩa của máy chủ đã đầy" in page
+    assert "quản trị viên" in page
+    assert not Image.objects.exists()
+    assert _media_files(settings) == before
+
+
+def test_a_document_upload_from_a_script_gets_the_reason_as_json(
+    client, superuser, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents.models import Document
+
+    client.force_login(superuser)
+    with mock.patch.object(
+        FileSystemStorage, "_save", side_effect=OSError(errno.EDQUOT, "Quota")
+    ):
+        response = client.post(
+            reverse("wagtaildocs:add"),
+            {"title": "Tài liệu", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
+            headers={"X-Requested-With": "XMLHttpRequest"},
+        )
+    assert response.status_code == 507
+    assert response.json() == {
+        "error": "Ổ đĩa của máy chủ đã đầy nên chưa có gì được lưu. "
+        "Vui lòng báo cho quản trị viên.",
+        "retry": False,
+    }
+    assert not Document.objects.exists()
+
+
+def test_other_storage_errors_are_still_server_errors(client, superuser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(superuser)
+    with mock.patch.object(
+        FileSystemStorage, "_save", side_effect=OSError(errno.EACCES, "Denied")
+    ):
+        with pytest.raises(PermissionError):
+            client.post(
+                reverse("wagtaildocs:add"),
+                {"title": "Tài liệu", "file": SimpleUploadedFile("a.pdf", b"%PDF")},
+            )
+
+
+def test_a_file_cut_short_by_a_full_disk_is_removed_from_the_media_folder(settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    class RunsOutOfSpace(ContentFile):
+        def chunks(self, chunk_size=None):
+            yield b"%PDF-1.7 the first part"
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    storage = storages["default"]
+    before = _media_files(settings)
+    with pytest.raises(OSError):
+        storage.save("documents/cut-short.pdf", RunsOutOfSpace(b"", name="x.pdf"))
+    assert _media_files(settings) == before
+    # A file that was there before a failed overwrite is not touched.
+    storage.save("documents/kept.txt", ContentFile(b"kept"))
+    assert storage.exists("documents/kept.txt")
+    storage.delete("documents/kept.txt")
+
+
+def test_a_full_disk_outside_a_view_is_still_the_disk_page(rf):
+    from lms.db_faults import server_error
+
+    try:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    except OSError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 507
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_multiple_image_uploader_gets_507_and_no_image_is_saved(
+    client, superuser, settings
+):
+    """Wagtail's usual way to add images (a script posting each file).
+
+    A transaction test: Django marks the enclosing transaction for rollback
+    when a save fails, as it would roll back a request's own transaction.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images.models import Image
+
+    before = _media_files(settings)
+    client.force_login(superuser)
+    with full_disk():
+        response = client.post(
+            reverse("wagtailimages:add_multiple"),
+            {"files[]": SimpleUploadedFile("a.png", _png(), "image/png")},
+            headers={"X-Requested-With": "XMLHttpRequest"},
+        )
+    assert response.status_code == 507
+    assert response.json()["retry"] is False
+    assert not Image.objects.exists()
+    assert _media_files(settings) == before

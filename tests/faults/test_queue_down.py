@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from certificates import services as certificate_services
 from certificates.models import Certificate, IssueBatchItem
@@ -213,3 +214,63 @@ def test_a_bulk_issue_is_recorded_and_resumed(
     call_command("certificate_batches_resume", "--stale-seconds", "0")
     assert batch.items.get().state == IssueBatchItem.State.DONE
     assert Certificate.objects.filter(holder=done, course=course).count() == 1
+
+
+def test_tidying_roster_jobs_while_the_queue_is_away_says_so_and_still_tidies(
+    queue_down,
+):
+    from tests.people.factories import SchoolFactory, SchoolYearFactory
+
+    school, year = SchoolFactory(), SchoolYearFactory()
+    long_ago = timezone.now() - timedelta(days=40)
+    waiting_job = RosterImportJob.objects.create(
+        school=school, school_year=year, filename="lop.csv"
+    )
+    RosterImportJob.objects.filter(pk=waiting_job.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20)
+    )
+    finished = RosterImportJob.objects.create(
+        school=school,
+        school_year=year,
+        filename="cu.csv",
+        status=RosterImportJob.Status.DONE,
+        finished_at=long_ago,
+    )
+    with pytest.raises(CommandError, match="unreachable"):
+        call_command("tidy_roster_jobs")
+    waiting_job.refresh_from_db()
+    assert waiting_job.status == RosterImportJob.Status.QUEUED
+    assert not RosterImportJob.objects.filter(pk=finished.pk).exists()
+
+
+def test_resuming_certificates_while_the_queue_is_away_says_so(
+    queue_down, certified_course, make_learner, complete
+):
+    from lms.people.models import Role
+
+    course, lessons = certified_course
+    done = make_learner(username="xong")
+    with mock.patch.object(
+        certificate_services, "auto_issue_wanted", return_value=False
+    ):
+        complete(done, course, lessons)
+    admin = make_learner(username="bgh", role=Role.SCHOOL_ADMIN, is_staff=True)
+    batch = certificate_services.batch_create(
+        course=course, users=[done], created_by=admin
+    )
+    with pytest.raises(CommandError, match="unreachable"):
+        call_command("certificate_batches_resume", "--stale-seconds", "0")
+    assert batch.items.get().state == IssueBatchItem.State.PENDING
+
+
+def test_tidying_grade_recomputes_while_the_queue_is_away_says_so(queue_down):
+    from quizzes.models import GradeRecompute
+
+    quiz = QuizPageFactory()
+    record = GradeRecompute.objects.create(
+        quiz=quiz, changes={}, done_at=timezone.now() - timedelta(hours=1)
+    )
+    with pytest.raises(CommandError, match="unreachable"):
+        call_command("tidy_grade_recomputes")
+    record.refresh_from_db()
+    assert record.finished_at is None

@@ -338,3 +338,55 @@ def test_a_draft_with_a_new_grading_method_recomputes_nothing(
         quiz.save_revision()
     assert QuizGrade.objects.get(user=learner, quiz=quiz).passed
     assert not GradeRecompute.objects.exists()
+
+
+# From Moodle's own file to a mark ------------------------------------------
+
+
+def test_questions_from_moodles_gift_fixture_score_as_moodle_scores_them(
+    make_course, student
+):
+    """Moodle's questions.gift.txt, imported as it is, then answered: the
+    matching question at 3 of 4 gives 0.75, the multiple answer "yellow + red"
+    (50 % and -100 %) is clamped at 0, and "Cat" (50 %) gives 0.5, so Moodle's
+    sum of grades is 1.25 of 3 and its grade 41.66667 %, shown as 41.67."""
+    from pathlib import Path
+
+    from quizzes.importing import questions_import
+    from quizzes.models import Question
+
+    fixture = Path(__file__).parent / "fixtures" / "moodle" / "questions.gift.txt"
+    questions_import(data=fixture.read_bytes(), fmt="gift", skip_unsupported=True)
+    matching = Question.objects.get(name="Moodle activities")
+    colours = Question.objects.get(name="colours")
+    animal = Question.objects.get(name="Shortanswer")
+    course, _lessons = make_course(lessons=0)
+    quiz = QuizPageFactory(parent=course, pass_mark=42)
+    add_slots(quiz, [matching, colours, animal])
+
+    attempt = attempt_start(user=student, quiz=quiz)
+    shown = {entry["question_id"]: entry for entry in attempt.snapshot}
+    pairs = list(matching.pairs.exclude(prompt="").order_by("sort_order"))
+    wrong = pairs[1].answer
+    by_text = {c["text"]: c["key"] for c in shown[colours.pk]["choices"]}
+    attempt_submit(
+        attempt=attempt,
+        answers={
+            shown[matching.pk]["key"]: {
+                pair_key(attempt, pair): pair.answer for pair in pairs[1:]
+            }
+            | {pair_key(attempt, pairs[0]): wrong},
+            shown[colours.pk]["key"]: [by_text["yellow"], by_text["red"]],
+            shown[animal.pk]["key"]: "Cat",
+        },
+    )
+    attempt.refresh_from_db()
+    marks = {response.key: response.score for response in attempt.responses.all()}
+    assert marks == {
+        shown[matching.pk]["key"]: Decimal("0.75"),
+        shown[colours.pk]["key"]: Decimal("0"),
+        shown[animal.pk]["key"]: Decimal("0.5"),
+    }
+    assert attempt.score == Decimal("1.25000")
+    assert attempt.percent == Decimal("41.67")
+    assert attempt.passed is False

@@ -39,6 +39,7 @@ ACCESS_TESTED = {
     "lms_quizzes_export": ["quizzes/test_bank.py"],
     "lms_mail_outgoing": ["mail/test_access.py"],
     "lms_mail_resend": ["mail/test_access.py"],
+    "lms_pending_tasks": ["test_pending_tasks_admin.py"],
     "lms_quizzes_import": ["security/test_access_control.py"],
     "lms_quizzes_regrade": ["security/test_access_control.py"],
     "lms_quizzes_recomputes": ["quizzes/test_grade_recomputes.py"],

@@ -178,11 +178,6 @@ def jobs_tidy(
     given_up = waiting.filter(created_at__lt=now - give_up_after).update(
         status=RosterImportJob.Status.FAILED, finished_at=now, data=b""
     )
-    stale = list(
-        waiting.filter(created_at__lt=now - stale_after).values_list("pk", flat=True)
-    )
-    for job_id in stale:
-        roster_import_job_task.enqueue(job_id=job_id)
     deleted, _by_model = (
         RosterImportJob.objects.exclude(
             status__in=[RosterImportJob.Status.QUEUED, RosterImportJob.Status.RUNNING]
@@ -190,6 +185,13 @@ def jobs_tidy(
         .filter(finished_at__lt=now - keep_for)
         .delete()
     )
+    # Enqueued last: with the queue away this raises `QueueUnavailable`, and
+    # the giving up and deleting above are done by then.
+    stale = list(
+        waiting.filter(created_at__lt=now - stale_after).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        roster_import_job_task.enqueue(job_id=job_id)
     return TidyResult(resumed=len(stale), given_up=given_up, deleted=deleted)
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from lms.cache import QueueUnavailable
 from quizzes.jobs import recomputes_tidy
 
 
@@ -25,7 +26,18 @@ class Command(BaseCommand):
     def handle(self, *args, stale_seconds, **options):
         if stale_seconds < 1:
             raise CommandError(_("--stale-seconds must be at least 1."))
-        count = recomputes_tidy(stale_after=datetime.timedelta(seconds=stale_seconds))
+        try:
+            count = recomputes_tidy(
+                stale_after=datetime.timedelta(seconds=stale_seconds)
+            )
+        except QueueUnavailable as error:
+            raise CommandError(
+                _(
+                    "The task queue is unreachable; the waiting grade recomputes "
+                    "stay queued until it is back (%(error)s)."
+                )
+                % {"error": error}
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 _("Grade recomputes: %(count)d enqueued again.") % {"count": count}

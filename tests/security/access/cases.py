@@ -335,6 +335,8 @@ case(
     post=_nothing,
     must_change=True,
 )
+# The outbox of background work is the Department's (lms/policies.py).
+case("lms_pending_tasks", allow=DEPT)
 # A background roster import into school A: its page and its polled state.
 # Officers as on the import page: they may lack the power to add people.
 case("lms_roster:job", args=pk("roster_job_a"), allow=A_MANAGERS, unsure={"officer"})
