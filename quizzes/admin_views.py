@@ -129,8 +129,8 @@ def _kept_completions_note(request, quiz: QuizPage, attempts) -> dict | None:
 
 def grade_recomputes(request):
     """Read-only: grades worked out again after a quiz's grading method or
-    pass mark changed, with the completions kept (README "Scores as Moodle
-    computes them")."""
+    pass mark changed, with the completions kept (docs/quizzes.md, "Scores as
+    Moodle computes them")."""
     _refuse_unless(policies.may_view_grade_recomputes(request.user))
     from django.core.paginator import Paginator
 

@@ -79,7 +79,7 @@ class QuestionCategory(models.Model):
     )
     # Moodle's "ID number": kept from imports so a later import can recognise it.
     idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
-    # None: the parent category decides (at the top: the quiz). See README
+    # None: the parent category decides (at the top: the quiz). See docs/quizzes.md,
     # "Scores as Moodle computes them" for the order.
     ignore_diacritics = models.BooleanField(
         _("short answers ignore Vietnamese diacritics"),
@@ -836,7 +836,7 @@ class QuizGrade(models.Model):
 
 class GradeRecompute(models.Model):
     """The audit record of a quiz's grades worked out again after its grading
-    method or pass mark changed (see README "Scores as Moodle computes them").
+    method or pass mark changed (see docs/quizzes.md, "Scores as Moodle computes them").
 
     A course completion recorded from a pass that no longer holds is kept, not
     withdrawn: it is listed here for staff to review.

@@ -398,7 +398,7 @@ def recompute_takers(quiz: QuizPage):
 def _attempts_follow_pass_mark(quiz: QuizPage) -> None:
     """Every attempt takes the quiz's current pass mark, and "passed" follows
     from its stored percent: an attempt never says "Đạt" next to a grade
-    that says "Chưa đạt" for the same percent (README rule)."""
+    that says "Chưa đạt" for the same percent (docs/quizzes.md)."""
     attempts = QuizAttempt.objects.filter(quiz=quiz)
     attempts.exclude(pass_mark=quiz.pass_mark).update(pass_mark=quiz.pass_mark)
     passing = Q(state=AttemptState.FINISHED, percent__gte=quiz.pass_mark)

@@ -369,7 +369,7 @@ def group_counts(
         )
     if "in_progress" in figures:
         # With a completion date range, a completion outside it counts as
-        # none (the README's date-range rule): that learner is in progress.
+        # none (the date-range rule, docs/reports.md): that learner is in progress.
         unfinished = rows(Enrolment).filter(
             ~Exists(CourseCompletion.objects.filter(completed_filter or Q(), **same)),
             **in_scope,
