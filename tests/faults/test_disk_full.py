@@ -312,9 +312,15 @@ def test_the_multiple_image_uploader_gets_507_and_no_image_is_saved(
 
     A transaction test: Django marks the enclosing transaction for rollback
     when a save fails, as it would roll back a request's own transaction.
+    An earlier transaction test may have flushed the root collection the
+    migrations made, so it is made again when missing.
     """
     from django.core.files.uploadedfile import SimpleUploadedFile
     from wagtail.images.models import Image
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
     before = _media_files(settings)
     client.force_login(superuser)

@@ -5,6 +5,7 @@ that it counts a learner's errors against the right fault window and that its
 SMTP receiver records what Django sends and refuses while closed.
 """
 
+import os
 import smtplib
 import sys
 from pathlib import Path
@@ -14,7 +15,13 @@ from django.core.mail import get_connection, send_mail
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lms" / "scripts"))
 
+# The drill's helpers set process-wide variables when imported (the task
+# backend, plain-HTTP settings): keep them out of every later test.
+_environ = dict(os.environ)
 import ci_faults  # noqa: E402
+
+os.environ.clear()
+os.environ.update(_environ)
 
 
 def drill_with(requests, faults):
