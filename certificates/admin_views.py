@@ -69,8 +69,20 @@ def certificate_list(request):
             "status": status,
             "statuses": CertificateStatus.choices,
             "can_manage": policies.may_manage_certificates(user=request.user),
+            "unrendered": _unrendered(certificates_visible_to(viewer=request.user)),
         },
     )
+
+
+def _unrendered(certificates) -> dict | None:
+    """Issued certificates whose PDF the storage refused, and the latest reason."""
+    waiting = certificates.filter(pdf="", status=CertificateStatus.VALID).exclude(
+        render_error=""
+    )
+    latest = waiting.order_by("-issued_at", "-pk").first()
+    if latest is None:
+        return None
+    return {"count": waiting.count(), "last_error": latest.render_error}
 
 
 def _visible_certificate(request, pk: int) -> Certificate:
@@ -143,6 +155,19 @@ def issue_one(request):
     except CertificateRefused as refusal:
         messages.error(request, refusal.message)
         return redirect(reverse("lms_certificates_bulk") + f"?course={course.pk}")
+    if result.certificate.render_error:
+        messages.warning(
+            request,
+            _(
+                "Certificate %(serial)s is issued, but its PDF could not be "
+                "stored: %(reason)s It is stored again automatically later."
+            )
+            % {
+                "serial": result.certificate.serial,
+                "reason": result.certificate.render_error,
+            },
+        )
+        return redirect("lms_certificates_admin_detail", result.certificate.pk)
     messages.success(
         request,
         _("Certificate %(serial)s issued.") % {"serial": result.certificate.serial}

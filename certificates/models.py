@@ -305,6 +305,23 @@ class SerialCounter(models.Model):
         return f"{self.school_code}-{self.year}: {self.last_number}"
 
 
+class LookupCounter(models.Model):
+    """Lookups counted in one fixed window, used while the cache is away.
+
+    The cache holds these counters normally (certificates/views.py); without
+    it the limits still hold, one row per key and window. The key is a hash
+    (it would otherwise hold the visitor's address); rows outlive their window
+    only until the next new window starts.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
@@ -412,6 +429,16 @@ class Certificate(models.Model):
         _("PDF SHA-256"), max_length=64, blank=True, db_index=True
     )
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # Why the PDF could not be stored (a full disk, say); empty once it is.
+    # The certificate stays issued under its serial: the resume command
+    # renders it again (certificate_batches_resume).
+    render_error = models.TextField(_("PDF not stored"), blank=True)
+    # The "certificate ready" e-mail is owed and leaves with the first stored
+    # PDF, whichever task stores it (the issue's own render may die midway,
+    # a database restart say, and a resume job render it later).
+    notify_pending = models.BooleanField(
+        _("e-mail waits for the PDF"), default=False, editable=False
+    )
     snapshot = models.JSONField(_("snapshot"), default=dict)
 
     class Meta:
@@ -454,6 +481,7 @@ class CertificateEvent(models.Model):
     class Action(models.TextChoices):
         ISSUED = "issued", _("Issued")
         RENDERED = "rendered", _("PDF rendered")
+        RENDER_FAILED = "render_failed", _("PDF could not be stored")
         REVOKED = "revoked", _("Revoked")
         REISSUED = "reissued", _("Reissued")
         DOWNLOADED = "downloaded", _("Downloaded by staff")

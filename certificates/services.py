@@ -11,6 +11,7 @@ render in parallel:
    second rendition.
 """
 
+import errno
 import logging
 import secrets
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -29,6 +29,7 @@ from django.utils.translation import override
 
 from courses.models import CourseCompletion, CoursePage
 from lms import conf
+from lms.mail.services import email_queue
 from lms.people.models import Membership
 from lms.people.profiles import profile_of
 from lms.people.voice import vgettext, voice_of_user
@@ -221,8 +222,12 @@ def _allocate(
     issued_by,
     replaces: Certificate | None,
     membership: Membership | None,
+    notify_pending: bool = False,
 ) -> Certificate:
-    """Step 1: number and insert, atomically. Raises IntegrityError on a race."""
+    """Step 1: number and insert, atomically. Raises IntegrityError on a race.
+
+    With `notify_pending`, the holder's e-mail is owed: it is queued with the
+    first stored PDF (certificate_render)."""
     where = _holder_context(membership)
     now = timezone.now()
     year_obj = where["year_obj"]
@@ -249,6 +254,7 @@ def _allocate(
             issued_at=now,
             issued_by=issued_by,
             replaces=replaces,
+            notify_pending=notify_pending,
             expires_on=(
                 timezone.localdate(now) + timezone.timedelta(days=setting.valid_days)
                 if setting.valid_days
@@ -308,6 +314,7 @@ def certificate_issue(
             issued_by=issued_by,
             replaces=None,
             membership=eligibility.membership,
+            notify_pending=render and notify,
         )
     except IntegrityError:
         existing = Certificate.objects.filter(
@@ -319,14 +326,23 @@ def certificate_issue(
             certificate_render(certificate=existing)
         return IssueResult(existing, created=False)
     if render:
-        certificate_render(certificate=certificate)
-    if notify:
-        transaction.on_commit(lambda: certificate_notify(certificate=certificate))
+        # The "certificate ready" e-mail is queued with the stored PDF.
+        certificate_render(certificate=certificate, notify=notify)
+    elif notify:
+        certificate_notify(certificate=certificate)
     return IssueResult(certificate, created=True)
 
 
-def certificate_render(*, certificate: Certificate) -> Certificate:
-    """Render and store the PDF once; never replace a stored one."""
+def certificate_render(
+    *, certificate: Certificate, notify: bool = False
+) -> Certificate:
+    """Render and store the PDF once; never replace a stored one.
+
+    With `notify`, the holder's e-mail is queued in the transaction that
+    records the PDF. So is it for a certificate whose issue owes it
+    (`notify_pending`: the issue's own render did not get that far) and one
+    whose PDF the storage refused earlier: its issue could not notify.
+    """
     if certificate.pdf:
         return certificate
     template = certificate.template or CertificateTemplate.objects.get(
@@ -338,18 +354,31 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         name=certificate.name_as_printed, serial=certificate.serial
     )
     field = certificate.pdf.field
-    stored = field.storage.save(
-        field.generate_filename(certificate, filename), ContentFile(data)
-    )
+    try:
+        stored = _pdf_store(
+            field.storage,
+            field.generate_filename(certificate, filename),
+            data,
+            max_length=field.max_length,
+        )
+    except OSError as exc:
+        _render_failed(certificate, exc)
+        return certificate
     now = timezone.now()
     # The record and its audit row together: a worker killed in between must
     # not leave a stored PDF that the log never saw.
     with transaction.atomic():
         updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
-            pdf=stored, pdf_sha256=digest, rendered_at=now
+            pdf=stored,
+            pdf_sha256=digest,
+            rendered_at=now,
+            render_error="",
+            notify_pending=False,
         )
         if updated:
             _log(certificate, CertificateEvent.Action.RENDERED, None, digest)
+            if notify or certificate.notify_pending or certificate.render_error:
+                certificate_notify(certificate=certificate)
     if not updated:
         # Another worker stored its rendition first; keep that one.
         field.storage.delete(stored)
@@ -358,11 +387,66 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     certificate.pdf.name = stored
     certificate.pdf_sha256 = digest
     certificate.rendered_at = now
+    certificate.render_error = ""
+    certificate.notify_pending = False
     return certificate
 
 
+def _pdf_store(storage, name: str, data: bytes, *, max_length: int) -> str:
+    """Save `data` under `name` (or a free variant); on failure, remove what a
+    half-written file left behind, so no file claims a certificate."""
+    name = storage.get_available_name(name, max_length=max_length)
+    try:
+        return storage.save(name, ContentFile(data), max_length=max_length)
+    except OSError:
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove the partial file %s", name)
+        raise
+
+
+def storage_error_text(exc: OSError) -> str:
+    """Why a file could not be written, for staff, in the site's language."""
+    reasons = {
+        errno.ENOSPC: _("The disk is full."),
+        errno.EDQUOT: _("The storage quota is used up."),
+        errno.EROFS: _("The storage is read-only."),
+        errno.EACCES: _("The server may not write to the storage."),
+        errno.EPERM: _("The server may not write to the storage."),
+    }
+    with override(settings.LANGUAGE_CODE):
+        reason = reasons.get(exc.errno) or _("The storage refused the file.")
+        return f"{reason} ({exc.strerror or exc})"
+
+
+def _render_failed(certificate: Certificate, exc: OSError) -> None:
+    """Keep the certificate issued, without a PDF, and say why.
+
+    Its serial stays taken (no gap, no reuse); the resume command renders it
+    again once the storage works, and only then is the holder told.
+    """
+    logger.warning(
+        "Certificate %s: PDF not stored (%s); the resume command will retry",
+        certificate.serial,
+        exc,
+    )
+    text = storage_error_text(exc)
+    with transaction.atomic():
+        changed = (
+            Certificate.objects.filter(pk=certificate.pk, pdf="")
+            .exclude(render_error=text)
+            .update(render_error=text)
+        )
+        if changed:
+            _log(certificate, CertificateEvent.Action.RENDER_FAILED, None, text)
+    certificate.render_error = text
+
+
 def certificate_notify(*, certificate: Certificate) -> None:
-    """E-mail the holder that the certificate is ready (if they have an address)."""
+    """Queue the e-mail telling the holder the certificate is ready (if they
+    have an address); call it in the transaction that makes it ready."""
     holder = certificate.holder
     if holder is None or not holder.email:
         return
@@ -385,7 +469,15 @@ def certificate_notify(*, certificate: Certificate) -> None:
             "my_learning": conf.site_url() + reverse("lms_courses:my_learning"),
             "verify": verification_url(certificate.code),
         }
-    send_mail(subject, body, None, [holder.email], fail_silently=True)
+    # Queued with the event; sent after the commit, retried if the mail
+    # server is down, never twice (lms/mail/services.py).
+    email_queue(
+        to=holder.email,
+        user=holder,
+        kind="certificate_ready",
+        subject=subject,
+        body=body,
+    )
 
 
 @transaction.atomic
@@ -604,8 +696,19 @@ def batch_create(
     IssueBatchItem.objects.bulk_create(
         [IssueBatchItem(batch=batch, user=user) for user in eligible]
     )
-    transaction.on_commit(lambda: batch_enqueue(batch=batch))
+    _batch_enqueue_after_commit(batch)
     return batch
+
+
+def _batch_enqueue_after_commit(batch: IssueBatch) -> None:
+    """Enqueue the batch's items once committed. The items are their own
+    outbox: if the queue is unreachable, the failure is logged and
+    ``certificate_batches_resume`` enqueues them once they are stale."""
+
+    def enqueue_batch_items() -> None:
+        batch_enqueue(batch=batch)
+
+    transaction.on_commit(enqueue_batch_items, robust=True)
 
 
 def batch_enqueue(*, batch: IssueBatch, only_stale_seconds: int | None = None) -> int:
@@ -663,7 +766,7 @@ def batch_rerun(*, batch: IssueBatch, by) -> int:
             IssueBatchItem.objects.bulk_create(
                 [IssueBatchItem(batch=batch, user=user) for user in new]
             )
-        transaction.on_commit(lambda: batch_enqueue(batch=batch))
+        _batch_enqueue_after_commit(batch)
     return batch.items.filter(state=IssueBatchItem.State.PENDING).count()
 
 

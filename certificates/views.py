@@ -1,10 +1,13 @@
 """Public verification, downloads and the learner's certificate panel. Thin views."""
 
 import hashlib
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.cache import CacheUnavailable, cache_available
 from lms.people.voice import ADULT
 from lms.security import client_ip
 
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
-from .models import Certificate, CertificateStatus
+from .models import Certificate, CertificateStatus, LookupCounter
 from .rendering import pdf_filename
 from .selectors import (
     certificate_by_code,
@@ -34,14 +38,42 @@ def _client_ip(request) -> str:
 
 
 def _count_allows(key: str, limit: int, window: int) -> bool:
-    """A fixed-window counter in the cache; True while under `limit`."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    """A fixed-window counter in the cache; True while under `limit`.
+
+    While the cache is unreachable the count moves to the database, so the
+    limit neither lapses nor breaks the page.
+    """
+    if cache_available():
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except CacheUnavailable:
+            return _db_count_allows(key, limit, window)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+        return count <= limit
+    return _db_count_allows(key, limit, window)
+
+
+def _db_count_allows(key: str, limit: int, window: int) -> bool:
+    """The same fixed window, counted in a database row per key and window."""
+    now = timezone.now()
+    start = int(now.timestamp()) // window * window
+    expires_at = datetime.fromtimestamp(start + window, tz=UTC)
+    with transaction.atomic():
+        counter, created = LookupCounter.objects.get_or_create(
+            # Hashed: the key names the visitor's address, which the
+            # database does not keep.
+            key=hashlib.sha256(f"{key}@{start}".encode()).hexdigest(),
+            defaults={"count": 1, "expires_at": expires_at},
+        )
+        if not created:
+            LookupCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+            counter.refresh_from_db(fields=["count"])
+    if created:
+        LookupCounter.objects.filter(expires_at__lt=now).delete()
+    return counter.count <= limit
 
 
 def lookup_allowed(request) -> bool:

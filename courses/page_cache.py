@@ -13,6 +13,7 @@ web processes that needs a shared cache (REDIS_URL);
 
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +21,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from lms.cache import cache_available
 
 VERSION_KEY = "lms:anon-page:version"
 CSRF_PLACEHOLDER = "__lms_csrf_token__"
@@ -42,14 +45,17 @@ def page_cache_clear(**kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def _version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        # A fresh number, not 1: if the key was lost (the cache restarted, or
+        # it was dropped as stale after an outage), pages stored under an
+        # earlier version must not match again.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
     return version
 
 
@@ -90,7 +96,7 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         seconds = cache_seconds()
-        if not seconds or not _eligible(request):
+        if not seconds or not _eligible(request) or not cache_available():
             return self.get_response(request)
         key = _key(request)
         stored = cache.get(key)

@@ -126,11 +126,9 @@ def course_completion_evaluate(*, user, course: CoursePage) -> CourseCompletion 
         defaults={"course_title": course.title},
     )
     if created:
-        transaction.on_commit(
-            lambda: course_completed.send(
-                sender=CourseCompletion, completion=completion
-            )
-        )
+        # In the completion's own transaction, so what listeners record (the
+        # certificate's outbox row) commits or rolls back with it.
+        course_completed.send(sender=CourseCompletion, completion=completion)
     return completion
 
 

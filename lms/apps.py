@@ -7,8 +7,9 @@ class LmsConfig(AppConfig):
     """The add-on's core: security hooks, setting defaults and system checks.
 
     Every site using the add-on installs this app (it is first in
-    ``lms.addon.APPS``), whichever optional apps it leaves out. It has no
-    models; it ships the shared templates, static files and translations.
+    ``lms.addon.APPS``), whichever optional apps it leaves out. It ships the
+    shared templates, static files and translations, and one model: the
+    outbox of background work (``lms.outbox``).
     """
 
     name = "lms"
@@ -30,3 +31,12 @@ class LmsConfig(AppConfig):
         slugs.install()
         # Every model's HTML fields are cleaned on save, in this one place.
         pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")
+        # Queue workers reconnect after a database restart, job by job.
+        from django_tasks.signals import task_finished, task_started
+
+        from .db_faults import fresh_connections_around_jobs
+
+        for signal in (task_started, task_finished):
+            signal.connect(
+                fresh_connections_around_jobs, dispatch_uid="lms_fresh_connections"
+            )

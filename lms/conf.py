@@ -73,6 +73,9 @@ DEFAULTS = {
     "LMS_QUIZ_GRACE_SECONDS": 60,
     "LMS_PROXY_COUNT": 0,
     "LMS_REPLICA_DATABASE": None,
+    # Report queries on PostgreSQL (pages and recounts) may run this long
+    # (milliseconds, 0: no limit), whatever limit web requests have.
+    "LMS_REPORT_STATEMENT_TIMEOUT_MS": 300_000,
     # A roster with more rows than this is imported by a background job.
     "LMS_ROSTER_BACKGROUND_ROWS": 300,
     # Sign-in throttling (django-axes): a whole school signs in from one

@@ -6,6 +6,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.views import healthz
 
+# A database fault raised outside a view (lms/db_faults.py) is a 503 too.
+handler500 = "lms.db_faults.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Everything of ours, as a host site includes it.

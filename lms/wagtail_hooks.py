@@ -1,6 +1,9 @@
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 
 @hooks.register("insert_global_admin_js")
@@ -16,3 +19,35 @@ def scoped_wagtail_reports():
 
     wagtail_reports.install()
     return []
+
+
+@hooks.register("register_admin_urls")
+def pending_tasks_admin_urls():
+    from django.urls import path
+
+    from lms import admin_views
+
+    return [
+        path(
+            "lms/pending-tasks/",
+            admin_views.pending_tasks_list,
+            name="lms_pending_tasks",
+        )
+    ]
+
+
+class PendingTasksMenuItem(MenuItem):
+    def is_shown(self, request):
+        from lms import policies
+
+        return policies.may_see_pending_tasks(user=request.user)
+
+
+@hooks.register("register_lms_menu_item")
+def pending_tasks_menu_item():
+    return PendingTasksMenuItem(
+        _("Background tasks waiting"),
+        reverse("lms_pending_tasks"),
+        icon_name="time",
+        order=910,
+    )

@@ -12,17 +12,29 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.exports import csv_response, xlsx_response
+from lms.html import html_to_text
 from lms.people.models import School
+from lms.slugs import ascii_slug
+from lms.uploads import upload_refusal
 
 from . import policies
+from .exporting import ExportRefused, category_export
 from .formats.base import QuestionFileError
-from .importing import ImportRefused, category_export, questions_import
-from .models import QuestionCategory, QuestionResponse, QuizPage
+from .importing import ImportRefused, questions_import
+from .models import (
+    GradingMethod,
+    QuestionCategory,
+    QuestionResponse,
+    QuestionType,
+    QuizGrade,
+    QuizPage,
+)
 from .selectors import attempts_visible_to, essays_waiting_for, quiz_statistics
 from .services import AttemptRefused, attempt_regrade, essay_grade
 
@@ -86,8 +98,82 @@ def quiz_report(request, quiz_id: int):
             "stats": stats,
             "bars": bars,
             "can_regrade": policies.may_regrade_quiz(request.user, quiz),
+            "kept_completions": _kept_completions_note(request, quiz, attempts),
         },
     )
+
+
+def _kept_completions_note(request, quiz: QuizPage, attempts) -> dict | None:
+    """What the report says about completions a recompute kept although the
+    pass no longer holds: how many, and the names of those the viewer sees."""
+    kept: dict[int, None] = {}
+    for record in quiz.grade_recomputes.order_by("done_at", "pk"):
+        for item in record.completions_kept:
+            kept[item.get("user")] = None
+    # A learner who has passed again since needs no check.
+    for user_id in QuizGrade.objects.filter(
+        quiz=quiz, user_id__in=list(kept), passed=True
+    ).values_list("user_id", flat=True):
+        kept.pop(user_id, None)
+    if not kept:
+        return None
+    names = sorted(
+        {
+            attempt.user.lms_profile.full_name
+            for attempt in attempts
+            if attempt.user_id in kept
+        }
+    )
+    return {"count": len(kept), "names": names}
+
+
+def grade_recomputes(request):
+    """Read-only: grades worked out again after a quiz's grading method or
+    pass mark changed, with the completions kept (docs/quizzes.md, "Scores as
+    Moodle computes them")."""
+    _refuse_unless(policies.may_view_grade_recomputes(request.user))
+    from django.core.paginator import Paginator
+
+    records = (
+        policies.grade_recomputes_visible_to(request.user)
+        .select_related("quiz")
+        .order_by("-done_at", "-pk")
+    )
+    page = Paginator(records, 50).get_page(request.GET.get("p"))
+    labels = {
+        "grading_method": (_("Grading method"), dict(GradingMethod.choices)),
+        "pass_mark": (_("Pass mark"), {}),
+    }
+
+    def change_line(field, old, new) -> str:
+        label, values = labels.get(field, (field, {}))
+        return f"{label}: {values.get(old, old)} → {values.get(new, new)}"
+
+    rows = [
+        {
+            "record": record,
+            "changes": [
+                change_line(field, old, new)
+                for field, (old, new) in record.changes.items()
+            ],
+            "kept": len(record.completions_kept),
+        }
+        for record in page
+    ]
+    return TemplateResponse(
+        request,
+        "lms_quizzes/admin/grade_recomputes.html",
+        {"rows": rows, "page": page},
+    )
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A decimal without trailing zeros, never in exponent form."""
+    if value is None:
+        return None
+    if value == value.to_integral():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 class EssayGradeForm(forms.Form):
@@ -123,7 +209,11 @@ def essay_grade_view(request, response_id: int):
     already_graded = response.graded_by_id is not None
     form = EssayGradeForm(
         request.POST or None,
-        initial={"score": response.score, "comment": response.teacher_comment}
+        initial={
+            # Stored to 9 places: shown as the teacher typed it (2.5, not 2.500000000).
+            "score": _plain(response.score),
+            "comment": response.teacher_comment,
+        }
         if already_graded
         else None,
     )
@@ -217,6 +307,23 @@ class ImportForm(forms.Form):
     skip_unsupported = forms.BooleanField(
         label=gettext_lazy("Skip question types we do not support"), required=False
     )
+    update = forms.BooleanField(
+        label=gettext_lazy("Update the questions already in the bank"),
+        required=False,
+        help_text=gettext_lazy(
+            "A question with the ID number of a question of its category "
+            "replaces that question instead of being added as a copy."
+        ),
+    )
+    ignore_diacritics = forms.BooleanField(
+        label=gettext_lazy("Short answers ignore Vietnamese diacritics"),
+        required=False,
+        help_text=gettext_lazy(
+            '"luat" then matches "luật", and "ma", "má", "mà" and "mã" all '
+            "match one another. Leave it off when such words are different "
+            "answers."
+        ),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,6 +361,9 @@ def question_import(request):
     """Upload, preview what will be created, then confirm."""
     user = request.user
     _refuse_unless(policies.may_import_questions(user))
+    if refusal := upload_refusal(request):  # the disk is full: nothing written
+        messages.error(request, refusal)
+        return redirect("lms_quizzes_import")
     if request.method == "POST" and request.POST.get("token"):
         stored = cache.get(f"lms-import:{user.pk}:{request.POST['token']}")
         if stored is None:
@@ -277,6 +387,8 @@ def question_import(request):
                 category_path=stored["category"],
                 skip_unsupported=stored["skip_unsupported"],
                 school=owner,
+                update=stored.get("update", False),
+                ignore_diacritics=stored.get("ignore_diacritics", False),
             )
         except (QuestionFileError, ImportRefused) as exc:
             return TemplateResponse(
@@ -288,6 +400,10 @@ def question_import(request):
         messages.success(
             request, _("Imported %(count)d questions.") % {"count": report.created}
         )
+        if report.updated:
+            messages.success(
+                request, _("Updated %(count)d questions.") % {"count": report.updated}
+            )
         return redirect(reverse("lms_quizzes_import"))
 
     form = ImportForm(request.POST or None, request.FILES or None, user=user)
@@ -302,26 +418,70 @@ def question_import(request):
                 skip_unsupported=form.cleaned_data["skip_unsupported"],
                 dry_run=True,
                 school=form.cleaned_data["owner"],
+                update=form.cleaned_data["update"],
             )
         except (QuestionFileError, ImportRefused) as exc:
             context["problems"] = exc.problems
         else:
             token = secrets.token_urlsafe(16)
-            cache.set(
+            kept = cache_keep(
                 f"lms-import:{request.user.pk}:{token}",
                 {
                     "data": base64.b64encode(data).decode(),
                     "fmt": form.cleaned_data["fmt"],
                     "category": form.cleaned_data["category"],
                     "skip_unsupported": form.cleaned_data["skip_unsupported"],
+                    "update": form.cleaned_data["update"],
+                    "ignore_diacritics": form.cleaned_data["ignore_diacritics"],
                     "owner": form.cleaned_data["owner"].pk
                     if form.cleaned_data["owner"]
                     else None,
                 },
                 timeout=1800,
             )
-            context.update(report=report, token=token)
+            if kept:
+                rows = preview_rows(report, form.cleaned_data["category"])
+                updates = sum(row["updates"] for row in rows)
+                context.update(
+                    report=report,
+                    token=token,
+                    rows=rows,
+                    new_count=len(rows) - updates,
+                    update_count=updates,
+                    ignore_diacritics=form.cleaned_data["ignore_diacritics"],
+                )
+            else:
+                messages.error(request, UPLOAD_NOT_KEPT)
     return TemplateResponse(request, "lms_quizzes/admin/import.html", context)
+
+
+def preview_rows(report, default_category: str) -> list[dict]:
+    """What the import preview lists for each question: its line, its type as
+    staff read it (not the code), its category and its text, shortened."""
+    labels = dict(QuestionType.choices)
+    return [
+        {
+            "line": question.line,
+            "type": labels.get(question.qtype, question.qtype),
+            "category": question.category or default_category or _("Imported"),
+            "text": Truncator(
+                " ".join(
+                    (
+                        html_to_text(question.text)
+                        if question.text_format == "html"
+                        else question.text
+                    ).split()
+                )
+            ).chars(120),
+            "files": ", ".join(parsed.name for parsed in question.files),
+            "updates": match is not None,
+        }
+        for question, match in zip(
+            report.questions,
+            report.matches or [None] * len(report.questions),
+            strict=True,
+        )
+    ]
 
 
 class ExportForm(forms.Form):
@@ -334,7 +494,12 @@ class ExportForm(forms.Form):
     )
     fmt = forms.ChoiceField(
         label=gettext_lazy("Format"),
-        choices=[("gift", "GIFT (Moodle)"), ("moodlexml", "Moodle XML")],
+        choices=[("moodlexml", "Moodle XML"), ("gift", "GIFT (Moodle)")],
+        help_text=gettext_lazy(
+            "Moodle XML keeps everything: points, ID numbers, category "
+            "descriptions, pictures and sounds. GIFT is plain text: it cannot "
+            "carry pictures or sounds, so a category with them is refused in GIFT."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -356,15 +521,27 @@ def question_export(request):
             status=400,
         )
     category, fmt = form.cleaned_data["category"], form.cleaned_data["fmt"]
-    text = category_export(category=category, fmt=fmt)
+    try:
+        text = category_export(category=category, fmt=fmt)
+    except ExportRefused as refused:
+        for problem in refused.problems:
+            form.add_error("fmt", problem.message)
+        return TemplateResponse(
+            request,
+            "lms_quizzes/admin/import.html",
+            {"form": ImportForm(user=request.user), "export_form": form},
+            status=400,
+        )
     extension = "gift.txt" if fmt == "gift" else "xml"
     response = HttpResponse(
         text,
         content_type="text/plain; charset=utf-8"
         if fmt == "gift"
-        else "application/xml",
+        else "application/xml; charset=utf-8",
     )
-    name = slugify(category.full_path.replace("/", "-")) or "cau-hoi"
+    # ASCII only, Vietnamese letters folded ("Điều 8" -> "dieu-8"): every
+    # browser and Moodle's upload form take such a name as it is.
+    name = ascii_slug(category.full_path.replace("/", " ")) or "cau-hoi"
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
 

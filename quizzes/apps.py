@@ -7,3 +7,6 @@ class QuizzesConfig(AppConfig):
     label = "lms_quizzes"
     verbose_name = _("Quizzes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

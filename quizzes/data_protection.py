@@ -4,7 +4,13 @@ Registered in wagtail_hooks.py on the hooks lms.people defines
 (`lms_person_data_export`, `lms_person_erase`).
 """
 
-from .models import QuestionResponse, QuestionType, QuizAttempt, Regrade
+from .models import (
+    GradeRecompute,
+    QuestionResponse,
+    QuestionType,
+    QuizAttempt,
+    Regrade,
+)
 
 # Answers a learner writes in their own words: they may say anything about
 # themself, so erasure empties them. Chosen options are kept for statistics.
@@ -13,6 +19,13 @@ FREE_TEXT_TYPES = {QuestionType.ESSAY, QuestionType.SHORT_ANSWER}
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _mark(value) -> str:
+    """A question's mark as a person reads it: the full-precision value
+    without its trailing zeros, at least two places ("4.00", "0.6666667")."""
+    whole, _dot, places = format(value.normalize(), "f").partition(".")
+    return f"{whole}.{places.ljust(2, '0')}"
 
 
 def _question_as_shown(question: dict) -> dict:
@@ -49,7 +62,9 @@ def person_quizzes_export(*, person) -> tuple[str, dict, list]:
             entry = _question_as_shown(question)
             entry["answer"] = response.answer if response else None
             entry["score"] = (
-                str(response.score) if response and response.score is not None else None
+                _mark(response.score)
+                if response and response.score is not None
+                else None
             )
             entry["teacher_comment"] = response.teacher_comment if response else ""
             questions.append(entry)
@@ -71,11 +86,40 @@ def person_quizzes_export(*, person) -> tuple[str, dict, list]:
                 "questions": questions,
             }
         )
-    return "quizzes", {"attempts": attempts}, []
+    return (
+        "quizzes",
+        {"attempts": attempts, "completions_kept": _completions_kept(person)},
+        [],
+    )
+
+
+def _completions_kept(person) -> list[dict]:
+    """Grade recomputes that kept this person's course completion although
+    the pass no longer held (their id is in the audit record)."""
+    records = (
+        GradeRecompute.objects.filter(
+            quiz__in=QuizAttempt.objects.filter(user=person).values("quiz_id")
+        )
+        .select_related("quiz")
+        .order_by("done_at", "pk")
+    )
+    return [
+        {
+            "quiz": record.quiz.title,
+            "done_at": _iso(record.done_at),
+            "changes": record.changes,
+        }
+        for record in records
+        if any(item.get("user") == person.pk for item in record.completions_kept)
+    ]
 
 
 def person_quizzes_erase(*, person, erasure) -> None:
-    """Empty free-text answers and teachers' comments; keep scores."""
+    """Empty free-text answers and teachers' comments; keep scores.
+
+    Grade recompute records keep the person's id among the completions kept,
+    as attempts keep it: they hold no free text, only what was decided.
+    """
     attempts = QuizAttempt.objects.filter(user=person)
     for attempt in attempts.only("pk", "snapshot"):
         free_keys = [

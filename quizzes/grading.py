@@ -5,7 +5,7 @@ A snapshot is the frozen copy of a question that an attempt showed (see
 a question never changes a past result.
 """
 
-import fnmatch
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,20 +29,31 @@ class Mark:
         return self.score is None
 
 
+# Moodle keeps a question's fraction to 7 decimal places and works out the
+# mark (fraction x points) from it without rounding; the attempt is summed
+# first and only the total is rounded (see `quizzes.services.attempt_result`).
+FRACTION_PLACES = Decimal("0.0000001")
+
+
 def _quantize(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return value.quantize(FRACTION_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _clamp(value: Decimal) -> Decimal:
     return max(ZERO, min(ONE, value))
 
 
-def _mark(question: dict, fraction: Decimal, feedback: list[str]) -> Mark:
-    fraction = _clamp(fraction)
+def _mark(
+    question: dict, fraction: Decimal, feedback: list[str], *, clamp: bool = True
+) -> Mark:
+    """The mark for `fraction` of the question's points, at full precision.
+
+    `clamp=False` keeps a negative fraction, as Moodle does for the chosen
+    answer of a single-answer question.
+    """
+    fraction = _quantize(_clamp(fraction) if clamp else min(ONE, fraction))
     points = Decimal(question["points"])
-    return Mark(
-        score=_quantize(points * fraction), fraction=fraction, feedback=feedback
-    )
+    return Mark(score=points * fraction, fraction=fraction, feedback=feedback)
 
 
 def _choice_map(question: dict) -> dict[str, dict]:
@@ -56,7 +67,8 @@ def grade_single_choice(question: dict, answer) -> Mark:
     if choice is None:
         return _mark(question, ZERO, [])
     feedback = [choice["feedback"]] if choice.get("feedback") else []
-    return _mark(question, Decimal(choice["fraction"]), feedback)
+    # Moodle: a negative weight on the chosen answer lowers the attempt total.
+    return _mark(question, Decimal(choice["fraction"]), feedback, clamp=False)
 
 
 def grade_multiple_choice(question: dict, answer) -> Mark:
@@ -100,42 +112,47 @@ def _strip_marks_keep_case(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
+def _wildcard_regex(pattern: str) -> re.Pattern:
+    """Moodle's wildcard rule: a run of unescaped `*` matches anything, `\\*`
+    is a literal star, everything else is literal."""
+    bits = re.split(r"(?<!\\)\*+", pattern)
+    return re.compile(
+        ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits), re.DOTALL
+    )
+
+
 def short_answer_matches(
     accepted: str, given: str, *, ignore_case: bool, ignore_diacritics: bool
 ) -> bool:
-    """Compare as Moodle does: `*` is a wildcard; options loosen the match."""
+    """Compare as Moodle does: `*` is a wildcard, `\\*` a star; options loosen it."""
     pattern = _normalise_short(
         accepted, ignore_case=ignore_case, ignore_diacritics=ignore_diacritics
     )
     value = _normalise_short(
         given, ignore_case=ignore_case, ignore_diacritics=ignore_diacritics
     )
-    if "*" in pattern:
-        escaped = pattern.replace("[", "[[]").replace("?", "[?]")
-        return fnmatch.fnmatchcase(value, escaped)
-    return value == pattern
+    return _wildcard_regex(pattern).fullmatch(value) is not None
 
 
 def grade_short_answer(question: dict, answer) -> Mark:
+    """The FIRST accepted answer, in the teacher's order, that matches decides
+    (Moodle's rule), even when a later one would give more credit."""
     given = str(answer or "")
     if not given.strip():
         return _mark(question, ZERO, [])
-    best = None
     for choice in question.get("choices", []):
         if short_answer_matches(
             choice["text"],
             given,
             ignore_case=not question.get("case_sensitive", False),
             ignore_diacritics=question.get("ignore_diacritics", False),
-        ) and (best is None or Decimal(choice["fraction"]) > Decimal(best["fraction"])):
-            best = choice
-    if best is None:
-        return _mark(question, ZERO, [])
-    return _mark(
-        question,
-        Decimal(best["fraction"]),
-        [best["feedback"]] if best.get("feedback") else [],
-    )
+        ):
+            return _mark(
+                question,
+                Decimal(choice["fraction"]),
+                [choice["feedback"]] if choice.get("feedback") else [],
+            )
+    return _mark(question, ZERO, [])
 
 
 def grade_matching(question: dict, answer) -> Mark:

@@ -29,6 +29,23 @@ from .page_forms import QuizPageForm
 
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image"]
 
+# Diacritic-insensitive short answers: a question's own setting, else its
+# category's (or the nearest ancestor's), else the quiz's, else off.
+DIACRITICS_HELP = _(
+    'On: "luat an ninh mang" also matches "Luật An ninh mạng", and words that '
+    'differ only by their marks, such as "ma", "má", "mà" and "mã", all match.'
+)
+DIACRITICS_CHOICES_CATEGORY = [
+    (None, _("As the parent category says (at the top: as the quiz says)")),
+    (True, _("Yes")),
+    (False, _("No")),
+]
+DIACRITICS_CHOICES_QUESTION = [
+    (None, _("As the category or the quiz says")),
+    (True, _("Yes")),
+    (False, _("No")),
+]
+
 
 class QuestionCategory(models.Model):
     """A folder of the question bank; categories nest."""
@@ -54,6 +71,24 @@ class QuestionCategory(models.Model):
         related_name="question_categories",
         help_text=_("Empty: the Department's shared library."),
     )
+    description = RichTextField(
+        _("description"),
+        blank=True,
+        features=QUESTION_TEXT_FEATURES,
+        help_text=_("What the questions of this category are about."),
+    )
+    # Moodle's "ID number": kept from imports so a later import can recognise it.
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
+    # None: the parent category decides (at the top: the quiz). See docs/quizzes.md,
+    # "Scores as Moodle computes them" for the order.
+    ignore_diacritics = models.BooleanField(
+        _("short answers ignore Vietnamese diacritics"),
+        null=True,
+        blank=True,
+        default=None,
+        choices=DIACRITICS_CHOICES_CATEGORY,
+        help_text=DIACRITICS_HELP,
+    )
 
     class Meta:
         verbose_name = _("question category")
@@ -73,6 +108,18 @@ class QuestionCategory(models.Model):
                 fields=["name"],
                 condition=Q(parent__isnull=True, school__isnull=True),
                 name="lms_quizzes_category_unique_top_in_library",
+            ),
+            # Moodle keeps a category's ID number unique in its context: here,
+            # among the categories of one owner (a school, or the library).
+            models.UniqueConstraint(
+                fields=["school", "idnumber"],
+                condition=~Q(idnumber=""),
+                name="lms_quizzes_category_idnumber_unique_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["idnumber"],
+                condition=~Q(idnumber="") & Q(school__isnull=True),
+                name="lms_quizzes_category_idnumber_unique_in_library",
             ),
         ]
 
@@ -98,6 +145,15 @@ class QuestionCategory(models.Model):
                     {"parent": _("A category cannot be inside itself.")}
                 )
             ancestor = ancestor.parent
+
+    def ignore_diacritics_default(self) -> bool | None:
+        """The nearest setting of this category or its ancestors (None: unset)."""
+        category = self
+        while category is not None:
+            if category.ignore_diacritics is not None:
+                return category.ignore_diacritics
+            category = category.parent
+        return None
 
     def descendants_and_self(self) -> models.QuerySet:
         return QuestionCategory.objects.filter(
@@ -133,6 +189,8 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     name = models.CharField(
         _("name"), max_length=255, blank=True, help_text=_("A short name for the bank.")
     )
+    # Moodle's "ID number": kept from imports so a later import can recognise it.
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
     text = RichTextField(_("question"), features=QUESTION_TEXT_FEATURES)
     points = models.DecimalField(
         _("points"),
@@ -158,12 +216,14 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     feedback_true = models.TextField(_("feedback when answered True"), blank=True)
     feedback_false = models.TextField(_("feedback when answered False"), blank=True)
     case_sensitive = models.BooleanField(_("case matters"), default=False)
+    # None: the category decides, then the quiz (see `ignore_diacritics_for`).
     ignore_diacritics = models.BooleanField(
         _("ignore Vietnamese diacritics"),
-        default=False,
-        help_text=_(
-            'Short answer: "luat an ninh mang" also matches "Luật An ninh mạng".'
-        ),
+        null=True,
+        blank=True,
+        default=None,
+        choices=DIACRITICS_CHOICES_QUESTION,
+        help_text=DIACRITICS_HELP,
     )
     legal_references = ParentalManyToManyField(
         LegalReference, verbose_name=_("legal articles"), blank=True
@@ -188,6 +248,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         FieldPanel("category"),
         FieldPanel("qtype"),
         FieldPanel("name"),
+        FieldPanel("idnumber"),
         FieldPanel("text"),
         FieldPanel("points"),
         InlinePanel(
@@ -228,6 +289,14 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["category__full_path", "pk"]
+        constraints = [
+            # As in Moodle: a question's ID number is unique in its category.
+            models.UniqueConstraint(
+                fields=["category", "idnumber"],
+                condition=~Q(idnumber=""),
+                name="lms_quizzes_question_idnumber_unique_in_category",
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.name:
@@ -244,6 +313,15 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             self.version += 1
             self.answered = False
         super().save(*args, **kwargs)
+
+    def ignore_diacritics_for(self, *, quiz_default: bool = False) -> bool:
+        """Whether this short answer ignores diacritics in a quiz whose own
+        default is `quiz_default`: the question's setting wins, then its
+        category's (nearest ancestor), then the quiz's."""
+        if self.ignore_diacritics is not None:
+            return self.ignore_diacritics
+        from_category = self.category.ignore_diacritics_default()
+        return quiz_default if from_category is None else from_category
 
     def get_preview_template(self, request, mode_name):
         return "lms_quizzes/question_preview.html"
@@ -281,9 +359,13 @@ class Choice(Orderable):
         ),
     )
     feedback = models.TextField(_("feedback for this choice"), blank=True)
+    # An answer written in HTML (Moodle's formatted answers, pictures): shown
+    # instead of `text`, which keeps its plain words for matching and exports.
+    text_html = models.TextField(_("formatted text"), blank=True, editable=False)
 
-    # The text is shown escaped; the feedback is rendered as HTML (lms.html).
-    html_fields = ("feedback",)
+    # The text is shown escaped; the feedback and formatted text are rendered as
+    # HTML (lms.html).
+    html_fields = ("feedback", "text_html")
 
     panels = [FieldPanel("text"), FieldPanel("fraction"), FieldPanel("feedback")]
 
@@ -305,6 +387,11 @@ class MatchPair(Orderable):
         help_text=_("Leave empty for a distractor."),
     )
     answer = models.CharField(_("matches"), max_length=500)
+    # An item written in HTML (Moodle's formatted items, pictures): shown
+    # instead of `prompt`, which keeps its plain words for results and exports.
+    prompt_html = models.TextField(_("formatted item"), blank=True, editable=False)
+
+    html_fields = ("prompt_html",)
 
     panels = [FieldPanel("prompt"), FieldPanel("answer")]
 
@@ -384,6 +471,15 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
             "longer be changed. Essays are always graded by a teacher."
         ),
     )
+    ignore_diacritics = models.BooleanField(
+        _("short answers ignore Vietnamese diacritics"),
+        default=False,
+        help_text=_(
+            "For short answers whose question and category do not say. "
+            'On: "luat" matches "luật", and "ma", "má", "mà" and "mã" all '
+            "match one another."
+        ),
+    )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     review_score = models.BooleanField(_("show the score"), default=True)
@@ -426,6 +522,7 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         FieldPanel("attempts_allowed"),
         FieldPanel("grading_method"),
         FieldPanel("delay_minutes"),
+        FieldPanel("ignore_diacritics"),
         MultiFieldPanel(
             [
                 FieldPanel("review_score"),
@@ -583,8 +680,9 @@ class QuizAttempt(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     snapshot = models.JSONField(_("questions shown"), default=list)
     current_page = models.PositiveSmallIntegerField(default=0)
+    # The sum of the question marks, kept to 5 places as Moodle keeps it.
     score = models.DecimalField(
-        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("score"), max_digits=12, decimal_places=5, null=True, blank=True
     )
     max_score = models.DecimalField(
         _("maximum score"), max_digits=8, decimal_places=2, default=Decimal("0")
@@ -632,7 +730,9 @@ class QuestionResponse(models.Model):
     # Set when the learner checked this answer (feedback after each question);
     # a checked answer is graded at once and never changes again.
     checked_at = models.DateTimeField(null=True, blank=True)
-    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # Full precision: points (2 places) times the fraction (7 places, as
+    # Moodle keeps it), never rounded; the attempt is summed from these.
+    score = models.DecimalField(max_digits=18, decimal_places=9, null=True, blank=True)
     teacher_comment = models.TextField(_("teacher's comment"), blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -666,8 +766,8 @@ class Regrade(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
-    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_score = models.DecimalField(max_digits=12, decimal_places=5, null=True)
+    new_score = models.DecimalField(max_digits=12, decimal_places=5, null=True)
     reason = models.CharField(max_length=255, blank=True)
     # Which version of each question the regrade applied: {question id: version}.
     question_versions = models.JSONField(_("question versions used"), default=dict)
@@ -690,8 +790,8 @@ class EssayRemark(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(default=timezone.now)
-    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
-    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    old_score = models.DecimalField(max_digits=18, decimal_places=9, null=True)
+    new_score = models.DecimalField(max_digits=18, decimal_places=9, null=True)
     old_graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -732,3 +832,32 @@ class QuizGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.quiz_id}: {self.percent}%"
+
+
+class GradeRecompute(models.Model):
+    """The audit record of a quiz's grades worked out again after its grading
+    method or pass mark changed (see docs/quizzes.md, "Scores as Moodle computes them").
+
+    A course completion recorded from a pass that no longer holds is kept, not
+    withdrawn: it is listed here for staff to review.
+    """
+
+    quiz = models.ForeignKey(
+        QuizPage, on_delete=models.CASCADE, related_name="grade_recomputes"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+    # {"grading_method": [old, new], "pass_mark": [old, new]}: what changed.
+    changes = models.JSONField(default=dict)
+    grades_changed = models.PositiveIntegerField(default=0)
+    # [{"user": id, "course": id}]: completions kept although the pass is gone.
+    completions_kept = models.JSONField(default=list)
+    # Empty while a background recompute waits for the worker (see
+    # `quizzes.jobs`); the figures above are filled in when it finishes.
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grade recompute")
+        verbose_name_plural = _("grade recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id} @ {self.done_at:%Y-%m-%d %H:%M}"

@@ -342,3 +342,38 @@ def attempts_regradable_by(user, quiz):
         .exclude(state=AttemptState.IN_PROGRESS)
         .filter(user__in=learners_gradable_by(user))
     )
+
+
+# --- Grade recomputes ------------------------------------------------------
+
+
+def may_view_grade_recomputes(user) -> bool:
+    """The audit of recomputed grades: for those who manage a school now, or
+    the Department (officers see every quiz's, school admins their school's)."""
+    return _active(user) and (
+        user.is_superuser
+        or is_department_manager(user=user)
+        or bool(managed_school_years(user=user))
+    )
+
+
+def grade_recomputes_visible_to(user):
+    """The recompute records `user` may read: all for the Department's
+    managers; for a school admin, those of quizzes in courses their school
+    owns (`courses.policies.courses_editable_by`)."""
+    from courses.policies import courses_editable_by
+
+    from .models import GradeRecompute, QuizPage
+
+    records = GradeRecompute.objects.all()
+    if not may_view_grade_recomputes(user):
+        return records.none()
+    if user.is_superuser or is_department_manager(user=user):
+        return records
+    paths = list(courses_editable_by(user=user).values_list("path", flat=True))
+    if not paths:
+        return records.none()
+    where = Q()
+    for path in paths:
+        where |= Q(path__startswith=path)
+    return records.filter(quiz__in=QuizPage.objects.filter(where))

@@ -8,10 +8,14 @@ only words it. It is never used for an attempt still in progress.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from wagtail.rich_text import expand_db_html
 
 from .grading import grade
 from .models import QuestionType
@@ -30,8 +34,33 @@ def _is_blank(answer) -> bool:
     return answer in (None, "", [], {})
 
 
-def given_answer(question: dict, answer) -> list[str]:
-    """The learner's answer as lines of text ([] when left blank)."""
+def answer_html(html: str) -> SafeString:
+    """Stored (cleaned) answer HTML ready to sit inside a label or a line:
+    Wagtail's references expanded, paragraphs turned into line breaks."""
+    html = expand_db_html(html or "").strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        parts = re.split(r"</p>\s*<p>", html[3:-4])
+        if not any("<p" in part or "</p>" in part for part in parts):
+            html = "<br>".join(parts)
+    # Cleaned by lms.html when it was stored.
+    return mark_safe(html)  # noqa: S308
+
+
+def _choice_line(choice: dict, rich: bool) -> str:
+    if rich and choice.get("html"):
+        return answer_html(choice["html"])
+    return choice["text"]
+
+
+def _pair_line(pair: dict, answer: str, rich: bool) -> str:
+    if rich and pair.get("html"):
+        return format_html("{} → {}", answer_html(pair["html"]), answer)
+    return f"{pair['prompt']} → {answer}"
+
+
+def given_answer(question: dict, answer, *, rich: bool = False) -> list[str]:
+    """The learner's answer as lines of text ([] when left blank); `rich`
+    gives formatted answers as safe HTML lines."""
     if _is_blank(answer):
         return []
     qtype = question["qtype"]
@@ -39,21 +68,25 @@ def given_answer(question: dict, answer) -> list[str]:
         chosen = {
             str(key) for key in (answer if isinstance(answer, list) else [answer])
         }
-        return [c["text"] for c in question.get("choices", []) if c["key"] in chosen]
+        return [
+            _choice_line(c, rich)
+            for c in question.get("choices", [])
+            if c["key"] in chosen
+        ]
     if qtype == QuestionType.TRUE_FALSE:
         given = answer in (True, "true", "True", "1", 1)
         return [_("True") if given else _("False")]
     if qtype == QuestionType.MATCHING:
         given = answer if isinstance(answer, dict) else {}
         return [
-            f"{pair['prompt']} → {given.get(pair['key']) or '–'}"
+            _pair_line(pair, given.get(pair["key"]) or "–", rich)
             for pair in question.get("pairs", [])
             if pair.get("prompt")
         ]
     return [str(answer)]
 
 
-def correct_answers(question: dict) -> list[str]:
+def correct_answers(question: dict, *, rich: bool = False) -> list[str]:
     """The right answer, as lines a person reads.
 
     Several right choices or matching pairs are one line each; the accepted
@@ -63,7 +96,7 @@ def correct_answers(question: dict) -> list[str]:
     qtype = question["qtype"]
     if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         return [
-            choice["text"]
+            _choice_line(choice, rich)
             for choice in question.get("choices", [])
             if Decimal(choice["fraction"]) > 0
         ]
@@ -81,7 +114,7 @@ def correct_answers(question: dict) -> list[str]:
         return [str(get_text_list([_quoted(text) for text in accepted], _("or")))]
     if qtype == QuestionType.MATCHING:
         return [
-            f"{pair['prompt']} → {pair['answer']}"
+            _pair_line(pair, pair["answer"], rich)
             for pair in question.get("pairs", [])
             if pair.get("prompt")
         ]
@@ -133,7 +166,7 @@ def result_items(attempt, responses: dict, show: dict[str, bool]) -> list[dict]:
                 "number": number,
                 "question": question,
                 "answer": answer,
-                "given": given_answer(question, answer),
+                "given": given_answer(question, answer, rich=True),
                 "essay": question["qtype"] == QuestionType.ESSAY,
                 "score": score,
                 "right": judged == RIGHT,
@@ -141,7 +174,7 @@ def result_items(attempt, responses: dict, show: dict[str, bool]) -> list[dict]:
                 "pending": pending,
                 "feedback": once(mark.feedback) if show["feedback"] else [],
                 "comment": response.teacher_comment if response else "",
-                "correct": correct_answers(question)
+                "correct": correct_answers(question, rich=True)
                 if show["correct"] and judged != RIGHT
                 else [],
             }

@@ -1,15 +1,16 @@
 """Writes for quizzes: attempts, saving answers, grading, essays, regrades."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from courses.models import CoursePage
-from courses.selectors import course_status_for
+from courses.selectors import course_status_for, requirements_met
 from courses.services import course_completion_evaluate, course_open
 
 from .grading import grade
@@ -17,6 +18,7 @@ from .models import (
     AttemptState,
     EssayRemark,
     FeedbackTiming,
+    GradeRecompute,
     GradingMethod,
     Question,
     QuestionResponse,
@@ -241,10 +243,45 @@ def answer_check(
     return response
 
 
+# Moodle stores an attempt's summed marks to 5 decimal places; the percentage
+# is rounded once, to the 2 places the pages show, and that shown value is
+# what pass/fail compares with the pass mark.
+SUM_PLACES = Decimal("0.00001")
+PERCENT_PLACES = Decimal("0.01")
+
+
 def _percent(score: Decimal, maximum: Decimal) -> Decimal:
     if not maximum:
         return Decimal("0")
-    return (Decimal(100) * score / maximum).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return (Decimal(100) * score / maximum).quantize(PERCENT_PLACES, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    score: Decimal
+    percent: Decimal
+    waiting: bool
+    passed: bool
+
+
+def attempt_result(
+    marks: list[Decimal | None], *, max_score: Decimal, pass_mark: int
+) -> AttemptResult:
+    """An attempt's total from its question marks (None: waits for a teacher).
+
+    Marks are kept at full precision and summed before any rounding; an
+    attempt waiting for a teacher has not passed (yet).
+    """
+    waiting = any(mark is None for mark in marks)
+    total = sum((mark for mark in marks if mark is not None), Decimal("0"))
+    score = total.quantize(SUM_PLACES, ROUND_HALF_UP)
+    percent = _percent(score, max_score)
+    return AttemptResult(
+        score=score,
+        percent=percent,
+        waiting=waiting,
+        passed=not waiting and percent >= pass_mark,
+    )
 
 
 def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> None:
@@ -254,60 +291,80 @@ def _grade_attempt(attempt: QuizAttempt, *, rescore_checked: bool = False) -> No
     in a regrade (`rescore_checked`), which applies the corrected key to them.
     """
     responses = {response.key: response for response in attempt.responses.all()}
-    total = Decimal("0")
-    waiting = False
+    marks = []
     changed = []
     for question in attempt.snapshot:
         response = responses.get(question["key"])
         locked = response is not None and response.checked_at and not rescore_checked
         if response is not None and (response.graded_by_id or locked):
             # A teacher's mark, or an answer checked and locked during the attempt.
-            total += response.score or Decimal("0")
+            marks.append(response.score or Decimal("0"))
             continue
         counted = response is not None and (
             attempt.deadline is None or response.saved_at <= attempt.deadline
         )
         mark = grade(question, response.answer if counted else None)
-        if mark.needs_grading:
-            waiting = True
-        else:
-            total += mark.score
+        marks.append(mark.score)
         if response is not None and response.score != mark.score:
             response.score = mark.score
             changed.append(response)
     if changed:
         QuestionResponse.objects.bulk_update(changed, ["score"])
-    attempt.score = total
-    attempt.percent = _percent(total, attempt.max_score)
-    if waiting:
-        attempt.state = AttemptState.NEEDS_GRADING
-        attempt.passed = False
-    else:
-        attempt.state = AttemptState.FINISHED
-        attempt.passed = attempt.percent >= attempt.pass_mark
+    result = attempt_result(
+        marks, max_score=attempt.max_score, pass_mark=attempt.pass_mark
+    )
+    attempt.score, attempt.percent = result.score, result.percent
+    attempt.state = (
+        AttemptState.NEEDS_GRADING if result.waiting else AttemptState.FINISHED
+    )
+    attempt.passed = result.passed
+
+
+def method_percent(method: str, attempts: list[QuizAttempt]) -> Decimal | None:
+    """The quiz grade Moodle's `quiz_calculate_best_grade` gives, as a percent.
+
+    `attempts` are the submitted ones in order, finished or waiting for a
+    teacher. First/last attempt take that attempt even while it waits, so
+    there is no grade until it is graded; highest and average leave waiting
+    attempts out. None: no grade yet.
+    """
+    if not attempts:
+        return None
+    if method in (GradingMethod.FIRST, GradingMethod.LAST):
+        chosen = attempts[0] if method == GradingMethod.FIRST else attempts[-1]
+        return chosen.percent if chosen.state == AttemptState.FINISHED else None
+    graded = [a for a in attempts if a.state == AttemptState.FINISHED]
+    if not graded:
+        return None
+    if method == GradingMethod.AVERAGE:
+        # Averaged from the summed marks, rounded once at the end.
+        exact = [
+            Decimal(100) * a.score / a.max_score
+            if a.max_score and a.score is not None
+            else a.percent
+            for a in graded
+        ]
+        return (sum(exact) / len(exact)).quantize(PERCENT_PLACES, ROUND_HALF_UP)
+    return max(a.percent for a in graded)
 
 
 def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
-    """Recompute the learner's grade for the quiz under its grading method."""
-    finished = list(
+    """Recompute the learner's grade for the quiz under its grading method.
+
+    When the method gives no grade yet (its attempt waits for essay grading),
+    the learner has no grade row, as in Moodle; None is returned.
+    """
+    submitted = list(
         QuizAttempt.objects.filter(
-            user=user, quiz=quiz, state=AttemptState.FINISHED
+            user=user,
+            quiz=quiz,
+            state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING],
         ).order_by("number")
     )
-    if not finished:
+    percent = method_percent(quiz.grading_method, submitted)
+    if percent is None:
+        QuizGrade.objects.filter(user=user, quiz=quiz).delete()
         return None
-    percents = [attempt.percent for attempt in finished]
-    method = quiz.grading_method
-    if method == GradingMethod.LAST:
-        percent = percents[-1]
-    elif method == GradingMethod.FIRST:
-        percent = percents[0]
-    elif method == GradingMethod.AVERAGE:
-        percent = (sum(percents) / len(percents)).quantize(
-            Decimal("0.01"), ROUND_HALF_UP
-        )
-    else:
-        percent = max(percents)
     passed = percent >= quiz.pass_mark
     values = {"percent": percent, "passed": passed}
     # One statement, first grade or not (INSERT ... ON CONFLICT DO UPDATE);
@@ -327,9 +384,74 @@ def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
     return grade
 
 
+def recompute_takers(quiz: QuizPage):
+    """The learners with a submitted attempt: whose grades a recompute redoes."""
+    return (
+        QuizAttempt.objects.filter(
+            quiz=quiz, state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING]
+        )
+        .values_list("user", flat=True)
+        .distinct()
+    )
+
+
+def _attempts_follow_pass_mark(quiz: QuizPage) -> None:
+    """Every attempt takes the quiz's current pass mark, and "passed" follows
+    from its stored percent: an attempt never says "Đạt" next to a grade
+    that says "Chưa đạt" for the same percent (docs/quizzes.md)."""
+    attempts = QuizAttempt.objects.filter(quiz=quiz)
+    attempts.exclude(pass_mark=quiz.pass_mark).update(pass_mark=quiz.pass_mark)
+    passing = Q(state=AttemptState.FINISHED, percent__gte=quiz.pass_mark)
+    attempts.filter(passing, passed=False).update(passed=True)
+    attempts.exclude(passing).filter(passed=True).update(passed=False)
+
+
+@transaction.atomic
+def quiz_grades_recompute(
+    *, quiz: QuizPage, changes: dict, record: GradeRecompute | None = None
+) -> GradeRecompute:
+    """Work out every learner's grade again after the grading method or pass
+    mark changed, and record it (`GradeRecompute`; `record` is one a
+    background job made when it was queued).
+
+    A new pass may complete the course. A completion whose pass no longer
+    holds is kept (certificates may rest on it) and listed for review.
+    Running it again changes nothing more: grades come from the attempts.
+    """
+    before = dict(QuizGrade.objects.filter(quiz=quiz).values_list("user_id", "passed"))
+    _attempts_follow_pass_mark(quiz)
+    course = CoursePage.objects.parent_of(quiz).first()
+    if record is None:
+        record = GradeRecompute(quiz=quiz, changes=changes)
+    record.grades_changed = 0
+    record.completions_kept = []
+    user_model = QuizAttempt._meta.get_field("user").related_model
+    for user in user_model.objects.filter(pk__in=recompute_takers(quiz)).order_by("pk"):
+        grade_row = quiz_grade_update(user=user, quiz=quiz)
+        now_passed = None if grade_row is None else grade_row.passed
+        if before.get(user.pk) != now_passed:
+            record.grades_changed += 1
+        if course is None:
+            continue
+        if now_passed:
+            course_completion_evaluate(user=user, course=course)
+            continue
+        status = course_status_for(user=user, course=course)
+        if status.completed and not requirements_met(status.steps):
+            record.completions_kept.append({"user": user.pk, "course": course.pk})
+    record.finished_at = timezone.now()
+    record.save()
+    return record
+
+
 def _after_finish(attempt: QuizAttempt) -> None:
-    """Update the learner's grade; a pass may complete the course."""
-    if attempt.state != AttemptState.FINISHED or attempt.quiz is None:
+    """Update the learner's grade; a pass may complete the course.
+
+    An attempt waiting for essay grading also updates the grade: under
+    "first/last attempt" it may be the one the method takes, and then
+    there is no grade (and no completion) until a teacher grades it.
+    """
+    if attempt.state == AttemptState.IN_PROGRESS or attempt.quiz is None:
         return
     grade_row = quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
     if grade_row is not None and grade_row.passed:
@@ -498,7 +620,13 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
             continue
         versions[str(question.pk)] = question.version
         fresh = question_snapshot(
-            question, key=shown["key"], shuffle_choices=False, rng=None
+            question,
+            key=shown["key"],
+            shuffle_choices=False,
+            rng=None,
+            ignore_diacritics_default=attempt.quiz.ignore_diacritics
+            if attempt.quiz is not None
+            else bool(shown.get("ignore_diacritics")),
         )
         updated = dict(shown)
         if shown["qtype"] == QuestionType.SHORT_ANSWER:

@@ -27,8 +27,16 @@ def random_keys(count: int) -> list[str]:
 
 
 def question_snapshot(
-    question: Question, *, key: str, shuffle_choices: bool, rng: random.Random | None
+    question: Question,
+    *,
+    key: str,
+    shuffle_choices: bool,
+    rng: random.Random | None,
+    ignore_diacritics_default: bool = False,
 ) -> dict:
+    """Everything an attempt needs of `question`; `ignore_diacritics_default`
+    is the quiz's default, used when neither the question nor its category
+    says (the snapshot keeps the setting that applied)."""
     rng = rng or random.SystemRandom()
     bank_choices = list(question.choices.all())
     choices = [
@@ -37,6 +45,7 @@ def question_snapshot(
             # The bank row it came from: for regrading, never sent to the page.
             "choice_id": choice.pk,
             "text": choice.text,
+            "html": choice.text_html,
             "fraction": str(choice.credit),
             "feedback": choice.feedback,
         }
@@ -55,6 +64,7 @@ def question_snapshot(
             "key": pair_key,
             "pair_id": pair.pk,
             "prompt": pair.prompt,
+            "html": pair.prompt_html,
             "answer": pair.answer,
         }
         for pair, pair_key in zip(bank_pairs, random_keys(len(bank_pairs)), strict=True)
@@ -79,7 +89,11 @@ def question_snapshot(
         "feedback_false": question.feedback_false,
         "general_feedback": question.general_feedback,
         "case_sensitive": question.case_sensitive,
-        "ignore_diacritics": question.ignore_diacritics,
+        "ignore_diacritics": (
+            question.ignore_diacritics_for(quiz_default=ignore_diacritics_default)
+            if question.qtype == QuestionType.SHORT_ANSWER
+            else False
+        ),
     }
 
 
@@ -122,6 +136,7 @@ def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> lis
             key=f"q{index}",
             shuffle_choices=quiz.shuffle_choices,
             rng=rng,
+            ignore_diacritics_default=quiz.ignore_diacritics,
         )
         for index, question in enumerate(questions, start=1)
     ]
@@ -137,12 +152,17 @@ def public_question(snapshot: dict) -> dict:
     }
     if snapshot["qtype"] in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         public["choices"] = [
-            {"key": choice["key"], "text": choice["text"]}
+            {
+                "key": choice["key"],
+                "text": choice["text"],
+                # Older snapshots have no formatted text.
+                "html": choice.get("html", ""),
+            }
             for choice in snapshot["choices"]
         ]
     if snapshot["qtype"] == QuestionType.MATCHING:
         public["prompts"] = [
-            {"key": pair["key"], "prompt": pair["prompt"]}
+            {"key": pair["key"], "prompt": pair["prompt"], "html": pair.get("html", "")}
             for pair in snapshot["pairs"]
             if pair["prompt"]
         ]

@@ -150,7 +150,14 @@ class QuestionCategoryViewSet(ModelViewSet):
     menu_hook = "register_lms_menu_item"
     menu_order = 400
     edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("parent"), FieldPanel("school")],
+        [
+            FieldPanel("name"),
+            FieldPanel("parent"),
+            FieldPanel("school"),
+            FieldPanel("description"),
+            FieldPanel("idnumber"),
+            FieldPanel("ignore_diacritics"),
+        ],
         base_form_class=QuestionCategoryForm,
     )
     # The path has no verbose name of its own: without a label the column
@@ -237,6 +244,21 @@ def essays_menu_item():
     )
 
 
+class GradeRecomputesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policies.may_view_grade_recomputes(request.user)
+
+
+@hooks.register("register_lms_menu_item")
+def grade_recomputes_menu_item():
+    return GradeRecomputesMenuItem(
+        _("Recomputed grades"),
+        reverse("lms_quizzes_recomputes"),
+        icon_name="history",
+        order=425,
+    )
+
+
 class ImportMenuItem(MenuItem):
     """Shown to those who may import into some part of the question bank."""
 
@@ -268,6 +290,11 @@ def quiz_admin_urls():
             name="lms_quizzes_regrade",
         ),
         path("lms/essays/", admin_views.essay_queue, name="lms_quizzes_essays"),
+        path(
+            "lms/quizzes/recomputes/",
+            admin_views.grade_recomputes,
+            name="lms_quizzes_recomputes",
+        ),
         path(
             "lms/essays/<int:response_id>/",
             admin_views.essay_grade_view,

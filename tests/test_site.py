@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_healthz_reports_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 @pytest.mark.django_db
@@ -79,7 +79,13 @@ def test_time_zone_is_ho_chi_minh(settings):
 
 
 def _run(args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # The production defaults are what is checked: nothing inherited from the
+    # shell or an earlier test may loosen them (SECURE_*, DEBUG).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DJANGO_SETTINGS_MODULE" and not k.startswith(("SECURE_", "DEBUG"))
+    }
     env.update(env_extra)
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, *args],

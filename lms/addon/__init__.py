@@ -28,6 +28,8 @@ APPS = [
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
+    # The queue of outgoing e-mail (reminders, "certificate ready").
+    "lms.mail.apps.MailConfig",
     "django_tasks",
     "axes",
 ]
@@ -41,6 +43,9 @@ OPTIONAL_APPS = [HOME_APP, REPORTS_APP, OPS_APP]
 # Appended to a stock Wagtail MIDDLEWARE list: each of ours needs the session
 # and the signed-in user, so they come after Session/AuthenticationMiddleware.
 MIDDLEWARE = [
+    # The database restarting or a query cut off by the statement timeout:
+    # 503 "try again shortly" (a page, or JSON for scripts), not a 500.
+    "lms.db_faults.DatabaseUnavailableMiddleware",
     # Vietnamese unless the person chose another language (ignores the
     # browser's Accept-Language, which school computers often get wrong).
     "lms.middleware.DefaultLanguageMiddleware",

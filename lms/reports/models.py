@@ -146,39 +146,3 @@ class SummaryBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.built_at:%d/%m/%Y %H:%M}"
-
-
-class RecountRequest(models.Model):
-    """A summary recount a change asked for, not yet run (the outbox).
-
-    Written in the transaction of the change that needs it, handed to the
-    task queue once that transaction commits, deleted by the task after the
-    recount. A row that stays behind (the process died between commit and
-    enqueue, or the queue lost the job) is enqueued again by
-    `manage.py resume_report_recounts`; a full rebuild settles all it saw.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("learner"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    course = models.ForeignKey(
-        "lms_courses.CoursePage",
-        verbose_name=_("course"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    # Comma-separated summary figures to recount; empty means all of them.
-    figures = models.CharField(_("figures"), max_length=100, blank=True)
-    requested_at = models.DateTimeField(
-        _("requested at"), default=timezone.now, db_index=True
-    )
-
-    class Meta:
-        verbose_name = _("pending recount")
-        verbose_name_plural = _("pending recounts")
-
-    def __str__(self) -> str:
-        return f"{self.user_id} – {self.course_id}"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import (
     Case,
@@ -158,16 +159,20 @@ def reporting_session(using: str = DEFAULT_DB_ALIAS):
     On PostgreSQL the estimated cost of the grouped joins over a whole
     Department triggers JIT compilation, which takes longer than the queries
     themselves, and sorts spill to disk at the default work_mem. Both are
-    changed for this transaction only. Elsewhere, nothing changes.
+    changed for this transaction only, and so is the statement timeout (web
+    requests have a shorter one). Elsewhere, nothing changes.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
+    # Reports have their own statement timeout, longer than web requests'.
+    timeout = f"{int(settings.LMS_REPORT_STATEMENT_TIMEOUT_MS)}ms"
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)",
-            [REPORT_WORK_MEM],
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true),"
+            " set_config('statement_timeout', %s, true)",
+            [REPORT_WORK_MEM, timeout],
         )
         yield
 
@@ -364,7 +369,7 @@ def group_counts(
         )
     if "in_progress" in figures:
         # With a completion date range, a completion outside it counts as
-        # none (the README's date-range rule): that learner is in progress.
+        # none (the date-range rule, docs/reports.md): that learner is in progress.
         unfinished = rows(Enrolment).filter(
             ~Exists(CourseCompletion.objects.filter(completed_filter or Q(), **same)),
             **in_scope,

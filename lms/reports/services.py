@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import CourseCompletion
+from lms.mail.services import email_queue
 from lms.people.models import Membership, Role, SchoolYear
 from lms.people.voice import voice_of_user, voices_of_users_prefetch
 
@@ -237,22 +238,30 @@ def _deliver(due: list[Reminder], *, run: ReminderRun, dry_run: bool, now) -> No
 
 
 def _send(reminder: Reminder, *, now) -> bool:
-    """Send one reminder and record it; False if sending failed."""
-    message = EmailMultiAlternatives(
-        subject=reminder.subject,
-        body=reminder.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.user.email],
-    )
-    message.attach_alternative(reminder.html, "text/html")
+    """Queue one reminder and record it, together; False if that failed.
+
+    The queue sends it (lms/mail): a mail server that is down delays the
+    reminder, it does not lose it, and the log keeps it from being queued
+    twice in the period.
+    """
     try:
-        message.send()
+        with transaction.atomic():
+            email_queue(
+                to=reminder.user.email,
+                user=reminder.user,
+                kind=f"reminder:{reminder.kind}",
+                subject=reminder.subject,
+                body=reminder.text,
+                html=reminder.html,
+                send_soon=False,
+            )
+            ReminderLog.objects.create(
+                user=reminder.user, kind=reminder.kind, sent_at=now
+            )
     except Exception:
-        # One bad address must not stop the others; it is tried next run.
+        # One bad row must not stop the others; it is tried next run.
         logger.exception("Reminder to user %s failed", reminder.user.pk)
         return False
-    # Recorded one by one, so a crash half-way never re-sends what went out.
-    ReminderLog.objects.create(user=reminder.user, kind=reminder.kind, sent_at=now)
     return True
 
 

@@ -20,10 +20,9 @@ or subtracting one:
   progress"), a certificate issued, revoked or replaced recount that course
   just after the commit, through the task queue: see
   `summary_recount_after_commit`. The request is an outbox row
-  (`RecountRequest`) written in the change's own transaction, so a process
-  dying between commit and enqueue leaves the row, and
-  `summary_resume_recounts` (`manage.py resume_report_recounts`, scheduled)
-  enqueues it again.
+  (`lms.outbox`) written in the change's own transaction, so a queue that is
+  away or a process dying between commit and enqueue leaves the row, and
+  `manage.py resume_outbox` (scheduled) enqueues it again.
 
 A recount is right whatever the row held before, so a repeated or late
 recount does no harm, a lost one is mended by the next recount of that class
@@ -58,9 +57,11 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion, CoursePage, Enrolment
+from lms.models import PendingTask
+from lms.outbox import outbox_add
 from lms.people.models import Membership
 
-from .models import CompletionSummary, RecountRequest, ReportGroup, SummaryBuild
+from .models import CompletionSummary, ReportGroup, SummaryBuild
 from .selectors import (
     GROUP_FIELDS,
     REPORTED_ROLES,
@@ -128,30 +129,22 @@ def summary_recount_after_commit(
     For the writes whose paths keep a pinned query budget: a learner's first
     lesson or quiz attempt (every learner at the start of a class period,
     where a whole class would also queue on its group's lock) and certificates
-    (issued one task each, in bulk). The request is written to the outbox
-    (`RecountRequest`) in the caller's transaction, so it commits or rolls
-    back with the change; once committed, it is handed to the task queue
-    (in-process with the default immediate backend). If the process dies
-    before the hand-over, or the queue loses the job, the row stays and
-    `summary_resume_recounts` enqueues it again.
+    (issued one task each, in bulk). The request goes to the outbox
+    (`lms.outbox`) in the caller's transaction, so it commits or rolls back
+    with the change; once committed, it is handed to the task queue
+    (in-process with the default immediate backend). If the queue is away,
+    the process dies before the hand-over, or the queue loses the job, the
+    row stays and `manage.py resume_outbox` hands it over again.
     """
     from .tasks import summary_recount_task
 
     figures = list(figures)
-    request = RecountRequest.objects.using(using).create(
-        user_id=user_id,
-        course_id=course_id,
-        figures="" if tuple(figures) == SUMMARY_FIGURES else ",".join(figures),
+    outbox_add(
+        summary_recount_task,
+        [user_id, course_id, None if tuple(figures) == SUMMARY_FIGURES else figures],
+        {"using": using},
+        using=using,
     )
-
-    # A function, not a partial: a robust on_commit logs a failure by the
-    # callback's __qualname__, which a partial lacks.
-    def enqueue_recount() -> None:
-        summary_recount_task.enqueue(
-            user_id, course_id, figures, request_id=request.pk, using=using
-        )
-
-    transaction.on_commit(enqueue_recount, using=using, robust=True)
 
 
 def summary_run_recount(
@@ -159,10 +152,9 @@ def summary_run_recount(
     user_id: int,
     course_id: int,
     figures: Iterable[str] | None,
-    request_id: int | None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
-    """Run one requested recount and strike it from the outbox, atomically."""
+    """Run one requested recount."""
     with transaction.atomic(using=using):
         summary_learners_changed(
             user_ids=[user_id],
@@ -170,36 +162,15 @@ def summary_run_recount(
             figures=figures or SUMMARY_FIGURES,
             using=using,
         )
-        if request_id is not None:
-            RecountRequest.objects.using(using).filter(pk=request_id).delete()
 
 
-def summary_resume_recounts(
-    *, older_than: timezone.timedelta, using: str = DEFAULT_DB_ALIAS
-) -> int:
-    """Enqueue again the outbox rows older than `older_than`; how many.
-
-    A row normally lives for the seconds between its commit and its task; an
-    old one was never enqueued or its job was lost. Enqueuing it twice does
-    no harm (a recount is right whatever the row held before).
-    """
+def _recount_requests(using: str):
+    """The outbox rows that ask for a recount."""
     from .tasks import summary_recount_task
 
-    cutoff = timezone.now() - older_than
-    pending = list(
-        RecountRequest.objects.using(using)
-        .filter(requested_at__lte=cutoff)
-        .order_by("pk")
+    return PendingTask.objects.using(using).filter(
+        task=summary_recount_task.module_path
     )
-    for request in pending:
-        summary_recount_task.enqueue(
-            request.user_id,
-            request.course_id,
-            request.figures.split(",") if request.figures else None,
-            request_id=request.pk,
-            using=using,
-        )
-    return len(pending)
 
 
 def summary_memberships_changed(
@@ -248,7 +219,7 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
         # Requests committed before now are for changes this rebuild counts.
-        settled = list(RecountRequest.objects.using(using).values_list("pk", flat=True))
+        settled = list(_recount_requests(using).values_list("pk", flat=True))
         members = counted_memberships().using(using)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
         groups = {
@@ -270,7 +241,7 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
         ]
         CompletionSummary.objects.using(using).bulk_create(rows, batch_size=BATCH)
         for start in range(0, len(settled), BATCH):
-            RecountRequest.objects.using(using).filter(
+            PendingTask.objects.using(using).filter(
                 pk__in=settled[start : start + BATCH]
             ).delete()
         return SummaryBuild.objects.using(using).create(

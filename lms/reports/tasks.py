@@ -12,14 +12,13 @@ def summary_recount_task(
     request_id: int | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
-    """Recount one learner's groups for one course (see summary.py), then
-    delete the outbox row `request_id` that asked for it."""
+    """Recount one learner's groups for one course (see summary.py).
+
+    `request_id` is unused: jobs queued before the recount requests moved to
+    the generic outbox still pass it.
+    """
     from .summary import summary_run_recount
 
     summary_run_recount(
-        user_id=user_id,
-        course_id=course_id,
-        figures=figures,
-        request_id=request_id,
-        using=using,
+        user_id=user_id, course_id=course_id, figures=figures, using=using
     )

@@ -159,7 +159,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, but a write the disk refuses leaves no partial file (lms/storage.py).
+    "default": {"BACKEND": "lms.storage.DiskSafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
@@ -169,6 +170,9 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@localhost")
+# Seconds before a silent mail server counts as down (Django's default waits
+# forever); the message then stays queued (lms/mail).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -185,9 +189,13 @@ TASKS = {
     }
 }
 # LMS_TASK_BACKEND=rq (or the class path django_tasks_rq.RQBackend) puts the
-# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`.
+# work on Redis for `manage.py rqworker --job-class django_tasks_rq.Job`,
+# through a backend that copes with that Redis being away (lms/task_backends.py).
 if TASKS["default"]["BACKEND"] in {"rq", "django_tasks_rq.RQBackend"}:
-    TASKS["default"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    TASKS["default"] = {
+        "BACKEND": "lms.task_backends.ResilientRQBackend",
+        "QUEUES": ["default"],
+    }
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {
         "default": {
@@ -236,6 +244,11 @@ LMS_RETENTION_SCHOOL_YEARS = int(os.environ.get("LMS_RETENTION_SCHOOL_YEARS", "5
 LMS_REPORT_PLACE = os.environ.get("LMS_REPORT_PLACE", "TP. Hồ Chí Minh")
 # A roster with more rows than this is imported by a background job.
 LMS_ROSTER_BACKGROUND_ROWS = int(os.environ.get("LMS_ROSTER_BACKGROUND_ROWS", "300"))
+# A quiz with more learners than this who submitted an attempt has its grades
+# recomputed (after a change of grading method or pass mark) by a background job.
+LMS_RECOMPUTE_BACKGROUND_TAKERS = int(
+    os.environ.get("LMS_RECOMPUTE_BACKGROUND_TAKERS", "200")
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
 # Upload limits: lesson images and documents are small; a larger file is a
@@ -245,6 +258,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Large uploads spill to a temporary file; a full disk there ends the upload
+# with a clear refusal instead of a server error (lms/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "lms.uploads.DiskSafeTemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
@@ -269,6 +288,9 @@ AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("LMS_SIGNIN_COOLOFF_MINUTES", "15"))
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are counted in the database, not the cache, so throttling holds
+# while Redis is away (never the cache handler: it would fail open).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lms.people.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "lms.security.client_ip"

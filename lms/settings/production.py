@@ -8,6 +8,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.db_faults import with_statement_timeout
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -39,7 +41,9 @@ STORAGES = {
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis is an accelerator: while it is away pages are served
+            # without it (lms/cache.py).
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
@@ -48,11 +52,38 @@ if os.environ.get("REDIS_URL"):
         os.environ.get("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", "300")
     )
 
-else:
-    # Without a shared cache each web process has its own memory cache, so a
-    # session cached by one would outlive a sign-out handled by another:
-    # keep sessions in the database only.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Sessions live in the database only, never in a cache. Without a shared cache
+# each web process has its own memory cache, so a session cached by one would
+# outlive a sign-out handled by another. With Redis, a sign-out made while it
+# was away would come back with it in every process that did not see the
+# outage (a process only forgets the keys it changed itself). One indexed
+# read per request is the price.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The database restarting: a persistent connection is checked before a
+# request uses it, so web processes reconnect without a restart, and a
+# request that loses its connection gets a 503 page (lms/db_faults.py).
+# A slow database: one query may hold a web process this long (milliseconds)
+# before PostgreSQL cancels it and the learner gets the same page. Web
+# processes (lms/wsgi.py, lms/asgi.py) say so in LMS_PROCESS; management
+# commands (task workers, cron jobs, migrations) have their own limit, 0 for
+# none. Reports set theirs per transaction (LMS_REPORT_STATEMENT_TIMEOUT_MS).
+_statement_timeout = int(
+    os.environ.get(
+        "DB_STATEMENT_TIMEOUT_MS"
+        if os.environ.get("LMS_PROCESS") == "web"
+        else "DB_WORKER_STATEMENT_TIMEOUT_MS",
+        "30000" if os.environ.get("LMS_PROCESS") == "web" else "0",
+    )
+)
+for _alias in DATABASES:  # noqa: F405
+    DATABASES[_alias] = with_statement_timeout(  # noqa: F405
+        {**DATABASES[_alias], "CONN_HEALTH_CHECKS": True},  # noqa: F405
+        _statement_timeout,
+    )
+if os.environ.get("LMS_REPORT_STATEMENT_TIMEOUT_MS"):
+    LMS_REPORT_STATEMENT_TIMEOUT_MS = int(os.environ["LMS_REPORT_STATEMENT_TIMEOUT_MS"])
 
 LOGGING = {
     **LOGGING,  # noqa: F405

@@ -6,8 +6,9 @@
     ANSWER: A
 
 The question text may span several lines; options are a capital letter, "."
-or ")", then a space; the ANSWER line ends the question. Blank lines between
-questions are ignored.
+or ")", then an optional space (Moodle reads "A)Paris" as an option too); the
+ANSWER line ends the question. Blank lines between questions are ignored. A
+question is named from its text, as Moodle names it.
 """
 
 import re
@@ -25,9 +26,22 @@ from .base import (
     nfc,
 )
 
-_OPTION = re.compile(r"([A-Z])[.)][ \t]+(.*)")
+_OPTION = re.compile(r"([A-Z])[.)][ \t]?(.+)")
 _ANSWER = re.compile(r"ANSWER\s*:(.*)", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+NAME_LENGTH = 80  # Moodle shortens a question's text to 80 characters for its name
+
+
+def name_from_text(text: str) -> str:
+    """A question name from its text: one line, at most NAME_LENGTH characters,
+    cut at a word boundary with an ellipsis when longer."""
+    name = " ".join(text.split())
+    if len(name) <= NAME_LENGTH:
+        return name
+    cut = name[: NAME_LENGTH - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 @dataclass
@@ -71,7 +85,11 @@ def parse_aiken(text: str) -> ParseResult:
                 if question:
                     questions.append(question)
             draft = None
-        elif option and draft is not None and draft.text:
+        elif option and draft is None:
+            problems.append(
+                Problem(number, _("This option has no question before it."))
+            )
+        elif option and draft.text:
             letter, option_text = option.groups()
             if letter in draft.options:
                 problems.append(
@@ -115,10 +133,12 @@ def _finish(draft: _Draft, letter: str) -> tuple[ParsedQuestion | None, list[str
     if reasons:
         return None, reasons
     right = letter.upper()
+    text = "\n".join(draft.text)
     return (
         ParsedQuestion(
             qtype="single_choice",
-            text="\n".join(draft.text),
+            text=text,
+            name=name_from_text(text),
             line=draft.line,
             choices=[
                 ParsedChoice(

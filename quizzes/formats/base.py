@@ -37,6 +37,15 @@ class ParsedChoice:
 
 
 @dataclass
+class ParsedFile:
+    """A file embedded in the question file (Moodle XML <file>, <image_base64>);
+    texts refer to it as "@@PLUGINFILE@@/<name>"."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
 class ParsedPair:
     prompt: str  # "" for a distractor answer with no prompt
     answer: str
@@ -61,6 +70,17 @@ class ParsedQuestion:
     points: Decimal = Decimal("1")
     tags: list[str] = field(default_factory=list)
     case_sensitive: bool = False  # short_answer
+    idnumber: str = ""  # Moodle's ID number, kept to recognise the question later
+    files: list[ParsedFile] = field(default_factory=list)
+
+
+@dataclass
+class ParsedCategory:
+    """What a file says about a category besides its path (Moodle XML)."""
+
+    description: str = ""
+    description_format: str = "html"
+    idnumber: str = ""
 
 
 @dataclass
@@ -79,6 +99,8 @@ class Problem:
 class ParseResult:
     questions: list[ParsedQuestion]
     unsupported: list[Problem]  # well-formed questions of a type we do not import
+    # "Top/Sub" -> description and ID number, for the categories the file describes
+    categories: dict[str, ParsedCategory] = field(default_factory=dict)
 
 
 class QuestionFileError(Exception):
@@ -131,22 +153,21 @@ def unsupported_kind(kind: str) -> str:
 
 
 def unsupported_problem(line: int, kind: str, name: str = "") -> Problem:
+    """A well-formed question of a type we do not import. The message only says
+    what is wrong: whether the question was skipped or the whole file refused is
+    said by whoever reports it (the importer decides)."""
     values = {"kind": unsupported_kind(kind), "name": name}
     if name:
         message = (
             _(
                 "The question “%(name)s” is of the %(kind)s type, which is not "
-                "supported; it was skipped."
+                "supported."
             )
             % values
         )
     else:
         message = (
-            _(
-                "This question is of the %(kind)s type, which is not supported; "
-                "it was skipped."
-            )
-            % values
+            _("This question is of the %(kind)s type, which is not supported.") % values
         )
     return Problem(line, message)
 
@@ -155,6 +176,37 @@ def format_decimal(value: Decimal) -> str:
     """Shortest plain notation: 100, 50, 33.33333, -0.5 (never 1E+2)."""
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+# The answer grades Moodle offers (and their negatives), as Moodle writes them
+# in a file. Moodle's importer refuses a grade that is not one of them (by
+# default), with a tolerance of 0.001 percent.
+MOODLE_PERCENTS = tuple(
+    Decimal(value)
+    for value in (
+        "100 90 83.33333 80 75 70 66.66667 60 50 40 33.33333 30 25 20 "
+        "16.66667 14.28571 12.5 11.11111 10 5 0"
+    ).split()
+)
+_STORED_TO_MOODLE = {
+    sign * percent.quantize(Decimal("0.0001")): sign * percent
+    for percent in MOODLE_PERCENTS
+    for sign in (1, -1)
+}
+
+
+def moodle_percent(fraction: Decimal) -> str:
+    """A credit (1 = 100 %) as a percentage the way Moodle writes it.
+
+    The bank keeps percentages to four decimals (33.3333); a value that is one
+    of Moodle's grades cut to four decimals is written as Moodle writes that
+    grade (33.33333), so Moodle finds it among its grades and our importer
+    stores the same 33.3333 again. Any other value is written as it is.
+    """
+    percent = fraction * 100
+    if percent == percent.quantize(Decimal("0.0001")):
+        percent = _STORED_TO_MOODLE.get(percent, percent)
+    return format_decimal(percent)
 
 
 def question_problems(question: ParsedQuestion) -> list[str]:

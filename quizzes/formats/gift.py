@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from .base import (
     TEXT_FORMATS,
+    ParsedCategory,
     ParsedChoice,
     ParsedPair,
     ParsedQuestion,
@@ -31,7 +32,7 @@ from .base import (
     Problem,
     QuestionFileError,
     clean_category,
-    format_decimal,
+    moodle_percent,
     nfc,
     question_problems,
     unsupported_problem,
@@ -59,6 +60,8 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _WEIGHT_LIKE = re.compile(r"%([-+\d.,\s]*)%")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
+# Moodle's `// [id:...]` comment: no `]` (written `\]`) or control characters.
+_IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -90,6 +93,7 @@ def _with_format(raw: str, default: str) -> tuple[str, str]:
 class _GiftParser:
     def __init__(self):
         self.category = ""
+        self.categories: dict[str, ParsedCategory] = {}
         self.questions: list[ParsedQuestion] = []
         self.unsupported: list[Problem] = []
         self.problems: list[Problem] = []
@@ -108,7 +112,11 @@ class _GiftParser:
             self.read_block(block)
         if self.problems:
             raise QuestionFileError(self.problems)
-        return ParseResult(questions=self.questions, unsupported=self.unsupported)
+        return ParseResult(
+            questions=self.questions,
+            unsupported=self.unsupported,
+            categories=self.categories,
+        )
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
@@ -119,6 +127,8 @@ class _GiftParser:
         if content and content[0][1].startswith("$CATEGORY:"):
             raw = _hide_escapes(content[0][1][len("$CATEGORY:") :])
             self.category = clean_category(_reveal(raw))
+            if self.category:
+                self.categories.setdefault(self.category, ParsedCategory())
             content = content[1:]
         if not content:
             return
@@ -131,9 +141,13 @@ class _GiftParser:
             hidden = _hide_escapes(line)
             chars.append(hidden)
             line_of.extend([number] * len(hidden))
-        self.read_question("".join(chars), line_of, _tags(comments))
+        self.read_question(
+            "".join(chars), line_of, _tags(comments), idnumber=_idnumber(comments)
+        )
 
-    def read_question(self, text: str, line_of: list[int], tags: list[str]) -> None:
+    def read_question(
+        self, text: str, line_of: list[int], tags: list[str], idnumber: str = ""
+    ) -> None:
         line = line_of[0]
         start = 0
         name = ""
@@ -228,6 +242,7 @@ class _GiftParser:
             general_feedback=general,
             general_feedback_format=general_format,
             tags=tags,
+            idnumber=idnumber,
         )
         if body.startswith("#"):
             problem = _numerical_problem(body)
@@ -428,6 +443,12 @@ def _numerical_problem(body: str) -> str:
     return ""
 
 
+def _idnumber(comments: str) -> str:
+    """The first `[id:...]` of the question's comments, as Moodle reads it."""
+    match = _IDNUMBER.search(comments)
+    return match.group(1).replace("\\]", "]").strip() if match else ""
+
+
 def _tags(comments: str) -> list[str]:
     tags: list[str] = []
     for match in _TAG.finditer(comments):
@@ -443,9 +464,10 @@ def _tags(comments: str) -> list[str]:
 def write_gift(questions: Iterable[ParsedQuestion]) -> str:
     """Write questions as GIFT that Moodle and `parse_gift` read back.
 
-    GIFT has no place for points or case sensitivity; they are left out.
-    Raises ValueError for text GIFT cannot hold: "->" in a matching item or in
-    a short-answer question.
+    GIFT has no place for points, case sensitivity or category descriptions;
+    they are left out. A question's ID number goes in a `// [id:...]` comment,
+    as Moodle writes it. Raises ValueError for what GIFT cannot hold: embedded
+    files (pictures, sounds), "->" in a matching item or in a short answer.
     """
     blocks = []
     category = ""
@@ -471,13 +493,18 @@ def _formatted(text: str, text_format: str, default: str, force=False) -> str:
 
 
 def _write_question(question: ParsedQuestion) -> str:
+    if question.files:
+        raise ValueError(
+            f"GIFT cannot carry embedded files: {question.files[0].name!r}."
+        )
     fmt = question.text_format
     lines = []
-    if question.tags:
-        tags = " ".join(
-            "[tag:" + tag.replace("]", "\\]") + "]" for tag in question.tags
-        )
-        lines.append(f"// {tags}")
+    marks = ["[id:" + question.idnumber.replace("]", "\\]") + "]"] * bool(
+        question.idnumber.strip()
+    )
+    marks += ["[tag:" + tag.replace("]", "\\]") + "]" for tag in question.tags]
+    if marks:
+        lines.append("// " + " ".join(marks))
     head = f"::{_escape(question.name)}::" if question.name else ""
     head += _formatted(
         question.text,
@@ -532,7 +559,7 @@ def _choices(question: ParsedQuestion) -> list[str]:
     single = question.qtype == "single_choice"
     markers = []
     for choice in question.choices:
-        weight = f"%{format_decimal(choice.fraction * 100)}%"
+        weight = f"%{moodle_percent(choice.fraction)}%"
         # An explicit weight keeps a text that starts with % from being read as one.
         plain = not choice.text.lstrip().startswith("%")
         if single and choice.fraction == 1:
@@ -543,7 +570,7 @@ def _choices(question: ParsedQuestion) -> list[str]:
             markers.append("~" + weight)
     if markers and not any(marker.startswith("~") for marker in markers):
         # Only a ~ makes the block a choice question rather than a short answer.
-        markers[-1] = f"~%{format_decimal(question.choices[-1].fraction * 100)}%"
+        markers[-1] = f"~%{moodle_percent(question.choices[-1].fraction)}%"
     return [
         marker
         + _formatted(choice.text, choice.text_format, fmt)
@@ -561,7 +588,7 @@ def _short_answers(question: ParsedQuestion) -> list[str]:
                 f"GIFT cannot hold '->' in a short answer: {choice.text!r}."
             )
         out.append(
-            f"=%{format_decimal(choice.fraction * 100)}%"
+            f"=%{moodle_percent(choice.fraction)}%"
             + _formatted(choice.text, "plain", "plain")
             + _feedback(choice.feedback, choice.feedback_format, fmt)
         )

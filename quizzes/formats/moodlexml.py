@@ -6,9 +6,12 @@ qformat_xml does: texts are trimmed, a missing format means "html", feedback
 defaults to the question's format, fractions are percentages.
 """
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
@@ -16,7 +19,9 @@ from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 
 from .base import (
+    ParsedCategory,
     ParsedChoice,
+    ParsedFile,
     ParsedPair,
     ParsedQuestion,
     ParseResult,
@@ -24,6 +29,7 @@ from .base import (
     QuestionFileError,
     clean_category,
     format_decimal,
+    moodle_percent,
     nfc,
     question_problems,
     unsupported_problem,
@@ -59,11 +65,21 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
     unsupported: list[Problem] = []
     problems: list[Problem] = []
     category = ""
+    categories: dict[str, ParsedCategory] = {}
     for element in root.findall("question"):
         line = line_of.get(element, 1)
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
             category = clean_category(_text(element, "category"))
+            description, description_format = _formatted(element, "info", "html")
+            idnumber = nfc((element.findtext("idnumber") or "").strip())
+            if category:
+                # Listed even when it holds no question: Moodle creates it.
+                categories[category] = ParsedCategory(
+                    description=description,
+                    description_format=description_format,
+                    idnumber=idnumber,
+                )
             continue
         if not qtype:
             problems.append(
@@ -82,7 +98,9 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
             questions.append(question)
     if problems:
         raise QuestionFileError(problems)
-    return ParseResult(questions=questions, unsupported=unsupported)
+    return ParseResult(
+        questions=questions, unsupported=unsupported, categories=categories
+    )
 
 
 class _LineRecorder:
@@ -185,6 +203,7 @@ class _QuestionReader:
             text=text,
             line=self.line,
             name=_text(element, "name"),
+            idnumber=nfc((element.findtext("idnumber") or "").strip()),
             text_format=text_format,
             category=self.category,
             general_feedback=general,
@@ -195,6 +214,7 @@ class _QuestionReader:
                 if (tag.findtext("text") or "").strip()
             ],
         )
+        self.read_files(question)
         points = (element.findtext("defaultgrade") or "").strip()
         if points:
             try:
@@ -225,6 +245,43 @@ class _QuestionReader:
             )
             return None
         return question
+
+    def read_files(self, question: ParsedQuestion) -> None:
+        """Every <file encoding="base64"> of the question, and the Moodle 1.9
+        <image>/<image_base64> picture (added at the end of the question text,
+        as Moodle does when it imports such a file)."""
+        for found in self.element.iter("file"):
+            name = nfc((found.get("name") or "").strip())
+            data = self.decode(found.text, name)
+            if data is not None:
+                question.files.append(ParsedFile(name=name, data=data))
+        image = (self.element.findtext("image") or "").strip()
+        encoded = self.element.findtext("image_base64")
+        if image and encoded and encoded.strip():
+            name = nfc(image.replace("\\", "/").rsplit("/", 1)[-1])
+            data = self.decode(encoded, name)
+            if data is not None:
+                question.files.append(ParsedFile(name=name, data=data))
+                if question.text_format != "html":
+                    from django.utils.html import escape, linebreaks
+
+                    question.text = linebreaks(escape(question.text))
+                    question.text_format = "html"
+                question.text += (
+                    f'<p><img src="@@PLUGINFILE@@/{quote(name)}" alt=""></p>'
+                )
+
+    def decode(self, encoded: str | None, name: str) -> bytes | None:
+        try:
+            if not name:
+                raise binascii.Error
+            return base64.b64decode("".join((encoded or "").split()), validate=True)
+        except binascii.Error:
+            self.problems.append(
+                _("The embedded file “%(name)s” is not valid base64 data.")
+                % {"name": name or "?"}
+            )
+            return None
 
     def answers(self, text_format: str, with_format: bool):
         for answer in self.element.findall("answer"):
@@ -309,22 +366,51 @@ class _QuestionReader:
 
 
 # Writing -------------------------------------------------------------------
+#
+# The layout follows what Moodle's own exporter (qformat_xml, Moodle 4.x)
+# writes, element for element and in the same order; see
+# tests/quizzes/fixtures/moodle/SOURCE.md. Embedded files go inside the
+# element whose text refers to them as "@@PLUGINFILE@@/<name>", as Moodle puts
+# them, each file once per question.
+
+_MOODLE_TYPES = {
+    "single_choice": "multichoice",
+    "multiple_choice": "multichoice",
+    "true_false": "truefalse",
+    "short_answer": "shortanswer",
+    "matching": "matching",
+    "essay": "essay",
+}
 
 
-def write_moodle_xml(questions: Iterable[ParsedQuestion]) -> str:
-    """Write questions as Moodle XML that Moodle and `parse_moodle_xml` read back."""
+def write_moodle_xml(
+    questions: Iterable[ParsedQuestion],
+    categories: dict[str, ParsedCategory] | None = None,
+) -> str:
+    """Write questions as Moodle XML that Moodle and `parse_moodle_xml` read back.
+
+    Questions keep their order; a category element comes before each run of
+    questions of one category. `categories` ("Top/Sub" -> description and ID
+    number) are described there, and one with no question of its own is
+    written where it comes in their order.
+    """
+    categories = categories or {}
+    waiting = list(categories)
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    category = ""
+    current = ""
     for question in questions:
-        if question.category != category:
-            category = question.category
-            path = f"$course$/top/{category}".rstrip("/")
-            out += [
-                '  <question type="category">',
-                f"    <category>{_text_element(path)}</category>",
-                "  </question>",
-            ]
+        path = question.category
+        if path != current:
+            if path in waiting:
+                before = waiting[: waiting.index(path)]
+                waiting = waiting[len(before) + 1 :]
+                for empty in before:
+                    out += _category(empty, categories[empty])
+            out += _category(path, categories.get(path) or ParsedCategory())
+            current = path
         out += _question(question)
+    for empty in waiting:
+        out += _category(empty, categories[empty])
     out.append("</quiz>")
     return "\n".join(out) + "\n"
 
@@ -342,6 +428,15 @@ def _escape(text: str) -> str:
     )
 
 
+def _attribute(text: str) -> str:
+    return _escape_plain(text).replace('"', "&quot;")
+
+
+def _escape_plain(text: str) -> str:
+    text = "".join(ch for ch in text if _xml_char(ch))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _xml_char(char: str) -> bool:
     code = ord(char)
     return (
@@ -356,100 +451,191 @@ def _text_element(text: str) -> str:
     return f"<text>{_escape(text)}</text>"
 
 
-def _rich(tag: str, text: str, text_format: str, indent: str = "    ") -> str:
+class _Files:
+    """The embedded files of one question, each written once, inside the first
+    element whose text refers to it (the rest go with the question text)."""
+
+    def __init__(self, files: list[ParsedFile]):
+        self.waiting = {parsed.name: parsed for parsed in files}
+
+    def referred(self, text: str, indent: str) -> list[str]:
+        names = [
+            name
+            for name in self.waiting
+            if f"@@PLUGINFILE@@/{quote(name)}" in text
+            or f"@@PLUGINFILE@@/{name}" in text
+        ]
+        return self.write([self.waiting.pop(name) for name in names], indent)
+
+    def rest(self, indent: str) -> list[str]:
+        files, self.waiting = list(self.waiting.values()), {}
+        return self.write(files, indent)
+
+    @staticmethod
+    def write(files: list[ParsedFile], indent: str) -> list[str]:
+        return [
+            f'{indent}<file name="{_attribute(parsed.name)}" path="/" '
+            f'encoding="base64">{base64.b64encode(parsed.data).decode()}</file>'
+            for parsed in files
+        ]
+
+
+def _rich(
+    tag: str,
+    text: str,
+    text_format: str,
+    indent: str = "    ",
+    files: _Files | None = None,
+    extra: list[str] | None = None,
+) -> list[str]:
     fmt = _FORMAT_OUT.get(text_format, "html")
-    return f'{indent}<{tag} format="{fmt}">{_text_element(text)}</{tag}>'
+    inner = indent + "  "
+    return [
+        f'{indent}<{tag} format="{fmt}">',
+        f"{inner}{_text_element(text)}",
+        *(files.referred(text, inner) if files else []),
+        *(extra or []),
+        f"{indent}</{tag}>",
+    ]
+
+
+def _category(path: str, described: ParsedCategory) -> list[str]:
+    # As Moodle's exporter writes it: the context, then the path below "top".
+    full = f"$course$/{path}".rstrip("/")
+    return [
+        '  <question type="category">',
+        "    <category>",
+        f"      {_text_element(full)}",
+        "    </category>",
+        *_rich("info", described.description, described.description_format),
+        f"    <idnumber>{_escape_plain(described.idnumber)}</idnumber>",
+        "  </question>",
+    ]
 
 
 def _answer(
-    fraction: Decimal, text: str, text_format: str, feedback: str, feedback_format: str
+    fraction: Decimal,
+    text: str,
+    text_format: str,
+    feedback: str,
+    feedback_format: str,
+    files: _Files,
 ) -> list[str]:
     fmt = _FORMAT_OUT.get(text_format, "html")
     return [
-        f'    <answer fraction="{format_decimal(fraction * 100)}" format="{fmt}">',
+        f'    <answer fraction="{moodle_percent(fraction)}" format="{fmt}">',
         f"      {_text_element(text)}",
-        _rich("feedback", feedback, feedback_format, "      "),
+        *files.referred(text, "      "),
+        *_rich("feedback", feedback, feedback_format, "      ", files),
         "    </answer>",
     ]
 
 
+def _combined_feedback() -> list[str]:
+    # Moodle's feedback for any right / partly right / wrong response: we
+    # have none, and write them empty as Moodle does.
+    return [
+        line
+        for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+        for line in _rich(tag, "", "html")
+    ]
+
+
 def _question(question: ParsedQuestion) -> list[str]:
-    qtype = {
-        "single_choice": "multichoice",
-        "multiple_choice": "multichoice",
-        "true_false": "truefalse",
-        "short_answer": "shortanswer",
-        "matching": "matching",
-        "essay": "essay",
-    }.get(question.qtype)
+    qtype = _MOODLE_TYPES.get(question.qtype)
     if qtype is None:
         raise ValueError(f"Unknown question type {question.qtype!r}.")
-    out = [
-        f'  <question type="{qtype}">',
-        f"    <name>{_text_element(question.name)}</name>",
-        _rich("questiontext", question.text, question.text_format),
-        _rich(
+    files = _Files(question.files)
+    # Moodle's penalties for its types (used only by its interactive modes).
+    penalty = {"truefalse": "1", "essay": "0"}.get(qtype, "0.3333333")
+    text_lines = _rich("questiontext", question.text, question.text_format, files=files)
+    body = [
+        *_rich(
             "generalfeedback",
             question.general_feedback,
             question.general_feedback_format,
+            files=files,
         ),
         f"    <defaultgrade>{format_decimal(question.points)}</defaultgrade>",
-        "    <penalty>0.3333333</penalty>",
+        f"    <penalty>{penalty}</penalty>",
         "    <hidden>0</hidden>",
+        f"    <idnumber>{_escape_plain(question.idnumber)}</idnumber>",
     ]
     if qtype == "multichoice":
         single = "true" if question.qtype == "single_choice" else "false"
-        out += [
+        body += [
             f"    <single>{single}</single>",
             "    <shuffleanswers>true</shuffleanswers>",
             "    <answernumbering>abc</answernumbering>",
+            "    <showstandardinstruction>0</showstandardinstruction>",
+            *_combined_feedback(),
         ]
         for choice in question.choices:
-            out += _answer(
+            body += _answer(
                 choice.fraction,
                 choice.text,
                 choice.text_format,
                 choice.feedback,
                 choice.feedback_format,
+                files,
             )
     elif qtype == "truefalse":
         fmt = question.text_format
         right = Decimal("1") if question.correct else Decimal("0")
-        out += _answer(right, "true", "moodle", question.feedback_true, fmt)
-        out += _answer(1 - right, "false", "moodle", question.feedback_false, fmt)
+        body += _answer(right, "true", "plain", question.feedback_true, fmt, files)
+        body += _answer(
+            1 - right, "false", "plain", question.feedback_false, fmt, files
+        )
     elif qtype == "shortanswer":
-        out.append(f"    <usecase>{int(question.case_sensitive)}</usecase>")
+        body.append(f"    <usecase>{int(question.case_sensitive)}</usecase>")
         for choice in question.choices:
-            out += _answer(
+            body += _answer(
                 choice.fraction,
                 choice.text,
-                "moodle",
+                "plain",
                 choice.feedback,
                 choice.feedback_format,
+                files,
             )
     elif qtype == "matching":
-        out.append("    <shuffleanswers>true</shuffleanswers>")
+        body += ["    <shuffleanswers>true</shuffleanswers>", *_combined_feedback()]
         for pair in question.pairs:
             fmt = _FORMAT_OUT.get(pair.prompt_format, "html")
-            out += [
+            body += [
                 f'    <subquestion format="{fmt}">',
                 f"      {_text_element(pair.prompt)}",
-                f"      <answer>{_text_element(pair.answer)}</answer>",
+                *files.referred(pair.prompt, "      "),
+                "      <answer>",
+                f"        {_text_element(pair.answer)}",
+                "      </answer>",
                 "    </subquestion>",
             ]
     else:
-        out += [
+        body += [
             "    <responseformat>editor</responseformat>",
             "    <responserequired>1</responserequired>",
             "    <responsefieldlines>15</responsefieldlines>",
+            "    <minwordlimit></minwordlimit>",
+            "    <maxwordlimit></maxwordlimit>",
             "    <attachments>0</attachments>",
             "    <attachmentsrequired>0</attachmentsrequired>",
-            '    <graderinfo format="html"><text></text></graderinfo>',
-            '    <responsetemplate format="html"><text></text></responsetemplate>',
+            "    <maxbytes>0</maxbytes>",
+            "    <filetypeslist></filetypeslist>",
+            *_rich("graderinfo", "", "html"),
+            *_rich("responsetemplate", "", "html"),
         ]
     if question.tags:
-        out.append("    <tags>")
-        out += [f"      <tag>{_text_element(tag)}</tag>" for tag in question.tags]
-        out.append("    </tags>")
-    out.append("  </question>")
-    return out
+        body.append("    <tags>")
+        body += [f"      <tag>{_text_element(tag)}</tag>" for tag in question.tags]
+        body.append("    </tags>")
+    # Files no text refers to go with the question text.
+    text_lines[-1:-1] = files.rest("      ")
+    return [
+        f'  <question type="{qtype}">',
+        "    <name>",
+        f"      {_text_element(question.name)}",
+        "    </name>",
+        *text_lines,
+        *body,
+        "  </question>",
+    ]

@@ -62,6 +62,7 @@ PAGES = [
     ("lms_reports:department", lambda w: []),
     ("lms_reports:annual", lambda w: []),
     ("lms_quizzes_essays", lambda w: []),
+    ("lms_quizzes_recomputes", lambda w: []),
     ("lms_quizzes_report", lambda w: [w.pk("quiz_a")]),
     ("lms_courses_learners", lambda w: [w.pk("course_a")]),
     ("lms_certificates_admin_list", lambda w: []),

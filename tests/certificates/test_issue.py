@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from certificates import services
 from certificates.eligibility import eligibility_for
@@ -21,7 +21,9 @@ from certificates.services import (
     certificate_reissue,
     certificate_revoke,
 )
+from certificates.tasks import certificate_render_task
 from courses.services import course_open, lesson_complete
+from lms.mail.models import OutgoingEmail
 from tests.certificates.factories import CourseCertificateSettingFactory
 
 from .conftest import NAME
@@ -281,3 +283,47 @@ def test_a_stored_pdf_and_its_audit_row_are_written_together(
     services.certificate_render(certificate=Certificate.objects.get(pk=certificate.pk))
     assert Certificate.objects.get(pk=certificate.pk).pdf
     assert CertificateEvent.objects.filter(action="rendered").count() == 1
+
+
+def ready_emails():
+    return list(
+        OutgoingEmail.objects.filter(kind="certificate_ready").values_list(
+            "to", flat=True
+        )
+    )
+
+
+def test_the_ready_email_follows_a_pdf_stored_after_the_issue_broke_off(
+    certified_course, tuyet, complete
+):
+    """The issue's render dies before the PDF is recorded (the database
+    restarting, say); the resume job's render stores it and the holder still
+    gets the e-mail, once."""
+    course, lessons = certified_course
+    with mock.patch.object(
+        services.rendering, "render_pdf", side_effect=DatabaseError("gone")
+    ):
+        complete(tuyet, course, lessons)  # the queue logs the task's failure
+    certificate = Certificate.objects.get()
+    assert not certificate.pdf
+    assert ready_emails() == []
+
+    certificate_render_task.call(certificate.pk)
+    certificate_render_task.call(certificate.pk)
+
+    assert Certificate.objects.get().pdf
+    assert ready_emails() == ["tuyet@example.edu.vn"]
+
+
+def test_rendering_a_certificate_issued_without_an_email_sends_none(
+    make_course, template, tuyet, complete
+):
+    course, lessons = make_course(lessons=1)
+    CourseCertificateSettingFactory(course=course, template=template, auto_issue=False)
+    complete(tuyet, course, lessons)
+    issued = certificate_issue(user=tuyet, course=course, render=False, notify=False)
+
+    certificate_render_task.call(issued.certificate.pk)
+
+    assert Certificate.objects.get().pdf
+    assert ready_emails() == []

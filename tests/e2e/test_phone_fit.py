@@ -187,3 +187,27 @@ def test_a_wide_table_scrolls_in_its_box_with_the_names_in_view(browse):
     assert column["scrolled"] > 0, "the table is wider than its box on a phone"
     assert abs(column["offset"]) <= 1, column
     assert column["lines"] <= 2, column
+
+
+def test_the_question_bank_page_fits_a_phone_with_long_category_paths(
+    browse, axe_check
+):
+    """The import and export forms list categories by their whole path; a long
+    path must not push the selects past the screen."""
+    from lms.people.models import School
+    from quizzes.models import QuestionCategory
+
+    school = School.objects.get(code="DEMO")
+    parent = QuestionCategory.objects.create(
+        name="Luật An ninh mạng năm 2025 và các văn bản hướng dẫn thi hành",
+        school=school,
+    )
+    QuestionCategory.objects.create(
+        name="Các hành vi bị nghiêm cấm trên không gian mạng đối với học sinh",
+        parent=parent,
+        school=school,
+    )
+    b = browse("phone-question-bank", viewport=PHONE)
+    b.sign_in("schooladmin")
+    b.goto(reverse("lms_quizzes_import"))
+    assert_fits(b, "import", axe_check)

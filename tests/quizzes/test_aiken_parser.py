@@ -1,6 +1,7 @@
 """Aiken files: single-choice questions, refused with line numbers when malformed."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -130,3 +131,82 @@ def test_every_problem_is_reported_and_nothing_is_kept():
     )
 
     assert [line for line, _message in problems] == [4, 13, 15]
+
+
+MOODLE = Path(__file__).parent / "fixtures" / "moodle"
+
+
+def test_option_without_a_space_after_the_bracket_is_an_option():
+    result = parse_aiken("Câu?\nA)Sai\nB.Đúng\nANSWER: B")
+
+    assert [(c.text, c.fraction) for c in result.questions[0].choices] == [
+        ("Sai", Decimal("0")),
+        ("Đúng", Decimal("1")),
+    ]
+
+
+def test_questions_are_named_from_their_text():
+    result = parse_aiken(
+        "Câu hỏi\nnhiều dòng?\nA. a\nB. b\nANSWER: A\n\n"
+        + "Rất dài " * 20
+        + "\nA. a\nB. b\nANSWER: B"
+    )
+
+    short, long = result.questions
+    assert short.name == "Câu hỏi nhiều dòng?"
+    assert len(long.name) <= 80
+    assert long.name.endswith("…")
+    assert long.text.startswith(long.name.removesuffix("…") + " ")  # whole words
+
+
+def test_option_with_no_question_before_it_is_reported_on_its_line():
+    problems = _problems(
+        "A) Không có câu hỏi\n\nANSWER: A\n\nCâu?\nA. a\nB. b\nANSWER: A"
+    )
+
+    assert problems == [
+        (1, "This option has no question before it."),
+        (3, "This ANSWER: line has no question before it."),
+    ]
+
+
+def test_moodle_questions_fixture_reads_as_moodle_reads_it():
+    text = (MOODLE / "questions.aiken.txt").read_text()
+
+    first, second = parse_aiken(text).questions
+
+    assert first.name == "The Moodle project was started by:"
+    assert [c.text for c in first.choices] == [
+        "Petr Skoda",
+        "Martin Dougiamas",
+        "Eloy Lafuente",
+        "Tim Hunt",
+    ]
+    assert [c.fraction for c in first.choices] == [0, 1, 0, 0]
+    assert second.text.startswith("Moodle's abilities include handling user input")
+    assert [c.fraction for c in second.choices] == [1, 0]
+
+
+def test_moodle_errors_fixture_reports_moodles_errors_and_reads_the_good_ones():
+    text = (MOODLE / "aiken_errors.txt").read_text()
+
+    problems = _problems(text)
+
+    # Moodle: too few answers (line 3), "question not started" (lines 5 and 7),
+    # question not finished (Moodle names line 18 where the next question starts;
+    # we name line 14 where the unfinished one does). Both good questions,
+    # including "A)Incorrect (No space)", raise nothing.
+    assert problems == [
+        (3, "A question needs at least two options (A. …, B. …)."),
+        (5, "This option has no question before it."),
+        (7, "This ANSWER: line has no question before it."),
+        (14, "This question has no ANSWER: line after its options."),
+    ]
+    good = parse_aiken(
+        "\n".join(text.splitlines()[8:12] + [""] + text.splitlines()[17:])
+    ).questions
+    assert [q.name for q in good] == ["A good question", "A second good question"]
+    assert [(c.text, c.fraction) for c in good[1].choices] == [
+        ("Incorrect (No space)", Decimal("0")),
+        ("Correct (No space)", Decimal("1")),
+    ]

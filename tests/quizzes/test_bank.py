@@ -1,6 +1,7 @@
 """The question bank: import (admin and command), export round trip, versions, demo."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -213,3 +214,85 @@ def test_demo_quizzes_are_required_draw_ten_and_pass_at_70():
         assert len(set(bank.values_list("qtype", flat=True))) >= 3
         cited = [q for q in bank if "Điều" in q.general_feedback]
         assert len(cited) >= bank.count() // 2
+
+
+def test_a_refused_file_never_says_a_question_was_skipped(client, school_admin):
+    client.force_login(school_admin)
+
+    page = _upload(client, (GIFT + NUMERICAL).encode()).content.decode()
+    # The alert only: Wagtail's own "skip to main content" link says "bỏ qua".
+    alert = page[page.index('role="alert"') :]
+    alert = alert[: alert.index("</div>")]
+
+    assert "Chưa nhập câu hỏi nào" in alert
+    assert "chưa được hỗ trợ" in alert
+    assert "bỏ qua" not in alert.lower()
+
+
+def test_a_skipped_question_is_listed_as_skipped(client, school_admin):
+    client.force_login(school_admin)
+
+    preview = _upload(client, (GIFT + NUMERICAL).encode(), skip_unsupported="on")
+
+    assert preview.context["report"].skipped
+    assert "chưa được hỗ trợ" in preview.content.decode()
+
+
+def test_import_command_refusal_does_not_say_skipped(tmp_path):
+    path = tmp_path / "cau-hoi.gift"
+    path.write_text(GIFT + NUMERICAL, encoding="utf-8")
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_questions", str(path), "--format", "gift", stderr=err)
+
+    assert "skipped" not in err.getvalue().lower()
+    assert "bỏ qua" not in err.getvalue().lower()
+    assert f"{ADDED_LINE}" in err.getvalue()
+
+
+def test_import_preview_shows_type_in_vietnamese_category_and_short_text(
+    client, school_admin
+):
+    client.force_login(school_admin)
+    fixture = (
+        Path(__file__).parent / "fixtures/moodle/nested_categories_with_questions.xml"
+    )
+
+    preview = _upload(client, fixture.read_bytes(), fmt="moodlexml")
+
+    rows = preview.context["rows"]
+    assert [(r["line"], r["type"], r["category"], r["text"]) for r in rows][:2] == [
+        (15, "Đúng/sai", "Iota", "Testing Iota Question"),
+        (55, "Tự luận (giáo viên chấm)", "Iota/Kappa", "Testing Kappa Essay Question"),
+    ]
+    page = preview.content.decode()
+    assert "true_false" not in page and "&lt;p&gt;" not in page
+    assert "<td>Đúng/sai</td>" in page
+
+
+def test_import_preview_shortens_long_question_text(client, school_admin):
+    client.force_login(school_admin)
+    long_text = "Câu hỏi rất dài " * 20
+
+    preview = _upload(client, f"{long_text}{{TRUE}}".encode())
+
+    (row,) = preview.context["rows"]
+    assert len(row["text"]) <= 120 and row["text"].endswith("…")
+
+
+def test_import_preview_names_the_files_a_question_carries(client, school_admin):
+    client.force_login(school_admin)
+    fixture = (
+        Path(__file__).parent
+        / "fixtures/moodle/sample_questions_with_old_image_tag.xml"
+    )
+
+    preview = _upload(
+        client, fixture.read_bytes(), fmt="moodlexml", skip_unsupported="on"
+    )
+
+    (row,) = preview.context["rows"]
+    assert row["files"] == "moodle.png"
+    assert "<td>moodle.png</td>" in preview.content.decode()
+    assert "Tệp đính kèm" in preview.content.decode()

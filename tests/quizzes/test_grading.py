@@ -93,7 +93,7 @@ def test_short_answer_case_sensitive_when_asked():
     )
 
 
-def test_short_answer_wildcard_and_best_credit():
+def test_short_answer_wildcard_and_first_match():
     question = q(
         "short_answer",
         choices=[

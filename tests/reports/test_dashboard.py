@@ -286,7 +286,9 @@ def test_last_years_roles_give_no_panel_once_a_new_year_runs(client, world):
 # -- query budget ------------------------------------------------------------
 
 # Measured on SQLite: 33, 38 and 36 queries for the whole admin home page.
-BUDGET = {"gvcn": 38, "qt": 44, "so": 40}
+# The admin menu asks one question per item it may show; the Department
+# officer's menu gained the mail queue and waiting tasks pages.
+BUDGET = {"gvcn": 38, "qt": 44, "so": 42}
 
 
 def grow(world, count: int, start: int):

@@ -187,7 +187,8 @@ def test_a_completion_whose_enrolment_was_deleted_still_counts_a_learner(
 
 
 def test_a_completion_outside_the_date_range_leaves_the_learner_in_progress(world):
-    """The README's date-range rule: the tables and the learner report agree."""
+    """The date-range rule of docs/reports.md: the tables and the learner
+    report agree."""
     from datetime import date
 
     filters = ReportFilters(

@@ -18,14 +18,14 @@ report tables is compared with it:
   Department comparison as CSV and XLSX, the annual report's people, course
   and class sheets, totals rows included;
 - with no filter and with each school, year, class, role, course and a
-  completion date range (the README's date-range rule);
+  completion date range (the date-range rule of docs/reports.md);
 - as a superuser, a school admin, a homeroom teacher and a Department
   officer, each recounted within what they may see;
 - from the live count, from the summary kept up to date by the events
   ("fresh"), and from the summary after `summary_rebuild` ("rebuilt").
 
-The recount shares no code with the reports: it knows the rules from the
-README's reports section (who counts once, who is meant to take a course,
+The recount shares no code with the reports: it knows the rules from
+docs/reports.md (who counts once, who is meant to take a course,
 what "begun" means), not from lms.reports.
 """
 
@@ -340,7 +340,7 @@ def read(key: str, make) -> list:
 
 
 def counted_memberships() -> list[Membership]:
-    """Who the reports count, by the README's rule: one row per person, school
+    """Who the reports count, by the rule of docs/reports.md: one row per person, school
     and year for staff (teacher over homeroom teacher over school admin; the
     first homeroom class only); every student and collaborator membership."""
     everyone = read(
@@ -457,8 +457,9 @@ def in_range(when, filters: ReportFilters) -> bool:
 
 
 def may_see(viewer, m: Membership, filters: ReportFilters) -> bool:
-    """The README's visibility rule, for a membership; with a school year
-    filter only the viewer's roles of that year count (an officer's always)."""
+    """The visibility rule (docs/schools-and-roles.md), for a membership;
+    with a school year filter only the viewer's roles of that year count
+    (an officer's always)."""
     if viewer is None or viewer.is_superuser:
         return True
     for mine in read(f"viewer-{viewer.pk}", lambda: viewer.memberships.all()):

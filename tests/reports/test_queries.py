@@ -20,7 +20,9 @@ PAGES = [
     (reverse("lms_reports:completion"), {"export": "xlsx", "table": "course_class"}),
     (reverse("lms_reports:learners"), {"export": "csv", "table": "learners"}),
 ]
-BUDGET = 40  # measured: 33 (SQLite) and 36 (PostgreSQL) on the busiest page
+# Measured: 42 on PostgreSQL on the busiest page, since the admin menu's
+# recomputed grades, mail queue and waiting tasks items (one question each).
+BUDGET = 43
 
 
 def add_classes(world, count: int, start: int):

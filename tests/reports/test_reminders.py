@@ -9,13 +9,23 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
+from lms.mail.models import OutgoingEmail
+from lms.mail.services import outgoing_send_due
 from lms.reports.models import ReminderKind, ReminderLog
-from lms.reports.services import reminders_send
+from lms.reports.services import reminders_send as queue_reminders
+from tests.mail.conftest import closed_port  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
 # Inside the fixture's school year 2023-2024.
 NOW = timezone.make_aware(datetime.datetime(2023, 10, 6, 8, 0))
+
+
+def reminders_send(**kwargs):
+    """Queue the reminders, then send the queue (as the command does)."""
+    run = queue_reminders(**kwargs)
+    outgoing_send_due()
+    return run
 
 
 def sent_to(kind=None) -> set[str]:
@@ -110,22 +120,30 @@ def test_send_reminders_without_site_url_sends_nothing(world, settings):
     assert mail.outbox == [] and not ReminderLog.objects.exists()
 
 
-def test_send_reminders_with_failed_emails_exits_non_zero(world, monkeypatch):
-    from django.core.mail import EmailMultiAlternatives
+def test_with_the_mail_server_down_reminders_wait_in_the_queue(
+    world,
+    monkeypatch,
+    settings,
+    closed_port,  # noqa: F811
+):
     from django.core.management import CommandError
 
     import lms.reports.services as services
 
     monkeypatch.setattr(services.timezone, "now", lambda: NOW)
-
-    def refused(self, *args, **kwargs):
-        raise ConnectionRefusedError("SMTP server down")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
-    out = StringIO()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
 
     with pytest.raises(CommandError) as excinfo:
-        call_command("send_reminders", stdout=out, stderr=StringIO())
+        call_command("send_reminders", stdout=StringIO(), stderr=StringIO())
 
     assert "7" in str(excinfo.value)
-    assert not ReminderLog.objects.exists()
+    # Recorded and queued: nothing lost, nothing queued twice by the next run.
+    assert ReminderLog.objects.count() == 7
+    waiting = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING)
+    assert waiting.count() == 7
+    assert all("Connection" in row.last_error for row in waiting)
+    # The next run queues nothing new, and waits out the backoff.
+    call_command("send_reminders", stdout=StringIO(), stderr=StringIO())
+    assert OutgoingEmail.objects.count() == 7
+    assert set(OutgoingEmail.objects.values_list("attempts", flat=True)) == {1}

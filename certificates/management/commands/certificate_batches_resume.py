@@ -1,5 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+from lms.cache import QueueUnavailable
 
 from ...models import IssueBatch, IssueBatchItem
 from ...services import batch_enqueue, unfinished_work_enqueue
@@ -31,7 +33,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", type=int, help=_("Only this batch."))
 
-    def handle(self, *args, stale_seconds, since_hours, batch, **options):
+    def handle(self, *args, **options):
+        try:
+            self._resume(**options)
+        except QueueUnavailable as error:
+            raise CommandError(
+                _(
+                    "The task queue is unreachable; the certificate work left "
+                    "waits until it is back (%(error)s)."
+                )
+                % {"error": error}
+            ) from None
+
+    def _resume(self, *, stale_seconds, since_hours, batch, **options):
         batches = IssueBatch.objects.filter(
             items__state=IssueBatchItem.State.PENDING
         ).distinct()

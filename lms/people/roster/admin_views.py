@@ -37,8 +37,10 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from lms.cache import UPLOAD_NOT_KEPT, cache_keep
 from lms.checks import check_site_url
 from lms.transactions import atomic_retrying_once
+from lms.uploads import upload_refusal
 
 from .. import policies
 from ..models import RosterImportJob, School, SchoolClass, SchoolYear
@@ -125,6 +127,9 @@ def roster_import_view(request):
     """Upload and preview (a dry run), then confirm with the stored file."""
     if not policies.may_import_rosters(user=request.user):
         raise PermissionDenied
+    if refusal := upload_refusal(request):  # the disk is full: nothing written
+        messages.error(request, refusal)
+        return redirect("lms_roster:index")
     if request.method == "POST" and request.POST.get("token"):
         return _confirm(request, request.POST["token"])
     form = RosterImportForm(
@@ -150,7 +155,7 @@ def roster_import_view(request):
         )
         if report.ok and (report.created or report.updated):
             token = secrets.token_urlsafe(16)
-            cache.set(
+            kept = cache_keep(
                 _upload_key(request.user, token),
                 {
                     "data": base64.b64encode(data).decode(),
@@ -164,7 +169,10 @@ def roster_import_view(request):
                 },
                 timeout=UPLOAD_TIMEOUT,
             )
-            context["token"] = token
+            if kept:
+                context["token"] = token
+            else:
+                messages.error(request, UPLOAD_NOT_KEPT)
     return TemplateResponse(request, "lms_people/admin/roster_import.html", context)
 
 

@@ -43,8 +43,18 @@ def job_progress(job: RosterImportJob) -> tuple[int, int]:
 
 
 def job_enqueue(job: RosterImportJob) -> None:
-    """Run `job` in the background once the transaction that made it commits."""
-    transaction.on_commit(lambda: roster_import_job_task.enqueue(job_id=job.pk))
+    """Run `job` in the background once the transaction that made it commits.
+
+    The job row is its own outbox: if the queue is unreachable, the failure
+    is logged, the job stays queued and ``tidy_roster_jobs`` enqueues it
+    again once the queue is back.
+    """
+    job_id = job.pk
+
+    def enqueue_roster_job() -> None:
+        roster_import_job_task.enqueue(job_id=job_id)
+
+    transaction.on_commit(enqueue_roster_job, robust=True)
 
 
 def _outcome(report) -> dict:
@@ -168,11 +178,6 @@ def jobs_tidy(
     given_up = waiting.filter(created_at__lt=now - give_up_after).update(
         status=RosterImportJob.Status.FAILED, finished_at=now, data=b""
     )
-    stale = list(
-        waiting.filter(created_at__lt=now - stale_after).values_list("pk", flat=True)
-    )
-    for job_id in stale:
-        roster_import_job_task.enqueue(job_id=job_id)
     deleted, _by_model = (
         RosterImportJob.objects.exclude(
             status__in=[RosterImportJob.Status.QUEUED, RosterImportJob.Status.RUNNING]
@@ -180,6 +185,13 @@ def jobs_tidy(
         .filter(finished_at__lt=now - keep_for)
         .delete()
     )
+    # Enqueued last: with the queue away this raises `QueueUnavailable`, and
+    # the giving up and deleting above are done by then.
+    stale = list(
+        waiting.filter(created_at__lt=now - stale_after).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        roster_import_job_task.enqueue(job_id=job_id)
     return TidyResult(resumed=len(stale), given_up=given_up, deleted=deleted)
 
 

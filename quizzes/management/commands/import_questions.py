@@ -26,10 +26,28 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--skip-unsupported", action="store_true")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help=_(
+                "Replace the question of the same category with the same ID "
+                "number instead of adding a copy."
+            ),
+        )
+        parser.add_argument(
+            "--ignore-diacritics",
+            action="store_true",
+            help=_(
+                "Imported short answers ignore Vietnamese diacritics "
+                '("luat" matches "luật"; "ma" matches "má", "mà", "mã").'
+            ),
+        )
 
     def handle(
         self, *args, path, fmt, category, school, dry_run, skip_unsupported, **options
     ):
+        update = options.get("update", False)
+        ignore_diacritics = options.get("ignore_diacritics", False)
         owner = None
         if school:
             from lms.people.models import School
@@ -53,6 +71,8 @@ class Command(BaseCommand):
                 skip_unsupported=skip_unsupported,
                 dry_run=dry_run,
                 school=owner,
+                update=update,
+                ignore_diacritics=ignore_diacritics,
             )
         except (QuestionFileError, ImportRefused) as exc:
             for problem in exc.problems:
@@ -71,9 +91,20 @@ class Command(BaseCommand):
                 _("Dry run: %(count)d questions would be imported.")
                 % {"count": len(report.questions)}
             )
+            if update:
+                self.stdout.write(
+                    _("Of these, %(count)d would update questions already in the bank.")
+                    % {"count": sum(match is not None for match in report.matches)}
+                )
         else:
             self.stdout.write(
                 self.style.SUCCESS(
                     _("Imported %(count)d questions.") % {"count": report.created}
                 )
             )
+            if update:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        _("Updated %(count)d questions.") % {"count": report.updated}
+                    )
+                )

@@ -10,26 +10,82 @@
   var text = lang === "en"
     ? { saving: "Saving…", saved: "Answers saved.", failed: "Not saved: check your connection. Your last saved answers are kept." }
     : { saving: "Đang lưu…", saved: "Đã lưu câu trả lời.", failed: "Chưa lưu được: hãy kiểm tra kết nối mạng. Các câu đã lưu trước đó vẫn được giữ." };
+  // While the server is away (a database restart: 503 with Retry-After) or
+  // the network is down, the autosave tries again with growing pauses; each
+  // try reads the form afresh, so the latest answers are the ones sent.
+  text.retrying = (status && status.getAttribute("data-retrying")) || text.failed;
+  text.savedAgain = (status && status.getAttribute("data-saved-again")) || text.saved;
   var timer = null;
+  var sending = false;   // one autosave at a time
+  var pending = false;   // answers changed while one was on its way
+  var failures = 0;      // failed tries in a row
+  var MAX_PAUSE = 60000;
+
+  function show(message) {
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("save-retrying", message === text.retrying);
+  }
+
+  function pauseAfter(response) {
+    var seconds = response ? parseInt(response.headers.get("Retry-After"), 10) : NaN;
+    var backoff = Math.min(MAX_PAUSE, 2000 * Math.pow(2, failures - 1));
+    if (seconds > 0) backoff = Math.max(backoff, Math.min(MAX_PAUSE, seconds * 1000));
+    return backoff + Math.floor(Math.random() * 500);
+  }
+
+  function retry(response) {
+    failures += 1;
+    show(text.retrying);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, pauseAfter(response));
+  }
+
+  function done() {
+    sending = false;
+    if (pending && !failures) later();
+  }
 
   function save() {
+    timer = null;
+    if (sending) { pending = true; return; }
+    sending = true;
+    pending = false;
     var data = new FormData(form);
-    if (status) status.textContent = text.saving;
+    if (!failures) show(text.saving);
     fetch(saveUrl, {
       method: "POST",
       body: data,
       credentials: "same-origin",
       headers: { Accept: "application/json" }
     }).then(function (response) {
+      if (response.status >= 500 || response.status === 429) {
+        sending = false;
+        retry(response);
+        return;
+      }
       return response.json().then(function (body) {
-        if (status) status.textContent = response.ok ? text.saved : (body.error || text.failed);
-      });
+        if (response.ok) {
+          show(failures ? text.savedAgain : text.saved);
+          failures = 0;
+        } else {
+          failures = 0;
+          show(body.error || text.failed);
+        }
+      }, function () {
+        failures = 0;
+        show(text.failed);
+      }).then(done);
     }).catch(function () {
-      if (status) status.textContent = text.failed;
+      sending = false;
+      retry(null);
     });
   }
 
   function later() {
+    if (sending) { pending = true; return; }
+    // While retrying, the next try sends the latest answers anyway.
+    if (failures) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(save, 800);
   }

@@ -221,6 +221,8 @@ case(
     post=_nothing,
 )
 case("lms_quizzes_essays", allow=STAFF, unsure={"admin_a_past"})
+# Read-only audit: every school's manager reaches it and sees their own.
+case("lms_quizzes_recomputes", allow=MANAGERS)
 case(
     "lms_quizzes_essay_grade",
     args=pk("essay_response_a"),
@@ -324,6 +326,17 @@ case(
     post=lambda w: {"staff": f"{w.pk('school_a')}-{w.pk('year')}"},
     change=A_MANAGERS,
 )
+# The outgoing mail queue is the Department's (lms/mail/policies.py).
+case("lms_mail_outgoing", allow=DEPT)
+case(
+    "lms_mail_resend",
+    args=pk("outgoing_failed"),
+    allow=DEPT,
+    post=_nothing,
+    must_change=True,
+)
+# The outbox of background work is the Department's (lms/policies.py).
+case("lms_pending_tasks", allow=DEPT)
 # A background roster import into school A: its page and its polled state.
 # Officers as on the import page: they may lack the power to add people.
 case("lms_roster:job", args=pk("roster_job_a"), allow=A_MANAGERS, unsure={"officer"})

@@ -262,6 +262,17 @@ def build_world() -> World:
         status=RosterImportJob.Status.DONE,
         outcome={"created": 1, "updated": 0, "unchanged": 0},
     )
+    # An e-mail the queue gave up on (lms.mail), to be sent again by hand.
+    from lms.mail.models import OutgoingEmail
+
+    o["outgoing_failed"] = OutgoingEmail.objects.create(
+        to="hs@example.edu.vn",
+        subject="Nhắc nhở",
+        body="…",
+        status=OutgoingEmail.Status.FAILED,
+        attempts=14,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
     return w
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from lms.cache import QueueUnavailable
 from lms.people.roster.jobs import jobs_tidy
 
 GIVE_UP_AFTER = datetime.timedelta(days=1)
@@ -34,11 +35,20 @@ class Command(BaseCommand):
     def handle(self, *args, stale_seconds, days, **options):
         if days < 1 or stale_seconds < 1:
             raise CommandError("--days and --stale-seconds must be at least 1.")
-        result = jobs_tidy(
-            stale_after=datetime.timedelta(seconds=stale_seconds),
-            give_up_after=GIVE_UP_AFTER,
-            keep_for=datetime.timedelta(days=days),
-        )
+        try:
+            result = jobs_tidy(
+                stale_after=datetime.timedelta(seconds=stale_seconds),
+                give_up_after=GIVE_UP_AFTER,
+                keep_for=datetime.timedelta(days=days),
+            )
+        except QueueUnavailable as error:
+            raise CommandError(
+                _(
+                    "The task queue is unreachable; the waiting roster imports "
+                    "stay queued until it is back (%(error)s)."
+                )
+                % {"error": error}
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 _(

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from lms.checks import check_site_url
+from lms.mail.services import outgoing_send_due
 from lms.reports.services import describe, reminders_send
 
 
@@ -34,15 +35,31 @@ class Command(BaseCommand):
             self.stdout.write(describe(reminder))
         for reminder in run.failed:
             self.stderr.write(_("Failed: %(line)s") % {"line": describe(reminder)})
-        summary = (
-            _("Would send %(count)d emails.")
-            if dry_run
-            else _("Sent %(count)d emails.")
-        )
+        if dry_run:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Would send %(count)d emails.") % {"count": len(run.sent)}
+                )
+            )
+            return
+        # Queued and recorded; now hand what is due to the mail server. What
+        # it does not take waits in the queue (send_queued_mail retries it).
+        delivery = outgoing_send_due()
         if run.failed:
-            # Sent ones are recorded; the failed ones are tried on the next run.
+            # Queued ones are recorded; the failed ones are tried on the next run.
             raise CommandError(
                 _("Sent %(sent)d emails; %(failed)d could not be sent.")
                 % {"sent": len(run.sent), "failed": len(run.failed)}
             )
-        self.stdout.write(self.style.SUCCESS(summary % {"count": len(run.sent)}))
+        if delivery.unreachable:
+            raise CommandError(
+                _(
+                    "Queued %(count)d emails, but the mail server could not be "
+                    "reached (%(error)s). They wait in the queue and are sent "
+                    "when it is back."
+                )
+                % {"count": len(run.sent), "error": delivery.unreachable}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(_("Sent %(count)d emails.") % {"count": len(run.sent)})
+        )

@@ -1,0 +1,121 @@
+"""The outbox: background work that must happen, even with the queue away.
+
+A change that needs work done later (an automatic certificate, a report
+recount, an e-mail) calls ``outbox_add(task, args, kwargs)`` inside its
+own transaction. That writes a ``PendingTask`` row, which commits or rolls
+back with the change, and hands the row to the task queue once the
+transaction commits. The hand-over is a robust ``on_commit``: if the queue's
+Redis is unreachable, the failure is logged, the learner's request goes on,
+and the row waits. ``outbox_resume`` (``manage.py resume_outbox``, scheduled
+every few minutes) hands the old rows over again once the queue is back.
+
+The queue runs ``outbox_run_task``, which runs the task the row names and
+then deletes the row. A row run twice (resumed while its first job still
+waited in the queue) does its work twice: the tasks given to the outbox must
+be idempotent. A row whose job finds it already gone does nothing.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import PendingTask
+
+logger = logging.getLogger(__name__)
+
+# A row whose task raised this many times is no longer resumed by itself.
+MAX_ATTEMPTS = 10
+
+
+def outbox_add(
+    task, args=(), kwargs=None, *, using: str = DEFAULT_DB_ALIAS
+) -> PendingTask:
+    """Record `task(*args, **kwargs)` with the caller's change; run it after.
+
+    `task` is a django-tasks task (``@task()``); its arguments must be JSON.
+    Call inside the transaction of the change that needs the work; `using`
+    is that transaction's database.
+    """
+    row = PendingTask.objects.using(using).create(
+        task=task.module_path, args=list(args), kwargs=dict(kwargs or {})
+    )
+    row_id = row.pk
+
+    # A function, not a partial: a robust on_commit logs a failure by the
+    # callback's __qualname__, which a partial lacks.
+    def hand_to_the_queue() -> None:
+        _hand_over_after_commit(row_id, using=using)
+
+    transaction.on_commit(hand_to_the_queue, using=using, robust=True)
+    return row
+
+
+def _hand_over(row_id: int, *, using: str) -> None:
+    from .tasks import outbox_run_task
+
+    outbox_run_task.enqueue(row_id, using=using)
+
+
+def _hand_over_after_commit(row_id: int, *, using: str) -> None:
+    """Hand over; a queue that is away was logged already, the row waits."""
+    from .cache import QueueUnavailable
+
+    try:
+        _hand_over(row_id, using=using)
+    except QueueUnavailable:
+        pass
+
+
+def outbox_run(*, row_id: int, using: str = DEFAULT_DB_ALIAS) -> str:
+    """Run the task a row names, then delete the row (the queue's job)."""
+    row = PendingTask.objects.using(using).filter(pk=row_id).first()
+    if row is None:
+        return "done already"
+    try:
+        target = import_string(row.task)
+        target.call(*row.args, **row.kwargs)
+    except Exception as error:
+        PendingTask.objects.using(using).filter(pk=row_id).update(
+            attempts=F("attempts") + 1, last_error=repr(error)[:2000]
+        )
+        raise
+    PendingTask.objects.using(using).filter(pk=row_id).delete()
+    return "done"
+
+
+@dataclass(frozen=True)
+class ResumeResult:
+    handed_over: int
+    left_waiting: int  # not handed over: the queue refused
+    stuck: int  # failed MAX_ATTEMPTS times, left for a person
+    error: str = ""
+
+
+def outbox_resume(
+    *, older_than: timezone.timedelta, using: str = DEFAULT_DB_ALIAS
+) -> ResumeResult:
+    """Hand the rows older than `older_than` to the queue again.
+
+    A row normally lives for the seconds between its commit and its job; an
+    old one was never handed over, or its job was lost or failed. Stops at
+    the first refusal (the queue is still away): the rest wait for next time.
+    """
+    rows = PendingTask.objects.using(using)
+    stuck = rows.filter(attempts__gte=MAX_ATTEMPTS).count()
+    due = list(
+        rows.filter(
+            requested_at__lte=timezone.now() - older_than,
+            attempts__lt=MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)
+    )
+    for done, row_id in enumerate(due):
+        try:
+            _hand_over(row_id, using=using)
+        except Exception as error:  # the queue's Redis, most likely
+            logger.warning("The task queue refused outbox row %s: %r", row_id, error)
+            return ResumeResult(done, len(due) - done, stuck, repr(error))
+    return ResumeResult(len(due), 0, stuck)
