@@ -28,6 +28,7 @@ ACCESS_TESTED = {
     "lms_courses:my_learning": ["security/test_access_control.py"],
     "lms_courses_assign": ["security/test_access_control.py"],
     "lms_courses_learners": ["security/test_access_control.py"],
+    "lms_courses_superseded_law": ["security/access/cases.py", "courses/test_legal.py"],
     "lms_person_data:erase": ["people/test_erasure.py"],
     "lms_person_data:export": ["people/test_data_export.py"],
     "lms_quizzes:attempt": ["security/test_access_control.py"],
@@ -110,6 +111,7 @@ VIEWSET_INDEXES = [
     "lms_schools:index",
     "wagtailsnippets_lms_certificates_certificatetemplate:list",
     "wagtailsnippets_lms_courses_conductprinciple:list",
+    "wagtailsnippets_lms_courses_legaldocument:list",
     "wagtailsnippets_lms_courses_legalreference:list",
     "wagtailsnippets_lms_quizzes_question:list",
 ]
