@@ -217,3 +217,17 @@ print("IMPORTED")
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "IMPORTED" in result.stdout
+
+
+def test_the_lms_package_holds_no_ci_programs():
+    # CI's steps with real servers live in tests/ci/; lms/scripts/ keeps only
+    # the README's run, test, bootstrap, server and bench commands.
+    scripts = ROOT / "lms" / "scripts"
+    assert sorted(p.name for p in scripts.glob("ci_*")) == []
+    assert sorted(p.name for p in scripts.glob("*.py")) == []
+    assert sorted(p.name for p in (ROOT / "tests" / "ci").glob("ci_*.sh")) == [
+        "ci_addon.sh",
+        "ci_faults.sh",
+        "ci_multiprocess.sh",
+        "ci_queue.sh",
+    ]

@@ -1,6 +1,6 @@
 """Smoke test of a `wagtail start` site that installed our wheel.
 
-Run by lms/scripts/ci_addon.sh with the host's python, from the host's
+Run by tests/ci/ci_addon.sh with the host's python, from the host's
 directory, against its migrated database (settings: the host's dev settings
 plus the three documented lines). It never imports the source tree: it fails
 when `lms` is not the installed copy.

@@ -1,4 +1,4 @@
-"""The installed-wheel host site (lms/scripts/ci_addon.sh), from pytest.
+"""The installed-wheel host site (tests/ci/ci_addon.sh), from pytest.
 
 Marked `addon` and left out of the default run: it builds the wheel, creates a
 virtualenv, installs from PyPI and runs `wagtail start` (a few minutes).
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 @pytest.mark.addon
 def test_wagtail_start_site_with_the_installed_wheel_passes_the_smoke_test():
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        ["bash", str(ROOT / "lms" / "scripts" / "ci_addon.sh")],  # noqa: S607
+        ["bash", str(ROOT / "tests" / "ci" / "ci_addon.sh")],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -39,10 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.production")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 LOCUSTFILE = ROOT / "tests" / "benchmarks" / "load" / "locustfile.py"
 BIN = Path(sys.executable).parent
@@ -563,7 +559,17 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sorted(round(w.memory_info().rss / 2**20, 1) for w in workers)
 
 
+def environment_defaults() -> None:
+    """Production settings with a throwaway key, unless bench.sh set them; done
+    when the load test runs, not when another program imports its helpers."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.production")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+
 def main() -> None:
+    environment_defaults()
     args = parse_args()
     ensure_locust()
     phases = [p for p in args.phases.split(",") if p]

@@ -1,4 +1,4 @@
-"""The fault drill's own bookkeeping (lms/scripts/ci_faults.py).
+"""The fault drill's own bookkeeping (tests/ci/ci_faults.py).
 
 The drill itself runs in CI with real servers; these check, without servers,
 that it counts a learner's errors against the right fault window and that its
@@ -7,21 +7,14 @@ SMTP receiver records what Django sends and refuses while closed.
 
 import os
 import smtplib
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.mail import get_connection, send_mail
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lms" / "scripts"))
-
-# The drill's helpers set process-wide variables when imported (the task
-# backend, plain-HTTP settings): keep them out of every later test.
-_environ = dict(os.environ)
-import ci_faults  # noqa: E402
-
-os.environ.clear()
-os.environ.update(_environ)
+from tests.ci import ci_faults
 
 
 def drill_with(requests, faults):
@@ -122,3 +115,32 @@ def test_the_schema_dump_is_named_after_the_migrations_and_the_server():
 
     assert ci_faults.schema_key(FakePostgres("16")) == first
     assert ci_faults.schema_key(FakePostgres("17")) != first
+
+
+def test_importing_the_ci_programs_leaves_the_environment_alone():
+    # A fresh interpreter: in this one the modules are already imported.
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(root)!r})\n"
+        "before = dict(os.environ)\n"
+        "import tests.ci.ci_faults, tests.ci.ci_multiprocess, tests.ci.ci_queue\n"
+        "import tests.benchmarks.bench_load\n"
+        "changed = sorted(set(os.environ.items()) ^ set(before.items()))\n"
+        "print(changed)\n"
+        "sys.exit(1 if changed else 0)\n"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "LMS_TASK_BACKEND", "SECRET_KEY")
+    }
+    result = subprocess.run(  # noqa: S603 - our interpreter, fixed code
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI step: bulk certificate issuance on a real queue. Starts Redis and
-# PostgreSQL, makes a scratch database, then runs lms/scripts/ci_queue.py
+# PostgreSQL, makes a scratch database, then runs tests/ci/ci_queue.py
 # (two rqworker processes, 200 certificates, then a worker SIGKILLed mid-batch).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,4 +24,4 @@ export MEDIA_ROOT=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=lms.settings.dev
 export LMS_TASK_BACKEND=rq
 trap 'rm -rf "$MEDIA_ROOT"' EXIT
-.venv/bin/python lms/scripts/ci_queue.py
+.venv/bin/python tests/ci/ci_queue.py

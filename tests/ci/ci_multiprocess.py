@@ -1,6 +1,6 @@
 """CI: two web processes and two task workers on one PostgreSQL and one Redis.
 
-Run by lms/scripts/ci_multiprocess.sh, which starts PostgreSQL and Redis and
+Run by tests/ci/ci_multiprocess.sh, which starts PostgreSQL and Redis and
 exports production settings; the first argument is the URL of the PostgreSQL
 maintenance database. Each run recreates its own database
 (`lms_multiprocess_ci`), migrates it and runs `seed_demo`, then starts two
@@ -41,9 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 # Reused from the single-process queue check and the load benchmark.
-from ci_queue import PYTHON, completed_students, start_worker  # noqa: E402
-
 from tests.benchmarks.bench_load import free_port, start_gunicorn, stop  # noqa: E402
+from tests.ci.ci_queue import PYTHON, completed_students, start_worker  # noqa: E402
 
 COUNT = int(os.environ.get("LMS_MULTIPROCESS_CI_COUNT", "100"))
 TIMEOUT = int(os.environ.get("LMS_MULTIPROCESS_CI_TIMEOUT", "120"))

@@ -1,6 +1,6 @@
 """CI: bulk certificate issuance through a real queue (RQ on Redis), two workers.
 
-Run by lms/scripts/ci_queue.sh, which starts Redis and PostgreSQL and points
+Run by tests/ci/ci_queue.sh, which starts Redis and PostgreSQL and points
 DATABASE_URL at a scratch database. Two rounds of 200 certificates:
 
 1. two `rqworker` processes issue a 200-person batch; every certificate must
@@ -26,8 +26,6 @@ PER_ROUND = int(os.environ.get("LMS_QUEUE_CI_COUNT", "200"))
 TIMEOUT = int(os.environ.get("LMS_QUEUE_CI_TIMEOUT", "900"))
 
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
-os.environ["LMS_TASK_BACKEND"] = "rq"
 
 
 def expect(condition, message) -> None:
@@ -101,9 +99,17 @@ def completed_students(*, course, school_class, count: int, username, full_name)
     return users
 
 
+def environment_set() -> None:
+    """The settings this run needs; set when it runs, not when imported (the
+    multiprocess step and the fault drill import helpers from here)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+    os.environ["LMS_TASK_BACKEND"] = "rq"
+
+
 def main() -> int:
     import django
 
+    environment_set()
     manage("migrate", "--noinput", "-v", "0")
     django.setup()
     import django_rq

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI step: the site as it runs on several machines. Starts PostgreSQL and
-# Redis, then lms/scripts/ci_multiprocess.py runs two gunicorn web processes
+# Redis, then tests/ci/ci_multiprocess.py runs two gunicorn web processes
 # and two RQ workers with production settings on its own database
 # (lms_multiprocess_ci, recreated each run): a quiz attempt started on one web
 # process and submitted on the other, and a bulk issuance split across both
@@ -25,4 +25,4 @@ export DJANGO_SETTINGS_MODULE=lms.settings.production
 export SECRET_KEY="ci-multiprocess-only-not-secret"
 export ALLOWED_HOSTS="lms.multiprocess.test,127.0.0.1"
 export SECURE_SSL_REDIRECT=0
-exec .venv/bin/python lms/scripts/ci_multiprocess.py "$base_url"
+exec .venv/bin/python tests/ci/ci_multiprocess.py "$base_url"

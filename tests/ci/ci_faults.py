@@ -1,6 +1,6 @@
 """CI: the fault drill of issue 20. Learning goes on, nothing is lost.
 
-Run by lms/scripts/ci_faults.sh, which exports production settings. This
+Run by tests/ci/ci_faults.sh, which exports production settings. This
 script starts everything it breaks, privately, under one scratch directory:
 
 - PostgreSQL (initdb, its own port and data directory; restarted mid-run),
@@ -53,10 +53,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ci_multiprocess import csrf_token, form_fields  # noqa: E402
-from ci_queue import PYTHON  # noqa: E402
-
 from tests.benchmarks.bench_load import BIN, free_port  # noqa: E402
+from tests.ci.ci_multiprocess import csrf_token, form_fields  # noqa: E402
+from tests.ci.ci_queue import PYTHON  # noqa: E402
 
 LEARNERS = int(os.environ.get("LMS_FAULTS_CI_LEARNERS", "3"))
 REDIS_DOWN = float(os.environ.get("LMS_FAULTS_CI_REDIS_SECONDS", "30"))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI step: the fault drill (issue 20). lms/scripts/ci_faults.py starts its OWN
+# CI step: the fault drill (issue 20). tests/ci/ci_faults.py starts its OWN
 # PostgreSQL and Redis on private ports with data under a scratch directory
 # (it stops and restarts them; the shared servers are never touched), a
 # size-limited media volume (tmpfs, needs root or password-less sudo), a small
@@ -32,4 +32,4 @@ export LMS_TASK_BACKEND=rq
 # Persistent connections as deployed (docs/deployment.md §2): the drill checks
 # that they recover from a database restart without restarting the web.
 export DB_CONN_MAX_AGE=60
-exec .venv/bin/python lms/scripts/ci_faults.py
+exec .venv/bin/python tests/ci/ci_faults.py

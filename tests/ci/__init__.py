@@ -1,0 +1,1 @@
+"""CI programs: the steps of .ci/run that drive the site with real servers."""
