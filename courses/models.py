@@ -61,7 +61,7 @@ class LegalDocument(index.Indexed, models.Model):
         _("document title"), max_length=255, help_text=_("e.g. Luật An ninh mạng")
     )
     kind = models.CharField(
-        _("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER
+        _("document kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(help_text='e.g. 116/2025/QH15', max_length=40, unique=True, verbose_name='document number')),
                 ('title', models.CharField(help_text='e.g. Luật An ninh mạng', max_length=255, verbose_name='document title')),
-                ('kind', models.CharField(choices=[('law', 'Law'), ('decree', 'Decree'), ('circular', 'Circular'), ('decision', 'Decision'), ('other', 'Other')], default='other', max_length=16, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('law', 'Law'), ('decree', 'Decree'), ('circular', 'Circular'), ('decision', 'Decision'), ('other', 'Other')], default='other', max_length=16, verbose_name='document kind')),
                 ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
                 ('in_force_from', models.DateField(blank=True, null=True, verbose_name='in force from')),
                 ('out_of_force_from', models.DateField(blank=True, help_text='The first day on which the document no longer applies.', null=True, verbose_name='no longer in force from')),
