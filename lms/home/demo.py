@@ -17,7 +17,7 @@ HOME_BODY = [
     (
         "paragraph",
         "<p>Chương trình giúp học sinh, giáo viên và cộng tác viên hiểu "
-        "<b>Luật An ninh mạng 2018</b> (Luật số 24/2018/QH14), biết ứng xử văn minh "
+        "<b>Luật An ninh mạng</b> (Luật số 116/2025/QH15), biết ứng xử văn minh "
         "trên mạng xã hội, bảo vệ thông tin cá nhân và phòng tránh lừa đảo, bắt nạt "
         "trực tuyến.</p>"
         "<p>Mỗi khóa học gồm các bài học ngắn đọc được trên điện thoại, một bài kiểm "
