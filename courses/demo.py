@@ -59,6 +59,8 @@ DOCUMENTS = {
         "in_force_from": date(2023, 7, 1),
         "out_of_force_from": date(2026, 1, 1),
         "replaced_by": "91/2025/QH15",
+        "note": "Thay thế bởi Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị "
+        "định số 356/2025/NĐ-CP từ ngày 01/01/2026.",
     },
     "91/2025/QH15": {
         "title": "Luật Bảo vệ dữ liệu cá nhân",
@@ -96,7 +98,18 @@ DOCUMENTS = {
         "title": "Nghị định sửa đổi, bổ sung Nghị định 15/2020/NĐ-CP",
         "kind": LegalDocument.Kind.DECREE,
     },
-    "25/2004/QH11": {"title": "Luật Trẻ em", "kind": LegalDocument.Kind.LAW},
+    "25/2004/QH11": {
+        "title": "Luật Bảo vệ, chăm sóc và giáo dục trẻ em",
+        "kind": LegalDocument.Kind.LAW,
+        "out_of_force_from": date(2017, 6, 1),
+        "replaced_by": "102/2016/QH13",
+    },
+    "86/2015/QH13": {
+        "title": "Luật An toàn thông tin mạng",
+        "kind": LegalDocument.Kind.LAW,
+        "out_of_force_from": date(2026, 7, 1),
+        "replaced_by": "116/2025/QH15",
+    },
     "102/2016/QH13": {
         "title": "Luật Trẻ em",
         "kind": LegalDocument.Kind.LAW,
@@ -211,6 +224,10 @@ def seed_courses(
     catalogue = _catalogue_ensure(
         home=home, school=school, spec=catalogue or LIBRARY_CATALOGUE
     )
+    # The register knows every document the demo has cited, including those
+    # replaced since, so editors see what replaced what.
+    for number in DOCUMENTS:
+        _document(number)
     created = []
     for spec in courses:
         course = (
