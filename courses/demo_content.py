@@ -184,7 +184,7 @@ _C1_L2 = {
     "title": "Những hành vi bị nghiêm cấm trên không gian mạng",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [("116/2025/QH15", "1")],
+    "legal_refs": [],
     "principles": ["Tôn trọng, tuân thủ pháp luật", "Lành mạnh"],
     "body": [
         ("heading", {"text": "Những hành vi bị nghiêm cấm", "level": "h2"}),
@@ -1799,10 +1799,13 @@ _C3_L1 = {
                 "title": "Lưu ý cập nhật pháp luật",
                 "text": (
                     "<p>Từ ngày 01/01/2026, Luật Bảo vệ dữ liệu cá nhân số "
-                    "91/2025/QH15 và Nghị định số 356/2025/NĐ-CP có hiệu lực, thay thế "
-                    "Nghị định 13/2023/NĐ-CP. Nguyên tắc xin sự đồng ý của trẻ em từ "
-                    "đủ 7 tuổi và người đại diện theo pháp luật vẫn được giữ. Nhà "
-                    "trường nên rà soát lại biểu mẫu xin đồng ý theo văn bản mới.</p>"
+                    "91/2025/QH15 và Nghị định số 356/2025/NĐ-CP có hiệu lực, thay "
+                    "thế Nghị định 13/2023/NĐ-CP. Luật mới yêu cầu sự đồng ý của cả "
+                    "trẻ em từ đủ 7 tuổi và người đại diện theo pháp luật khi công "
+                    "bố, tiết lộ thông tin về đời sống riêng tư, bí mật cá nhân của "
+                    "trẻ em; với các việc xử lý khác, người đại diện theo pháp luật "
+                    "thay mặt trẻ em. Nhà trường nên rà soát lại biểu mẫu xin đồng ý "
+                    "theo văn bản mới.</p>"
                 ),
             },
         ),
