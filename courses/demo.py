@@ -17,6 +17,15 @@ from .models import (
 )
 from .services import catalogue_permissions_sync
 
+LAW_116_2025 = (
+    "https://thuviennhadat.vn/van-ban-phap-luat-viet-nam/"
+    "luat-an-ninh-mang-2025-so-116-2025-qh15-666020.html"
+)
+LAW_91_2025 = (
+    "https://thuviennhadat.vn/vbpl/luat-bao-ve-du-lieu-ca-nhan-2025-so-91-2025-qh15-"
+    "625628.html"
+)
+
 # The documents the demo cites, with the dates they apply and what replaced
 # them (as far as the official texts say; unknown dates stay empty).
 DOCUMENTS = {
@@ -31,7 +40,11 @@ DOCUMENTS = {
     "116/2025/QH15": {
         "title": "Luật An ninh mạng",
         "kind": LegalDocument.Kind.LAW,
+        "issued_on": date(2025, 12, 10),
         "in_force_from": date(2026, 7, 1),
+        "source_url": LAW_116_2025,
+        "note": "Thay thế Luật An ninh mạng số 24/2018/QH14 và Luật An toàn thông "
+        "tin mạng số 86/2015/QH13.",
     },
     "874/QĐ-BTTTT": {
         "title": "Bộ Quy tắc ứng xử trên mạng xã hội",
@@ -46,11 +59,31 @@ DOCUMENTS = {
         "in_force_from": date(2023, 7, 1),
         "out_of_force_from": date(2026, 1, 1),
         "replaced_by": "91/2025/QH15",
+        "note": "Thay thế bởi Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị "
+        "định số 356/2025/NĐ-CP từ ngày 01/01/2026.",
     },
     "91/2025/QH15": {
         "title": "Luật Bảo vệ dữ liệu cá nhân",
         "kind": LegalDocument.Kind.LAW,
+        "issued_on": date(2025, 6, 26),
         "in_force_from": date(2026, 1, 1),
+        "source_url": LAW_91_2025,
+    },
+    "356/2025/NĐ-CP": {
+        "title": "Nghị định quy định chi tiết một số điều và biện pháp thi hành "
+        "Luật Bảo vệ dữ liệu cá nhân",
+        "kind": LegalDocument.Kind.DECREE,
+        "issued_on": date(2025, 12, 31),
+        "in_force_from": date(2026, 1, 1),
+        "source_url": "https://wincolaw.com.vn/vi/nghi-dinh-356-2025-nd-cp-ngay-31-12-"
+        "2025-huong-dan-luat-bao-ve-du-lieu-ca-nhan.html",
+    },
+    "174/2026/NĐ-CP": {
+        "title": "Nghị định xử phạt vi phạm hành chính (thay thế các mức phạt tại "
+        "Điều 101 Nghị định 15/2020/NĐ-CP)",
+        "kind": LegalDocument.Kind.DECREE,
+        "in_force_from": date(2026, 7, 1),
+        "note": "Chưa đối chiếu được nguyên văn; ngày hiệu lực theo issue 22.",
     },
     "15/2020/NĐ-CP": {
         "title": "Nghị định xử phạt vi phạm hành chính về bưu chính, viễn thông, "
@@ -58,12 +91,25 @@ DOCUMENTS = {
         "kind": LegalDocument.Kind.DECREE,
         "issued_on": date(2020, 2, 3),
         "in_force_from": date(2020, 4, 15),
+        "note": "Điều 101 (xử phạt trên mạng xã hội) không còn áp dụng từ 01/7/2026 "
+        "(Nghị định 174/2026/NĐ-CP); bài học không còn trích dẫn điều này.",
     },
     "14/2022/NĐ-CP": {
         "title": "Nghị định sửa đổi, bổ sung Nghị định 15/2020/NĐ-CP",
         "kind": LegalDocument.Kind.DECREE,
     },
-    "25/2004/QH11": {"title": "Luật Trẻ em", "kind": LegalDocument.Kind.LAW},
+    "25/2004/QH11": {
+        "title": "Luật Bảo vệ, chăm sóc và giáo dục trẻ em",
+        "kind": LegalDocument.Kind.LAW,
+        "out_of_force_from": date(2017, 6, 1),
+        "replaced_by": "102/2016/QH13",
+    },
+    "86/2015/QH13": {
+        "title": "Luật An toàn thông tin mạng",
+        "kind": LegalDocument.Kind.LAW,
+        "out_of_force_from": date(2026, 7, 1),
+        "replaced_by": "116/2025/QH15",
+    },
     "102/2016/QH13": {
         "title": "Luật Trẻ em",
         "kind": LegalDocument.Kind.LAW,
@@ -104,7 +150,7 @@ def _body(blocks) -> list:
                 "reference": _reference(parsed[0], article, value.get("title", "")),
                 "clause": value.get("clause", ""),
                 "quote": value["quote"],
-                "quote_source": "",
+                "quote_source": value.get("quote_source", ""),
                 "explanation": value.get("explanation", ""),
             }
         converted.append((kind, value))
@@ -178,6 +224,10 @@ def seed_courses(
     catalogue = _catalogue_ensure(
         home=home, school=school, spec=catalogue or LIBRARY_CATALOGUE
     )
+    # The register knows every document the demo has cited, including those
+    # replaced since, so editors see what replaced what.
+    for number in DOCUMENTS:
+        _document(number)
     created = []
     for spec in courses:
         course = (

@@ -13,7 +13,7 @@ _C1_L1 = {
     "title": "Luật An ninh mạng điều chỉnh những gì?",
     "estimated_minutes": 8,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "1"), ("24/2018/QH14", "2"), ("24/2018/QH14", "9")],
+    "legal_refs": [("116/2025/QH15", "1"), ("116/2025/QH15", "2")],
     "principles": ["Tôn trọng, tuân thủ pháp luật"],
     "body": [
         ("heading", {"text": "Vì sao cần có Luật An ninh mạng?", "level": "h2"}),
@@ -21,72 +21,81 @@ _C1_L1 = {
             "rich_text",
             (
                 "<p>Mỗi ngày em học trực tuyến, nhắn tin với bạn, xem video, chơi "
-                "game. Tất cả diễn ra trên <b>không gian mạng</b>. Cũng như ngoài đời, "
-                "nơi đây cần có luật để mọi người được an toàn.</p><p>Luật An ninh "
-                "mạng số 24/2018/QH14 được Quốc hội khóa XIV thông qua ngày 12/6/2018 "
-                "và có hiệu lực từ ngày 01/01/2019. Luật gồm 7 chương, 43 điều.</p>"
+                "game. Tất cả diễn ra trên <b>không gian mạng</b>. Cũng như ngoài "
+                "đời, nơi đây cần có luật để mọi người được an toàn.</p><p>Luật An "
+                "ninh mạng hiện hành là Luật số 116/2025/QH15, được Quốc hội khóa XV "
+                "thông qua ngày 10/12/2025 và có hiệu lực từ ngày 01/7/2026. Luật "
+                "này thay thế Luật An ninh mạng năm 2018 và Luật An toàn thông tin "
+                "mạng năm 2015.</p>"
             ),
         ),
         (
             "legal_article",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
+                "document": "Luật An ninh mạng số 116/2025/QH15",
                 "article": "Điều 1",
-                "clause": "",
-                "title": "Phạm vi điều chỉnh",
+                "clause": "Khoản 1",
+                "title": "Phạm vi điều chỉnh và đối tượng áp dụng",
                 "quote": (
-                    "Luật này quy định về hoạt động bảo vệ an ninh quốc gia và bảo đảm "
-                    "trật tự, an toàn xã hội trên không gian mạng; trách nhiệm của cơ "
-                    "quan, tổ chức, cá nhân có liên quan."
+                    "Luật này quy định về an ninh mạng, bảo vệ an ninh mạng; quyền, "
+                    "nghĩa vụ, trách nhiệm của cơ quan, tổ chức, cá nhân có liên quan."
+                ),
+                "quote_source": (
+                    "https://thuviennhadat.vn/van-ban-phap-luat-viet-nam/luat-an-"
+                    "ninh-mang-2025-so-116-2025-qh15-666020.html"
                 ),
                 "explanation": (
-                    "<p>Nói gọn lại, luật trả lời hai câu hỏi:</p><ul><li>Cần làm gì "
-                    "để giữ an ninh quốc gia, trật tự, an toàn xã hội trên mạng?</li>"
-                    "<li>Mỗi cơ quan, tổ chức và <b>mỗi người</b>, trong đó có em, có "
-                    "trách nhiệm gì?</li></ul>"
+                    "<p>Nói gọn lại, luật trả lời hai câu hỏi:</p><ul><li>Thế nào là "
+                    "an ninh mạng và cần làm gì để bảo vệ nó?</li><li>Mỗi cơ quan, "
+                    "tổ chức và <b>mỗi người</b>, trong đó có em, có quyền, nghĩa vụ "
+                    "và trách nhiệm gì?</li></ul>"
                 ),
             },
         ),
         ("heading", {"text": "Hai khái niệm cần hiểu đúng", "level": "h3"}),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 2",
-                "clause": "Khoản 3",
-                "title": "Giải thích từ ngữ: không gian mạng",
-                "quote": (
-                    "Không gian mạng là mạng lưới kết nối của cơ sở hạ tầng công nghệ "
-                    "thông tin, bao gồm mạng viễn thông, mạng Internet, mạng máy tính, "
-                    "hệ thống thông tin, hệ thống xử lý và điều khiển thông tin, cơ sở "
-                    "dữ liệu; là nơi con người thực hiện các hành vi xã hội không bị "
-                    "giới hạn bởi không gian và thời gian."
-                ),
-                "explanation": (
-                    "<p>Internet, mạng điện thoại, ứng dụng nhắn tin, mạng xã hội, trò "
-                    "chơi trực tuyến đều thuộc không gian mạng.</p><p>Chú ý cụm từ <i>"
-                    "không bị giới hạn bởi không gian và thời gian</i>: một dòng bình "
-                    "luận có thể đến với hàng nghìn người trong vài phút và tồn tại "
-                    "rất lâu, kể cả khi em đã xóa.</p>"
+                "kind": "tip",
+                "title": "Không gian mạng là gì?",
+                "text": (
+                    "<p>Hiểu một cách đơn giản, không gian mạng là nơi mạng viễn "
+                    "thông, mạng Internet, mạng máy tính, hệ thống thông tin và cơ "
+                    "sở dữ liệu kết nối với nhau; ở đó con người giao tiếp, học tập, "
+                    "làm việc mà không bị giới hạn bởi khoảng cách và thời gian. Bài "
+                    "này tóm lược bằng lời của người soạn, chưa trích nguyên văn; "
+                    "khi cần căn cứ chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Internet, mạng điện thoại, ứng dụng "
+                    "nhắn tin, mạng xã hội, trò chơi trực tuyến đều thuộc không gian "
+                    "mạng. Một dòng bình luận có thể đến với hàng nghìn người trong "
+                    "vài phút và tồn tại rất lâu, kể cả khi em đã xóa.</p>"
                 ),
             },
         ),
         (
             "legal_article",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
+                "document": "Luật An ninh mạng số 116/2025/QH15",
                 "article": "Điều 2",
                 "clause": "Khoản 1",
                 "title": "Giải thích từ ngữ: an ninh mạng",
                 "quote": (
-                    "An ninh mạng là sự bảo đảm hoạt động trên không gian mạng không "
-                    "gây phương hại đến an ninh quốc gia, trật tự, an toàn xã hội, "
-                    "quyền và lợi ích hợp pháp của cơ quan, tổ chức, cá nhân."
+                    "An ninh mạng là sự ổn định, an ninh, an toàn của không gian "
+                    "mạng; bảo vệ hệ thống thông tin và bảo đảm thông tin, dữ liệu, "
+                    "hoạt động trên không gian mạng không gây phương hại đến an ninh "
+                    "quốc gia, trật tự, an toàn xã hội, (…)"
+                ),
+                "quote_source": (
+                    "https://thuviennhadat.vn/van-ban-phap-luat-viet-nam/luat-an-"
+                    "ninh-mang-2025-so-116-2025-qh15-666020.html"
                 ),
                 "explanation": (
-                    "<p>An ninh mạng không chỉ là chuyện của quốc gia. Định nghĩa nhắc "
-                    "rõ đến <b>quyền và lợi ích hợp pháp của cá nhân</b>: tài khoản, "
-                    "danh dự, đời tư của em và bạn bè cũng được luật bảo vệ.</p>"
+                    "<p>An ninh mạng không chỉ là chuyện của quốc gia: định nghĩa "
+                    "nói đến sự an toàn của chính không gian mạng, của hệ thống "
+                    "thông tin, thông tin và dữ liệu trên đó. Phần cuối của khoản "
+                    "này được lược bớt ở đây; hãy đọc trọn trong văn bản "
+                    "gốc.</p><p>Tài khoản, danh dự, đời tư của em và bạn bè cũng "
+                    "được pháp luật bảo vệ.</p>"
                 ),
             },
         ),
@@ -96,7 +105,7 @@ _C1_L1 = {
                 "kind": "remember",
                 "title": "Trên mạng vẫn có pháp luật",
                 "text": (
-                    "<p>Theo Điều 9 của Luật, người vi phạm tùy tính chất, mức độ có "
+                    "<p>Theo pháp luật, người vi phạm tùy tính chất, mức độ có "
                     "thể bị xử lý kỷ luật, xử phạt vi phạm hành chính hoặc truy cứu "
                     "trách nhiệm hình sự; nếu gây thiệt hại thì phải bồi thường.</p>"
                 ),
@@ -134,11 +143,11 @@ _C1_L1 = {
                 "kind": "tip",
                 "title": "Lưu ý cập nhật pháp luật",
                 "text": (
-                    "<p>Ngày 10/12/2025, Quốc hội đã thông qua Luật An ninh mạng số "
-                    "116/2025/QH15, hợp nhất Luật An ninh mạng năm 2018 và Luật An "
-                    "toàn thông tin mạng năm 2015. Luật mới có hiệu lực từ ngày "
-                    "01/7/2026 và thay thế Luật số 24/2018/QH14.</p><p>Khi đó số điều "
-                    "có thể thay đổi. Hãy tra cứu văn bản mới nhất trên <a "
+                    "<p>Từ ngày 01/7/2026, Luật An ninh mạng số 116/2025/QH15 thay "
+                    "thế Luật An ninh mạng số 24/2018/QH14 và Luật An toàn thông tin "
+                    "mạng năm 2015. Bài học này đã được cập nhật theo luật "
+                    "mới.</p><p>Luật có thể tiếp tục được sửa đổi. Hãy tra cứu văn "
+                    "bản mới nhất trên <a "
                     'href="https://vanban.chinhphu.vn">vanban.chinhphu.vn</a>. Các '
                     "thói quen an toàn trong khóa học này vẫn luôn cần thiết.</p>"
                 ),
@@ -150,12 +159,12 @@ _C1_L1 = {
                 "title": "Ghi nhớ",
                 "items": [
                     (
-                        "Luật An ninh mạng số 24/2018/QH14 thông qua ngày 12/6/2018, "
-                        "có hiệu lực từ 01/01/2019."
+                        "Luật An ninh mạng số 116/2025/QH15 thông qua ngày 10/12/2025, "
+                        "có hiệu lực từ 01/7/2026."
                     ),
                     (
-                        "Luật quy định việc bảo vệ an ninh quốc gia, trật tự, an toàn "
-                        "xã hội trên không gian mạng và trách nhiệm của mọi cá nhân."
+                        "Luật quy định về an ninh mạng, bảo vệ an ninh mạng và quyền, "
+                        "nghĩa vụ, trách nhiệm của cơ quan, tổ chức, cá nhân."
                     ),
                     (
                         "Không gian mạng gồm Internet, mạng viễn thông, mạng máy tính, "
@@ -175,73 +184,56 @@ _C1_L2 = {
     "title": "Những hành vi bị nghiêm cấm trên không gian mạng",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [
-        ("24/2018/QH14", "8"),
-        ("24/2018/QH14", "16"),
-        ("15/2020/NĐ-CP", "101"),
-    ],
+    "legal_refs": [],
     "principles": ["Tôn trọng, tuân thủ pháp luật", "Lành mạnh"],
     "body": [
-        ("heading", {"text": "Điều 8: sáu nhóm hành vi bị nghiêm cấm", "level": "h2"}),
+        ("heading", {"text": "Những hành vi bị nghiêm cấm", "level": "h2"}),
         (
             "rich_text",
             (
-                "<p>Điều 8 Luật An ninh mạng liệt kê các nhóm hành vi bị nghiêm cấm, "
-                "gồm:</p><ul><li>dùng không gian mạng để thực hiện các hành vi nguy "
-                "hại (khoản 1);</li><li>tấn công mạng, khủng bố mạng, gián điệp mạng, "
-                "tội phạm mạng (khoản 2);</li><li>làm, phát tán phần mềm gây hại, xâm "
-                "nhập trái phép (khoản 3);</li><li>chống lại, cản trở lực lượng bảo vệ "
-                "an ninh mạng (khoản 4);</li><li>lợi dụng, lạm dụng hoạt động bảo vệ "
-                "an ninh mạng (khoản 5);</li><li>hành vi khác vi phạm Luật (khoản "
-                "6).</li></ul><p>Bài này tập trung vào những điểm gần với học sinh "
-                "nhất.</p>"
+                "<p>Luật An ninh mạng 2025 có một điều riêng liệt kê các hành vi bị "
+                "nghiêm cấm về an ninh mạng: từ việc dùng không gian mạng để đăng "
+                "tải, phát tán thông tin chống phá Nhà nước, thông tin bịa đặt, sai "
+                "sự thật, xâm phạm danh dự, nhân phẩm của người khác, đến việc chiếm "
+                "đoạt, mua bán, cố ý làm lộ thông tin bí mật cá nhân, đời sống riêng "
+                "tư.</p><p>Bài này tập trung vào những điểm gần với học sinh nhất và "
+                "tóm lược bằng lời của người soạn; khi cần căn cứ chính xác, hãy đọc "
+                "văn bản gốc.</p>"
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 8",
-                "clause": "Khoản 1 (điểm d, đ, e)",
-                "title": "Các hành vi bị nghiêm cấm về an ninh mạng",
-                "quote": (
-                    "1. Sử dụng không gian mạng để thực hiện hành vi sau đây:\n(…)\nd) "
-                    "Thông tin sai sự thật gây hoang mang trong Nhân dân, gây thiệt "
-                    "hại cho hoạt động kinh tế - xã hội, gây khó khăn cho hoạt động "
-                    "của cơ quan nhà nước hoặc người thi hành công vụ, xâm phạm quyền "
-                    "và lợi ích hợp pháp của cơ quan, tổ chức, cá nhân khác;\nđ) Hoạt "
-                    "động mại dâm, tệ nạn xã hội, mua bán người; đăng tải thông tin "
-                    "dâm ô, đồi trụy, tội ác; phá hoại thuần phong, mỹ tục của dân "
-                    "tộc, đạo đức xã hội, sức khỏe cộng đồng;\ne) Xúi giục, lôi kéo, "
-                    "kích động người khác phạm tội."
-                ),
-                "explanation": (
-                    "<p>Một vài ví dụ gần gũi:</p><ul><li>Bịa tin “trường cho nghỉ học "
-                    "vì dịch bệnh” khiến phụ huynh hoang mang.</li><li>Đăng, chia sẻ "
-                    "clip đánh nhau, ảnh đồi trụy.</li><li>Đăng bài rủ rê, thách thức "
-                    "nhóm khác “hẹn gặp giải quyết”, kích động người khác gây thương "
-                    "tích.</li></ul>"
+                "kind": "warning",
+                "title": "Những hành vi bị nghiêm cấm gần với học sinh",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 có một điều riêng liệt kê các hành vi "
+                    "bị nghiêm cấm. Trong đó có dùng không gian mạng để đăng tải, "
+                    "phát tán thông tin bịa đặt, vu khống, sai sự thật, thông tin "
+                    "xâm phạm nhân phẩm, danh dự, uy tín của người khác. Bài này tóm "
+                    "lược bằng lời của người soạn, chưa trích nguyên văn; khi cần "
+                    "căn cứ chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Một vài ví dụ gần gũi:</p><ul><li>Bịa "
+                    "tin “trường cho nghỉ học vì dịch bệnh” khiến phụ huynh hoang "
+                    "mang.</li><li>Ghép ảnh, bịa chuyện để bôi nhọ một bạn cùng "
+                    "lớp.</li><li>Chia sẻ lại những nội dung đó, dù mình không phải "
+                    "người viết ra.</li></ul>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 16",
-                "clause": "Khoản 3",
-                "title": "Thông tin có nội dung làm nhục, vu khống",
-                "quote": (
-                    "3. Thông tin trên không gian mạng có nội dung làm nhục, vu khống "
-                    "bao gồm:\na) Xúc phạm nghiêm trọng danh dự, uy tín, nhân phẩm của "
-                    "người khác;\nb) Thông tin bịa đặt, sai sự thật xâm phạm danh dự, "
-                    "uy tín, nhân phẩm hoặc gây thiệt hại đến quyền và lợi ích hợp "
-                    "pháp của cơ quan, tổ chức, cá nhân khác."
-                ),
-                "explanation": (
-                    "<p>Điều 16 nói rõ thế nào là thông tin làm nhục, vu khống. Lăng "
-                    "mạ, ghép ảnh bôi nhọ, bịa chuyện về một người bạn không phải “trò "
-                    "đùa trên mạng” mà là hành vi luật không cho phép.</p>"
+                "kind": "remember",
+                "title": "Xúc phạm, vu khống trên mạng là vi phạm pháp luật",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 nghiêm cấm dùng không gian mạng để "
+                    "bịa đặt, vu khống, đưa thông tin sai sự thật xâm phạm nhân "
+                    "phẩm, danh dự, uy tín của người khác. Bài này tóm lược bằng lời "
+                    "của người soạn, chưa trích nguyên văn; khi cần căn cứ chính "
+                    "xác, hãy đọc văn bản gốc trên vanban.chinhphu.vn.</p><p>Lăng "
+                    "mạ, ghép ảnh bôi nhọ, bịa chuyện về một người bạn không phải "
+                    "“trò đùa trên mạng” mà là hành vi luật không cho phép.</p>"
                 ),
             },
         ),
@@ -251,33 +243,28 @@ _C1_L2 = {
                 "kind": "warning",
                 "title": "“Chỉ chia sẻ lại” cũng phải chịu trách nhiệm",
                 "text": (
-                    "<p>Điều 101 Nghị định 15/2020/NĐ-CP xử phạt cả hành vi <b>cung "
-                    "cấp, chia sẻ</b> thông tin giả mạo, sai sự thật, xúc phạm danh "
-                    "dự, nhân phẩm người khác trên mạng xã hội. Người bấm “chia sẻ” "
-                    "không thể nói “tôi chỉ đăng lại”.</p>"
+                    "<p>Luật An ninh mạng 2025 nghiêm cấm cả việc <b>phát tán</b> "
+                    "thông tin bịa đặt, sai sự thật, xúc phạm danh dự, nhân phẩm "
+                    "người khác. Người bấm “chia sẻ” không thể nói “tôi chỉ đăng "
+                    "lại”. Mức xử phạt cụ thể do nghị định xử phạt hiện hành quy "
+                    "định.</p>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 8",
-                "clause": "Khoản 3",
-                "title": "Các hành vi bị nghiêm cấm về an ninh mạng",
-                "quote": (
-                    "3. (…) phát tán chương trình tin học gây hại cho hoạt động của "
-                    "mạng viễn thông, mạng Internet, mạng máy tính, hệ thống thông "
-                    "tin, hệ thống xử lý và điều khiển thông tin, phương tiện điện tử; "
-                    "xâm nhập trái phép vào mạng viễn thông, mạng máy tính, hệ thống "
-                    "thông tin, hệ thống xử lý và điều khiển thông tin, cơ sở dữ liệu, "
-                    "phương tiện điện tử của người khác."
-                ),
-                "explanation": (
-                    "<p>Đoán mật khẩu để vào tài khoản của bạn bè, “hack nick”, cài "
-                    "ứng dụng theo dõi lên điện thoại người khác, gửi đường link "
-                    "chứa mã độc đều là hành vi bị cấm, kể cả khi em nói là “chỉ để "
-                    "đùa”.</p>"
+                "kind": "warning",
+                "title": "“Hack nick”, phát tán mã độc không phải trò đùa",
+                "text": (
+                    "<p>Tự ý vào tài khoản, thiết bị của người khác và phát tán "
+                    "chương trình gây hại là hành vi vi phạm pháp luật; Bộ luật Hình "
+                    "sự 2015 có tội danh riêng cho việc xâm nhập trái phép vào mạng "
+                    "máy tính, phương tiện điện tử của người khác (Điều 289) và việc "
+                    "phát tán chương trình tin học gây hại (Điều 286).</p><p>Đoán "
+                    "mật khẩu để vào tài khoản của bạn bè, cài ứng dụng theo dõi lên "
+                    "điện thoại người khác, gửi đường link chứa mã độc đều là hành "
+                    "vi bị cấm, kể cả khi em nói là “chỉ để đùa”.</p>"
                 ),
             },
         ),
@@ -310,17 +297,14 @@ _C1_L2 = {
                 "title": "Ghi nhớ",
                 "items": [
                     (
-                        "Điều 8 Luật An ninh mạng liệt kê các hành vi bị nghiêm cấm "
-                        "trên không gian mạng."
+                        "Luật An ninh mạng 2025 liệt kê các hành vi bị nghiêm cấm trên "
+                        "không gian mạng."
                     ),
                     (
                         "Không đăng, không chia sẻ thông tin sai sự thật, đồi trụy, "
-                        "bạo lực; không kích động người khác phạm tội."
+                        "bạo lực; không rủ rê người khác làm điều sai trái."
                     ),
-                    (
-                        "Làm nhục, vu khống người khác trên mạng là vi phạm pháp luật "
-                        "(Điều 16)."
-                    ),
+                    "Làm nhục, vu khống người khác trên mạng là vi phạm pháp luật.",
                     (
                         "Xâm nhập tài khoản, thiết bị của người khác là hành vi bị "
                         "cấm, dù “chỉ để đùa”."
@@ -338,79 +322,52 @@ _C1_L3 = {
     "title": "Bảo vệ thông tin cá nhân và tài khoản số",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [
-        ("24/2018/QH14", "2"),
-        ("24/2018/QH14", "17"),
-        ("24/2018/QH14", "26"),
-    ],
+    "legal_refs": [("116/2025/QH15", "2"), ("91/2025/QH15", "2")],
     "principles": ["An toàn, bảo mật thông tin"],
     "body": [
         ("heading", {"text": "Tài khoản số là “chìa khóa” của em", "level": "h2"}),
         (
             "rich_text",
             (
-                "<p>Theo khoản 11 Điều 2 Luật An ninh mạng, tài khoản số là <i>“thông "
-                "tin dùng để chứng thực, xác thực, phân quyền sử dụng các ứng dụng, "
-                "dịch vụ trên không gian mạng”</i>.</p><p>Tài khoản Zalo, Facebook, "
-                "email, tài khoản học trực tuyến, ví điện tử… đều là tài khoản số. Mất "
-                "tài khoản, kẻ xấu có thể mạo danh em để lừa người thân và bạn bè.</p>"
+                "<p>Tài khoản số là thông tin em dùng để đăng nhập và được quyền sử "
+                "dụng một ứng dụng, dịch vụ trên không gian mạng.</p><p>Tài khoản "
+                "Zalo, Facebook, email, tài khoản học trực tuyến, ví điện tử… đều là "
+                "tài khoản số. Mất tài khoản, kẻ xấu có thể mạo danh em để lừa người "
+                "thân và bạn bè.</p>"
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 17",
-                "clause": "Khoản 1 (điểm a, d, đ)",
-                "title": (
-                    "Phòng, chống gián điệp mạng; bảo vệ thông tin thuộc bí mật nhà "
-                    "nước, bí mật công tác, bí mật kinh doanh, bí mật cá nhân, bí mật "
-                    "gia đình và đời sống riêng tư trên không gian mạng"
-                ),
-                "quote": (
-                    "1. Hành vi gián điệp mạng; xâm phạm bí mật nhà nước, bí mật công "
-                    "tác, bí mật kinh doanh, bí mật cá nhân, bí mật gia đình và đời "
-                    "sống riêng tư trên không gian mạng bao gồm:\na) Chiếm đoạt, mua "
-                    "bán, thu giữ, cố ý làm lộ thông tin thuộc bí mật nhà nước, bí mật "
-                    "công tác, bí mật kinh doanh, bí mật cá nhân, bí mật gia đình và "
-                    "đời sống riêng tư gây ảnh hưởng đến danh dự, uy tín, nhân phẩm, "
-                    "quyền và lợi ích hợp pháp của cơ quan, tổ chức, cá nhân;\n(…)\nd) "
-                    "Đưa lên không gian mạng những thông tin thuộc bí mật nhà nước, bí "
-                    "mật công tác, bí mật kinh doanh, bí mật cá nhân, bí mật gia đình "
-                    "và đời sống riêng tư trái quy định của pháp luật;\nđ) Cố ý nghe, "
-                    "ghi âm, ghi hình trái phép các cuộc đàm thoại;"
-                ),
-                "explanation": (
-                    "<p>Bí mật cá nhân và đời sống riêng tư của em được pháp luật bảo "
-                    "vệ. Không ai được chiếm đoạt, mua bán, cố ý làm lộ hay tự ý đưa "
-                    "những thông tin đó lên mạng.</p><p>Điều này cũng áp dụng với em: "
-                    "ghi âm lén cuộc gọi với bạn bè rồi tung lên mạng là hành vi bị "
-                    "cấm.</p>"
+                "kind": "remember",
+                "title": "Bí mật cá nhân, đời sống riêng tư được pháp luật bảo vệ",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 nghiêm cấm chiếm đoạt, mua bán, cố ý "
+                    "làm lộ thông tin thuộc bí mật cá nhân, đời sống riêng tư của "
+                    "người khác trên không gian mạng; Luật Bảo vệ dữ liệu cá nhân "
+                    "2025 bảo vệ dữ liệu cá nhân của mỗi người. Bài này tóm lược "
+                    "bằng lời của người soạn, chưa trích nguyên văn; khi cần căn cứ "
+                    "chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Điều này cũng áp dụng với em: ghi âm "
+                    "lén cuộc gọi với bạn bè rồi tung lên mạng là làm lộ đời tư của "
+                    "bạn và có thể vi phạm pháp luật.</p>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 26",
-                "clause": "Khoản 2 (điểm a)",
-                "title": "Bảo đảm an ninh thông tin trên không gian mạng",
-                "quote": (
-                    "2. Doanh nghiệp trong và ngoài nước khi cung cấp dịch vụ trên "
-                    "mạng viễn thông, mạng Internet, các dịch vụ gia tăng trên không "
-                    "gian mạng tại Việt Nam có trách nhiệm sau đây:\na) Xác thực thông "
-                    "tin khi người dùng đăng ký tài khoản số; bảo mật thông tin, tài "
-                    "khoản của người dùng; cung cấp thông tin người dùng cho lực lượng "
-                    "chuyên trách bảo vệ an ninh mạng thuộc Bộ Công an khi có yêu cầu "
-                    "bằng văn bản để phục vụ điều tra, xử lý hành vi vi phạm pháp luật "
-                    "về an ninh mạng;"
-                ),
-                "explanation": (
-                    "<p>Nhà cung cấp dịch vụ có nghĩa vụ bảo mật thông tin và tài "
-                    "khoản của người dùng. Nhưng nếu em đặt mật khẩu “123456” hay đưa "
-                    "mã OTP cho người lạ, không quy định nào giữ được tài khoản thay "
-                    "em.</p>"
+                "kind": "tip",
+                "title": "Nhà cung cấp dịch vụ và chính em đều có phần trách nhiệm",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 và Luật Bảo vệ dữ liệu cá nhân 2025 "
+                    "đặt trách nhiệm bảo vệ thông tin, dữ liệu của người dùng lên "
+                    "các doanh nghiệp cung cấp dịch vụ trên mạng. Bài này tóm lược "
+                    "bằng lời của người soạn, chưa trích nguyên văn; khi cần căn cứ "
+                    "chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Nhưng nếu em đặt mật khẩu “123456” "
+                    "hay đưa mã OTP cho người lạ, không quy định nào giữ được tài "
+                    "khoản thay em.</p>"
                 ),
             },
         ),
@@ -484,16 +441,16 @@ _C1_L3 = {
                 "title": "Ghi nhớ",
                 "items": [
                     (
-                        "Tài khoản số là thông tin dùng để chứng thực, xác thực, phân "
-                        "quyền sử dụng dịch vụ trên mạng (khoản 11 Điều 2)."
+                        "Tài khoản số là “chìa khóa” để em dùng các ứng dụng, dịch vụ "
+                        "trên mạng."
                     ),
                     (
                         "Bí mật cá nhân, đời sống riêng tư được bảo vệ; cố ý làm lộ, "
-                        "đưa lên mạng trái phép là vi phạm (Điều 17)."
+                        "đưa lên mạng trái phép là vi phạm."
                     ),
                     (
-                        "Nhà cung cấp dịch vụ phải bảo mật thông tin, tài khoản của "
-                        "người dùng (Điều 26)."
+                        "Nhà cung cấp dịch vụ phải bảo vệ thông tin, dữ liệu của người "
+                        "dùng."
                     ),
                     (
                         "Dùng mật khẩu mạnh, riêng cho từng tài khoản và bật xác thực "
@@ -512,70 +469,60 @@ _C1_L4 = {
     "title": "Bảo vệ trẻ em trên không gian mạng",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "29"), ("102/2016/QH13", "1")],
+    "legal_refs": [("116/2025/QH15", "16"), ("102/2016/QH13", "1")],
     "principles": ["An toàn, bảo mật thông tin", "Trách nhiệm"],
     "body": [
         ("heading", {"text": "Ai là “trẻ em” theo pháp luật?", "level": "h2"}),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật Trẻ em số 102/2016/QH13",
-                "article": "Điều 1",
-                "clause": "",
-                "title": "Trẻ em",
-                "quote": "Trẻ em là người dưới 16 tuổi.",
-                "explanation": (
-                    "<p>Nhiều bạn lớp 10 vẫn đang ở độ tuổi trẻ em. Các bạn từ 16 đến "
-                    "dưới 18 tuổi là người chưa thành niên và vẫn được pháp luật quan "
-                    "tâm bảo vệ. Những kỹ năng trong bài này cần cho mọi lứa tuổi.</p>"
+                "kind": "remember",
+                "title": "Trẻ em là người dưới 16 tuổi",
+                "text": (
+                    "<p>Luật Trẻ em năm 2016 (Điều 1) xác định trẻ em là người dưới "
+                    "16 tuổi.</p><p>Nhiều bạn lớp 10 vẫn đang ở độ tuổi trẻ em. Các "
+                    "bạn từ 16 đến dưới 18 tuổi là người chưa thành niên và vẫn được "
+                    "pháp luật quan tâm bảo vệ. Những kỹ năng trong bài này cần cho "
+                    "mọi lứa tuổi.</p>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 29",
-                "clause": "Khoản 1",
-                "title": "Bảo vệ trẻ em trên không gian mạng",
-                "quote": (
-                    "1. Trẻ em có quyền được bảo vệ, tiếp cận thông tin, tham gia hoạt "
-                    "động xã hội, vui chơi, giải trí, giữ bí mật cá nhân, đời sống "
-                    "riêng tư và các quyền khác khi tham gia trên không gian mạng."
-                ),
-                "explanation": (
-                    "<p>Luật không cấm trẻ em dùng mạng. Ngược lại, luật khẳng định em "
-                    "có quyền học hỏi, vui chơi, kết nối trên mạng và có quyền giữ bí "
-                    "mật cá nhân, đời sống riêng tư.</p>"
+                "kind": "remember",
+                "title": "Quyền của trẻ em trên không gian mạng",
+                "text": (
+                    "<p>Điều 16 Luật An ninh mạng 2025 ghi nhận quyền của trẻ em "
+                    "được tiếp cận thông tin, tham gia hoạt động xã hội, vui chơi, "
+                    "giải trí, được bảo vệ bí mật cá nhân, đời sống riêng tư và các "
+                    "quyền khác trên không gian mạng. Luật cũng quy định khi trẻ em "
+                    "dùng dịch vụ trên mạng, cha mẹ hoặc người giám hộ đăng ký tài "
+                    "khoản bằng thông tin của mình và giám sát nội dung trẻ em truy "
+                    "cập, chia sẻ. Bài này tóm lược bằng lời của người soạn, chưa "
+                    "trích nguyên văn; khi cần căn cứ chính xác, hãy đọc văn bản gốc "
+                    "trên vanban.chinhphu.vn.</p><p>Luật không cấm trẻ em dùng mạng. "
+                    "Ngược lại, luật khẳng định em có quyền học hỏi, vui chơi, kết "
+                    "nối trên mạng và có quyền giữ bí mật cá nhân, đời sống riêng "
+                    "tư.</p>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 29",
-                "clause": "Khoản 2 và khoản 4",
-                "title": "Bảo vệ trẻ em trên không gian mạng",
-                "quote": (
-                    "2. Chủ quản hệ thống thông tin, doanh nghiệp cung cấp dịch vụ "
-                    "trên mạng viễn thông, mạng Internet, các dịch vụ gia tăng trên "
-                    "không gian mạng có trách nhiệm kiểm soát nội dung thông tin trên "
-                    "hệ thống thông tin hoặc trên dịch vụ do doanh nghiệp cung cấp để "
-                    "không gây nguy hại cho trẻ em, xâm phạm đến trẻ em, quyền trẻ em; "
-                    "ngăn chặn việc chia sẻ và xóa bỏ thông tin có nội dung gây nguy "
-                    "hại cho trẻ em, xâm phạm đến trẻ em, quyền trẻ em; kịp thời thông "
-                    "báo, phối hợp với lực lượng chuyên trách bảo vệ an ninh mạng "
-                    "thuộc Bộ Công an để xử lý.\n(…)\n4. Cơ quan, tổ chức, cha mẹ, "
-                    "giáo viên, người chăm sóc trẻ em và cá nhân khác liên quan có "
-                    "trách nhiệm bảo đảm quyền của trẻ em, bảo vệ trẻ em khi tham gia "
-                    "không gian mạng theo quy định của pháp luật về trẻ em."
-                ),
-                "explanation": (
-                    "<p>Nền tảng mạng phải ngăn chặn, gỡ bỏ nội dung gây hại cho trẻ "
-                    "em. Đó là lý do nút <b>Báo cáo</b> có tác dụng.</p><p>Cha mẹ và "
-                    "thầy cô có trách nhiệm bảo vệ em trên mạng. Khi gặp chuyện, tìm "
-                    "đến họ là quyền của em, không phải là “mách lẻo”.</p>"
+                "kind": "tip",
+                "title": "Ai có trách nhiệm bảo vệ em trên mạng?",
+                "text": (
+                    "<p>Theo Điều 16 Luật An ninh mạng 2025, doanh nghiệp cung cấp "
+                    "dịch vụ trên mạng phải kiểm soát nội dung, ngăn chặn việc chia "
+                    "sẻ và xóa bỏ thông tin gây nguy hại cho trẻ em. Cha mẹ, thầy cô "
+                    "và những người chăm sóc trẻ em có trách nhiệm bảo vệ em khi em "
+                    "dùng mạng. Bài này tóm lược bằng lời của người soạn, chưa trích "
+                    "nguyên văn; khi cần căn cứ chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Đó là lý do nút <b>Báo cáo</b> có tác "
+                    "dụng. Khi gặp chuyện, tìm đến cha mẹ, thầy cô là quyền của em, "
+                    "không phải là “mách lẻo”.</p>"
                 ),
             },
         ),
@@ -647,7 +594,7 @@ _C1_L4 = {
                     "Trẻ em là người dưới 16 tuổi (Điều 1 Luật Trẻ em 2016).",
                     (
                         "Trẻ em có quyền được bảo vệ, tiếp cận thông tin, vui chơi và "
-                        "giữ bí mật đời tư trên mạng (Điều 29)."
+                        "giữ bí mật đời tư trên mạng (Điều 16 Luật An ninh mạng 2025)."
                     ),
                     (
                         "Nền tảng phải ngăn chặn, gỡ bỏ nội dung gây hại cho trẻ em; "
@@ -670,42 +617,36 @@ _C1_L5 = {
     "title": "Trách nhiệm của người sử dụng không gian mạng",
     "estimated_minutes": 7,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "42")],
+    "legal_refs": [("116/2025/QH15", "1")],
     "principles": ["Trách nhiệm", "Tôn trọng, tuân thủ pháp luật"],
     "body": [
         ("heading", {"text": "Mỗi người dùng đều có phần trách nhiệm", "level": "h2"}),
         (
             "rich_text",
             (
-                "<p>Giữ an toàn trên mạng không chỉ là việc của công an hay nhà mạng. "
-                "Luật An ninh mạng dành riêng Điều 42 để nói về trách nhiệm của cơ "
-                "quan, tổ chức, cá nhân sử dụng không gian mạng, trong đó có em.</p>"
+                "<p>Giữ an toàn trên mạng không chỉ là việc của công an hay nhà "
+                "mạng. Luật An ninh mạng quy định quyền, nghĩa vụ, trách nhiệm của "
+                "cơ quan, tổ chức, cá nhân, trong đó có em.</p>"
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 42",
-                "clause": "",
-                "title": (
-                    "Trách nhiệm của cơ quan, tổ chức, cá nhân sử dụng không gian mạng"
-                ),
-                "quote": (
-                    "1. Tuân thủ quy định của pháp luật về an ninh mạng.\n2. Kịp thời "
-                    "cung cấp thông tin liên quan đến bảo vệ an ninh mạng, nguy cơ đe "
-                    "dọa an ninh mạng, hành vi xâm phạm an ninh mạng cho cơ quan có "
-                    "thẩm quyền, lực lượng bảo vệ an ninh mạng.\n3. Thực hiện yêu cầu "
-                    "và hướng dẫn của cơ quan có thẩm quyền trong bảo vệ an ninh mạng; "
-                    "giúp đỡ, tạo điều kiện cho cơ quan, tổ chức và người có trách "
-                    "nhiệm tiến hành các biện pháp bảo vệ an ninh mạng."
-                ),
-                "explanation": (
-                    "<p>Ba trách nhiệm, nói theo cách của học sinh:</p><ol><li><b>Tuân "
-                    "thủ:</b> không làm những việc luật cấm.</li><li><b>Báo tin:</b> "
-                    "thấy nguy cơ, thấy vi phạm thì báo cho người có trách nhiệm.</li>"
-                    "<li><b>Hợp tác:</b> làm theo hướng dẫn của cơ quan chức năng, nhà "
-                    "trường khi được yêu cầu.</li></ol>"
+                "kind": "remember",
+                "title": "Trách nhiệm của mỗi người dùng mạng",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 quy định quyền, nghĩa vụ, trách nhiệm "
+                    "của cả cơ quan, tổ chức và cá nhân (Điều 1). Luật năm 2018 "
+                    "(Điều 42) đã nêu trách nhiệm của người dùng: tuân thủ pháp "
+                    "luật, kịp thời báo tin về hành vi xâm phạm an ninh mạng cho cơ "
+                    "quan có thẩm quyền và hợp tác khi được yêu cầu. Luật 2025 tiếp "
+                    "tục quy định trách nhiệm này; bài chưa đối chiếu số điều và "
+                    "nguyên văn của luật mới.</p><p>Ba trách nhiệm, nói theo cách "
+                    "của học sinh:</p><ol><li><b>Tuân thủ:</b> không làm những việc "
+                    "luật cấm.</li><li><b>Báo tin:</b> thấy nguy cơ, thấy vi phạm "
+                    "thì báo cho người có trách nhiệm.</li><li><b>Hợp tác:</b> làm "
+                    "theo hướng dẫn của cơ quan chức năng, nhà trường khi được yêu "
+                    "cầu.</li></ol>"
                 ),
             },
         ),
@@ -765,7 +706,7 @@ _C1_L5 = {
                 "items": [
                     (
                         "Người dùng mạng có ba trách nhiệm: tuân thủ pháp luật, kịp "
-                        "thời báo tin, hợp tác với cơ quan có thẩm quyền (Điều 42)."
+                        "thời báo tin, hợp tác với cơ quan có thẩm quyền."
                     ),
                     (
                         "Không tiếp tay cho nội dung sai trái bằng lượt thích, bình "
@@ -785,7 +726,7 @@ _C1_L6 = {
     "title": "Gặp nội dung vi phạm hoặc độc hại: em làm gì?",
     "estimated_minutes": 8,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "29"), ("24/2018/QH14", "42")],
+    "legal_refs": [("116/2025/QH15", "16")],
     "principles": ["Trách nhiệm", "An toàn, bảo mật thông tin"],
     "body": [
         ("heading", {"text": "Năm bước khi gặp nội dung xấu, độc", "level": "h2"}),
@@ -816,23 +757,18 @@ _C1_L6 = {
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 29",
-                "clause": "Khoản 3",
-                "title": "Bảo vệ trẻ em trên không gian mạng",
-                "quote": (
-                    "3. Cơ quan, tổ chức, cá nhân tham gia hoạt động trên không gian "
-                    "mạng có trách nhiệm phối hợp với cơ quan có thẩm quyền trong bảo "
-                    "đảm quyền của trẻ em trên không gian mạng, ngăn chặn thông tin có "
-                    "nội dung gây nguy hại cho trẻ em theo quy định của Luật này và "
-                    "pháp luật về trẻ em."
-                ),
-                "explanation": (
-                    "<p>Mỗi người dùng mạng đều có trách nhiệm góp phần ngăn chặn nội "
-                    "dung gây hại cho trẻ em. Báo cáo và báo tin cho người có trách "
-                    "nhiệm là cách em làm điều đó.</p>"
+                "kind": "tip",
+                "title": "Em cũng góp phần bảo vệ trẻ em trên mạng",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 dành riêng Điều 16 cho việc bảo vệ "
+                    "trẻ em trên không gian mạng. Bài này tóm lược bằng lời của "
+                    "người soạn, chưa trích nguyên văn; khi cần căn cứ chính xác, "
+                    "hãy đọc văn bản gốc trên vanban.chinhphu.vn.</p><p>Mỗi người "
+                    "dùng mạng đều có trách nhiệm góp phần ngăn chặn nội dung gây "
+                    "hại cho trẻ em. Báo cáo và báo tin cho người có trách nhiệm là "
+                    "cách em làm điều đó.</p>"
                 ),
             },
         ),
@@ -934,70 +870,62 @@ _C2_L1 = {
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": (
-                    "Bộ Quy tắc ứng xử trên mạng xã hội (ban hành kèm Quyết định số "
-                    "874/QĐ-BTTTT)"
-                ),
-                "article": "Điều 3",
-                "clause": "",
-                "title": "Quy tắc ứng xử chung",
-                "quote": (
-                    "[Tóm lược, không phải nguyên văn]\n1. Tôn trọng, tuân thủ pháp "
-                    "luật: tôn trọng, tuân thủ pháp luật Việt Nam, tôn trọng quyền và "
-                    "lợi ích hợp pháp của tổ chức, cá nhân khác.\n2. Lành mạnh: hành "
-                    "vi, ứng xử trên mạng xã hội phù hợp với các giá trị đạo đức, văn "
-                    "hóa, truyền thống tốt đẹp của dân tộc Việt Nam.\n3. An toàn, bảo "
-                    "mật thông tin: tuân thủ các quy định và hướng dẫn về bảo vệ an "
-                    "toàn và bảo mật thông tin.\n4. Trách nhiệm: thực hiện trách nhiệm "
-                    "về các hành vi, ứng xử trên mạng xã hội; phối hợp với các cơ quan "
-                    "chức năng để xử lý hành vi, nội dung thông tin vi phạm pháp luật."
-                ),
-                "explanation": (
-                    "<p>Bốn quy tắc chung, hiểu theo cách của học sinh:</p><ul><li><b>"
-                    "Tôn trọng, tuân thủ pháp luật:</b> không làm điều luật cấm, tôn "
-                    "trọng quyền của người khác.</li><li><b>Lành mạnh:</b> nói và đăng "
-                    "những gì em không ngại thầy cô, bố mẹ đọc.</li><li><b>An toàn, "
-                    "bảo mật thông tin:</b> giữ kín mật khẩu, thông tin của mình và "
-                    "của người khác.</li><li><b>Trách nhiệm:</b> chịu trách nhiệm về "
-                    "điều mình đăng, báo cáo nội dung vi phạm.</li></ul>"
+                "kind": "remember",
+                "title": "Bốn quy tắc ứng xử chung",
+                "text": (
+                    "<p>Tóm lược điều 3 Bộ Quy tắc ứng xử trên mạng xã hội (Quyết "
+                    "định 874/QĐ-BTTTT), không phải nguyên văn:</p><ol><li>Tôn "
+                    "trọng, tuân thủ pháp luật: tôn trọng, tuân thủ pháp luật Việt "
+                    "Nam, tôn trọng quyền và lợi ích hợp pháp của tổ chức, cá nhân "
+                    "khác.</li><li>Lành mạnh: hành vi, ứng xử trên mạng xã hội phù "
+                    "hợp với các giá trị đạo đức, văn hóa, truyền thống tốt đẹp của "
+                    "dân tộc Việt Nam.</li><li>An toàn, bảo mật thông tin: tuân thủ "
+                    "các quy định và hướng dẫn về bảo vệ an toàn và bảo mật thông "
+                    "tin.</li><li>Trách nhiệm: thực hiện trách nhiệm về các hành vi, "
+                    "ứng xử trên mạng xã hội; phối hợp với các cơ quan chức năng để "
+                    "xử lý hành vi, nội dung thông tin vi phạm pháp "
+                    "luật.</li></ol><p>Bốn quy tắc chung, hiểu theo cách của học "
+                    "sinh:</p><ul><li><b>Tôn trọng, tuân thủ pháp luật:</b> không "
+                    "làm điều luật cấm, tôn trọng quyền của người "
+                    "khác.</li><li><b>Lành mạnh:</b> nói và đăng những gì em không "
+                    "ngại thầy cô, bố mẹ đọc.</li><li><b>An toàn, bảo mật thông "
+                    "tin:</b> giữ kín mật khẩu, thông tin của mình và của người "
+                    "khác.</li><li><b>Trách nhiệm:</b> chịu trách nhiệm về điều mình "
+                    "đăng, báo cáo nội dung vi phạm.</li></ul>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": (
-                    "Bộ Quy tắc ứng xử trên mạng xã hội (ban hành kèm Quyết định số "
-                    "874/QĐ-BTTTT)"
-                ),
-                "article": "Điều 4",
-                "clause": "",
+                "kind": "remember",
                 "title": "Quy tắc ứng xử cho tổ chức, cá nhân",
-                "quote": (
-                    "[Tóm lược, không phải nguyên văn]\n1. Tìm hiểu và tuân thủ điều "
-                    "khoản sử dụng của nhà cung cấp dịch vụ mạng xã hội trước khi đăng "
-                    "ký, tham gia.\n2. Nên dùng họ, tên thật và đăng ký xác thực với "
-                    "nhà cung cấp dịch vụ.\n3. Tự quản lý, bảo mật tài khoản; nhanh "
-                    "chóng thông báo cho cơ quan chức năng, nhà cung cấp dịch vụ khi "
-                    "tài khoản bị mất quyền kiểm soát, bị giả mạo, lợi dụng.\n4. Chia "
-                    "sẻ những thông tin có nguồn chính thống, đáng tin cậy.\n5. Ứng xử "
-                    "phù hợp với giá trị đạo đức, văn hóa, truyền thống dân tộc; không "
-                    "dùng từ ngữ gây thù hận, kích động bạo lực, phân biệt vùng miền, "
-                    "giới tính, tôn giáo.\n6. Không đăng tải nội dung vi phạm pháp "
-                    "luật, xúc phạm danh dự, nhân phẩm người khác, ngôn ngữ phản cảm, "
-                    "tin giả, tin sai sự thật, quảng cáo, kinh doanh trái phép.\n7. "
-                    "Khuyến khích dùng mạng xã hội để lan tỏa hình ảnh đất nước, con "
-                    "người, văn hóa Việt Nam, thông tin tích cực, gương người tốt việc "
-                    "tốt.\n8. Vận động người thân, bạn bè cùng giáo dục, bảo vệ trẻ "
-                    "em, trẻ vị thành niên sử dụng mạng xã hội an toàn, lành mạnh."
-                ),
-                "explanation": (
-                    "<p>Tám quy tắc này là “nội quy chung” cho mọi người dùng mạng xã "
-                    "hội, trong đó có học sinh.</p><p>Bộ Quy tắc chủ yếu khuyến khích "
-                    "ứng xử tự giác. Nhưng nhiều hành vi mà Bộ Quy tắc nhắc tới, như "
-                    "tung tin giả hay xúc phạm người khác, còn bị pháp luật xử lý.</p>"
+                "text": (
+                    "<p>Tóm lược điều 4 Bộ Quy tắc ứng xử trên mạng xã hội (Quyết "
+                    "định 874/QĐ-BTTTT), không phải nguyên văn:</p><ol><li>Tìm hiểu "
+                    "và tuân thủ điều khoản sử dụng của nhà cung cấp dịch vụ mạng xã "
+                    "hội trước khi đăng ký, tham gia.</li><li>Nên dùng họ, tên thật "
+                    "và đăng ký xác thực với nhà cung cấp dịch vụ.</li><li>Tự quản "
+                    "lý, bảo mật tài khoản; nhanh chóng thông báo cho cơ quan chức "
+                    "năng, nhà cung cấp dịch vụ khi tài khoản bị mất quyền kiểm "
+                    "soát, bị giả mạo, lợi dụng.</li><li>Chia sẻ những thông tin có "
+                    "nguồn chính thống, đáng tin cậy.</li><li>Ứng xử phù hợp với giá "
+                    "trị đạo đức, văn hóa, truyền thống dân tộc; không dùng từ ngữ "
+                    "gây thù hận, kích động bạo lực, phân biệt vùng miền, giới tính, "
+                    "tôn giáo.</li><li>Không đăng tải nội dung vi phạm pháp luật, "
+                    "xúc phạm danh dự, nhân phẩm người khác, ngôn ngữ phản cảm, tin "
+                    "giả, tin sai sự thật, quảng cáo, kinh doanh trái "
+                    "phép.</li><li>Khuyến khích dùng mạng xã hội để lan tỏa hình ảnh "
+                    "đất nước, con người, văn hóa Việt Nam, thông tin tích cực, "
+                    "gương người tốt việc tốt.</li><li>Vận động người thân, bạn bè "
+                    "cùng giáo dục, bảo vệ trẻ em, trẻ vị thành niên sử dụng mạng xã "
+                    "hội an toàn, lành mạnh.</li></ol><p>Tám quy tắc này là “nội quy "
+                    "chung” cho mọi người dùng mạng xã hội, trong đó có học "
+                    "sinh.</p><p>Bộ Quy tắc chủ yếu khuyến khích ứng xử tự giác. "
+                    "Nhưng nhiều hành vi mà Bộ Quy tắc nhắc tới, như tung tin giả "
+                    "hay xúc phạm người khác, còn bị pháp luật xử lý.</p>"
                 ),
             },
         ),
@@ -1069,7 +997,7 @@ _C2_L2 = {
     "title": "Nhận diện tin giả và kiểm chứng nguồn tin",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "8"), ("874/QĐ-BTTTT", "4")],
+    "legal_refs": [("874/QĐ-BTTTT", "4")],
     "principles": ["Trách nhiệm", "Tôn trọng, tuân thủ pháp luật"],
     "body": [
         ("heading", {"text": "Tin giả là gì?", "level": "h2"}),
@@ -1085,23 +1013,19 @@ _C2_L2 = {
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 8",
-                "clause": "Khoản 1 (điểm d)",
-                "title": "Các hành vi bị nghiêm cấm về an ninh mạng",
-                "quote": (
-                    "1. Sử dụng không gian mạng để thực hiện hành vi sau đây:\n(…)\nd) "
-                    "Thông tin sai sự thật gây hoang mang trong Nhân dân, gây thiệt "
-                    "hại cho hoạt động kinh tế - xã hội, gây khó khăn cho hoạt động "
-                    "của cơ quan nhà nước hoặc người thi hành công vụ, xâm phạm quyền "
-                    "và lợi ích hợp pháp của cơ quan, tổ chức, cá nhân khác;"
-                ),
-                "explanation": (
-                    "<p>Tin giả không vô hại. Nó có thể làm nhiều người hoang mang, "
-                    "làm tổn hại uy tín của một người hay một ngôi trường. Vì vậy pháp "
-                    "luật nghiêm cấm dùng mạng để đưa thông tin sai sự thật.</p>"
+                "kind": "warning",
+                "title": "Tin sai sự thật bị pháp luật nghiêm cấm",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 nghiêm cấm dùng không gian mạng để "
+                    "đăng tải, phát tán thông tin bịa đặt, sai sự thật. Bài này tóm "
+                    "lược bằng lời của người soạn, chưa trích nguyên văn; khi cần "
+                    "căn cứ chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Tin giả không vô hại. Nó có thể làm "
+                    "nhiều người hoang mang, làm tổn hại uy tín của một người hay "
+                    "một ngôi trường. Vì vậy pháp luật nghiêm cấm dùng mạng để đưa "
+                    "thông tin sai sự thật.</p>"
                 ),
             },
         ),
@@ -1202,7 +1126,7 @@ _C2_L2 = {
                     ),
                     (
                         "Dùng mạng để đưa thông tin sai sự thật gây hoang mang là hành "
-                        "vi bị nghiêm cấm (Điều 8 Luật An ninh mạng)."
+                        "vi bị nghiêm cấm (Luật An ninh mạng 2025)."
                     ),
                     (
                         "Kiểm chứng: dừng lại, xem ai đăng, tìm nguồn gốc, đối chiếu "
@@ -1221,7 +1145,7 @@ _C2_L3 = {
     "title": "Bắt nạt trực tuyến: nhận biết, ứng phó và giúp bạn",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "16"), ("24/2018/QH14", "17")],
+    "legal_refs": [("116/2025/QH15", "16"), ("874/QĐ-BTTTT", "4")],
     "principles": ["Lành mạnh", "Tôn trọng, tuân thủ pháp luật", "Trách nhiệm"],
     "body": [
         ("heading", {"text": "Bắt nạt trực tuyến là gì?", "level": "h2"}),
@@ -1239,24 +1163,21 @@ _C2_L3 = {
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 16",
-                "clause": "Khoản 3",
-                "title": "Thông tin có nội dung làm nhục, vu khống",
-                "quote": (
-                    "3. Thông tin trên không gian mạng có nội dung làm nhục, vu khống "
-                    "bao gồm:\na) Xúc phạm nghiêm trọng danh dự, uy tín, nhân phẩm của "
-                    "người khác;\nb) Thông tin bịa đặt, sai sự thật xâm phạm danh dự, "
-                    "uy tín, nhân phẩm hoặc gây thiệt hại đến quyền và lợi ích hợp "
-                    "pháp của cơ quan, tổ chức, cá nhân khác."
-                ),
-                "explanation": (
-                    "<p>Nhiều hình thức bắt nạt trực tuyến, như lăng mạ hay bịa "
-                    "chuyện, thuộc loại thông tin làm nhục, vu khống mà luật không cho "
-                    "phép.</p><p>Phát tán ảnh riêng tư của người khác có thể vi phạm "
-                    "Điều 17 về bảo vệ bí mật cá nhân, đời sống riêng tư.</p>"
+                "kind": "remember",
+                "title": "Bắt nạt trực tuyến và pháp luật",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 nghiêm cấm dùng không gian mạng để "
+                    "bịa đặt, vu khống, xâm phạm nhân phẩm, danh dự, uy tín của "
+                    "người khác. Bài này tóm lược bằng lời của người soạn, chưa "
+                    "trích nguyên văn; khi cần căn cứ chính xác, hãy đọc văn bản gốc "
+                    "trên vanban.chinhphu.vn.</p><p>Nhiều hình thức bắt nạt trực "
+                    "tuyến, như lăng mạ hay bịa chuyện, thuộc loại hành vi "
+                    "này.</p><p>Phát tán ảnh riêng tư của người khác là làm lộ đời "
+                    "sống riêng tư và dữ liệu cá nhân của họ, điều mà cả Luật An "
+                    "ninh mạng 2025 và Luật Bảo vệ dữ liệu cá nhân 2025 đều không "
+                    "cho phép.</p>"
                 ),
             },
         ),
@@ -1341,7 +1262,7 @@ _C2_L3 = {
                     ),
                     (
                         "Lăng mạ, bịa chuyện trên mạng có thể là thông tin làm nhục, "
-                        "vu khống bị cấm (Điều 16)."
+                        "vu khống bị pháp luật nghiêm cấm."
                     ),
                     (
                         "Bị bắt nạt: không đáp trả, lưu bằng chứng, chặn, báo cáo, kể "
@@ -1361,9 +1282,9 @@ _C2_L4 = {
     "estimated_minutes": 10,
     "required": True,
     "legal_refs": [
-        ("13/2023/NĐ-CP", "2"),
-        ("13/2023/NĐ-CP", "11"),
-        ("13/2023/NĐ-CP", "20"),
+        ("91/2025/QH15", "2"),
+        ("91/2025/QH15", "4"),
+        ("91/2025/QH15", "24"),
     ],
     "principles": ["An toàn, bảo mật thông tin", "Tôn trọng, tuân thủ pháp luật"],
     "body": [
@@ -1371,66 +1292,65 @@ _C2_L4 = {
         (
             "legal_article",
             {
-                "document": "Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân",
+                "document": "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15",
                 "article": "Điều 2",
                 "clause": "Khoản 1",
                 "title": "Giải thích từ ngữ: dữ liệu cá nhân",
                 "quote": (
-                    "1. Dữ liệu cá nhân là thông tin dưới dạng ký hiệu, chữ viết, chữ "
-                    "số, hình ảnh, âm thanh hoặc dạng tương tự trên môi trường điện tử "
-                    "gắn liền với một con người cụ thể hoặc giúp xác định một con "
-                    "người cụ thể. Dữ liệu cá nhân bao gồm dữ liệu cá nhân cơ bản và "
-                    "dữ liệu cá nhân nhạy cảm."
+                    "Dữ liệu cá nhân là dữ liệu số hoặc thông tin dưới dạng khác xác "
+                    "định hoặc giúp xác định một con người cụ thể, bao gồm: dữ liệu cá "
+                    "nhân cơ bản và dữ liệu cá nhân nhạy cảm. (…)"
+                ),
+                "quote_source": (
+                    "https://thuviennhadat.vn/vbpl/luat-bao-ve-du-lieu-ca-nhan-20"
+                    "25-so-91-2025-qh15-625628.html"
                 ),
                 "explanation": (
                     "<p>Họ tên, ngày sinh, số điện thoại, địa chỉ, ảnh chân dung, "
                     "giọng nói, số định danh cá nhân, tên trường, lớp… đều có thể là "
                     "dữ liệu cá nhân. Ghép vài mảnh lại, người lạ có thể biết em là "
-                    "ai, ở đâu.</p>"
+                    "ai, ở đâu.</p><p>Danh mục dữ liệu cá nhân cơ bản và dữ liệu cá "
+                    "nhân nhạy cảm do Nghị định 356/2025/NĐ-CP quy định.</p>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân",
-                "article": "Điều 11",
-                "clause": "Khoản 2 và khoản 4",
-                "title": "Sự đồng ý của chủ thể dữ liệu",
-                "quote": (
-                    "2. Sự đồng ý của chủ thể dữ liệu chỉ có hiệu lực khi chủ thể dữ "
-                    "liệu tự nguyện và biết rõ các nội dung sau:\na) Loại dữ liệu cá "
-                    "nhân được xử lý;\nb) Mục đích xử lý dữ liệu cá nhân;\nc) Tổ chức, "
-                    "cá nhân được xử lý dữ liệu cá nhân;\nd) Các quyền, nghĩa vụ của "
-                    "chủ thể dữ liệu.\n(…)\n4. Sự im lặng hoặc không phản hồi của chủ "
-                    "thể dữ liệu không được coi là sự đồng ý."
-                ),
-                "explanation": (
-                    "<p>Em có quyền biết ai lấy dữ liệu của mình, lấy gì, để làm gì. "
-                    "Đồng ý phải là tự nguyện và rõ ràng; im lặng không có nghĩa là "
-                    "đồng ý.</p><p>Khi một ứng dụng xin quyền truy cập danh bạ, vị "
-                    "trí, ảnh, hãy tự hỏi: ứng dụng này có thật sự cần không?</p>"
+                "kind": "remember",
+                "title": "Sự đồng ý phải rõ ràng, tự nguyện",
+                "text": (
+                    "<p>Luật Bảo vệ dữ liệu cá nhân 2025 (Điều 4) ghi nhận quyền của "
+                    "mỗi người được đồng ý hoặc không đồng ý, yêu cầu rút lại sự "
+                    "đồng ý cho phép xử lý dữ liệu cá nhân của mình. Luật cũng xác "
+                    "định sự im lặng hoặc không phản hồi không được coi là sự đồng "
+                    "ý. Bài này tóm lược bằng lời của người soạn, chưa trích nguyên "
+                    "văn; khi cần căn cứ chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Em có quyền biết ai lấy dữ liệu của "
+                    "mình, lấy gì, để làm gì. Đồng ý phải là tự nguyện và rõ ràng; "
+                    "im lặng không có nghĩa là đồng ý.</p><p>Khi một ứng dụng xin "
+                    "quyền truy cập danh bạ, vị trí, ảnh, hãy tự hỏi: ứng dụng này "
+                    "có thật sự cần không?</p>"
                 ),
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân",
-                "article": "Điều 20",
-                "clause": "Khoản 2",
-                "title": "Bảo vệ dữ liệu cá nhân của trẻ em",
-                "quote": (
-                    "2. Việc xử lý dữ liệu cá nhân của trẻ em phải có sự đồng ý của "
-                    "trẻ em trong trường hợp trẻ em từ đủ 7 tuổi trở lên và có sự đồng "
-                    "ý của cha, mẹ hoặc người giám hộ theo quy định, trừ trường hợp "
-                    "quy định tại Điều 17 Nghị định này. (…)"
-                ),
-                "explanation": (
-                    "<p>Với trẻ em từ đủ 7 tuổi (trẻ em là người dưới 16 tuổi), cần có "
-                    "<b>cả</b> sự đồng ý của chính em và của cha mẹ hoặc người giám "
-                    "hộ, trừ một số trường hợp đặc biệt pháp luật quy định.</p><p>"
-                    "Nghĩa là ý kiến của em cũng được tôn trọng.</p>"
+                "kind": "remember",
+                "title": "Dữ liệu cá nhân của trẻ em",
+                "text": (
+                    "<p>Theo khoản 2 Điều 24 Luật Bảo vệ dữ liệu cá nhân 2025, người "
+                    "đại diện theo pháp luật (thường là cha mẹ) thay mặt trẻ em thực "
+                    "hiện các quyền của chủ thể dữ liệu, trừ một số trường hợp luật "
+                    "quy định. Riêng việc xử lý dữ liệu cá nhân của trẻ em nhằm công "
+                    "bố, tiết lộ thông tin về đời sống riêng tư, bí mật cá nhân của "
+                    "trẻ em từ đủ 7 tuổi trở lên thì cần sự đồng ý của cả trẻ em và "
+                    "người đại diện theo pháp luật. Bài này tóm lược bằng lời của "
+                    "người soạn, chưa trích nguyên văn; khi cần căn cứ chính xác, "
+                    "hãy đọc văn bản gốc trên vanban.chinhphu.vn.</p><p>Nghĩa là "
+                    "trước khi ai đó đăng ảnh hay kể chuyện riêng của em lên mạng, ý "
+                    "kiến của em cũng phải được hỏi và tôn trọng.</p>"
                 ),
             },
         ),
@@ -1493,15 +1413,13 @@ _C2_L4 = {
                 "items": [
                     (
                         "Dữ liệu cá nhân là thông tin gắn với hoặc giúp xác định một "
-                        "người cụ thể (Điều 2 Nghị định 13/2023/NĐ-CP)."
+                        "người cụ thể (Điều 2 Luật Bảo vệ dữ liệu cá nhân 2025)."
                     ),
+                    "Đồng ý phải tự nguyện, rõ ràng; im lặng không phải là đồng ý.",
                     (
-                        "Đồng ý phải tự nguyện, rõ ràng; im lặng không phải là đồng ý "
-                        "(Điều 11)."
-                    ),
-                    (
-                        "Xử lý dữ liệu của trẻ em từ đủ 7 tuổi cần sự đồng ý của trẻ "
-                        "và cha mẹ hoặc người giám hộ (Điều 20)."
+                        "Công bố, tiết lộ đời tư của trẻ em từ đủ 7 tuổi cần sự đồng ý "
+                        "của cả trẻ và người đại diện theo pháp luật (Điều 24 Luật Bảo "
+                        "vệ dữ liệu cá nhân 2025)."
                     ),
                     (
                         "Từ 01/01/2026, Luật Bảo vệ dữ liệu cá nhân 2025 và Nghị định "
@@ -1520,7 +1438,7 @@ _C2_L5 = {
     "title": "Lừa đảo trực tuyến: nhận diện và ứng phó",
     "estimated_minutes": 12,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "2")],
+    "legal_refs": [("874/QĐ-BTTTT", "4")],
     "principles": ["An toàn, bảo mật thông tin", "Trách nhiệm"],
     "body": [
         ("heading", {"text": "Những chiêu lừa phổ biến", "level": "h2"}),
@@ -1610,24 +1528,17 @@ _C2_L5 = {
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 2",
-                "clause": "Khoản 7",
-                "title": "Giải thích từ ngữ: tội phạm mạng",
-                "quote": (
-                    "7. Tội phạm mạng là hành vi sử dụng không gian mạng, công nghệ "
-                    "thông tin hoặc phương tiện điện tử để thực hiện tội phạm được quy "
-                    "định tại Bộ luật Hình sự."
-                ),
-                "explanation": (
-                    "<p>Lừa đảo qua mạng là tội phạm mạng. Bộ luật Hình sự 2015 có tội "
-                    "lừa đảo chiếm đoạt tài sản (Điều 174) và tội sử dụng mạng máy "
-                    "tính, mạng viễn thông, phương tiện điện tử thực hiện hành vi "
-                    "chiếm đoạt tài sản (Điều 290).</p><p>Cho mượn, bán tài khoản ngân "
-                    "hàng hay SIM điện thoại cho người khác có thể tiếp tay cho tội "
-                    "phạm và khiến chính em bị liên lụy.</p>"
+                "kind": "warning",
+                "title": "Lừa đảo qua mạng là tội phạm",
+                "text": (
+                    "<p>Lừa đảo qua mạng là tội phạm mạng. Bộ luật Hình sự 2015 có "
+                    "tội lừa đảo chiếm đoạt tài sản (Điều 174) và tội sử dụng mạng "
+                    "máy tính, mạng viễn thông, phương tiện điện tử thực hiện hành "
+                    "vi chiếm đoạt tài sản (Điều 290).</p><p>Cho mượn, bán tài khoản "
+                    "ngân hàng hay SIM điện thoại cho người khác có thể tiếp tay cho "
+                    "tội phạm và khiến chính em bị liên lụy.</p>"
                 ),
             },
         ),
@@ -1758,11 +1669,7 @@ _C3_L1 = {
     "title": "Vận hành fanpage và nhóm Zalo của trường, của lớp an toàn",
     "estimated_minutes": 12,
     "required": True,
-    "legal_refs": [
-        ("24/2018/QH14", "26"),
-        ("13/2023/NĐ-CP", "11"),
-        ("13/2023/NĐ-CP", "20"),
-    ],
+    "legal_refs": [("91/2025/QH15", "24"), ("874/QĐ-BTTTT", "4")],
     "principles": [
         "An toàn, bảo mật thông tin",
         "Trách nhiệm",
@@ -1810,47 +1717,42 @@ _C3_L1 = {
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 26",
-                "clause": "Khoản 1",
-                "title": "Bảo đảm an ninh thông tin trên không gian mạng",
-                "quote": (
-                    "1. Trang thông tin điện tử, cổng thông tin điện tử hoặc chuyên "
-                    "trang trên mạng xã hội của cơ quan, tổ chức, cá nhân không được "
-                    "cung cấp, đăng tải, truyền đưa thông tin có nội dung quy định tại "
-                    "các khoản 1, 2, 3, 4 và 5 Điều 16 của Luật này và thông tin khác "
-                    "có nội dung xâm phạm an ninh quốc gia."
-                ),
-                "explanation": (
-                    "<p>Fanpage của trường là “chuyên trang trên mạng xã hội của tổ "
-                    "chức”. Nhà trường không được đăng tải, truyền đưa các thông tin "
-                    "bị cấm tại Điều 16, trong đó có thông tin làm nhục, vu khống và "
-                    "thông tin sai sự thật gây hoang mang.</p><p>Vì vậy quản trị viên "
-                    "cần kiểm duyệt cả nội dung do thành viên đăng và bình luận.</p>"
+                "kind": "remember",
+                "title": "Trang của trường cũng phải tuân thủ pháp luật",
+                "text": (
+                    "<p>Fanpage, nhóm của trường là nơi nhà trường đăng tải thông "
+                    "tin trên không gian mạng, nên không được đăng tải hay để lan "
+                    "truyền những thông tin mà Luật An ninh mạng 2025 nghiêm cấm, "
+                    "trong đó có thông tin bịa đặt, sai sự thật, xâm phạm nhân phẩm, "
+                    "danh dự, uy tín của người khác. Bài này tóm lược bằng lời của "
+                    "người soạn, chưa trích nguyên văn; khi cần căn cứ chính xác, "
+                    "hãy đọc văn bản gốc trên vanban.chinhphu.vn.</p><p>Vì vậy quản "
+                    "trị viên cần kiểm duyệt cả nội dung do thành viên đăng và bình "
+                    "luận.</p>"
                 ),
             },
         ),
         ("heading", {"text": "Dữ liệu và hình ảnh của học sinh", "level": "h3"}),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân",
-                "article": "Điều 20",
-                "clause": "Khoản 2",
-                "title": "Bảo vệ dữ liệu cá nhân của trẻ em",
-                "quote": (
-                    "2. Việc xử lý dữ liệu cá nhân của trẻ em phải có sự đồng ý của "
-                    "trẻ em trong trường hợp trẻ em từ đủ 7 tuổi trở lên và có sự đồng "
-                    "ý của cha, mẹ hoặc người giám hộ theo quy định, trừ trường hợp "
-                    "quy định tại Điều 17 Nghị định này. (…)"
-                ),
-                "explanation": (
-                    "<p>Đăng ảnh, họ tên, thông tin của học sinh dưới 16 tuổi lên mạng "
-                    "là xử lý dữ liệu cá nhân của trẻ em: cần sự đồng ý của cả học "
-                    "sinh và cha mẹ hoặc người giám hộ.</p><p>Theo Điều 11 của Nghị "
-                    "định, sự đồng ý phải tự nguyện, nêu rõ loại dữ liệu, mục đích; im "
+                "kind": "remember",
+                "title": "Đăng ảnh, thông tin học sinh: cần sự đồng ý",
+                "text": (
+                    "<p>Theo khoản 2 Điều 24 Luật Bảo vệ dữ liệu cá nhân 2025, người "
+                    "đại diện theo pháp luật thay mặt trẻ em thực hiện các quyền của "
+                    "chủ thể dữ liệu, trừ một số trường hợp luật quy định; việc xử "
+                    "lý dữ liệu cá nhân của trẻ em nhằm công bố, tiết lộ thông tin "
+                    "về đời sống riêng tư, bí mật cá nhân của trẻ em từ đủ 7 tuổi "
+                    "trở lên cần sự đồng ý của cả trẻ em và người đại diện theo pháp "
+                    "luật. Bài này tóm lược bằng lời của người soạn, chưa trích "
+                    "nguyên văn; khi cần căn cứ chính xác, hãy đọc văn bản gốc trên "
+                    "vanban.chinhphu.vn.</p><p>Với học sinh dưới 16 tuổi, thầy cô "
+                    "nên xin sự đồng ý của cha mẹ và, với em từ đủ 7 tuổi, của chính "
+                    "học sinh trước khi đăng ảnh, họ tên, thành tích hay câu chuyện "
+                    "riêng của em lên mạng. Sự đồng ý phải tự nguyện, rõ ràng; im "
                     "lặng không được coi là đồng ý.</p>"
                 ),
             },
@@ -1897,10 +1799,13 @@ _C3_L1 = {
                 "title": "Lưu ý cập nhật pháp luật",
                 "text": (
                     "<p>Từ ngày 01/01/2026, Luật Bảo vệ dữ liệu cá nhân số "
-                    "91/2025/QH15 và Nghị định số 356/2025/NĐ-CP có hiệu lực, thay thế "
-                    "Nghị định 13/2023/NĐ-CP. Nguyên tắc xin sự đồng ý của trẻ em từ "
-                    "đủ 7 tuổi và người đại diện theo pháp luật vẫn được giữ. Nhà "
-                    "trường nên rà soát lại biểu mẫu xin đồng ý theo văn bản mới.</p>"
+                    "91/2025/QH15 và Nghị định số 356/2025/NĐ-CP có hiệu lực, thay "
+                    "thế Nghị định 13/2023/NĐ-CP. Luật mới yêu cầu sự đồng ý của cả "
+                    "trẻ em từ đủ 7 tuổi và người đại diện theo pháp luật khi công "
+                    "bố, tiết lộ thông tin về đời sống riêng tư, bí mật cá nhân của "
+                    "trẻ em; với các việc xử lý khác, người đại diện theo pháp luật "
+                    "thay mặt trẻ em. Nhà trường nên rà soát lại biểu mẫu xin đồng ý "
+                    "theo văn bản mới.</p>"
                 ),
             },
         ),
@@ -1919,11 +1824,12 @@ _C3_L1 = {
                     ),
                     (
                         "Ghim nội quy, kiểm duyệt bài và bình luận; không đăng thông "
-                        "tin bị cấm (Điều 26 Luật An ninh mạng)."
+                        "tin bị cấm (Luật An ninh mạng 2025)."
                     ),
                     (
                         "Đăng ảnh, thông tin học sinh dưới 16 tuổi cần sự đồng ý của "
-                        "học sinh và cha mẹ (Điều 20 Nghị định 13/2023/NĐ-CP)."
+                        "cha mẹ; công bố đời tư của em từ đủ 7 tuổi cần cả sự đồng ý "
+                        "của em (Điều 24 Luật Bảo vệ dữ liệu cá nhân 2025)."
                     ),
                     (
                         "Không đăng bảng điểm, danh sách có thông tin cá nhân lên nhóm "
@@ -1941,7 +1847,7 @@ _C3_L2 = {
     "title": "Tiếp nhận và xử lý phản ánh của học sinh",
     "estimated_minutes": 12,
     "required": True,
-    "legal_refs": [("24/2018/QH14", "29"), ("102/2016/QH13", "54")],
+    "legal_refs": [("116/2025/QH15", "16"), ("102/2016/QH13", "54")],
     "principles": ["Trách nhiệm", "An toàn, bảo mật thông tin"],
     "body": [
         ("heading", {"text": "Khi học sinh tìm đến thầy cô", "level": "h2"}),
@@ -1988,22 +1894,18 @@ _C3_L2 = {
             },
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": "Luật An ninh mạng số 24/2018/QH14",
-                "article": "Điều 29",
-                "clause": "Khoản 4",
-                "title": "Bảo vệ trẻ em trên không gian mạng",
-                "quote": (
-                    "4. Cơ quan, tổ chức, cha mẹ, giáo viên, người chăm sóc trẻ em và "
-                    "cá nhân khác liên quan có trách nhiệm bảo đảm quyền của trẻ em, "
-                    "bảo vệ trẻ em khi tham gia không gian mạng theo quy định của pháp "
-                    "luật về trẻ em."
-                ),
-                "explanation": (
-                    "<p>Luật gọi tên <b>giáo viên</b> trong số những người có trách "
-                    "nhiệm bảo vệ trẻ em trên không gian mạng. Tiếp nhận và xử lý phản "
-                    "ánh của học sinh là một phần của trách nhiệm đó.</p>"
+                "kind": "remember",
+                "title": "Giáo viên có trách nhiệm bảo vệ trẻ em trên mạng",
+                "text": (
+                    "<p>Luật An ninh mạng 2018 (khoản 4 Điều 29) đã gọi tên <b>giáo "
+                    "viên</b> trong số những người có trách nhiệm bảo vệ trẻ em trên "
+                    "không gian mạng. Luật An ninh mạng 2025 dành Điều 16 cho việc "
+                    "bảo vệ trẻ em trên không gian mạng; bài chưa đối chiếu nguyên "
+                    "văn điều mới. Luật Trẻ em 2016 (Điều 54) cũng quy định trách "
+                    "nhiệm bảo vệ trẻ em trên môi trường mạng.</p><p>Tiếp nhận và xử "
+                    "lý phản ánh của học sinh là một phần của trách nhiệm đó.</p>"
                 ),
             },
         ),
@@ -2091,7 +1993,7 @@ _C3_L2 = {
                     ),
                     (
                         "Giáo viên có trách nhiệm bảo vệ trẻ em trên không gian mạng "
-                        "(Điều 29 Luật An ninh mạng)."
+                        "(Điều 16 Luật An ninh mạng 2025)."
                     ),
                 ],
             },
@@ -2105,11 +2007,7 @@ _C3_L3 = {
     "title": "Kiểm chứng trước khi chia sẻ: tin giả và trách nhiệm pháp lý",
     "estimated_minutes": 10,
     "required": True,
-    "legal_refs": [
-        ("15/2020/NĐ-CP", "101"),
-        ("874/QĐ-BTTTT", "4"),
-        ("24/2018/QH14", "8"),
-    ],
+    "legal_refs": [("874/QĐ-BTTTT", "4")],
     "principles": ["Trách nhiệm", "Tôn trọng, tuân thủ pháp luật"],
     "body": [
         ("heading", {"text": "Vì sao thầy cô càng phải cẩn trọng?", "level": "h2"}),
@@ -2125,32 +2023,22 @@ _C3_L3 = {
             ),
         ),
         (
-            "legal_article",
+            "callout",
             {
-                "document": (
-                    "Nghị định số 15/2020/NĐ-CP (được sửa đổi, bổ sung bởi Nghị định "
-                    "số 14/2022/NĐ-CP)"
-                ),
-                "article": "Điều 101",
-                "clause": "Khoản 1 (điểm a, d)",
-                "title": (
-                    "Vi phạm các quy định về trách nhiệm sử dụng dịch vụ mạng xã hội"
-                ),
-                "quote": (
-                    "1. Phạt tiền từ 10.000.000 đồng đến 20.000.000 đồng đối với hành "
-                    "vi lợi dụng mạng xã hội để thực hiện một trong các hành vi sau:\n"
-                    "a) Cung cấp, chia sẻ thông tin giả mạo, thông tin sai sự thật, "
-                    "xuyên tạc, vu khống, xúc phạm uy tín của cơ quan, tổ chức, danh "
-                    "dự, nhân phẩm của cá nhân;\n(…)\nd) Cung cấp, chia sẻ thông tin "
-                    "bịa đặt, gây hoang mang trong Nhân dân, kích động bạo lực, tội "
-                    "ác, tệ nạn xã hội, đánh bạc hoặc phục vụ đánh bạc;"
-                ),
-                "explanation": (
-                    "<p>Điểm mấu chốt là từ <b>“chia sẻ”</b>: chuyển tiếp tin sai vào "
-                    "nhóm phụ huynh cũng có thể bị xử phạt, dù mình không phải người "
-                    "viết ra.</p><p>Trường hợp nghiêm trọng còn có thể bị xử lý hình "
-                    "sự, ví dụ theo Điều 288 Bộ luật Hình sự (tội đưa hoặc sử dụng "
-                    "trái phép thông tin mạng máy tính, mạng viễn thông).</p>"
+                "kind": "warning",
+                "title": "Chia sẻ tin sai cũng phải chịu trách nhiệm",
+                "text": (
+                    "<p>Luật An ninh mạng 2025 nghiêm cấm đăng tải, <b>phát tán</b> "
+                    "thông tin bịa đặt, sai sự thật trên không gian mạng: chuyển "
+                    "tiếp tin sai vào nhóm phụ huynh cũng là phát tán, dù mình không "
+                    "phải người viết ra.</p><p>Mức xử phạt hành chính từng nêu tại "
+                    "Điều 101 Nghị định 15/2020/NĐ-CP đã được thay bằng Nghị định "
+                    "174/2026/NĐ-CP từ ngày 01/7/2026. Bài này chưa đối chiếu được "
+                    "nguyên văn nghị định mới nên không nêu mức phạt; khi cần, thầy "
+                    "cô hãy tra văn bản gốc trên vanban.chinhphu.vn.</p><p>Trường "
+                    "hợp nghiêm trọng còn có thể bị xử lý hình sự, ví dụ theo Điều "
+                    "288 Bộ luật Hình sự (tội đưa hoặc sử dụng trái phép thông tin "
+                    "mạng máy tính, mạng viễn thông).</p>"
                 ),
             },
         ),
@@ -2160,11 +2048,12 @@ _C3_L3 = {
                 "kind": "remember",
                 "title": "Kiểm tra hiệu lực văn bản trước khi trích dẫn",
                 "text": (
-                    "<p>Nghị định 15/2020/NĐ-CP đã được sửa đổi, bổ sung (trong đó có "
-                    "Nghị định 14/2022/NĐ-CP) và có thể tiếp tục được thay thế. Trước "
-                    "khi trích dẫn mức phạt trong văn bản của trường, hãy tra cứu văn "
-                    'bản mới nhất trên <a href="https://vanban.chinhphu.vn">'
-                    "vanban.chinhphu.vn</a>.</p>"
+                    "<p>Các mức phạt tại Điều 101 Nghị định 15/2020/NĐ-CP (đã sửa đổi "
+                    "bởi Nghị định 14/2022/NĐ-CP) không còn áp dụng từ ngày 01/7/2026, "
+                    "khi Nghị định 174/2026/NĐ-CP có hiệu lực. Văn bản xử phạt còn có "
+                    "thể tiếp tục thay đổi. Trước khi trích dẫn mức phạt trong văn bản "
+                    "của trường, hãy tra cứu văn bản mới nhất trên <a "
+                    'href="https://vanban.chinhphu.vn">vanban.chinhphu.vn</a>.</p>'
                 ),
             },
         ),
@@ -2243,8 +2132,8 @@ _C3_L3 = {
                 "title": "Ghi nhớ cho thầy cô",
                 "items": [
                     (
-                        "Chia sẻ thông tin sai sự thật trên mạng xã hội có thể bị phạt "
-                        "10–20 triệu đồng (Điều 101 Nghị định 15/2020/NĐ-CP)."
+                        "Chia sẻ thông tin sai sự thật trên mạng xã hội có thể bị xử "
+                        "phạt; mức phạt do Nghị định 174/2026/NĐ-CP quy định."
                     ),
                     "Trường hợp nghiêm trọng có thể bị xử lý hình sự.",
                     (
@@ -2266,16 +2155,16 @@ COURSES = [
         "slug": "luat-an-ninh-mang-cho-hoc-sinh",
         "title": "Luật An ninh mạng dành cho học sinh",
         "summary": (
-            "Những điều cốt lõi của Luật An ninh mạng số 24/2018/QH14, giải thích bằng "
-            "lời lẽ dễ hiểu và tình huống gần gũi. Em sẽ biết điều gì bị cấm, cách giữ "
-            "an toàn tài khoản và cần làm gì khi gặp nội dung độc hại."
+            "Những điều cốt lõi của Luật An ninh mạng số 116/2025/QH15, giải thích "
+            "bằng lời lẽ dễ hiểu và tình huống gần gũi. Em sẽ biết điều gì bị cấm, "
+            "cách giữ an toàn tài khoản và cần làm gì khi gặp nội dung độc hại."
         ),
         "objectives": [
             (
                 "Nêu được phạm vi điều chỉnh của Luật An ninh mạng và hiểu các khái "
                 "niệm không gian mạng, an ninh mạng."
             ),
-            "Nhận biết các hành vi bị nghiêm cấm trên không gian mạng theo Điều 8.",
+            "Nhận biết các hành vi bị nghiêm cấm trên không gian mạng.",
             (
                 "Tự bảo vệ tài khoản số bằng mật khẩu mạnh, xác thực hai lớp và giữ "
                 "kín mã OTP."

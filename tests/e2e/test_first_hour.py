@@ -188,7 +188,7 @@ def test_school_admin_searches_the_admin(browse, axe_check):
 
     searches = [
         ("/admin/snippets/lms_quizzes/question/", "mật khẩu", "question-bank"),
-        ("/admin/snippets/lms_courses/legalreference/", "24/2018", "legal"),
+        ("/admin/snippets/lms_courses/legalreference/", "116/2025", "legal"),
     ]
     for path, term, label in searches:
         b.goto(path)

@@ -1,7 +1,9 @@
 """Law that changes, seen in the browser: once the 2018 Cybersecurity Law no
-longer applies, a learner reading a demo lesson that quotes it is told what
+longer applies, a learner reading a lesson that quotes it is told what
 replaced it, and staff find the lesson in the report of content citing law
-no longer in force. Screenshots land in var/e2e/ (superseded-*.png)."""
+no longer in force. The demo itself teaches the law in force, so the test
+first gives a demo lesson a quote of the old law. Screenshots land in var/e2e/
+(superseded-*.png)."""
 
 import datetime
 
@@ -21,13 +23,38 @@ pytestmark = [
 REPLACED_ON = datetime.date(2026, 7, 1)
 
 
+OLD_QUOTE = (
+    "Trẻ em có quyền được bảo vệ, tiếp cận thông tin, tham gia hoạt động xã hội, "
+    "vui chơi, giải trí, giữ bí mật cá nhân, đời sống riêng tư và các quyền khác "
+    "khi tham gia trên không gian mạng."
+)
+
+
 def _lesson_quoting_the_old_law() -> LessonPage:
-    superseded = set(legal.superseded_on(REPLACED_ON).values_list("pk", flat=True))
-    for lesson in LessonPage.objects.live().order_by("path"):
-        cited = legal.block_reference_ids(legal.raw_stream(lesson.body))
-        if superseded & set(cited) and lesson.get_parent().specific.for_students:
-            return lesson
-    raise AssertionError("no demo lesson quotes the superseded law")
+    """A students' demo lesson given a quote of the 2018 law (Article 29)."""
+    lesson = next(
+        lesson
+        for lesson in LessonPage.objects.live().order_by("path").specific()
+        if lesson.get_parent().specific.for_students
+    )
+    reference = legal.reference_for_text(
+        "Luật An ninh mạng số 24/2018/QH14", "Điều 29", create=True
+    )
+    assert reference.document.replaced_by.number == "116/2025/QH15"
+    lesson.body.append(
+        (
+            "legal_article",
+            {
+                "reference": reference,
+                "clause": "Khoản 1",
+                "quote": OLD_QUOTE,
+                "quote_source": "",
+                "explanation": "",
+            },
+        )
+    )
+    lesson.save_revision().publish()
+    return lesson
 
 
 def test_learner_notice_and_staff_report_once_the_law_is_replaced(browse, monkeypatch):
