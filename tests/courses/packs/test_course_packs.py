@@ -251,7 +251,7 @@ def _counts():
             {"lessons/01-bai-mot.yaml": _lesson(body=[{"carousel": {}}])},
             None,
             None,
-            "lessons/01-bai-mot.yaml: block 1 (carousel)",
+            "lessons/01-bai-mot.yaml: khối 1 (carousel)",
         ),
         (
             {
@@ -264,19 +264,19 @@ def _counts():
             },
             None,
             None,
-            "lessons/01-bai-mot.yaml: block 2 (document)",
+            "lessons/01-bai-mot.yaml: khối 2 (document)",
         ),
         (
             {"lessons/01-bai-mot.yaml": _lesson(body=[{"heading": {"txt": "x"}}])},
             None,
             None,
-            "unknown key txt",
+            "khóa không xác định txt",
         ),
         (
             {"lessons/01-bai-mot.yaml": _lesson(body=[{"heading": {"text": 3}}])},
             None,
             None,
-            "text must be a text",
+            "text phải là văn bản",
         ),
         (
             {"lessons/01-bai-mot.yaml": _lesson(estimated_minutes="năm")},
@@ -389,7 +389,7 @@ def test_a_block_the_editor_refuses_is_refused_and_its_files_removed(
     with pytest.raises(PackError) as refused:
         import_course(read_pack(data), catalogue=catalogue)
 
-    assert "block 1 (image)" in str(refused.value)
+    assert "khối 1 (image)" in str(refused.value)
     assert _counts() == before
     assert _media_count(settings) == media
 
@@ -508,3 +508,22 @@ def test_the_import_command_fails_with_the_pack_error(catalogue, tmp_path):
         call_command("import_course", str(target), catalogue="khoa-hoc")
 
     assert "lessons/01-bai-mot.yaml" in str(failed.value)
+
+
+def test_rich_text_keeps_only_what_the_editor_allows(catalogue):
+    lesson = _lesson(
+        body=[
+            {
+                "rich_text": '<p onclick="x()">Chào <b>em</b></p>'
+                "<script>alert(1)</script><style>p{}</style>"
+            }
+        ]
+    )
+    data = _hand_pack(lessons={"lessons/01-bai-mot.yaml": lesson})
+
+    course = import_course(read_pack(data), catalogue=catalogue).course
+
+    page = LessonPage.objects.child_of(course).get()
+    stored = page.body.raw_data[0]["value"]
+    assert "<b>em</b>" in stored
+    assert "script" not in stored and "onclick" not in stored and "style" not in stored
