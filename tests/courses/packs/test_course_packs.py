@@ -591,3 +591,20 @@ def test_only_those_who_may_publish_in_a_catalogue_import_live_pages(catalogue):
 
     assert may_publish_in(user=boss, catalogue=catalogue)
     assert not may_publish_in(user=nobody, catalogue=catalogue)
+
+
+def test_a_dry_run_runs_the_editors_checks_and_leaves_nothing(catalogue, settings):
+    png = get_test_image_file().file.getvalue()
+    lesson = _lesson(body=[{"image": {"image": "files/images/hinh.png"}}])
+    data = _hand_pack(
+        lessons={"lessons/01-bai-mot.yaml": lesson},
+        files={"files/images/hinh.png": png},
+    )
+    before, media = _counts(), _media_count(settings)
+
+    with pytest.raises(PackError) as refused:
+        import_course(read_pack(data), catalogue=catalogue, dry_run=True)
+
+    assert "khối 1 (image)" in str(refused.value)
+    assert _counts() == before
+    assert _media_count(settings) == media
