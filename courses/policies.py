@@ -195,3 +195,51 @@ def may_see_superseded_law_report(*, user: User) -> bool:
         and user.is_active
         and user.has_perm("lms_courses.view_legalreference")
     )
+
+
+# -- Course packs (issue 22) ---------------------------------------------------
+
+
+def catalogues_importable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CourseIndexPage]:
+    """Catalogues `user` may import a course pack into: those whose pages they
+    may edit (a school admin: their school's; the Department: the library
+    and its schools'; a superuser: all), where Wagtail also lets them add a
+    page."""
+    catalogues = catalogues_editable_by(user=user, today=today)
+    if _is_superuser(user):
+        return catalogues
+    allowed = [
+        catalogue.pk
+        for catalogue in catalogues
+        if catalogue.permissions_for_user(user).can_add_subpage()
+    ]
+    return catalogues.filter(pk__in=allowed)
+
+
+def courses_exportable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CoursePage]:
+    """Courses `user` may download as a pack: the ones they may edit and the
+    Department library's (shared with every school: a school takes a copy to
+    adapt it in its own catalogue)."""
+    return courses_usable_by(user=user, today=today)
+
+
+def may_export_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    catalogue = catalogue_of(course)
+    if catalogue is None:
+        return False
+    if catalogue.school_id is None:
+        return may_use_course(user=user, course=course, today=today)
+    return (
+        may_edit_course(user=user, course=course, today=today)
+        and course.permissions_for_user(user).can_edit()
+    )
+
+
+def may_import_packs(*, user: User, today: datetime.date | None = None) -> bool:
+    return catalogues_importable_by(user=user, today=today).exists()
