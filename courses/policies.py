@@ -158,45 +158,6 @@ def may_assign_course(
     return classes_assignable(user=user, course=course, today=today).exists()
 
 
-def catalogue_owner_choices(
-    *, user: User, today: datetime.date | None = None
-) -> QuerySet[School]:
-    """Schools `user` may name as a catalogue's owner."""
-    return schools_managed_by(viewer=user, today=today)
-
-
-def may_own_library_catalogue(
-    *, user: User, today: datetime.date | None = None
-) -> bool:
-    """Only Department managers may leave a catalogue's owner empty."""
-    return is_department_manager(user=user, today=today)
-
-
-def lessons_editable_by(*, user: User, today: datetime.date | None = None):
-    """Lessons in the catalogues `user` may edit."""
-    from .models import LessonPage
-
-    paths = list(
-        catalogues_editable_by(user=user, today=today).values_list("path", flat=True)
-    )
-    if not paths:
-        return LessonPage.objects.none()
-    where = Q()
-    for path in paths:
-        where |= Q(path__startswith=path)
-    return LessonPage.objects.filter(where)
-
-
-def may_see_superseded_law_report(*, user: User) -> bool:
-    """Those who keep or use the legal references: school admins, the
-    Department and superusers (the report then lists what each may edit)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.has_perm("lms_courses.view_legalreference")
-    )
-
-
 # -- Course packs (issue 22) ---------------------------------------------------
 
 
@@ -243,3 +204,42 @@ def may_export_course(
 
 def may_import_packs(*, user: User, today: datetime.date | None = None) -> bool:
     return catalogues_importable_by(user=user, today=today).exists()
+
+
+def catalogue_owner_choices(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[School]:
+    """Schools `user` may name as a catalogue's owner."""
+    return schools_managed_by(viewer=user, today=today)
+
+
+def may_own_library_catalogue(
+    *, user: User, today: datetime.date | None = None
+) -> bool:
+    """Only Department managers may leave a catalogue's owner empty."""
+    return is_department_manager(user=user, today=today)
+
+
+def lessons_editable_by(*, user: User, today: datetime.date | None = None):
+    """Lessons in the catalogues `user` may edit."""
+    from .models import LessonPage
+
+    paths = list(
+        catalogues_editable_by(user=user, today=today).values_list("path", flat=True)
+    )
+    if not paths:
+        return LessonPage.objects.none()
+    where = Q()
+    for path in paths:
+        where |= Q(path__startswith=path)
+    return LessonPage.objects.filter(where)
+
+
+def may_see_superseded_law_report(*, user: User) -> bool:
+    """Those who keep or use the legal references: school admins, the
+    Department and superusers (the report then lists what each may edit)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.has_perm("lms_courses.view_legalreference")
+    )
