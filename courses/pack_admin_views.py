@@ -39,20 +39,20 @@ ACTION_LABELS = {
     "update": pgettext_lazy("course pack preview", "updated"),
     "unchanged": pgettext_lazy("course pack preview", "unchanged"),
     "removed-from-pack": pgettext_lazy("course pack preview", "no longer in the pack"),
+    # A legal document the site already has, worded otherwise: the site's
+    # copy is used as it is (other lessons cite it).
+    "differs": pgettext_lazy(
+        "course pack preview", "differs from the site's copy (kept as it is)"
+    ),
 }
 KIND_LABELS = {
     "course": gettext_lazy("Course"),
     "lesson": gettext_lazy("Lesson"),
     "quiz": gettext_lazy("Quiz"),
-    "question": gettext_lazy("Quiz question"),
-    "question_category": gettext_lazy("Question category"),
-    "legal_document": gettext_lazy("Legal document"),
-    "legal_reference": gettext_lazy("Legal reference"),
-    "certificate_template": gettext_lazy("Certificate template"),
+    "questions": gettext_lazy("Question file"),
+    "legal-document": gettext_lazy("Legal document"),
+    "legal-reference": gettext_lazy("Legal reference"),
     "certificate": gettext_lazy("Certificate template"),
-    "image": gettext_lazy("Image"),
-    "document": gettext_lazy("Document"),
-    "principle": gettext_lazy("Code-of-conduct principle"),
 }
 
 
@@ -137,11 +137,6 @@ def _preview(report, *, will_publish: bool) -> dict:
     return {
         "report": report,
         "rows": rows,
-        "legal_rows": [
-            row
-            for row, (kind, _label, _action) in zip(rows, report.items, strict=True)
-            if kind.startswith("legal")
-        ],
         "will_publish": will_publish,
     }
 
