@@ -268,3 +268,15 @@ def test_another_user_cannot_confirm_someone_elses_preview(client, world):
         .exclude(pk=world["course_b"].pk)
         .exists()
     )
+
+
+def test_the_lms_menu_offers_the_import_to_those_who_may_import(client, world):
+    teacher = UserFactory(username="gv")
+    MembershipFactory(user=teacher, role=Role.HOMEROOM_TEACHER)
+    user_groups_sync(user=teacher)
+
+    client.force_login(world["admin_a"])
+    assert reverse(IMPORT) in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(teacher)
+    home = client.get(reverse("wagtailadmin_home"))
+    assert reverse(IMPORT) not in home.content.decode()
