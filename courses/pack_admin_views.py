@@ -144,10 +144,7 @@ def _preview(report, *, will_publish: bool) -> dict:
 def _will_publish(user, catalogue) -> bool:
     """What `import_course(publish=None)` decides for `user`: publish where
     Wagtail lets them publish, else draft revisions."""
-    decide = getattr(policies, "may_publish_in", None)
-    if decide is None:  # until the packs engine is merged
-        return catalogue.permissions_for_user(user).can_publish_subpage()
-    return decide(user=user, catalogue=catalogue)
+    return policies.may_publish_in(user=user, catalogue=catalogue)
 
 
 def _page(request, context: dict, *, status: int = 200):
