@@ -179,12 +179,18 @@ def catalogues_importable_by(
     return catalogues.filter(pk__in=allowed)
 
 
+def _manages_a_school(*, user: User, today: datetime.date | None) -> bool:
+    return schools_managed_by(viewer=user, today=today).exists()
+
+
 def courses_exportable_by(
     *, user: User, today: datetime.date | None = None
 ) -> QuerySet[CoursePage]:
-    """Courses `user` may download as a pack: the ones they may edit and the
-    Department library's (shared with every school: a school takes a copy to
-    adapt it in its own catalogue)."""
+    """Courses `user` may download as a pack: the ones they may edit and, for
+    whoever manages a school now, the Department library's (shared with every
+    school: a school takes a copy to adapt it in its own catalogue)."""
+    if not _manages_a_school(user=user, today=today):
+        return courses_editable_by(user=user, today=today)
     return courses_usable_by(user=user, today=today)
 
 
@@ -194,8 +200,8 @@ def may_export_course(
     catalogue = catalogue_of(course)
     if catalogue is None:
         return False
-    if catalogue.school_id is None:
-        return may_use_course(user=user, course=course, today=today)
+    if catalogue.school_id is None and _manages_a_school(user=user, today=today):
+        return True
     return (
         may_edit_course(user=user, course=course, today=today)
         and course.permissions_for_user(user).can_edit()

@@ -280,3 +280,12 @@ def test_the_lms_menu_offers_the_import_to_those_who_may_import(client, world):
     client.force_login(teacher)
     home = client.get(reverse("wagtailadmin_home"))
     assert reverse(IMPORT) not in home.content.decode()
+
+
+def test_a_teacher_cannot_download_a_library_course(client, world):
+    teacher = UserFactory(username="gvcn")
+    MembershipFactory(user=teacher, role=Role.HOMEROOM_TEACHER)
+    user_groups_sync(user=teacher)
+
+    assert not policies.may_export_course(user=teacher, course=world["course"])
+    assert not policies.courses_exportable_by(user=teacher).exists()
