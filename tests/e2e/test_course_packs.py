@@ -25,7 +25,7 @@ def _library_course():
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_school_admin_copies_a_library_course_through_a_pack(
-    browse, axe_check, viewport
+    browse, axe_check, viewport, tmp_path
 ):
     from courses.models import CoursePage
 
@@ -45,7 +45,9 @@ def test_school_admin_copies_a_library_course_through_a_pack(
     assert download.suggested_filename.endswith(".zip")
 
     form = b.page.locator("form.lms-bank-form")
-    form.locator("input[name=file]").set_input_files(download.path())
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    form.locator("input[name=file]").set_input_files(saved)
     form.locator("input[name=title]").fill(new_title)
     form.locator("button[type=submit]").click()
     b.page.wait_for_load_state()
