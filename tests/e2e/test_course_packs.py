@@ -5,6 +5,8 @@ a new title, read the preview, confirm, find the course in the explorer.
 Screenshots (Vietnamese, 1280 px and 360 px) land in var/e2e/.
 """
 
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -44,9 +46,22 @@ def test_school_admin_copies_a_library_course_through_a_pack(
     download = caught.value
     assert download.suggested_filename.endswith(".zip")
 
-    form = b.page.locator("form.lms-bank-form")
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
+
+    # A hostile archive first: refused, naming the entry, nothing written.
+    hostile = tmp_path / "goi-xau.zip"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        archive.writestr("../ngoai-goi.txt", "x")
+    form = b.page.locator("form.lms-bank-form")
+    form.locator("input[name=file]").set_input_files(hostile)
+    form.locator("button[type=submit]").click()
+    b.page.wait_for_load_state()
+    alert = b.page.get_by_role("alert").inner_text()
+    assert "Chưa nhập gì" in alert and "../ngoai-goi.txt" in alert, alert
+    b.shot("refused")
+
+    form = b.page.locator("form.lms-bank-form")
     form.locator("input[name=file]").set_input_files(saved)
     form.locator("input[name=title]").fill(new_title)
     form.locator("button[type=submit]").click()
