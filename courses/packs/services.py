@@ -99,15 +99,21 @@ def export_course(course: CoursePage) -> bytes:
     return writer.finish(pack_id=_pack_id(course), title=course.title, source=_source())
 
 
-def export_course_folder(course: CoursePage, folder) -> Path:
-    """The same pack as a folder (the form kept in a repository)."""
+def export_course_folder(
+    course: CoursePage, folder, *, source: dict | None = None, checksums: bool = True
+) -> Path:
+    """The same pack as a folder (the form kept in a repository). Without
+    `checksums` the manifest lists no files, so the files can be edited by
+    hand (the demo packs)."""
     import json
 
     folder = Path(folder)
     writer = _write(course)
     manifest = writer.manifest(
-        pack_id=_pack_id(course), title=course.title, source=_source()
+        pack_id=_pack_id(course), title=course.title, source=source or _source()
     )
+    if not checksums:
+        manifest["files"] = {}
     for name, data in writer.entries.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
