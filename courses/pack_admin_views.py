@@ -99,7 +99,8 @@ class PackImportForm(forms.Form):
         required=False,
         max_length=255,
         help_text=gettext_lazy(
-            "Leave empty to keep the pack's title. Used for a new course only."
+            "Leave empty to keep the title: the pack's for a new course, the "
+            "course's own when it is updated."
         ),
     )
 

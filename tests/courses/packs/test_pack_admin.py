@@ -289,3 +289,14 @@ def test_a_teacher_cannot_download_a_library_course(client, world):
 
     assert not policies.may_export_course(user=teacher, course=world["course"])
     assert not policies.courses_exportable_by(user=teacher).exists()
+
+
+def test_the_update_preview_says_the_course_will_be_renamed(client, world):
+    client.force_login(world["admin_a"])
+    data = _export(client, world["course"]).content
+    token = _upload(client, data, world["catalogue_a"]).context["token"]
+    client.post(reverse(IMPORT), {"token": token})
+
+    response = _upload(client, data, world["catalogue_a"], title="Tên khác")
+
+    assert "Khóa học sẽ được đổi tên thành “Tên khác”" in response.content.decode()
