@@ -53,6 +53,8 @@ KIND_LABELS = {
     "legal-document": gettext_lazy("Legal document"),
     "legal-reference": gettext_lazy("Legal reference"),
     "certificate": gettext_lazy("Certificate template"),
+    # The label is the audience ("Học sinh"): who receives a certificate.
+    "certificate setting": gettext_lazy("Certificate issued to"),
 }
 
 
