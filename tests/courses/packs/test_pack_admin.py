@@ -222,6 +222,8 @@ def test_the_preview_lists_what_the_pack_creates_and_writes_nothing(client, worl
     html = response.content.decode()
     assert "Mật khẩu mạnh" in html
     assert "An toàn mạng (A)" in html
+    assert "<td>Bài học</td><td>Mật khẩu mạnh</td><td>mới</td>" in html
+    assert "Các trang sẽ được xuất bản." in html
     assert Page.objects.count() == pages
 
 
@@ -289,6 +291,18 @@ def test_a_teacher_cannot_download_a_library_course(client, world):
 
     assert not policies.may_export_course(user=teacher, course=world["course"])
     assert not policies.courses_exportable_by(user=teacher).exists()
+
+
+def test_the_preview_says_drafts_when_the_user_may_not_publish(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr(policies, "may_publish_in", lambda **kwargs: False)
+    client.force_login(world["admin_a"])
+    data = _export(client, world["course"]).content
+
+    response = _upload(client, data, world["catalogue_a"])
+
+    assert "được lưu dưới dạng bản nháp" in response.content.decode()
 
 
 def test_the_update_preview_says_the_course_will_be_renamed(client, world):
