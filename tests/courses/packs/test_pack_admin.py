@@ -314,3 +314,43 @@ def test_the_update_preview_says_the_course_will_be_renamed(client, world):
     response = _upload(client, data, world["catalogue_a"], title="Tên khác")
 
     assert "Khóa học sẽ được đổi tên thành “Tên khác”" in response.content.decode()
+
+
+def test_a_refusal_at_confirmation_names_the_entry_and_writes_nothing(
+    client, world, monkeypatch
+):
+    from courses.packs import services
+    from courses.packs.container import PackError
+
+    client.force_login(world["admin_a"])
+    data = _export(client, world["course"]).content
+    token = _upload(client, data, world["catalogue_a"]).context["token"]
+
+    def refuse(pack, **kwargs):
+        raise PackError("lessons/01-mat-khau-manh.yaml", "khối 2 (video): sai địa chỉ")
+
+    monkeypatch.setattr(services, "import_course", refuse)
+    response = client.post(reverse(IMPORT), {"token": token})
+
+    assert response.status_code == 400
+    assert "lessons/01-mat-khau-manh.yaml" in response.content.decode()
+    assert not CoursePage.objects.child_of(world["catalogue_a"]).exists()
+
+
+def test_an_export_the_service_refuses_comes_back_with_the_reason(
+    client, world, monkeypatch
+):
+    from courses.packs import services
+    from courses.packs.container import PackError
+
+    def refuse(course):
+        raise PackError("files/images/anh.png", "tệp không còn trong kho")
+
+    monkeypatch.setattr(services, "export_course", refuse)
+    client.force_login(world["admin_a"])
+
+    response = client.get(
+        reverse("lms_courses_pack_export", args=[world["course"].pk]), follow=True
+    )
+
+    assert "files/images/anh.png" in response.content.decode()
