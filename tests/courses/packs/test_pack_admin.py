@@ -354,3 +354,17 @@ def test_an_export_the_service_refuses_comes_back_with_the_reason(
     )
 
     assert "files/images/anh.png" in response.content.decode()
+
+
+def test_a_pack_over_the_upload_limit_is_refused_before_reading(
+    client, world, monkeypatch
+):
+    from courses import pack_admin_views
+
+    monkeypatch.setattr(pack_admin_views, "MAX_PACK_UPLOAD_BYTES", 10)
+    client.force_login(world["admin_a"])
+
+    response = _upload(client, b"PK" + b"0" * 20, world["catalogue_a"])
+
+    assert response.context["form"].errors["file"]
+    assert "token" not in response.context
