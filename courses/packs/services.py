@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -231,10 +232,13 @@ def _apply(chosen, data_for, pack: Pack, context) -> None:
             course_section.finish(pack.course, context)
             if trial:
                 raise _DryRun
-    except BaseException:
+    except BaseException as error:
         for name in context.stored_files:
             try:
                 default_storage.delete(name)
             except OSError:
                 pass
+        if isinstance(error, ValidationError):
+            # A page the site refuses (e.g. a title too long): say why.
+            raise PackError("", "; ".join(error.messages)) from None
         raise

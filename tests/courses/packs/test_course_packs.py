@@ -650,3 +650,13 @@ def test_the_import_command_picks_the_catalogue_of_the_named_school(
 
     course = CoursePage.objects.get(pack_id="goi-1")
     assert course.get_parent().specific.school == hoa_sen
+
+
+def test_a_page_the_site_refuses_is_a_pack_error(catalogue):
+    data = _hand_pack(course={"title": "Rất dài " * 40})
+    before = _counts()
+
+    with pytest.raises(PackError):
+        import_course(read_pack(data), catalogue=catalogue)
+
+    assert _counts() == before
