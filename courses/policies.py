@@ -158,6 +158,60 @@ def may_assign_course(
     return classes_assignable(user=user, course=course, today=today).exists()
 
 
+# -- Course packs (issue 22) ---------------------------------------------------
+
+
+def catalogues_importable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CourseIndexPage]:
+    """Catalogues `user` may import a course pack into: those whose pages they
+    may edit (a school admin: their school's; the Department: the library
+    and its schools'; a superuser: all), where Wagtail also lets them add a
+    page."""
+    catalogues = catalogues_editable_by(user=user, today=today)
+    if _is_superuser(user):
+        return catalogues
+    allowed = [
+        catalogue.pk
+        for catalogue in catalogues
+        if catalogue.permissions_for_user(user).can_add_subpage()
+    ]
+    return catalogues.filter(pk__in=allowed)
+
+
+def _manages_a_school(*, user: User, today: datetime.date | None) -> bool:
+    return schools_managed_by(viewer=user, today=today).exists()
+
+
+def courses_exportable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CoursePage]:
+    """Courses `user` may download as a pack: the ones they may edit and, for
+    whoever manages a school now, the Department library's (shared with every
+    school: a school takes a copy to adapt it in its own catalogue)."""
+    if not _manages_a_school(user=user, today=today):
+        return courses_editable_by(user=user, today=today)
+    return courses_usable_by(user=user, today=today)
+
+
+def may_export_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    catalogue = catalogue_of(course)
+    if catalogue is None:
+        return False
+    if catalogue.school_id is None and _manages_a_school(user=user, today=today):
+        return True
+    return (
+        may_edit_course(user=user, course=course, today=today)
+        and course.permissions_for_user(user).can_edit()
+    )
+
+
+def may_import_packs(*, user: User, today: datetime.date | None = None) -> bool:
+    return catalogues_importable_by(user=user, today=today).exists()
+
+
 def catalogue_owner_choices(
     *, user: User, today: datetime.date | None = None
 ) -> QuerySet[School]:

@@ -5,11 +5,18 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import HeaderButton
+from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, data_protection, policies
-from .models import ConductPrinciple, CoursePage, LegalDocument, LegalReference
+from . import admin_views, data_protection, pack_admin_views, policies
+from .models import (
+    ConductPrinciple,
+    CourseIndexPage,
+    CoursePage,
+    LegalDocument,
+    LegalReference,
+)
 
 
 class LegalDocumentViewSet(SnippetViewSet):
@@ -96,6 +103,16 @@ def course_admin_urls():
             admin_views.superseded_law_report,
             name="lms_courses_superseded_law",
         ),
+        path(
+            "lms/courses/<int:course_id>/pack/",
+            pack_admin_views.pack_export,
+            name="lms_courses_pack_export",
+        ),
+        path(
+            "lms/courses/packs/import/",
+            pack_admin_views.pack_import,
+            name="lms_courses_pack_import",
+        ),
     ]
 
 
@@ -114,10 +131,55 @@ def superseded_law_menu_item():
     )
 
 
+class PackImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        # Drawn on every admin page: read from the page permissions Wagtail
+        # has already loaded for the menu, no query of its own. The import
+        # page then asks the catalogue rule (a lapsed power is refused there).
+        user = request.user
+        if user.is_active and user.is_superuser:
+            return True
+        return any(
+            grant.permission.codename == "add_page"
+            and grant.page.specific_class is CourseIndexPage
+            for grant in page_permission_policy.get_cached_permissions_for_user(user)
+        )
+
+
+@hooks.register("register_lms_menu_item")
+def pack_import_menu_item():
+    return PackImportMenuItem(
+        _("Import a course pack"),
+        reverse("lms_courses_pack_import"),
+        icon_name="upload",
+        order=290,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def catalogue_pack_import_button(page, user, view_name, next_url=None):
+    if not isinstance(page.specific_deferred, CourseIndexPage):
+        return
+    if policies.catalogues_importable_by(user=user).filter(pk=page.pk).exists():
+        yield HeaderButton(
+            label=_("Import a course pack"),
+            url=reverse("lms_courses_pack_import") + f"?catalogue={page.pk}",
+            icon_name="upload",
+            priority=52,
+        )
+
+
 @hooks.register("register_page_header_buttons")
 def course_header_buttons(page, user, view_name, next_url=None):
     if not isinstance(page.specific_deferred, CoursePage):
         return
+    if policies.may_export_course(user=user, course=page):
+        yield HeaderButton(
+            label=_("Export the course pack"),
+            url=reverse("lms_courses_pack_export", args=[page.pk]),
+            icon_name="download",
+            priority=53,
+        )
     yield HeaderButton(
         label=_("Learners"),
         url=reverse("lms_courses_learners", args=[page.pk]),

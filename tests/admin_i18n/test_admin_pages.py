@@ -34,6 +34,7 @@ PAGES = [
         lambda w: [w.pk("legal_document")],
     ),
     ("lms_courses_superseded_law", lambda w: []),
+    ("lms_courses_pack_import", lambda w: []),
     ("wagtailsnippets_lms_courses_conductprinciple:list", lambda w: []),
     ("wagtailsnippets_lms_quizzes_question:list", lambda w: []),
     ("wagtailsnippets_lms_quizzes_question:edit", lambda w: [w.pk("question_a")]),
@@ -141,6 +142,7 @@ def test_a_school_admin_reaches_the_main_admin_pages(staff_client, world):
         "wagtailusers_users:index",
         "wagtailusers_users:edit",
         "lms_reports:completion",
+        "lms_courses_pack_import",
         "wagtailadmin_account",
     }
 

@@ -29,6 +29,14 @@ ACCESS_TESTED = {
     "lms_courses_assign": ["security/test_access_control.py"],
     "lms_courses_learners": ["security/test_access_control.py"],
     "lms_courses_superseded_law": ["security/access/cases.py", "courses/test_legal.py"],
+    "lms_courses_pack_export": [
+        "security/access/cases.py",
+        "courses/packs/test_pack_admin.py",
+    ],
+    "lms_courses_pack_import": [
+        "security/access/cases.py",
+        "courses/packs/test_pack_admin.py",
+    ],
     "lms_person_data:erase": ["people/test_erasure.py"],
     "lms_person_data:export": ["people/test_data_export.py"],
     "lms_quizzes:attempt": ["security/test_access_control.py"],

@@ -206,6 +206,53 @@ case(
     change=A_MANAGERS,
     post=lambda w: {"classes": [w.pk("class_a")]},
 )
+# Course packs: a course is downloaded by those who may edit it, a library
+# course by every school's managers (they take a copy to adapt it); a pack
+# is imported only into a catalogue one may edit.
+case(
+    "lms_courses_pack_export",
+    args=pk("course_a"),
+    allow=A_MANAGERS,
+    leaks=lambda r, w=None: "attachment" in r.get("Content-Disposition", ""),
+)
+case(
+    "lms_courses_pack_export",
+    "library_course",
+    args=pk("course_lib"),
+    allow=MANAGERS,
+    leaks=lambda r, w=None: "attachment" in r.get("Content-Disposition", ""),
+)
+
+
+def _pack_upload(catalogue):
+    def post(w):
+        from courses.packs.services import export_course
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = export_course(w["course_lib"])
+        return {
+            "file": SimpleUploadedFile("goi.zip", data, "application/zip"),
+            "catalogue": w.pk(catalogue),
+            "title": "Bản sao",
+        }
+
+    return post
+
+
+# The upload shows a preview and writes nothing; the confirmation needs the
+# token kept for the uploader (tests/courses/packs/test_pack_admin.py).
+case(
+    "lms_courses_pack_import",
+    allow=A_MANAGERS,
+    post=_pack_upload("catalogue_a"),
+)
+case(
+    "lms_courses_pack_import",
+    "library_catalogue",
+    allow=A_MANAGERS,
+    post=_pack_upload("catalogue_lib"),
+    change=DEPT,
+)
 case(
     "lms_quizzes_report",
     args=pk("quiz_a"),
