@@ -30,12 +30,26 @@ class ExportContext:
         """Put a Wagtail image's original file in the pack; its pack path."""
         with image.file.open("rb") as handle:
             data = handle.read()
-        return self.writer.add_file("images", image.file.name, data)
+        return self.writer.add_file("images", _file_name(image), data)
 
     def document_path(self, document) -> str:
         with document.file.open("rb") as handle:
             data = handle.read()
-        return self.writer.add_file("documents", document.file.name, data)
+        return self.writer.add_file("documents", _file_name(document), data)
+
+
+def _file_name(item) -> str:
+    """The name a media file goes into a pack under: its title when that is a
+    file name of the same kind (an import titles what it stores after the pack
+    file), else its stored name, which the storage may have suffixed
+    ("logo_a1B2c3d.png") when the name was taken: so a pack imported and
+    exported again names its files as it did."""
+    stored = item.file.name.rsplit("/", 1)[-1]
+    extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else ""
+    title = (item.title or "").strip()
+    if extension and "/" not in title and title.lower().endswith(f".{extension}"):
+        return title
+    return stored
 
 
 @dataclass
@@ -102,10 +116,13 @@ class ImportContext:
                         return existing
             except OSError:
                 continue
-        item = model(title=title or name, collection=collection)
-        item.file.save(name, ContentFile(data), save=False)
-        self.stored_files.append(item.file.name)
+        # The file given at creation is stored on save, and an image's width
+        # and height are read from it (file.save(save=False) leaves them empty).
+        item = model(
+            title=title or name, collection=collection, file=ContentFile(data, name)
+        )
         item.save()
+        self.stored_files.append(item.file.name)
         return item
 
 
