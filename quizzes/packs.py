@@ -411,8 +411,20 @@ def _plan(context: ImportContext):
                     )
                     % {"key": key},
                 )
+        _check_slug(path, cleaned["slug"], quizzes, context)
         quizzes.append((path, cleaned))
     return quizzes, question_files, parsed
+
+
+def _check_slug(path: str, slug: str, planned: list, context: ImportContext):
+    """A quiz never takes the place of another step: its slug is free in the
+    course, or a quiz's (which it updates), and no other quiz file has it."""
+    taken = any(cleaned["slug"] == slug for _path, cleaned in planned)
+    if not taken and context.course is not None:
+        other = context.course.get_children().filter(slug=slug).first()
+        taken = other is not None and other.specific_class is not QuizPage
+    if taken:
+        _refuse(path, "slug", _("Another step of the course has this slug."))
 
 
 def import_plan(data, context: ImportContext) -> None:

@@ -328,3 +328,43 @@ def test_importing_again_keeps_attempts_grades_and_their_snapshots(source, site_
     assert QuizGrade.objects.get(user=learner).quiz_id == quiz.pk
     # Nothing was added beside what the first import made.
     assert Question.objects.filter(category__school__code="T01").count() == 8
+
+
+def test_a_quiz_never_takes_the_place_of_a_lesson_with_its_slug(source, site_root):
+    exported = _export(source)
+    target = _target(site_root)
+    LessonPageFactory(parent=target, slug="kiem-tra")
+
+    with pytest.raises(PackError) as refused:
+        _import(_reader(exported.entries), target)
+
+    assert refused.value.entry == "quizzes/02-kiem-tra.yaml"
+    assert "slug" in refused.value.message
+    assert not QuizPage.objects.child_of(target).exists()
+
+
+def test_a_pack_imported_as_draft_leaves_the_quiz_unpublished(source, site_root):
+    target = _target(site_root)
+
+    _import(_reader(_export(source).entries), target, publish=False)
+
+    quiz = QuizPage.objects.child_of(target).get()
+    assert not quiz.live
+    assert quiz.latest_revision is not None
+
+
+def test_a_link_to_a_lesson_of_the_course_follows_the_lesson(source, site_root):
+    lesson = source.get_children().get(slug="bai-mot")
+    quiz = QuizPage.objects.child_of(source).get()
+    quiz.intro = f'<p>Đọc lại <a linktype="page" id="{lesson.pk}">bài một</a>.</p>'
+    quiz.save()
+    exported = _export(source)
+    data = yaml.safe_load(exported.entries["quizzes/02-kiem-tra.yaml"])
+    assert '<a linktype="step" slug="bai-mot">' in data["intro"]
+    target = _target(site_root)
+
+    _import(_reader(exported.entries), target)
+
+    own_lesson = target.get_children().get(slug="bai-mot")
+    intro = QuizPage.objects.child_of(target).get().intro
+    assert f'<a linktype="page" id="{own_lesson.pk}"' in intro
