@@ -1,4 +1,6 @@
-"""Load the demo courses (courses/demo_content.py) as Wagtail pages. Idempotent."""
+"""Load the demo courses as Wagtail pages: from the demo course packs
+(courses/demo_packs/), or, for `courses.packs.build_demo`, from the Python
+content they were written from. Idempotent."""
 
 from datetime import date
 
@@ -174,7 +176,13 @@ def seed_courses(
     intro) and courses.
     """
     if courses is None:
-        from .demo_content import COURSES as courses
+        # The demo course packs (courses/demo_packs/).
+        from .packs.demo import LIBRARY, demo_catalogues, import_demo_packs
+
+        owner = school.code if school is not None else LIBRARY
+        spec = catalogue or demo_catalogues().get(owner) or LIBRARY_CATALOGUE
+        page = _catalogue_ensure(home=home, school=school, spec=spec)
+        return import_demo_packs(catalogue=page, owner=owner)
     catalogue = _catalogue_ensure(
         home=home, school=school, spec=catalogue or LIBRARY_CATALOGUE
     )

@@ -295,6 +295,11 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
 
 class CoursePage(OneQueryViewRestrictionsMixin, Page):
     base_form_class = CoursePageForm
+    # The identifier of the course pack this course was imported from (or
+    # exported as): importing the same pack again updates this course.
+    pack_id = models.CharField(
+        _("course pack identifier"), max_length=100, blank=True, db_index=True
+    )
     summary = models.TextField(_("summary"), max_length=600)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",

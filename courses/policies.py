@@ -195,3 +195,12 @@ def may_see_superseded_law_report(*, user: User) -> bool:
         and user.is_active
         and user.has_perm("lms_courses.view_legalreference")
     )
+
+
+def may_publish_in(*, user: User, catalogue: CourseIndexPage) -> bool:
+    """Whether what `user` imports into `catalogue` goes live at once; else it
+    waits as draft revisions for someone who may publish (Wagtail's page
+    permissions, so moderation rules apply to imports too)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return catalogue.permissions_for_user(user).can_publish_subpage()

@@ -144,3 +144,10 @@ def refuse_moves_without_rights(request, page, destination):
     show anyone the page and its destination. Ask the same question first."""
     if not page.permissions_for_user(request.user).can_move_to(destination):
         raise PermissionDenied
+
+
+@hooks.register("lms_course_pack_sections")
+def course_pack_section():
+    from .packs.course import section
+
+    return section()

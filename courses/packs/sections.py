@@ -7,16 +7,26 @@ never imports them. Sections run in `Section.order`: course and lessons first,
 then quizzes (which need the lessons' slugs), then the certificate.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.images import get_image_dimensions
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from .container import PackReader, PackWriter, sha256
+from .container import PackError, PackReader, PackWriter, sha256
+
+
+def _original_name(name: str) -> str:
+    """A stored file's name without the suffix storage adds to avoid a clash
+    ("luat_LKtl9It.pdf" -> "luat.pdf"), so a course exported, imported and
+    exported again names its files the same."""
+    return re.sub(r"_[A-Za-z0-9]{7}(?=\.[^./]+$)", "", name.rsplit("/", 1)[-1])
 
 
 @dataclass
@@ -30,26 +40,14 @@ class ExportContext:
         """Put a Wagtail image's original file in the pack; its pack path."""
         with image.file.open("rb") as handle:
             data = handle.read()
-        return self.writer.add_file("images", _file_name(image), data)
+        return self.writer.add_file("images", _original_name(image.file.name), data)
 
     def document_path(self, document) -> str:
         with document.file.open("rb") as handle:
             data = handle.read()
-        return self.writer.add_file("documents", _file_name(document), data)
-
-
-def _file_name(item) -> str:
-    """The name a media file goes into a pack under: its title when that is a
-    file name of the same kind (an import titles what it stores after the pack
-    file), else its stored name, which the storage may have suffixed
-    ("logo_a1B2c3d.png") when the name was taken: so a pack imported and
-    exported again names its files as it did."""
-    stored = item.file.name.rsplit("/", 1)[-1]
-    extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else ""
-    title = (item.title or "").strip()
-    if extension and "/" not in title and title.lower().endswith(f".{extension}"):
-        return title
-    return stored
+        return self.writer.add_file(
+            "documents", _original_name(document.file.name), data
+        )
 
 
 @dataclass
@@ -116,13 +114,17 @@ class ImportContext:
                         return existing
             except OSError:
                 continue
-        # The file given at creation is stored on save, and an image's width
-        # and height are read from it (file.save(save=False) leaves them empty).
-        item = model(
-            title=title or name, collection=collection, file=ContentFile(data, name)
-        )
-        item.save()
+        item = model(title=title or name, collection=collection)
+        item.file.save(name, ContentFile(data), save=False)
         self.stored_files.append(item.file.name)
+        if model is get_image_model():
+            item.width, item.height = get_image_dimensions(item.file)
+            if not item.width:
+                raise PackError(path, _("This file is not an image."))
+            item._set_image_file_metadata()
+        else:
+            item._set_document_file_metadata()
+        item.save()
         return item
 
 

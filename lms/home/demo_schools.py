@@ -28,15 +28,16 @@ SCHOOL_QUIZ_DRAW = 5
 def seed_school_courses(*, home, org: DemoOrganisation) -> dict[str, list[CoursePage]]:
     """Each school's own catalogue, courses and question category."""
     from courses.demo import seed_courses
-    from courses.demo_school_content import SCHOOL_CATALOGUES
+    from courses.packs.demo import LIBRARY, demo_catalogues
     from quizzes.demo import seed_quizzes
 
     owned = {}
-    for code, spec in SCHOOL_CATALOGUES.items():
+    for code in demo_catalogues():
+        if code == LIBRARY:
+            continue
         school = org.schools[code].school
-        courses = seed_courses(
-            home=home, courses=spec["courses"], school=school, catalogue=spec
-        )
+        # The school's course packs (courses/demo_packs/<code>/).
+        courses = seed_courses(home=home, school=school)
         seed_quizzes(courses=courses, school=school, draw=SCHOOL_QUIZ_DRAW)
         owned[code] = courses
     return owned
