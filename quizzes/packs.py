@@ -22,6 +22,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from courses.packs import legal, richtext
 from courses.packs.container import PackError
 from courses.packs.sections import ExportContext, ImportContext, Section
 from lms.slugs import ascii_slug
@@ -49,50 +50,6 @@ def setting_fields() -> list:
         and field.name not in NOT_EXPORTED
         and not field.name.endswith("_ptr")
     ]
-
-
-def reference_key(reference) -> str:
-    return f"{reference.document.number} Điều {reference.article}"
-
-
-# -- Rich text links ----------------------------------------------------------
-
-_PAGE_LINK = re.compile(r'<a\b([^>]*\blinktype="page"[^>]*)>', re.IGNORECASE)
-_STEP_LINK = re.compile(r'<a\b([^>]*\blinktype="step"[^>]*)>', re.IGNORECASE)
-_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-
-
-def _links_out(html: str, course) -> str:
-    """Page links of a quiz's text: a step of the same course by its slug,
-    any other page by its full address."""
-    if "linktype" not in html:
-        return html
-    from wagtail.models import Page
-
-    def replace(match):
-        page_id = dict(_ATTRIBUTE.findall(match.group(1))).get("id")
-        page = Page.objects.filter(pk=page_id).first() if page_id else None
-        if page is None:
-            return "<a>"
-        if page.get_parent() and page.get_parent().pk == course.pk:
-            return f'<a linktype="step" slug="{page.slug}">'
-        return f'<a href="{page.full_url or ""}">'
-
-    return _PAGE_LINK.sub(replace, html)
-
-
-def _links_in(html: str, context: ImportContext) -> str:
-    if "linktype" not in html:
-        return html
-
-    def replace(match):
-        slug = dict(_ATTRIBUTE.findall(match.group(1))).get("slug", "")
-        page = context.steps.get(slug)
-        if page is None and context.course is not None:
-            page = context.course.get_children().filter(slug=slug).first()
-        return f'<a linktype="page" id="{page.pk}">' if page else "<a>"
-
-    return _STEP_LINK.sub(replace, html)
 
 
 # -- Export ------------------------------------------------------------------
@@ -127,7 +84,7 @@ def export_section(course, context: ExportContext):
         for field in setting_fields():
             value = field.value_from_object(quiz)
             if field.name in RICH_TEXT_FIELDS:
-                value = _links_out(value or "", course)
+                value = richtext.to_pack(value or "", context)
             data[field.name] = value
         slots = []
         for slot in quiz.slots.select_related("question__category").order_by(
@@ -146,9 +103,9 @@ def export_section(course, context: ExportContext):
                 {
                     "category": draw.category.full_path,
                     "count": draw.count,
-                    "legal_reference": reference_key(draw.legal_reference)
-                    if draw.legal_reference
-                    else None,
+                    "legal_reference": legal.export_reference(
+                        context, draw.legal_reference
+                    ),
                 }
             )
             categories[draw.category_id] = draw.category
@@ -326,39 +283,6 @@ def _slot_index(slot: dict, parsed: list) -> int | None:
     )
 
 
-def _reference(key: str, context: ImportContext):
-    """The site's legal reference for a key; created from legal.yaml when the
-    course section has not (yet) done so."""
-    from courses.models import LegalDocument, LegalReference
-
-    number, article = _parse_key(key)
-    found = LegalReference.objects.filter(
-        document__number=number, article=article
-    ).first()
-    if found is not None or context.dry_run:
-        return found
-    legal = context.pack.yaml("legal.yaml") if context.pack.has("legal.yaml") else {}
-    documents = {d.get("number"): d for d in (legal or {}).get("documents") or []}
-    document, _created = LegalDocument.objects.get_or_create(
-        number=number,
-        defaults={"title": (documents.get(number) or {}).get("title") or number},
-    )
-    return LegalReference.objects.create(document=document, article=article)
-
-
-def _reference_known(key: str, context: ImportContext) -> bool:
-    from courses.models import LegalReference
-
-    number, article = _parse_key(key)
-    if LegalReference.objects.filter(document__number=number, article=article).exists():
-        return True
-    legal = context.pack.yaml("legal.yaml") if context.pack.has("legal.yaml") else {}
-    return any(
-        isinstance(row, dict) and row.get("key") == key
-        for row in (legal or {}).get("references") or []
-    )
-
-
 def _quiz_paths(context: ImportContext) -> list[str]:
     return [path for path in context.step_paths if path.startswith(FOLDER)]
 
@@ -400,17 +324,11 @@ def _plan(context: ImportContext):
                     f"draws {index}",
                     _("The pack's question files have no such category."),
                 )
-            key = draw.get("legal_reference")
-            if key and not _reference_known(key, context):
-                _refuse(
-                    path,
-                    f"draws {index}",
-                    _(
-                        "The legal reference %(key)s is neither on this site "
-                        "nor in legal.yaml."
-                    )
-                    % {"key": key},
-                )
+            legal.check_reference(
+                context, draw.get("legal_reference"), referred_from=path
+            )
+        for name in RICH_TEXT_FIELDS & set(cleaned):
+            richtext.check(cleaned[name], context, where=f"{path}, {name}")
         _check_slug(path, cleaned["slug"], quizzes, context)
         quizzes.append((path, cleaned))
     return quizzes, question_files, parsed
@@ -453,12 +371,21 @@ def import_apply(data, context: ImportContext) -> None:
         saved.extend(zip(report.questions, report.saved, strict=True))
         described.update(parse(file_data, "moodlexml").categories)
     parsed = [question for question, _bank in saved]
-    for _path, cleaned in quizzes:
-        slots = [
+    # First every quiz page exists (so links between steps resolve), then
+    # each gets its texts, questions and a new revision.
+    pages = [_page_for(cleaned, context) for _path, cleaned in quizzes]
+    for (path, cleaned), quiz in zip(quizzes, pages, strict=True):
+        for name in RICH_TEXT_FIELDS & set(cleaned):
+            setattr(
+                quiz,
+                name,
+                richtext.from_pack(cleaned[name], context, where=f"{path}, {name}"),
+            )
+        quiz.slots = [
             QuizSlot(question=saved[_slot_index(slot, parsed)][1], sort_order=index)
             for index, slot in enumerate(cleaned["slots"])
         ]
-        draws = [
+        quiz.draws = [
             QuizRandomDraw(
                 category=_category_resolve(
                     draw["category"],
@@ -468,36 +395,36 @@ def import_apply(data, context: ImportContext) -> None:
                     create=True,
                 ),
                 count=draw["count"],
-                legal_reference=_reference(draw["legal_reference"], context)
-                if draw.get("legal_reference")
-                else None,
+                legal_reference=legal.import_reference(
+                    context, draw.get("legal_reference"), referred_from=path
+                ),
                 sort_order=index,
             )
             for index, draw in enumerate(cleaned["draws"])
         ]
-        settings = {
-            name: value
-            for name, value in cleaned.items()
-            if name not in ("slots", "draws")
-        }
-        for name in RICH_TEXT_FIELDS & set(settings):
-            settings[name] = _links_in(settings[name], context)
-        quiz = _existing(cleaned["slug"], context)
-        if quiz is None:
-            quiz = QuizPage(live=bool(context.publish), **settings)
-            quiz.slots = slots
-            quiz.draws = draws
-            context.course.add_child(instance=quiz)
-        else:
-            for name, value in settings.items():
-                setattr(quiz, name, value)
-            quiz.draft_title = quiz.title
-            quiz.slots = slots
-            quiz.draws = draws
         revision = quiz.save_revision(user=context.user)
         if context.publish:
             revision.publish(user=context.user)
-        context.steps[quiz.slug] = quiz
+
+
+def _page_for(cleaned: dict, context: ImportContext) -> QuizPage:
+    """The course's quiz of that slug with the pack's settings (not saved), or
+    a new one (saved, without its texts yet); registered as a step."""
+    settings = {
+        name: value
+        for name, value in cleaned.items()
+        if name not in ("slots", "draws", *RICH_TEXT_FIELDS)
+    }
+    quiz = _existing(cleaned["slug"], context)
+    if quiz is None:
+        quiz = QuizPage(live=bool(context.publish), **settings)
+        context.course.add_child(instance=quiz)
+    else:
+        for name, value in settings.items():
+            setattr(quiz, name, value)
+        quiz.draft_title = quiz.title
+    context.steps[quiz.slug] = quiz
+    return quiz
 
 
 def section() -> Section:

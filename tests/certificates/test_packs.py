@@ -242,3 +242,30 @@ def test_a_bad_certificate_file_is_refused_naming_the_field(
     assert where in str(refused.value)
     assert CertificateTemplate.objects.count() == templates
     assert not CourseCertificateSetting.objects.filter(course=target).exists()
+
+
+def test_a_course_pack_with_its_certificate_comes_back_the_same(source, site_root):
+    from courses.packs.services import export_course, import_course, read_pack
+
+    pack = export_course(source)
+    assert yaml.safe_load(PackReader.open(pack).entries["course.yaml"])[
+        "certificate"
+    ] == ("certificate.yaml")
+    # Another deployment: none of the source's templates.
+    CourseCertificateSetting.objects.all().delete()
+    CertificateSignatory.objects.all().delete()
+    CertificateTemplate.objects.all().delete()
+    catalogue = CourseIndexPageFactory(
+        parent=site_root, slug="truong-b", school=SchoolFactory(code="B01")
+    )
+
+    report = import_course(read_pack(pack), catalogue=catalogue)
+
+    assert ("certificate", "Mẫu Sở", "new") in report.items
+    again = PackReader.open(export_course(report.course))
+    first = PackReader.open(pack)
+    # The same pack, but when and where it was exported.
+    assert {**again.manifest, "source": None} == {**first.manifest, "source": None}
+    assert {k: v for k, v in again.entries.items() if k != "manifest.json"} == {
+        k: v for k, v in first.entries.items() if k != "manifest.json"
+    }

@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import LegalDocument, LegalReference
+from courses.packs import legal
 from courses.packs.container import PackError, PackReader, PackWriter
 from courses.packs.sections import ExportContext, ImportContext, sections
+from courses.packs.services import export_course, import_course, read_pack
 from quizzes import packs
 from quizzes.models import (
     Question,
@@ -89,6 +91,9 @@ def _export(course) -> PackWriter:
     writer = PackWriter()
     context = ExportContext(course=course, writer=writer)
     packs.export_section(course, context)
+    legal_data = legal.export_legal(context)
+    if legal_data:
+        writer.add_yaml("legal.yaml", legal_data)
     writer.step_files = context.step_files
     return writer
 
@@ -151,6 +156,7 @@ def test_a_quiz_with_every_setting_and_question_type_comes_back_the_same(
     ]
     # The slot's category lies inside a drawn one: one file holds both.
     assert sorted(exported.entries) == [
+        "legal.yaml",
         "questions/1-khong-ma.xml",
         "questions/2-tieng-anh.xml",
         quiz_file,
@@ -353,18 +359,32 @@ def test_a_pack_imported_as_draft_leaves_the_quiz_unpublished(source, site_root)
     assert quiz.latest_revision is not None
 
 
-def test_a_link_to_a_lesson_of_the_course_follows_the_lesson(source, site_root):
+def _without_source(pack: bytes) -> dict:
+    reader = PackReader.open(pack)
+    manifest = dict(reader.manifest)
+    manifest.pop("source")
+    return {**reader.entries, "manifest.json": manifest}
+
+
+def test_a_course_pack_with_its_quiz_comes_back_the_same(source, site_root):
+    """export_course -> import_course into another school's catalogue ->
+    export_course gives the same pack (but the manifest's source)."""
     lesson = source.get_children().get(slug="bai-mot")
     quiz = QuizPage.objects.child_of(source).get()
     quiz.intro = f'<p>Đọc lại <a linktype="page" id="{lesson.pk}">bài một</a>.</p>'
-    quiz.save()
-    exported = _export(source)
-    data = yaml.safe_load(exported.entries["quizzes/02-kiem-tra.yaml"])
-    assert '<a linktype="step" slug="bai-mot">' in data["intro"]
-    target = _target(site_root)
+    quiz.save_revision().publish()
+    pack = export_course(source)
+    data = yaml.safe_load(PackReader.open(pack).entries["quizzes/02-kiem-tra.yaml"])
+    assert '<a linktype="step" slug="bai-mot"' in data["intro"]
+    catalogue = CourseIndexPageFactory(
+        parent=site_root, slug="truong-b", school=SchoolFactory(code="B01")
+    )
 
-    _import(_reader(exported.entries), target)
+    report = import_course(read_pack(pack), catalogue=catalogue)
 
-    own_lesson = target.get_children().get(slug="bai-mot")
-    intro = QuizPage.objects.child_of(target).get().intro
-    assert f'<a linktype="page" id="{own_lesson.pk}"' in intro
+    course = report.course
+    own_lesson = course.get_children().get(slug="bai-mot")
+    copy = QuizPage.objects.child_of(course).get()
+    assert f'linktype="page" id="{own_lesson.pk}"' in copy.intro
+    assert ("quiz", "Bài kiểm tra", "new") in report.items
+    assert _without_source(export_course(course)) == _without_source(pack)
