@@ -366,6 +366,8 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         FieldPanel("lessons_before_quizzes"),
     ]
     parent_page_types = ["lms_courses.CourseIndexPage"]
+    # A copy is another course: importing the pack again updates the original.
+    exclude_fields_in_copy = ["pack_id"]
     template = "lms_courses/course_page.html"
     search_fields = [*Page.search_fields, index.SearchField("summary")]
 

@@ -251,7 +251,7 @@ def _counts():
             {"lessons/01-bai-mot.yaml": _lesson(body=[{"carousel": {}}])},
             None,
             None,
-            "lessons/01-bai-mot.yaml: block 1 (carousel)",
+            "lessons/01-bai-mot.yaml: khối 1 (carousel)",
         ),
         (
             {
@@ -264,19 +264,19 @@ def _counts():
             },
             None,
             None,
-            "lessons/01-bai-mot.yaml: block 2 (document)",
+            "lessons/01-bai-mot.yaml: khối 2 (document)",
         ),
         (
             {"lessons/01-bai-mot.yaml": _lesson(body=[{"heading": {"txt": "x"}}])},
             None,
             None,
-            "unknown key txt",
+            "khóa không xác định txt",
         ),
         (
             {"lessons/01-bai-mot.yaml": _lesson(body=[{"heading": {"text": 3}}])},
             None,
             None,
-            "text must be a text",
+            "text phải là văn bản",
         ),
         (
             {"lessons/01-bai-mot.yaml": _lesson(estimated_minutes="năm")},
@@ -389,7 +389,7 @@ def test_a_block_the_editor_refuses_is_refused_and_its_files_removed(
     with pytest.raises(PackError) as refused:
         import_course(read_pack(data), catalogue=catalogue)
 
-    assert "block 1 (image)" in str(refused.value)
+    assert "khối 1 (image)" in str(refused.value)
     assert _counts() == before
     assert _media_count(settings) == media
 
@@ -508,3 +508,86 @@ def test_the_import_command_fails_with_the_pack_error(catalogue, tmp_path):
         call_command("import_course", str(target), catalogue="khoa-hoc")
 
     assert "lessons/01-bai-mot.yaml" in str(failed.value)
+
+
+def test_rich_text_keeps_only_what_the_editor_allows(catalogue):
+    lesson = _lesson(
+        body=[
+            {
+                "rich_text": '<p onclick="x()">Chào <b>em</b></p>'
+                "<script>alert(1)</script><style>p{}</style>"
+            }
+        ]
+    )
+    data = _hand_pack(lessons={"lessons/01-bai-mot.yaml": lesson})
+
+    course = import_course(read_pack(data), catalogue=catalogue).course
+
+    page = LessonPage.objects.child_of(course).get()
+    stored = page.body.raw_data[0]["value"]
+    assert "<b>em</b>" in stored
+    assert "script" not in stored and "onclick" not in stored and "style" not in stored
+
+
+def test_a_copied_course_is_not_the_course_of_its_pack(catalogue):
+    course = import_course(read_pack(_hand_pack()), catalogue=catalogue).course
+
+    copy = course.copy(update_attrs={"slug": "ban-sao", "title": "Bản sao"})
+
+    assert CoursePage.objects.get(pk=copy.pk).pack_id == ""
+
+
+def test_the_site_copy_of_a_legal_document_is_kept_and_the_difference_shown(
+    catalogue,
+):
+    from courses.packs.container import PackWriter
+
+    LegalDocument.objects.create(number="116/2025/QH15", title="Luật của trang")
+    writer = PackWriter()
+    writer.add_yaml(
+        "lessons/01-bai-mot.yaml",
+        _lesson(legal_references=["116/2025/QH15 Điều 2"]),
+    )
+    writer.add_yaml(
+        "legal.yaml",
+        {
+            "documents": [
+                {"number": "116/2025/QH15", "title": "Luật An ninh mạng", "kind": "law"}
+            ],
+            "references": [
+                {
+                    "key": "116/2025/QH15 Điều 2",
+                    "document": "116/2025/QH15",
+                    "article": "2",
+                }
+            ],
+        },
+    )
+    writer.add_yaml(
+        "course.yaml",
+        {
+            "title": "Khóa học mẫu",
+            "slug": "khoa-hoc-mau",
+            "summary": "Tóm tắt.",
+            "steps": ["lessons/01-bai-mot.yaml"],
+        },
+    )
+    pack = read_pack(writer.finish(pack_id="p", title="x", source={}))
+
+    report = import_course(pack, catalogue=catalogue)
+
+    assert ("legal-document", "116/2025/QH15", "differs") in report.items
+    assert ("legal-reference", "116/2025/QH15 Điều 2", "new") in report.items
+    assert LegalDocument.objects.get().title == "Luật của trang"
+    lesson = LessonPage.objects.child_of(report.course).get()
+    assert [r.article for r in lesson.legal_references.all()] == ["2"]
+
+
+def test_only_those_who_may_publish_in_a_catalogue_import_live_pages(catalogue):
+    from courses.policies import may_publish_in
+
+    boss = UserFactory(username="boss", is_superuser=True)
+    nobody = UserFactory(username="nobody")
+
+    assert may_publish_in(user=boss, catalogue=catalogue)
+    assert not may_publish_in(user=nobody, catalogue=catalogue)
