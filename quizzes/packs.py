@@ -30,7 +30,14 @@ from lms.slugs import ascii_slug
 from .exporting import ExportRefused, category_export
 from .formats import parse
 from .importing import ImportRefused, _category_resolve, questions_import
-from .models import QuestionCategory, QuizPage, QuizRandomDraw, QuizSlot
+from .models import (
+    Difficulty,
+    Question,
+    QuestionCategory,
+    QuizPage,
+    QuizRandomDraw,
+    QuizSlot,
+)
 
 FOLDER = "quizzes/"
 QUESTIONS = "questions/"
@@ -39,6 +46,8 @@ NOT_EXPORTED = {"opens_at", "closes_at"}
 RICH_TEXT_FIELDS = {"intro", "success_text", "failure_text"}
 SLOT_KEYS = {"category", "idnumber", "name", "number"}
 DRAW_KEYS = {"category", "count", "legal_reference"}
+TAGS = f"{QUESTIONS}tags.yaml"
+TAG_KEYS = SLOT_KEYS | {"difficulty", "legal_references", "principles"}
 
 
 def setting_fields() -> list:
@@ -148,6 +157,46 @@ def _export_questions(categories: dict, used: dict, context: ExportContext) -> N
             ) from None
         slug = ascii_slug(category.full_path.replace("/", " ")) or "category"
         context.writer.add_text(f"{QUESTIONS}{number}-{slug}.xml", text)
+    tags = [
+        row
+        for category in chosen
+        for row in _tag_rows(category, used[category.pk], context)
+    ]
+    if tags:
+        context.writer.add_yaml(TAGS, {"questions": tags})
+
+
+def _tag_rows(category, with_subcategories: bool, context: ExportContext):
+    """What Moodle XML does not carry: each question's difficulty, legal
+    references (random draws choose by them) and code-of-conduct principles."""
+    categories = category.descendants_and_self() if with_subcategories else [category]
+    questions = (
+        Question.objects.filter(category__in=categories)
+        .select_related("category")
+        .prefetch_related("legal_references__document", "principles")
+        .order_by("category__full_path", "pk")
+    )
+    siblings: dict[int, list] = {}
+    for question in questions:
+        references = sorted(
+            legal.export_reference(context, reference)
+            for reference in question.legal_references.all()
+        )
+        principles = sorted(p.name for p in question.principles.all())
+        if not (references or principles or question.difficulty):
+            continue
+        if question.category_id not in siblings:
+            siblings[question.category_id] = list(
+                question.category.questions.order_by("pk")
+            )
+        row = _slot_entry(question, siblings[question.category_id])
+        if question.difficulty:
+            row["difficulty"] = question.difficulty
+        if references:
+            row["legal_references"] = references
+        if principles:
+            row["principles"] = principles
+        yield row
 
 
 # -- Import ------------------------------------------------------------------
@@ -305,6 +354,7 @@ def _plan(context: ImportContext):
     categories = {question.category for question in parsed}
     for name in _question_files(context):
         categories |= set(parse(context.pack.bytes(name), "moodlexml").categories)
+    tags = _check_tags(context, parsed)
     quizzes = []
     for path in _quiz_paths(context):
         cleaned = _check_quiz(
@@ -331,7 +381,37 @@ def _plan(context: ImportContext):
             richtext.check(cleaned[name], context, where=f"{path}, {name}")
         _check_slug(path, cleaned["slug"], quizzes, context)
         quizzes.append((path, cleaned))
-    return quizzes, question_files, parsed
+    return quizzes, question_files, parsed, tags
+
+
+def _check_tags(context: ImportContext, parsed: list) -> list[tuple[int, dict]]:
+    """questions/tags.yaml checked: (index among the parsed questions, row)."""
+    if not context.pack.has(TAGS):
+        return []
+    data = context.pack.yaml(TAGS)
+    if not isinstance(data, dict) or set(data) - {"questions"}:
+        raise PackError(TAGS, _("This must be a mapping."))
+    found = []
+    rows = _check_rows(TAGS, "questions", data.get("questions"), TAG_KEYS)
+    for number, row in enumerate(rows, start=1):
+        where = f"questions {number}"
+        index = (
+            _slot_index(row, parsed) if isinstance(row.get("category"), str) else None
+        )
+        if index is None:
+            _refuse(TAGS, where, _("The pack's question files have no such question."))
+        if row.get("difficulty") not in (None, *Difficulty.values):
+            _refuse(TAGS, where, _("Unknown difficulty."))
+        for key in ("legal_references", "principles"):
+            values = row.get(key) or []
+            if not isinstance(values, list) or not all(
+                isinstance(value, str) and value for value in values
+            ):
+                _refuse(TAGS, f"{where}, {key}", _("This must be a list."))
+        for key in row.get("legal_references") or []:
+            legal.check_reference(context, key, referred_from=TAGS)
+        found.append((index, row))
+    return found
 
 
 def _check_slug(path: str, slug: str, planned: list, context: ImportContext):
@@ -346,7 +426,7 @@ def _check_slug(path: str, slug: str, planned: list, context: ImportContext):
 
 
 def import_plan(data, context: ImportContext) -> None:
-    quizzes, question_files, _parsed = _plan(context)
+    quizzes, question_files, _parsed, _tags = _plan(context)
     for name, report in question_files:
         action = "update" if any(report.matches) else "new"
         context.items.append(("questions", name, action))
@@ -356,7 +436,7 @@ def import_plan(data, context: ImportContext) -> None:
 
 
 def import_apply(data, context: ImportContext) -> None:
-    quizzes, _question_files_, _parsed = _plan(context)
+    quizzes, _question_files_, _parsed, tags = _plan(context)
     saved = []
     described = {}
     for name in _question_files(context):
@@ -371,6 +451,8 @@ def import_apply(data, context: ImportContext) -> None:
         saved.extend(zip(report.questions, report.saved, strict=True))
         described.update(parse(file_data, "moodlexml").categories)
     parsed = [question for question, _bank in saved]
+    for index, row in tags:
+        _apply_tags(saved[index][1], row, context)
     # First every quiz page exists (so links between steps resolve), then
     # each gets its texts, questions and a new revision.
     pages = [_page_for(cleaned, context) for _path, cleaned in quizzes]
@@ -405,6 +487,34 @@ def import_apply(data, context: ImportContext) -> None:
         revision = quiz.save_revision(user=context.user)
         if context.publish:
             revision.publish(user=context.user)
+
+
+def _apply_tags(question, row: dict, context: ImportContext) -> None:
+    """The pack's tags replace the question's (not a new version: tags are
+    not what an attempt showed)."""
+    from courses.models import ConductPrinciple
+
+    Question.objects.filter(pk=question.pk).update(
+        difficulty=row.get("difficulty") or ""
+    )
+    through = Question.legal_references.through
+    through.objects.filter(question=question).delete()
+    through.objects.bulk_create(
+        through(
+            question=question,
+            legalreference=legal.import_reference(context, key, referred_from=TAGS),
+        )
+        for key in row.get("legal_references") or []
+    )
+    through = Question.principles.through
+    through.objects.filter(question=question).delete()
+    through.objects.bulk_create(
+        through(
+            question=question,
+            conductprinciple=ConductPrinciple.objects.get_or_create(name=name)[0],
+        )
+        for name in row.get("principles") or []
+    )
 
 
 def _page_for(cleaned: dict, context: ImportContext) -> QuizPage:

@@ -8,7 +8,7 @@ import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import LegalDocument, LegalReference
+from courses.models import ConductPrinciple, LegalDocument, LegalReference
 from courses.packs import legal
 from courses.packs.container import PackError, PackReader, PackWriter
 from courses.packs.sections import ExportContext, ImportContext, sections
@@ -64,6 +64,8 @@ def source(site_root):
     LessonPageFactory(parent=course, slug="bai-mot")
     top = _bank(with_files=True)
     sub = top.children.get()
+    document = LegalDocument.objects.create(number="116/2025/QH15", title="Luật ANM")
+    reference = LegalReference.objects.create(document=document, article="2")
     plain = QuestionCategory.objects.create(name="Không mã")
     twins = [
         Question.objects.create(
@@ -71,13 +73,20 @@ def source(site_root):
         )
         for n in (1, 2)
     ]
-    document = LegalDocument.objects.create(number="116/2025/QH15", title="Luật ANM")
-    reference = LegalReference.objects.create(document=document, article="2")
     quiz = QuizPageFactory(
         parent=course, slug="kiem-tra", title="Bài kiểm tra", **SETTINGS
     )
     quiz.opens_at = quiz.closes_at = None
     fixed = Question.objects.get(idnumber="id-Điền từ")
+    # Tags Moodle XML does not carry (a draw chooses by legal reference).
+    Question.objects.filter(pk=fixed.pk).update(difficulty="hard")
+    Question.legal_references.through.objects.create(
+        question=fixed, legalreference=reference
+    )
+    Question.principles.through.objects.create(
+        question=twins[0],
+        conductprinciple=ConductPrinciple.objects.create(name="Tôn trọng"),
+    )
     for index, question in enumerate([fixed, twins[1]]):
         QuizSlot.objects.create(quiz=quiz, question=question, sort_order=index)
     QuizRandomDraw.objects.create(quiz=quiz, category=top, count=2, sort_order=0)
@@ -159,8 +168,25 @@ def test_a_quiz_with_every_setting_and_question_type_comes_back_the_same(
         "legal.yaml",
         "questions/1-khong-ma.xml",
         "questions/2-tieng-anh.xml",
+        "questions/tags.yaml",
         quiz_file,
     ]
+    assert yaml.safe_load(exported.entries["questions/tags.yaml"]) == {
+        "questions": [
+            {
+                "category": "Không mã",
+                "name": "Cùng tên",
+                "number": 1,
+                "principles": ["Tôn trọng"],
+            },
+            {
+                "category": "Tiếng Anh/Lớp 6",
+                "idnumber": "id-Điền từ",
+                "difficulty": "hard",
+                "legal_references": ["116/2025/QH15 Điều 2"],
+            },
+        ]
+    }
     xml = exported.entries["questions/2-tieng-anh.xml"].decode()
     for qtype in QuestionType.values:
         assert f'type="{_moodle_type(qtype)}"' in xml
@@ -176,6 +202,9 @@ def test_a_quiz_with_every_setting_and_question_type_comes_back_the_same(
     # The questions went into the target school's bank.
     assert quiz.draws.first().category.school == target.get_parent().specific.school
     assert quiz.draws.last().legal_reference == LegalReference.objects.get()
+    tagged = quiz.slots.first().question
+    assert tagged.difficulty == "hard"
+    assert list(tagged.legal_references.all()) == [LegalReference.objects.get()]
     again = _export(target)
     assert again.entries == exported.entries
 
@@ -388,3 +417,22 @@ def test_a_course_pack_with_its_quiz_comes_back_the_same(source, site_root):
     assert f'linktype="page" id="{own_lesson.pk}"' in copy.intro
     assert ("quiz", "Bài kiểm tra", "new") in report.items
     assert _without_source(export_course(course)) == _without_source(pack)
+
+
+def test_a_bad_question_tag_is_refused_naming_the_tags_file(source, site_root):
+    exported = _export(source)
+
+    def bad(data):
+        tags = yaml.safe_load(data)
+        tags["questions"][1]["difficulty"] = "rất khó"
+        return yaml.safe_dump(tags, allow_unicode=True).encode()
+
+    reader = _reader(_with(exported.entries, "questions/tags.yaml", bad))
+    questions = Question.objects.count()
+
+    with pytest.raises(PackError) as refused:
+        _import(reader, _target(site_root))
+
+    assert refused.value.entry == "questions/tags.yaml"
+    assert "questions 2" in refused.value.message
+    assert Question.objects.count() == questions
