@@ -451,8 +451,11 @@ def import_apply(data, context: ImportContext) -> None:
         saved.extend(zip(report.questions, report.saved, strict=True))
         described.update(parse(file_data, "moodlexml").categories)
     parsed = [question for question, _bank in saved]
-    for index, row in tags:
-        _apply_tags(saved[index][1], row, context)
+    # The pack's tags are the questions' tags: a question it lists without
+    # tags has none.
+    rows = dict(tags)
+    for index, (_question, bank) in enumerate(saved):
+        _apply_tags(bank, rows.get(index, {}), context)
     # First every quiz page exists (so links between steps resolve), then
     # each gets its texts, questions and a new revision.
     pages = [_page_for(cleaned, context) for _path, cleaned in quizzes]
