@@ -2,6 +2,7 @@
 (docs/course-packs.md). The design: plan every section first (nothing is
 written), then apply them all in one transaction."""
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,13 +193,44 @@ def import_course(
         messages=list(context.messages),
     )
     if dry_run:
+        # The preview also runs the checks only writing can make (each block's
+        # own validation needs its images and pages): apply on a copy of the
+        # context inside a transaction that is always rolled back.
+        trial = dataclasses.replace(
+            context,
+            dry_run=False,
+            publish=False,
+            items=[],
+            messages=[],
+            steps={},
+            stored_files=[],
+            step_paths=list(context.step_paths),
+            _images={},
+            _documents={},
+        )
+        trial.title, trial.created, trial.trial = context.title, False, True
+        try:
+            _apply(chosen, data_for, pack, trial)
+        except _DryRun:
+            pass
         return report
+    _apply(chosen, data_for, pack, context)
+    report.course = context.course
+    report.messages = list(context.messages)
+    return report
 
+
+def _apply(chosen, data_for, pack: Pack, context) -> None:
+    """Apply every section in one transaction; on failure (or at the end of a
+    trial run) the database is rolled back and stored media files deleted."""
+    trial = getattr(context, "trial", False)
     try:
         with transaction.atomic():
             for section in chosen:
                 section.import_apply(data_for(section), context)
             course_section.finish(pack.course, context)
+            if trial:
+                raise _DryRun
     except BaseException:
         for name in context.stored_files:
             try:
@@ -206,6 +238,3 @@ def import_course(
             except OSError:
                 pass
         raise
-    report.course = context.course
-    report.messages = list(context.messages)
-    return report

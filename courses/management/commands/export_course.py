@@ -25,12 +25,14 @@ class Command(BaseCommand):
         courses = CoursePage.objects.filter(slug=slug)
         if catalogue:
             parents = CourseIndexPage.objects.filter(slug=catalogue)
-            courses = (
-                courses.filter(
-                    path__regex="^(" + "|".join(p.path for p in parents) + ")"
-                )
-                if parents
-                else courses.none()
+            courses = courses.filter(
+                pk__in=[
+                    pk
+                    for parent in parents
+                    for pk in CoursePage.objects.child_of(parent).values_list(
+                        "pk", flat=True
+                    )
+                ]
             )
         found = list(courses[:2])
         if not found:

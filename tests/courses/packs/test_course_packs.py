@@ -591,3 +591,62 @@ def test_only_those_who_may_publish_in_a_catalogue_import_live_pages(catalogue):
 
     assert may_publish_in(user=boss, catalogue=catalogue)
     assert not may_publish_in(user=nobody, catalogue=catalogue)
+
+
+def test_a_dry_run_runs_the_editors_checks_and_leaves_nothing(catalogue, settings):
+    png = get_test_image_file().file.getvalue()
+    lesson = _lesson(body=[{"image": {"image": "files/images/hinh.png"}}])
+    data = _hand_pack(
+        lessons={"lessons/01-bai-mot.yaml": lesson},
+        files={"files/images/hinh.png": png},
+    )
+    before, media = _counts(), _media_count(settings)
+
+    with pytest.raises(PackError) as refused:
+        import_course(read_pack(data), catalogue=catalogue, dry_run=True)
+
+    assert "khối 1 (image)" in str(refused.value)
+    assert _counts() == before
+    assert _media_count(settings) == media
+
+
+def test_a_lesson_left_out_of_the_pack_stays_and_is_reported(catalogue):
+    two = {
+        "lessons/01-bai-mot.yaml": _lesson(),
+        "lessons/02-bai-hai.yaml": _lesson(slug="bai-hai", title="Bài hai"),
+    }
+    course = import_course(read_pack(_hand_pack(lessons=two)), catalogue=catalogue)
+    course = course.course
+
+    report = import_course(read_pack(_hand_pack()), catalogue=catalogue)
+
+    assert ("lesson", "Bài hai", "removed-from-pack") in report.items
+    slugs = [p.slug for p in LessonPage.objects.child_of(course).order_by("path")]
+    assert slugs == ["bai-mot", "bai-hai"]
+
+
+def test_the_import_command_picks_the_catalogue_of_the_named_school(
+    site_root, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    from tests.people.factories import SchoolFactory
+
+    hoa_sen = SchoolFactory(code="HOASEN")
+    SchoolFactory(code="BINHMINH")
+    CourseIndexPageFactory(parent=site_root, slug="kh", school=hoa_sen)
+    target = tmp_path / "goi.zip"
+    target.write_bytes(_hand_pack())
+
+    with pytest.raises(CommandError):
+        call_command("import_course", str(target), catalogue="kh", school="binhminh")
+    call_command(
+        "import_course",
+        str(target),
+        catalogue="kh",
+        school="hoasen",
+        stdout=io.StringIO(),
+    )
+
+    course = CoursePage.objects.get(pack_id="goi-1")
+    assert course.get_parent().specific.school == hoa_sen

@@ -138,6 +138,9 @@ class Command(BaseCommand):
         for user in people.values():
             demo_record(user)
         home = seed_home()
+        # The demo's certificate template first: the course packs' certificate
+        # sections then find it the same as the one they were exported with.
+        seed_certificate_settings(courses=[])
         # The Department library's courses, then each school's own.
         courses = seed_courses(home=home)
         seed_quizzes(courses=courses)
