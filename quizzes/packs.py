@@ -29,6 +29,7 @@ from lms.slugs import ascii_slug
 
 from .exporting import ExportRefused, category_export
 from .formats import parse
+from .import_files import recording_stored_files
 from .importing import ImportRefused, _category_resolve, questions_import
 from .models import (
     Difficulty,
@@ -441,13 +442,16 @@ def import_apply(data, context: ImportContext) -> None:
     described = {}
     for name in _question_files(context):
         file_data = context.pack.bytes(name)
-        report = questions_import(
-            data=file_data,
-            fmt="moodlexml",
-            school=context.school,
-            update=True,
-            match_by_name=True,
-        )
+        # Pictures and sounds the questions carry: deleted again if the
+        # import fails (ImportContext.stored_files).
+        with recording_stored_files(context.stored_files):
+            report = questions_import(
+                data=file_data,
+                fmt="moodlexml",
+                school=context.school,
+                update=True,
+                match_by_name=True,
+            )
         saved.extend(zip(report.questions, report.saved, strict=True))
         described.update(parse(file_data, "moodlexml").categories)
     parsed = [question for question, _bank in saved]

@@ -441,3 +441,21 @@ def test_a_bad_question_tag_is_refused_naming_the_tags_file(source, site_root):
     assert refused.value.entry == "questions/tags.yaml"
     assert "questions 2" in refused.value.message
     assert Question.objects.count() == questions
+
+
+def test_a_dry_run_leaves_no_question_or_picture_behind(source, site_root, settings):
+    from pathlib import Path
+
+    pack = export_course(source)
+    catalogue = CourseIndexPageFactory(
+        parent=site_root, slug="truong-c", school=SchoolFactory(code="C01")
+    )
+    media = Path(settings.MEDIA_ROOT)
+    files = sorted(path for path in media.rglob("*") if path.is_file())
+    questions = Question.objects.count()
+
+    report = import_course(read_pack(pack), catalogue=catalogue, dry_run=True)
+
+    assert ("quiz", "Bài kiểm tra", "new") in report.items
+    assert Question.objects.count() == questions
+    assert sorted(path for path in media.rglob("*") if path.is_file()) == files
