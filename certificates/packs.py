@@ -254,6 +254,8 @@ def _match(wanted: dict, context: ImportContext, course_title: str):
 def _course_title(context: ImportContext) -> str:
     if context.course is not None:
         return context.course.title
+    if getattr(context, "title", None):  # a new course under a title of its own
+        return context.title
     course = context.pack.yaml("course.yaml") if context.pack.has("course.yaml") else {}
     return (course or {}).get("title") or ""
 

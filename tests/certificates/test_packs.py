@@ -269,3 +269,19 @@ def test_a_course_pack_with_its_certificate_comes_back_the_same(source, site_roo
     assert {k: v for k, v in again.entries.items() if k != "manifest.json"} == {
         k: v for k, v in first.entries.items() if k != "manifest.json"
     }
+
+
+def test_the_preview_names_the_template_after_the_new_title(source, site_root):
+    from courses.packs.services import export_course, import_course, read_pack
+
+    pack = export_course(source)
+    catalogue = CourseIndexPageFactory(
+        parent=site_root, slug="truong-b", school=SchoolFactory(code="B01")
+    )
+
+    report = import_course(
+        read_pack(pack), catalogue=catalogue, title="Luật mới", dry_run=True
+    )
+
+    assert ("certificate", "Mẫu Sở (Luật mới)", "new") in report.items
+    assert not CertificateTemplate.objects.filter(name__contains="Luật mới").exists()
