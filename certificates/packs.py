@@ -4,8 +4,9 @@ It holds the course's certificate settings (one per audience) and the
 templates they use, with their signatories; the pictures (background, logo,
 signatures) travel as pack files under files/images/.
 
-On import a template of the same name owned by the catalogue's owner is
-reused when it is identical (fields, signatories and pictures); otherwise a
+On import a template of the same name owned by the catalogue's owner, or by
+the Department library (which every school may use), is reused when it is
+identical (fields, signatories and pictures); otherwise a
 new one is made, named "<name> (<course title>)" (names are unique on a
 site, so a further number is added while that one is taken by a different
 template). The settings of the pack's audiences are created or updated;
@@ -244,8 +245,11 @@ def _match(wanted: dict, context: ImportContext, course_title: str):
         existing = CertificateTemplate.objects.filter(name=name).first()
         if existing is None:
             return None, name
-        if existing.school_id == (
-            context.school.pk if context.school else None
+        # The owner's own templates, and the Department library's, which
+        # every school may use.
+        if existing.school_id in (
+            context.school.pk if context.school else None,
+            None,
         ) and _identical(existing, wanted, context):
             return existing, name
     return None, None  # not reached

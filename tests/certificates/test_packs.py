@@ -45,6 +45,7 @@ def source(site_root):
     course = CoursePageFactory(parent=catalogue, title="An ninh mạng")
     template = CertificateTemplateFactory(
         name="Mẫu Sở",
+        school=SchoolFactory(code="NGUON"),
         page_size="A5",
         orientation="portrait",
         issuer_line_2="TRƯỜNG THPT DEMO",
@@ -285,3 +286,22 @@ def test_the_preview_names_the_template_after_the_new_title(source, site_root):
 
     assert ("certificate", "Mẫu Sở (Luật mới)", "new") in report.items
     assert not CertificateTemplate.objects.filter(name__contains="Luật mới").exists()
+
+
+def test_a_school_reuses_the_identical_template_of_the_department_library(
+    source, site_root
+):
+    library_template = CertificateTemplate.objects.get(name="Mẫu Sở")
+    library_template.school = None
+    library_template.save()
+    _value, entries = _export(source)
+    target = _target(site_root)
+
+    context = _import(entries, target)
+
+    assert ("certificate", "Mẫu Sở", "unchanged") in context.items
+    assert set(
+        CourseCertificateSetting.objects.filter(course=target).values_list(
+            "template", flat=True
+        )
+    ) == {library_template.pk}
