@@ -230,3 +230,10 @@ def course_templates_are_usable(form):
             child.add_error(
                 "template", _("Choose a certificate template of your school.")
             )
+
+
+@hooks.register("lms_course_pack_sections")
+def course_pack_certificate():
+    from .packs import section
+
+    return section()

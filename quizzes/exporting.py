@@ -162,8 +162,11 @@ def _described(category: QuestionCategory) -> ParsedCategory:
     )
 
 
-def category_export(*, category: QuestionCategory, fmt: str) -> str:
-    """`category` and its sub-categories, with their questions, as a file.
+def category_export(
+    *, category: QuestionCategory, fmt: str, with_subcategories: bool = True
+) -> str:
+    """`category` and (unless not `with_subcategories`) its sub-categories,
+    with their questions, as a file.
 
     Raises ExportRefused when the format cannot hold them (GIFT: files, and
     "->" where GIFT reads it as a matching arrow).
@@ -173,7 +176,11 @@ def category_export(*, category: QuestionCategory, fmt: str) -> str:
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; use one of {EXPORT_FORMATS}.")
-    categories = sorted(category.descendants_and_self(), key=lambda c: c.full_path)
+    categories = (
+        sorted(category.descendants_and_self(), key=lambda c: c.full_path)
+        if with_subcategories
+        else [category]
+    )
     questions = (
         Question.objects.filter(category__in=categories)
         .select_related("category")

@@ -11,6 +11,8 @@ large or of a kind we do not take refuses the whole import, naming the file.
 
 import io
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -148,9 +150,25 @@ def school_collection(school) -> Collection:
     return existing or root.add_child(name=name)
 
 
+# While set (`recording_stored_files`), the storage names of the files
+# `store_files` writes, so a caller whose transaction fails can delete them.
+_recorder: ContextVar[list | None] = ContextVar("lms_quiz_stored_files", default=None)
+
+
+@contextmanager
+def recording_stored_files(names: list):
+    """Append to `names` the storage name of every file stored meanwhile."""
+    token = _recorder.set(names)
+    try:
+        yield names
+    finally:
+        _recorder.reset(token)
+
+
 def store_files(question: ParsedQuestion, collection: Collection) -> dict[str, str]:
     """Store the files of `question`; returns name -> reference markup kind/id."""
     stored = {}
+    recorder = _recorder.get()
     for parsed in question.files:
         if parsed.name in stored:
             continue
@@ -160,12 +178,16 @@ def store_files(question: ParsedQuestion, collection: Collection) -> dict[str, s
                 title=parsed.name, file=content, collection=collection
             )
             image.save()
+            if recorder is not None:
+                recorder.append(image.file.name)
             stored[parsed.name] = ("image", image.pk)
         else:
             document = get_document_model()(
                 title=parsed.name, file=content, collection=collection
             )
             document.save()
+            if recorder is not None:
+                recorder.append(document.file.name)
             stored[parsed.name] = ("document", document.pk)
     return stored
 

@@ -49,6 +49,9 @@ class ImportReport:
     # Per question of `questions`: the bank question an update would replace,
     # or None when the question is new.
     matches: list[Question | None] = field(default_factory=list)
+    # Per question of `questions` (not in a dry run): the bank question it
+    # created or updated.
+    saved: list[Question] = field(default_factory=list)
 
 
 def _segments(path: str) -> list[str]:
@@ -285,14 +288,18 @@ def _plan(
     categories: dict[str, QuestionCategory | None],
     default_path: str,
     update: bool,
+    by_name: bool = False,
 ) -> tuple[list[Question | None], list[str]]:
     """For each question, the bank question it updates (or None) and the ID
     number it keeps. As in Moodle, an ID number is unique in its category: a
     new question whose ID number is taken there (in the bank or earlier in the
-    file) is imported without it."""
+    file) is imported without it. With `by_name`, a question without an ID
+    number updates the question of its category with the same name and no ID
+    number (the n-th such question for the n-th of the file)."""
     matches: list[Question | None] = []
     idnumbers: list[str] = []
     seen: set[tuple[str, str]] = set()
+    unnamed: dict[tuple[str, str], int] = {}
     for question in questions:
         path = question.category or default_path
         category = categories.get(path)
@@ -304,6 +311,16 @@ def _plan(
             existing = Question.objects.filter(
                 category=category, idnumber=idnumber
             ).first()
+        elif by_name and category is not None:
+            occurrence = unnamed.get((path, question.name), 0)
+            unnamed[(path, question.name)] = occurrence + 1
+            existing = (
+                Question.objects.filter(
+                    category=category, idnumber="", name=question.name[:255]
+                )
+                .order_by("pk")[occurrence : occurrence + 1]
+                .first()
+            )
         if idnumber:
             seen.add((path, idnumber))
         if existing is not None and not update:
@@ -323,6 +340,7 @@ def questions_import(
     school=None,
     update: bool = False,
     ignore_diacritics: bool = False,
+    match_by_name: bool = False,
 ) -> ImportReport:
     """Parse and (unless `dry_run`) create every question, or none of them.
 
@@ -334,7 +352,9 @@ def questions_import(
     library); who may import there is `quizzes.policies.may_act_on_owner`.
     With `update`, a question whose ID number a question of its category
     already has replaces that question instead of being added beside it, and
-    categories are found by their ID number first.
+    categories are found by their ID number first; with `match_by_name` too,
+    a question without an ID number replaces the one of the same name (course
+    packs: importing a pack again updates what it made).
     """
     if fmt not in FORMATS:
         raise ImportRefused([Problem(0, _("Unknown format %(fmt)s.") % {"fmt": fmt})])
@@ -360,7 +380,7 @@ def questions_import(
     if dry_run:
         found = {path: resolve(path, create=False) for path in report.categories}
         report.matches, _idnumbers = _plan(
-            result.questions, found, default_path, update
+            result.questions, found, default_path, update, match_by_name
         )
         return report
     with transaction.atomic():
@@ -368,7 +388,7 @@ def questions_import(
         for path, described in result.categories.items():
             _describe(resolve(path, create=True), described)
         report.matches, idnumbers = _plan(
-            result.questions, categories, default_path, update
+            result.questions, categories, default_path, update, match_by_name
         )
         collection = (
             school_collection(school)
@@ -380,15 +400,17 @@ def questions_import(
         ):
             if existing is not None:
                 _update(existing, question, collection, ignore_diacritics)
+                report.saved.append(existing)
                 report.updated += 1
             else:
                 path = question.category or default_path
-                _create(
+                created = _create(
                     question,
                     categories[path],
                     collection,
                     idnumber,
                     ignore_diacritics=ignore_diacritics,
                 )
+                report.saved.append(created)
                 report.created += 1
     return report

@@ -156,8 +156,11 @@ class QuestionCategory(models.Model):
         return None
 
     def descendants_and_self(self) -> models.QuerySet:
+        # Full paths repeat across owners: another school (or the library)
+        # may have a category of the same path.
         return QuestionCategory.objects.filter(
-            Q(pk=self.pk) | Q(full_path__startswith=f"{self.full_path}/")
+            Q(pk=self.pk)
+            | Q(full_path__startswith=f"{self.full_path}/", school=self.school_id)
         )
 
 

@@ -365,3 +365,10 @@ class QuestionDeleteBulkAction(SnippetDeleteBulkAction):
 
 
 hooks.register("register_bulk_action", QuestionDeleteBulkAction, order=100)
+
+
+@hooks.register("lms_course_pack_sections")
+def course_pack_quizzes():
+    from .packs import section
+
+    return section()

@@ -296,3 +296,15 @@ def test_import_preview_names_the_files_a_question_carries(client, school_admin)
     assert row["files"] == "moodle.png"
     assert "<td>moodle.png</td>" in preview.content.decode()
     assert "Tệp đính kèm" in preview.content.decode()
+
+
+def test_a_category_holds_only_its_own_owners_sub_categories(school_factory):
+    """Two owners may both have "Luật/Điều 8": each top category reaches only
+    its own (a random draw must not take another school's questions)."""
+    school = school_factory()
+    library = category_for_path("Luật/Điều 8")
+    own = category_for_path("Luật/Điều 8", school=school)
+
+    library_top = library.parent
+    assert set(library_top.descendants_and_self()) == {library_top, library}
+    assert set(own.parent.descendants_and_self()) == {own.parent, own}
