@@ -1,7 +1,7 @@
 """Demo certificates: the default template on every demo course, and the demo
 student's certificate for the course they completed. Idempotent."""
 
-from courses.models import CoursePage
+from courses.models import Audience, CoursePage
 
 from .defaults import default_template_ensure
 from .models import CourseCertificateSetting
@@ -17,7 +17,9 @@ def seed_certificate_settings(*, courses: list[CoursePage]) -> None:
         signatory.name = DEMO_SIGNATORY_NAME
         signatory.save(update_fields=["name"])
     for course in courses:
-        for audience in course.audiences:
+        # In the order the audiences are listed (a set's order changes from
+        # one run to the next, and the demo packs are written from this).
+        for audience in [a for a, _label in Audience.choices if a in course.audiences]:
             CourseCertificateSetting.objects.get_or_create(
                 course=course,
                 audience=audience,
