@@ -1,20 +1,16 @@
-"""Load the demo courses as Wagtail pages: from the demo course packs
-(courses/demo_packs/), or, for `courses.packs.build_demo`, from the Python
-content they were written from. Idempotent."""
+"""Load the demo courses as Wagtail pages from the demo course packs
+(courses/demo_packs/), with the register of the legal documents they cite.
+Idempotent."""
 
 from datetime import date
 
 from django.db import transaction
 from wagtail.models import Page
 
-from .legal import parse_article, parse_document
 from .models import (
-    ConductPrinciple,
     CourseIndexPage,
     CoursePage,
-    EnrolmentMode,
     LegalDocument,
-    LegalReference,
     LessonPage,
 )
 from .services import catalogue_permissions_sync
@@ -133,47 +129,10 @@ def _document(number: str) -> LegalDocument:
     return document
 
 
-def _reference(number: str, article: str, title: str = "") -> LegalReference:
-    reference, _created = LegalReference.objects.get_or_create(
-        document=_document(number), article=article, defaults={"title": title}
-    )
-    return reference
-
-
-def _body(blocks) -> list:
-    """The demo's lesson blocks, its legal articles cited as text turned into
-    references."""
-    converted = []
-    for kind, value in blocks:
-        if kind == "legal_article" and "document" in value:
-            parsed = parse_document(value["document"])
-            article = parse_article(value["article"])
-            value = {
-                "reference": _reference(parsed[0], article, value.get("title", "")),
-                "clause": value.get("clause", ""),
-                "quote": value["quote"],
-                "quote_source": value.get("quote_source", ""),
-                "explanation": value.get("explanation", ""),
-            }
-        converted.append((kind, value))
-    return converted
-
-
 def _publish_new(parent: Page, page: Page) -> Page:
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
-
-
-def _legal_refs(pairs) -> list[LegalReference]:
-    refs = []
-    for number, article in pairs:
-        refs.append(_reference(number, str(article)))
-    return refs
-
-
-def _principles(names) -> list[ConductPrinciple]:
-    return [ConductPrinciple.objects.get_or_create(name=name)[0] for name in names]
 
 
 LIBRARY_CATALOGUE = {
@@ -207,77 +166,35 @@ def _catalogue_ensure(*, home: Page, school, spec: dict) -> CourseIndexPage:
     return catalogue
 
 
+def seed_legal_register() -> None:
+    """Every document the demo cites or has cited, with what replaced it, so
+    editors see what replaced what (the packs hold only what they cite)."""
+    for number in DOCUMENTS:
+        _document(number)
+
+
 @transaction.atomic
 def seed_courses(
     *,
     home: Page,
-    courses: list[dict] | None = None,
     school=None,
     catalogue: dict | None = None,
+    slugs: list[str] | None = None,
 ) -> list[CoursePage]:
-    """Create a catalogue and its demo courses under `home` if missing.
+    """Import the demo course packs (courses/demo_packs/) into a catalogue
+    under `home`, if missing.
 
-    Without `school`, the Department library's catalogue and the shared demo
-    courses; with it, that school's own catalogue (`catalogue`: slug, title,
-    intro) and courses.
+    Without `school`, the Department library's catalogue and courses; with it,
+    that school's own catalogue (`catalogue`: slug, title, intro; default: the
+    packs' catalogues.yaml) and courses. `slugs`: only those courses.
     """
-    if courses is None:
-        # The demo course packs (courses/demo_packs/).
-        from .packs.demo import LIBRARY, demo_catalogues, import_demo_packs
+    from .packs.demo import LIBRARY, demo_catalogues, import_demo_packs
 
-        owner = school.code if school is not None else LIBRARY
-        spec = catalogue or demo_catalogues().get(owner) or LIBRARY_CATALOGUE
-        page = _catalogue_ensure(home=home, school=school, spec=spec)
-        return import_demo_packs(catalogue=page, owner=owner)
-    catalogue = _catalogue_ensure(
-        home=home, school=school, spec=catalogue or LIBRARY_CATALOGUE
-    )
-    # The register knows every document the demo has cited, including those
-    # replaced since, so editors see what replaced what.
-    for number in DOCUMENTS:
-        _document(number)
-    created = []
-    for spec in courses:
-        course = (
-            CoursePage.objects.child_of(catalogue).filter(slug=spec["slug"]).first()
-        )
-        if course is None:
-            audience = set(spec["audience"])
-            course = _publish_new(
-                catalogue,
-                CoursePage(
-                    title=spec["title"],
-                    slug=spec["slug"],
-                    summary=spec["summary"],
-                    objectives=[("objective", text) for text in spec["objectives"]],
-                    estimated_minutes=spec["estimated_minutes"],
-                    for_students="students" in audience,
-                    for_teachers="teachers" in audience,
-                    for_collaborators="collaborators" in audience,
-                    lessons_before_quizzes="students" in audience,
-                    enrolment_mode=EnrolmentMode.AUTOMATIC,
-                ),
-            )
-        for lesson_spec in spec["lessons"]:
-            if (
-                LessonPage.objects.child_of(course)
-                .filter(slug=lesson_spec["slug"])
-                .exists()
-            ):
-                continue
-            lesson = LessonPage(
-                title=lesson_spec["title"],
-                slug=lesson_spec["slug"],
-                body=_body(lesson_spec["body"]),
-                estimated_minutes=lesson_spec["estimated_minutes"],
-                required=lesson_spec.get("required", True),
-            )
-            course.add_child(instance=lesson)
-            lesson.legal_references.set(_legal_refs(lesson_spec.get("legal_refs", [])))
-            lesson.principles.set(_principles(lesson_spec.get("principles", [])))
-            lesson.save_revision().publish()
-        created.append(course)
-    return created
+    seed_legal_register()
+    owner = school.code if school is not None else LIBRARY
+    spec = catalogue or demo_catalogues().get(owner) or LIBRARY_CATALOGUE
+    page = _catalogue_ensure(home=home, school=school, spec=spec)
+    return import_demo_packs(catalogue=page, owner=owner, slugs=slugs)
 
 
 def seed_learner_progress(*, student, course: CoursePage, lessons_done: int) -> None:

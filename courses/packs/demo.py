@@ -1,7 +1,7 @@
 """The demo courses are course packs kept in the repository (courses/demo_packs/):
 `library/<course slug>/` for the Department library's courses and
 `<school code>/<course slug>/` for a school's own. `seed_demo` imports them;
-`python -m courses.packs.build_demo` writes them (docs/course-packs.md)."""
+docs/course-packs.md says how to change them."""
 
 from functools import cache
 from pathlib import Path
@@ -34,11 +34,16 @@ def demo_pack_folders(owner: str) -> list[Path]:
     return [DEMO_PACKS / owner / slug for slug in slugs]
 
 
-def import_demo_packs(*, catalogue: CourseIndexPage, owner: str) -> list[CoursePage]:
-    """Import each demo pack of `owner` into `catalogue`, unless the course it
-    made is already there (idempotent: a second run changes nothing)."""
+def import_demo_packs(
+    *, catalogue: CourseIndexPage, owner: str, slugs: list[str] | None = None
+) -> list[CoursePage]:
+    """Import each demo pack of `owner` (or those of `slugs`) into `catalogue`,
+    unless the course it made is already there (idempotent: a second run
+    changes nothing)."""
     courses = []
     for folder in demo_pack_folders(owner):
+        if slugs is not None and folder.name not in slugs:
+            continue
         pack = read_pack(folder)
         course = (
             CoursePage.objects.child_of(catalogue).filter(pack_id=pack.pack_id).first()

@@ -21,25 +21,20 @@ from courses.models import (
 )
 from lms.people.demo import DemoOrganisation
 
-# Questions each school's own quiz draws from its bank.
-SCHOOL_QUIZ_DRAW = 5
-
 
 def seed_school_courses(*, home, org: DemoOrganisation) -> dict[str, list[CoursePage]]:
     """Each school's own catalogue, courses and question category."""
     from courses.demo import seed_courses
     from courses.packs.demo import LIBRARY, demo_catalogues
-    from quizzes.demo import seed_quizzes
 
     owned = {}
     for code in demo_catalogues():
         if code == LIBRARY:
             continue
         school = org.schools[code].school
-        # The school's course packs (courses/demo_packs/<code>/).
-        courses = seed_courses(home=home, school=school)
-        seed_quizzes(courses=courses, school=school, draw=SCHOOL_QUIZ_DRAW)
-        owned[code] = courses
+        # The school's course packs (courses/demo_packs/<code>/), their
+        # quizzes drawing from the school's own question category.
+        owned[code] = seed_courses(home=home, school=school)
     return owned
 
 

@@ -680,20 +680,22 @@ def drill_seed() -> None:
     classes, the home page and the first student course of the demo that has
     a quiz (its lessons, its question bank, its quiz). A tenth of the time of
     seed_demo, which also makes every demo course, account and history."""
+    import yaml
+
+    from certificates.demo import seed_certificate_template
     from courses.demo import seed_courses
-    from courses.demo_content import COURSES
+    from courses.packs.demo import LIBRARY, demo_pack_folders
     from lms.home.demo import seed_home
     from lms.people.demo import seed_organisation
-    from quizzes.demo import DEMO_DIR, seed_quizzes
 
-    spec = next(
-        spec
-        for spec in COURSES
-        if "students" in spec["audience"]
-        and (DEMO_DIR / f"{spec['slug']}.gift").exists()
-    )
+    def for_students_with_a_quiz(folder):
+        course = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
+        return "students" in course["audience"] and (folder / "quizzes").is_dir()
+
+    folder = next(filter(for_students_with_a_quiz, demo_pack_folders(LIBRARY)))
     seed_organisation()
-    seed_quizzes(courses=seed_courses(home=seed_home(), courses=[spec]))
+    seed_certificate_template()
+    seed_courses(home=seed_home(), slugs=[folder.name])
 
 
 def prepare(count: int, site_ready, postgres: Postgres) -> dict:

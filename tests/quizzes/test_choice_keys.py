@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from quizzes.demo import DEMO_DIR
+from courses.packs.demo import DEMO_PACKS
 from quizzes.importing import questions_import
 from quizzes.models import Question, QuizAttempt
 from quizzes.services import attempt_regrade, attempt_start, attempt_submit
@@ -39,8 +39,8 @@ def test_choice_keys_differ_between_two_attempts(make_course, make_learner):
 
 
 def test_the_right_key_is_not_systematically_the_lowest_over_the_demo_questions():
-    for source in sorted(DEMO_DIR.glob("*.gift")):
-        questions_import(data=source.read_bytes(), fmt="gift")
+    for source in sorted(DEMO_PACKS.glob("*/*/questions/*.xml")):
+        questions_import(data=source.read_bytes(), fmt="moodlexml")
     single = list(
         Question.objects.filter(qtype="single_choice").prefetch_related("choices")
     )

@@ -20,8 +20,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--catalogue", help="the catalogue's slug, when several hold the slug"
         )
+        parser.add_argument(
+            "--no-checksums",
+            action="store_true",
+            help="with --folder: a manifest without checksums, so the files can "
+            "be edited by hand (the demo packs)",
+        )
 
-    def handle(self, *args, slug, output=None, folder=None, catalogue=None, **options):
+    def handle(
+        self,
+        *args,
+        slug,
+        output=None,
+        folder=None,
+        catalogue=None,
+        no_checksums=False,
+        **options,
+    ):
         courses = CoursePage.objects.filter(slug=slug)
         if catalogue:
             parents = CourseIndexPage.objects.filter(slug=catalogue)
@@ -44,7 +59,7 @@ class Command(BaseCommand):
             )
         course = found[0]
         if folder:
-            export_course_folder(course, folder)
+            export_course_folder(course, folder, checksums=not no_checksums)
             written = folder
         else:
             Path(output).write_bytes(export_course(course))

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from certificates.demo import seed_certificate_settings, seed_student_certificate
+from certificates.demo import seed_certificate_template, seed_student_certificate
 from courses.demo import seed_courses, seed_learner_progress
 from lms.home.demo import (
     demo_record,
@@ -26,7 +26,6 @@ from lms.people.demo import (
     seed_people,
 )
 from lms.people.profiles import full_name_of
-from quizzes.demo import seed_quizzes
 
 # Names shown when the command refuses, before "and N more".
 SHOWN_NAMES = 10
@@ -140,14 +139,11 @@ class Command(BaseCommand):
         home = seed_home()
         # The demo's certificate template first: the course packs' certificate
         # sections then find it the same as the one they were exported with.
-        seed_certificate_settings(courses=[])
-        # The Department library's courses, then each school's own.
+        seed_certificate_template()
+        # The Department library's course packs, then each school's own
+        # (lessons, quizzes, questions and certificate settings).
         courses = seed_courses(home=home)
-        seed_quizzes(courses=courses)
         owned = seed_school_courses(home=home, org=org)
-        seed_certificate_settings(
-            courses=courses + [c for school in owned.values() for c in school]
-        )
         student_courses = [c for c in courses if c.for_students]
         if "student" not in people:
             student_courses = []
