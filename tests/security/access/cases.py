@@ -226,8 +226,9 @@ case(
 
 def _pack_upload(catalogue):
     def post(w):
-        from courses.packs.services import export_course
         from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from courses.packs.services import export_course
 
         data = export_course(w["course_lib"])
         return {
