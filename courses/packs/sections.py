@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import get_image_dimensions
 from django.utils.translation import gettext as _
@@ -101,6 +102,7 @@ class ImportContext:
         return self._documents[path]
 
     def _stored(self, model, path: str, data: bytes, *, title: str):
+        _check_extension(model, path)
         if self.dry_run:
             return None
         collection = self.collection()
@@ -126,6 +128,26 @@ class ImportContext:
             item._set_document_file_metadata()
         item.save()
         return item
+
+
+def _check_extension(model, path: str) -> None:
+    """Only the kinds of file the site's own upload forms accept (an .html or
+    .svg "document" would be served from the site's address)."""
+    is_image = model is get_image_model()
+    allowed = getattr(
+        settings,
+        "WAGTAILIMAGES_EXTENSIONS" if is_image else "WAGTAILDOCS_EXTENSIONS",
+        None,
+    )
+    if is_image and allowed is None:
+        allowed = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if allowed is not None and extension not in allowed:
+        raise PackError(
+            path,
+            _("Files of this kind are not accepted here (allowed: %(kinds)s).")
+            % {"kinds": ", ".join(allowed)},
+        )
 
 
 @dataclass

@@ -250,7 +250,18 @@ LMS_RECOMPUTE_BACKGROUND_TAKERS = int(
     os.environ.get("LMS_RECOMPUTE_BACKGROUND_TAKERS", "200")
 )
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "pptx", "odt", "txt"]
+# Documents learners download, and the video files a lesson's video block plays.
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "docx",
+    "doc",
+    "xlsx",
+    "pptx",
+    "odt",
+    "txt",
+    "mp4",
+    "webm",
+]
 # Upload limits: lesson images and documents are small; a larger file is a
 # mistake or an attack. Decoding a huge image is refused by its pixel count.
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

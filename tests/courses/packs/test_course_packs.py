@@ -660,3 +660,26 @@ def test_a_page_the_site_refuses_is_a_pack_error(catalogue):
         import_course(read_pack(data), catalogue=catalogue)
 
     assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("documents", "trang.html"), ("documents", "anh.svg"), ("images", "anh.svg")],
+)
+def test_a_file_of_a_kind_the_site_does_not_accept_is_refused(catalogue, folder, name):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from courses.packs.container import PackError, PackReader, PackWriter
+    from courses.packs.sections import ImportContext
+
+    writer = PackWriter()
+    path = writer.add_file(folder, name, b"<svg onload='alert(1)'/>")
+    pack = PackReader.open(writer.finish(pack_id="p", title="t", source={}))
+    context = ImportContext(pack=pack, catalogue=catalogue)
+    fetch = context.image if folder == "images" else context.document
+    with pytest.raises(PackError) as raised:
+        fetch(path, referred_from="lessons/01-a.yaml")
+    assert raised.value.entry == path
+    assert not get_document_model().objects.exists()
+    assert not get_image_model().objects.exists()
