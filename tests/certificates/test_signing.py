@@ -165,6 +165,7 @@ def test_verify_command_accepts_the_signed_file_against_the_exported_root(
     call_command("verify_certificate", str(pdf), "--root", str(root))
     out = capsys.readouterr().out
     assert "Chữ ký số hợp lệ" in out and issued.serial in out
+    assert "PAdES B-LT" in out
 
 
 def test_verify_command_exits_non_zero_on_a_tampered_file(issued, tmp_path, capsys):

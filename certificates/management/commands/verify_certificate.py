@@ -50,6 +50,10 @@ class Command(BaseCommand):
         roots = signing.trust_roots_from_file(Path(root)) if root else None
         check = signing.verify_pdf(data, trust_roots_pem=roots)
         self.stdout.write(signing.describe(check))
+        if check.valid:
+            self.stdout.write(
+                _("Signature level: PAdES %(level)s") % {"level": check.level}
+            )
         certificate = certificate_by_sha256(digest=hashlib.sha256(data).hexdigest())
         if certificate is not None:
             self.stdout.write(
