@@ -81,13 +81,21 @@ def _department_name() -> str:
     return department.name if department else "LMS"
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """`text` cut to X.509's limit, counted in UTF-8 bytes (Vietnamese letters
+    take two or three)."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text.strip()
+
+
 def _name(common_name: str, organisation: str = "") -> x509.Name:
     attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
         attributes.append(
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64])
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation))
         )
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)))
     return x509.Name(attributes)
 
 

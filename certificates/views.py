@@ -184,6 +184,15 @@ def _empty_forms() -> dict:
     }
 
 
+def signed_elsewhere(check) -> bool:
+    """A validly signed file whose certificate this ledger does not hold (the
+    server moved, or it was issued by another of the Department's servers).
+    When the ledger holds the certificate but not these bytes, the file is
+    not the one issued, however valid the signature of its first part."""
+    code = check.embedded.get("code") if check.valid else None
+    return bool(code) and certificate_by_code(code=code) is None
+
+
 def pdf_upload_check(upload) -> dict:
     """The page's verdict on an uploaded PDF: its signature, checked offline
     against the trust root, and whether our ledger holds this exact file."""
@@ -193,7 +202,7 @@ def pdf_upload_check(upload) -> dict:
     record = public_record(certificate) if certificate else None
     if certificate is not None:
         verdict = "original"
-    elif check.valid:
+    elif signed_elsewhere(check):
         # Signed by us but not in this server's ledger: the signed record
         # inside the file is what it certifies.
         verdict = "signed_elsewhere"

@@ -184,7 +184,10 @@ def test_verify_command_trusts_the_signed_record_when_the_ledger_lost_it(
     the record signed inside the file still answer."""
     pdf = tmp_path / "c.pdf"
     pdf.write_bytes(pdf_bytes(issued))
-    Certificate.objects.filter(pk=issued.pk).update(pdf_sha256="")
+    # A ledger without this certificate (another server's, a lost row).
+    Certificate.objects.filter(pk=issued.pk).update(
+        pdf_sha256="", code="elsewhere-0123456789"
+    )
     call_command("verify_certificate", str(pdf))
     out = capsys.readouterr().out
     assert "Chữ ký số hợp lệ" in out and issued.name_as_printed in out

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ... import signing
 from ...selectors import certificate_by_code, certificate_by_sha256
-from ...views import public_record
+from ...views import public_record, signed_elsewhere
 
 # Exit codes: 0 valid, 1 tampered or unknown, 2 revoked, replaced or expired.
 TAMPERED = 1
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("This is the original file of a certificate we issued.")
             )
-        elif check.valid:
+        elif signed_elsewhere(check):
             # Signed by us, but this server's ledger does not hold it (moved,
             # restored, or checked elsewhere): the signed record inside speaks.
             self.stdout.write(
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             signing.Verdict.TAMPERED,
             signing.Verdict.UNTRUSTED,
             signing.Verdict.UNREADABLE,
-        ) or (certificate is None and not check.valid):
+        ) or (certificate is None and not signed_elsewhere(check)):
             raise SystemExit(TAMPERED)
         return certificate
 
