@@ -19,10 +19,12 @@ chain is kept per process, so signing costs one query, two RSA signatures and
 the writing of two incremental updates.
 """
 
+import asyncio
 import hashlib
 import io
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
@@ -340,6 +342,26 @@ def _timestamper_class():
     return LocalTimeStamper
 
 
+@cache
+def _writer_class():
+    from pyhanko.pdf_utils.generic import TextStringObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    class PdfaWriter(IncrementalPdfFileWriter):
+        """pyHanko appends its name to the Info dictionary's /Producer
+        ("WeasyPrint; pyHanko") but writes its name alone into the XMP
+        pdf:Producer; PDF/A wants the two equal, so the Info entry follows
+        the XMP one. (The DSS update after it then changes neither.)"""
+
+        def _update_meta(self):
+            super()._update_meta()
+            if self._info is not None:
+                self._info.get_object()["/Producer"] = TextStringObject(VENDOR)
+
+    return PdfaWriter
+
+
 @dataclass
 class _Chain:
     signer: object
@@ -433,7 +455,6 @@ def _chain(school_code: str) -> _Chain:
 
 def sign_pdf(data: bytes, *, school_code: str) -> bytes:
     """`data` (a rendered certificate) signed by the school: PAdES B-LT."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator import ValidationContext
 
@@ -456,15 +477,29 @@ def sign_pdf(data: bytes, *, school_code: str) -> bytes:
             allow_fetching=False,
         ),
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    out = signers.sign_pdf(
-        writer,
-        meta,
-        signer=chain.signer,
-        timestamper=chain.timestamper,
-        bytes_reserved=SIGNATURE_BYTES,
-    )
-    return out.getvalue()
+
+    def sign():
+        return signers.sign_pdf(
+            _writer_class()(io.BytesIO(data)),
+            meta,
+            signer=chain.signer,
+            timestamper=chain.timestamper,
+            bytes_reserved=SIGNATURE_BYTES,
+        ).getvalue()
+
+    return _outside_event_loop(sign)
+
+
+def _outside_event_loop(work):
+    """Run `work` (pyHanko's sync API, which calls asyncio.run) in a helper
+    thread when this thread already runs an event loop (an async caller, a
+    browser test driving Playwright); directly otherwise."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 # --- checking ----------------------------------------------------------------
@@ -532,11 +567,15 @@ def verify_pdf(data: bytes, *, trust_roots_pem: list[str] | None = None):
         return PdfSignatureCheck(Verdict.UNSIGNED)
     embedded = signatures[0]
     try:
-        status = validate_pdf_signature(
-            embedded,
-            signer_validation_context=ValidationContext(
-                trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
-            ),
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(
+                embedded,
+                signer_validation_context=ValidationContext(
+                    trust_roots=roots,
+                    allow_fetching=False,
+                    revocation_mode="soft-fail",
+                ),
+            )
         )
     except Exception:  # noqa: BLE001 - a mangled signature is a tampered file
         return PdfSignatureCheck(Verdict.TAMPERED)

@@ -103,6 +103,12 @@ def test_signed_file_keeps_its_pdfa_identification_and_output_intent(issued):
     assert 'pdfaid:conformance="B"' in xmp or (
         "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
     )
+    # PDF/A: the Info dictionary agrees with the XMP metadata.
+    producer = str(reader.trailer["/Info"]["/Producer"])
+    assert f'pdf:Producer="{producer}"' in xmp or (
+        f"<pdf:Producer>{producer}</pdf:Producer>" in xmp
+    )
+    assert str(reader.trailer["/Info"]["/Title"]) in xmp
 
 
 def test_stored_sha256_is_that_of_the_signed_file(issued):
@@ -240,3 +246,22 @@ def test_issue_on_a_new_school_makes_its_signing_key(certified_course, complete,
         kind="school", school_code=certificate.school_code
     ).exists()
     assert certificate_issue(user=tuyet, course=course).certificate == certificate
+
+
+def test_signing_works_inside_a_running_event_loop(issued, monkeypatch):
+    """pyHanko's sync API starts its own loop; an async caller (or a browser
+    test driving Playwright, which seeds the demo) must still issue and check."""
+    import asyncio
+
+    rendered = rendering.render_pdf(template=issued.template, snapshot=issued.snapshot)
+    # The database work done before the loop (an async caller would do it
+    # in a sync thread): the test is about pyHanko's own loop.
+    chain = signing._chain(issued.school_code)
+    roots = signing.trust_root_pems()
+    monkeypatch.setattr(signing, "_chain", lambda school_code: chain)
+
+    async def inside():
+        signed = signing.sign_pdf(rendered, school_code=issued.school_code)
+        return signing.verify_pdf(signed, trust_roots_pem=roots).valid
+
+    assert asyncio.run(inside())
