@@ -2,6 +2,7 @@
 root, then the verification page spots a tampered copy (issue 16)."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asn1crypto import pem
@@ -39,14 +40,17 @@ def test_demo_certificate_verifies_offline_and_a_tampered_copy_is_reported(
         asn1_x509.Certificate.load(der)
         for _type, _headers, der in pem.unarmor(root_pem, multiple=True)
     ]
-    # The file and the root alone: no server, no network.
+    # The file and the root alone: no server, no network. (In a thread:
+    # pyHanko starts an event loop, and Playwright runs one in this thread.)
     reader = PdfFileReader(io.BytesIO(original), strict=False)
-    status = validate_pdf_signature(
-        reader.embedded_signatures[0],
-        signer_validation_context=ValidationContext(
-            trust_roots=roots, allow_fetching=False
-        ),
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(
+            validate_pdf_signature,
+            reader.embedded_signatures[0],
+            signer_validation_context=ValidationContext(
+                trust_roots=roots, allow_fetching=False
+            ),
+        ).result()
     assert status.bottom_line and status.timestamp_validity.trusted
 
     at = original.index(b"stream", len(original) // 4) + 40
