@@ -588,3 +588,42 @@ class IssueBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.user_id}: {self.state}"
+
+
+class SigningKey(models.Model):
+    """One key of the PDF signing chain, its private half sealed (keystore).
+
+    The Department's root signs the schools' signing certificates and the
+    time-stamping certificate; a school's certificates sign its PDFs. A
+    rotation adds a new row and retires the old one, which stays so the
+    signatures it made keep their chain.
+    """
+
+    class Kind(models.TextChoices):
+        ROOT = "root", _("Root")
+        TSA = "tsa", _("Time stamping")
+        SCHOOL = "school", _("School signing")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    # Empty for the root and the time-stamping key.
+    school_code = models.CharField(_("school code"), max_length=32, blank=True)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    # Encrypted PKCS#8 from keystore.seal(): never the key in clear.
+    sealed_key = models.BinaryField(_("sealed private key"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["kind", "school_code", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "school_code"],
+                condition=Q(retired_at__isnull=True),
+                name="lms_certificates_one_active_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.school_code}".strip()

@@ -34,7 +34,7 @@ from lms.people.models import Membership
 from lms.people.profiles import profile_of
 from lms.people.voice import vgettext, voice_of_user
 
-from . import rendering
+from . import rendering, signing
 from .eligibility import eligibility_for, eligibility_for_many
 from .models import (
     Certificate,
@@ -349,6 +349,8 @@ def certificate_render(
         pk=certificate.snapshot["template"]["id"]
     )
     data = rendering.render_pdf(template=template, snapshot=certificate.snapshot)
+    # Signed before it is hashed and stored: the ledger holds the signed file.
+    data = signing.sign_pdf(data, school_code=certificate.school_code)
     digest = rendering.sha256_hex(data)
     filename = rendering.pdf_filename(
         name=certificate.name_as_printed, serial=certificate.serial

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +20,7 @@ from lms.cache import CacheUnavailable, cache_available
 from lms.people.voice import ADULT
 from lms.security import client_ip
 
+from . import signing
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
 from .models import Certificate, CertificateStatus, LookupCounter
 from .rendering import pdf_filename
@@ -183,6 +184,48 @@ def _empty_forms() -> dict:
     }
 
 
+def signed_elsewhere(check) -> bool:
+    """A validly signed file whose certificate this ledger does not hold (the
+    server moved, or it was issued by another of the Department's servers).
+    When the ledger holds the certificate but not these bytes, the file is
+    not the one issued, however valid the signature of its first part."""
+    code = check.embedded.get("code") if check.valid else None
+    return bool(code) and certificate_by_code(code=code) is None
+
+
+def pdf_upload_check(upload) -> dict:
+    """The page's verdict on an uploaded PDF: its signature, checked offline
+    against the trust root, and whether our ledger holds this exact file."""
+    data = b"".join(upload.chunks())
+    check = signing.verify_pdf(data)
+    certificate = certificate_by_sha256(digest=hashlib.sha256(data).hexdigest())
+    record = public_record(certificate) if certificate else None
+    if certificate is not None:
+        verdict = "original"
+    elif signed_elsewhere(check):
+        # Signed by us but not in this server's ledger: the signed record
+        # inside the file is what it certifies.
+        verdict = "signed_elsewhere"
+        record = signing.embedded_public_record(check)
+    else:
+        verdict = "file_no_match"
+    return {
+        "verdict": verdict,
+        "record": record,
+        "signature": check,
+        "signature_text": signing.describe(check),
+    }
+
+
+def trust_root(request):
+    """The Department's root certificate (PEM), to check signed PDFs offline."""
+    response = HttpResponse(
+        "".join(signing.trust_root_pems()), content_type="application/x-pem-file"
+    )
+    response["Content-Disposition"] = 'attachment; filename="lms-trust-root.pem"'
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Look a certificate up by code, by serial + printed name, or by its PDF."""
@@ -217,12 +260,7 @@ def lookup(request):
                 request.POST, request.FILES, prefix="pdf"
             )
             if form.is_valid():
-                digest = hashlib.sha256()
-                for chunk in form.cleaned_data["file"].chunks():
-                    digest.update(chunk)
-                certificate = certificate_by_sha256(digest=digest.hexdigest())
-                context["verdict"] = "original" if certificate else "file_no_match"
-                context["record"] = public_record(certificate) if certificate else None
+                context.update(pdf_upload_check(form.cleaned_data["file"]))
     return TemplateResponse(request, "lms_certificates/verify_lookup.html", context)
 
 

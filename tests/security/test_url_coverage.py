@@ -70,6 +70,7 @@ PUBLIC = {
     "lms_people:password_change",
     "lms_people:password_change_done",
     "lms_certificates:lookup",
+    "lms_certificates:trust_root",
     "lms_certificates:verify",
     "lms_certificates:verify_json",
     # The header's link to the site's catalogue, and the browser's icon.

@@ -4,8 +4,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ... import signing
 from ...selectors import certificate_by_code, certificate_by_sha256
-from ...views import public_record
+from ...views import public_record, signed_elsewhere
+
+# Exit codes: 0 valid, 1 tampered or unknown, 2 revoked, replaced or expired.
+TAMPERED = 1
+NOT_VALID = 2
 
 
 class Command(BaseCommand):
@@ -13,29 +18,67 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code_or_pdf", help=_("A verification code or a PDF path."))
+        parser.add_argument(
+            "--root",
+            help=_(
+                "Check signatures against this trust root (PEM) instead of the "
+                "site's own."
+            ),
+        )
 
-    def handle(self, *args, code_or_pdf, **options):
+    def handle(self, *args, code_or_pdf, root=None, **options):
         path = Path(code_or_pdf)
-        if path.suffix.lower() == ".pdf" or path.is_file():
-            if not path.is_file():
-                raise CommandError(_("No such file: %(path)s") % {"path": path})
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            certificate = certificate_by_sha256(digest=digest)
-            if certificate is None:
-                self.stdout.write(_("This file does not match any certificate."))
-                raise SystemExit(1)
-            self.stdout.write(
-                _("This is the original file of a certificate we issued.")
-            )
+        suffix = path.suffix.lower()
+        if suffix == ".pdf" or (path.is_file() and suffix != ".json"):
+            certificate = self.check_pdf(path, root=root)
         else:
             code = code_or_pdf.rstrip("/").rsplit("/", 1)[-1]
             certificate = certificate_by_code(code=code)
             if certificate is None:
                 self.stdout.write(_("No certificate has this code."))
-                raise SystemExit(1)
-        record = public_record(certificate)
+                raise SystemExit(TAMPERED)
+        if certificate is not None:
+            self.write_record(public_record(certificate))
+            if certificate.effective_status != "valid":
+                raise SystemExit(NOT_VALID)
+
+    def check_pdf(self, path: Path, *, root=None):
+        """The signature (offline, against the trust root), then the ledger."""
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        data = path.read_bytes()
+        roots = signing.trust_roots_from_file(Path(root)) if root else None
+        check = signing.verify_pdf(data, trust_roots_pem=roots)
+        self.stdout.write(signing.describe(check))
+        if check.valid:
+            self.stdout.write(
+                _("Signature level: PAdES %(level)s") % {"level": check.level}
+            )
+        certificate = certificate_by_sha256(digest=hashlib.sha256(data).hexdigest())
+        if certificate is not None:
+            self.stdout.write(
+                _("This is the original file of a certificate we issued.")
+            )
+        elif signed_elsewhere(check):
+            # Signed by us, but this server's ledger does not hold it (moved,
+            # restored, or checked elsewhere): the signed record inside speaks.
+            self.stdout.write(
+                _("This server has no record of this file; its signed record:")
+            )
+            self.write_record(signing.embedded_public_record(check))
+        else:
+            self.stdout.write(_("This file does not match any certificate."))
+        if check.verdict in (
+            signing.Verdict.TAMPERED,
+            signing.Verdict.UNTRUSTED,
+            signing.Verdict.UNREADABLE,
+        ) or (certificate is None and not signed_elsewhere(check)):
+            raise SystemExit(TAMPERED)
+        return certificate
+
+    def write_record(self, record: dict) -> None:
         labels = {
-            "status": _("Status"),
+            "status_label": _("Status"),
             "serial": _("Serial"),
             "name": _("Holder (as printed)"),
             "course": _("Course"),
@@ -45,9 +88,6 @@ class Command(BaseCommand):
             "revoked_on": _("Revoked on"),
             "replaced_by": _("Replaced by"),
         }
-        record["status"] = record.pop("status_label")
         for key, label in labels.items():
             if record.get(key):
                 self.stdout.write(f"{label}: {record[key]}")
-        if certificate.effective_status != "valid":
-            raise SystemExit(2)

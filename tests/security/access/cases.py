@@ -98,6 +98,7 @@ for name in (
     "lms_favicon",
     "lms_people:login",
     "lms_certificates:lookup",
+    "lms_certificates:trust_root",
     "wagtailadmin_password_reset",
     "wagtailadmin_password_reset_done",
     "wagtailadmin_password_reset_complete",
