@@ -588,3 +588,7 @@ class IssueBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.user_id}: {self.state}"
+
+
+# Open Badges signing keys live in their own module (badge_models.py).
+from .badge_models import BadgeSigningKey  # noqa: E402, F401
