@@ -16,9 +16,7 @@ class BadgeSigningKey(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # "z6Mk…": the multibase (base58btc) of the multicodec Ed25519 public key;
     # the issuer's identifier is "did:key:" + this value.
-    public_key_multibase = models.CharField(
-        _("public key"), max_length=64, unique=True
-    )
+    public_key_multibase = models.CharField(_("public key"), max_length=64, unique=True)
     # Encrypted PKCS#8 PEM from keystore.seal(); never the key in clear.
     sealed_private_key = models.BinaryField(_("sealed private key"))
     active = models.BooleanField(_("active"), default=True)

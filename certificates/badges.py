@@ -183,7 +183,7 @@ def create_key() -> BadgeSigningKey:
 
 
 def rotate_key() -> BadgeSigningKey:
-    """Retire the active key (it stays trusted for what it signed) and make a new one."""
+    """Retire the active key (still trusted for what it signed); make a new one."""
     with transaction.atomic():
         BadgeSigningKey.objects.filter(active=True).update(
             active=False, retired_at=timezone.now()
@@ -331,7 +331,7 @@ def verify_proof(document: dict, trusted: dict) -> str:
             signed_at = None
         if signed_at is None or signed_at > retired:
             raise BadgeInvalid(
-                "untrusted", _("It was signed with a key after the key was retired.")
+                "untrusted", _("It was signed with a key after that key was retired.")
             )
     return did
 
@@ -472,8 +472,7 @@ def build_badge(certificate: Certificate) -> dict:
                     % {"course": course},
                     "criteria": {
                         "narrative": _(
-                            "Complete every lesson of the course and pass its "
-                            "required quizzes."
+                            "Meet the completion requirements of the course."
                         )
                     },
                 },
@@ -605,7 +604,9 @@ def check_badge(
     except BadgeInvalid as problem:
         return BadgeCheck(problem.code, problem.message)
     except (TypeError, ValueError):
-        return BadgeCheck("unreadable", _("The credential's status entry is unreadable."))
+        return BadgeCheck(
+            "unreadable", _("The credential's status entry is unreadable.")
+        )
     if revoked:
         result.verdict = "revoked"
         result.message = _("The signature is valid, but the certificate was revoked.")

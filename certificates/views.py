@@ -20,6 +20,7 @@ from lms.cache import CacheUnavailable, cache_available
 from lms.people.voice import ADULT
 from lms.security import client_ip
 
+from .badge_check import BadgeCheckForm, check_uploaded_badge
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
 from .models import Certificate, CertificateStatus, LookupCounter
 from .rendering import pdf_filename
@@ -155,6 +156,7 @@ def verify(request, code: str):
         "lms_certificates/verify.html",
         {
             "record": public_record(certificate),
+            "code": certificate.code,
             "statuses": CertificateStatus,
             "voice": ADULT,
         },
@@ -180,6 +182,7 @@ def _empty_forms() -> dict:
         "code_form": CodeLookupForm(prefix="code"),
         "serial_form": SerialLookupForm(prefix="serial"),
         "pdf_form": PdfCheckForm(prefix="pdf"),
+        "badge_form": BadgeCheckForm(prefix="badge"),
     }
 
 
@@ -223,6 +226,14 @@ def lookup(request):
                 certificate = certificate_by_sha256(digest=digest.hexdigest())
                 context["verdict"] = "original" if certificate else "file_no_match"
                 context["record"] = public_record(certificate) if certificate else None
+        elif kind == "badge":  # an Open Badges file (certificates/badge_check.py)
+            form = context["badge_form"] = BadgeCheckForm(
+                request.POST, request.FILES, prefix="badge"
+            )
+            if form.is_valid():
+                context["badge_check"] = check_uploaded_badge(
+                    form.cleaned_data["file"].read()
+                )
     return TemplateResponse(request, "lms_certificates/verify_lookup.html", context)
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ...badge_check import verify_badge
 from ...selectors import certificate_by_code, certificate_by_sha256
 from ...views import public_record
 
@@ -13,9 +14,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code_or_pdf", help=_("A verification code or a PDF path."))
+        # Open Badges files (certificates/badge_check.py).
+        parser.add_argument(
+            "--trust",
+            help=_("A badge issuer's keys file, as `certificate_badge_keys` writes."),
+        )
+        parser.add_argument(
+            "--status-list", help=_("A saved status list credential for a badge.")
+        )
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help=_("Do not fetch a badge's status list from the network."),
+        )
 
     def handle(self, *args, code_or_pdf, **options):
         path = Path(code_or_pdf)
+        if path.suffix.lower() == ".json" and path.is_file():
+            return verify_badge(
+                self,
+                path,
+                trust=options.get("trust"),
+                status_list=options.get("status_list"),
+                offline=options.get("offline", False),
+            )
         if path.suffix.lower() == ".pdf" or path.is_file():
             if not path.is_file():
                 raise CommandError(_("No such file: %(path)s") % {"path": path})
