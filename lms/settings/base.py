@@ -214,6 +214,8 @@ LMS_CERTIFICATE_SUBJECT_LOOKUP_RATE = (
     int(os.environ.get("LMS_CERTIFICATE_SUBJECT_LOOKUPS", "20")),
     int(os.environ.get("LMS_CERTIFICATE_LOOKUP_WINDOW", "600")),
 )
+# The issuer named in Open Badges credentials (empty: WAGTAIL_SITE_NAME).
+LMS_BADGE_ISSUER_NAME = os.environ.get("LMS_BADGE_ISSUER_NAME", "")
 
 # Catalogue and course pages for anonymous visitors are cached this many seconds
 # (0: off); publishing a page clears them. Production turns it on with REDIS_URL.
