@@ -627,3 +627,7 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.school_code}".strip()
+
+
+# Open Badges signing keys live in their own module (badge_models.py).
+from .badge_models import BadgeSigningKey  # noqa: E402, F401

@@ -21,6 +21,7 @@ from lms.people.voice import ADULT
 from lms.security import client_ip
 
 from . import signing
+from .badge_check import BadgeCheckForm, check_uploaded_badge
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
 from .models import Certificate, CertificateStatus, LookupCounter
 from .rendering import pdf_filename
@@ -156,6 +157,7 @@ def verify(request, code: str):
         "lms_certificates/verify.html",
         {
             "record": public_record(certificate),
+            "code": certificate.code,
             "statuses": CertificateStatus,
             "voice": ADULT,
         },
@@ -181,6 +183,7 @@ def _empty_forms() -> dict:
         "code_form": CodeLookupForm(prefix="code"),
         "serial_form": SerialLookupForm(prefix="serial"),
         "pdf_form": PdfCheckForm(prefix="pdf"),
+        "badge_form": BadgeCheckForm(prefix="badge"),
     }
 
 
@@ -261,6 +264,14 @@ def lookup(request):
             )
             if form.is_valid():
                 context.update(pdf_upload_check(form.cleaned_data["file"]))
+        elif kind == "badge":  # an Open Badges file (certificates/badge_check.py)
+            form = context["badge_form"] = BadgeCheckForm(
+                request.POST, request.FILES, prefix="badge"
+            )
+            if form.is_valid():
+                context["badge_check"] = check_uploaded_badge(
+                    form.cleaned_data["file"].read()
+                )
     return TemplateResponse(request, "lms_certificates/verify_lookup.html", context)
 
 

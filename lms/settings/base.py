@@ -219,6 +219,8 @@ LMS_CERTIFICATE_SUBJECT_LOOKUP_RATE = (
 LMS_CERTIFICATE_KEY_PASSPHRASE = (
     os.environ.get("LMS_CERTIFICATE_KEY_PASSPHRASE") or None
 )
+# The issuer named in Open Badges credentials (empty: WAGTAIL_SITE_NAME).
+LMS_BADGE_ISSUER_NAME = os.environ.get("LMS_BADGE_ISSUER_NAME", "")
 
 # Catalogue and course pages for anonymous visitors are cached this many seconds
 # (0: off); publishing a page clears them. Production turns it on with REDIS_URL.

@@ -73,6 +73,9 @@ PUBLIC = {
     "lms_certificates:trust_root",
     "lms_certificates:verify",
     "lms_certificates:verify_json",
+    "lms_certificates:verify_badge",
+    "lms_certificates:badge_status_list",
+    "lms_certificates:badge_keys",
     # The header's link to the site's catalogue, and the browser's icon.
     "lms_courses:catalogue",
     "lms_favicon",

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ... import signing
+from ...badge_check import verify_badge
 from ...selectors import certificate_by_code, certificate_by_sha256
 from ...views import public_record, signed_elsewhere
 
@@ -25,9 +26,30 @@ class Command(BaseCommand):
                 "site's own."
             ),
         )
+        # Open Badges files (certificates/badge_check.py).
+        parser.add_argument(
+            "--trust",
+            help=_("A badge issuer's keys file, as `certificate_badge_keys` writes."),
+        )
+        parser.add_argument(
+            "--status-list", help=_("A saved status list credential for a badge.")
+        )
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help=_("Do not fetch a badge's status list from the network."),
+        )
 
     def handle(self, *args, code_or_pdf, root=None, **options):
         path = Path(code_or_pdf)
+        if path.suffix.lower() == ".json" and path.is_file():
+            return verify_badge(
+                self,
+                path,
+                trust=options.get("trust"),
+                status_list=options.get("status_list"),
+                offline=options.get("offline", False),
+            )
         suffix = path.suffix.lower()
         if suffix == ".pdf" or (path.is_file() and suffix != ".json"):
             certificate = self.check_pdf(path, root=root)

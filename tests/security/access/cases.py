@@ -127,6 +127,14 @@ case(
     args=lambda w: [w["certificate_a"].code],
     allow=EVERYONE,
 )
+# Open Badges: the badge of a valid certificate, status lists, issuer keys.
+case(
+    "lms_certificates:verify_badge",
+    args=lambda w: [w["certificate_a"].code],
+    allow=EVERYONE,
+)
+case("lms_certificates:badge_status_list", args=lambda w: [0], allow=EVERYONE)
+case("lms_certificates:badge_keys", allow=EVERYONE)
 case(
     "wagtailadmin_password_reset_confirm",
     args=lambda w: ["MQ", "x-y"],

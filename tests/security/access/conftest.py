@@ -11,6 +11,14 @@ def _media_root():
     """The world's files live in its own media folder (set in `world`)."""
 
 
+@pytest.fixture(autouse=True)
+def _fresh_lookup_limits():
+    """Each request of the suite starts under the public lookup limits: the
+    per-code counters (cache) would otherwise add up across personas and URLs
+    of one certificate and answer 429 instead of the access decision."""
+    cache.clear()
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once per module inside a transaction rolled back at
