@@ -25,6 +25,7 @@ from lms.people.policies import (
     is_department_manager,
     managed_school_years,
     open_years_q,
+    schools_authored_by,
     schools_managed_by,
 )
 
@@ -57,6 +58,30 @@ def catalogues_editable_by(
     if not user.is_authenticated or not user.is_active:
         return catalogues.none()
     return catalogues.filter(_owned_q(user=user, today=today, usable=False))
+
+
+def catalogues_authorable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CourseIndexPage]:
+    """Catalogues where `user` may write drafts for review: those they edit,
+    and their schools' as a content author ("soạn bài", add and change
+    without publish in Wagtail's page permissions)."""
+    catalogues = CourseIndexPage.objects.all()
+    if _is_superuser(user):
+        return catalogues
+    if not user.is_authenticated or not user.is_active:
+        return catalogues.none()
+    authored = schools_authored_by(viewer=user, today=today)
+    return catalogues.filter(
+        _owned_q(user=user, today=today, usable=False) | Q(school__in=authored)
+    )
+
+
+def may_author_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may draft changes to `course` (or a lesson, a quiz)."""
+    return _catalogue_among(course, catalogues_authorable_by(user=user, today=today))
 
 
 def catalogues_usable_by(

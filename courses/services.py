@@ -179,40 +179,110 @@ CATALOGUE_PERMISSIONS = [
     "unlock_page",
 ]
 
+# What a school's content authors ("soạn bài") hold on its catalogues: they
+# write drafts and submit them for review, never publish.
+AUTHOR_CATALOGUE_PERMISSIONS = ["add_page", "change_page"]
+
 
 @transaction.atomic
 def catalogue_permissions_sync(*, catalogue: Page) -> None:
     """Give the catalogue's page rights to its owner only; safe to call again.
 
     A school's catalogue: that school's admin group and the Department
-    officers. The Department library (no school): the officers only. Any
-    other LMS group loses what it held on the catalogue.
+    officers (add, change, publish), the school's content authors (add and
+    change only), and the school's review workflow. The Department library
+    (no school): the officers only. Any other LMS group loses what it held
+    on the catalogue.
     """
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
     from wagtail.models import GroupPagePermission
 
-    from lms.people.roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX
-    from lms.people.services import school_admin_group_ensure
+    from lms.people.roles import ROLE_GROUPS, SCHOOL_GROUP_PREFIXES
+    from lms.people.services import (
+        content_author_group_ensure,
+        school_admin_group_ensure,
+    )
 
     school = getattr(catalogue.specific_deferred, "school", None)
-    wanted = [Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0]]
+    grants: list[tuple[Group, list[str]]] = [
+        (
+            Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0],
+            CATALOGUE_PERMISSIONS,
+        )
+    ]
     if school is not None:
-        wanted.append(school_admin_group_ensure(school=school))
-    GroupPagePermission.objects.filter(page=catalogue).filter(
-        Q(group__name__in=ROLE_GROUPS.values())
-        | Q(group__name__startswith=SCHOOL_ADMIN_GROUP_PREFIX)
-    ).exclude(group__in=wanted).delete()
-    permissions = list(
-        Permission.objects.filter(
+        grants.append((school_admin_group_ensure(school=school), CATALOGUE_PERMISSIONS))
+        grants.append(
+            (content_author_group_ensure(school=school), AUTHOR_CATALOGUE_PERMISSIONS)
+        )
+    ours = Q(group__name__in=ROLE_GROUPS.values())
+    for prefix in SCHOOL_GROUP_PREFIXES:
+        ours |= Q(group__name__startswith=prefix)
+    GroupPagePermission.objects.filter(page=catalogue).filter(ours).exclude(
+        group__in=[group for group, _codenames in grants]
+    ).delete()
+    permissions = {
+        p.codename: p
+        for p in Permission.objects.filter(
             content_type__app_label="wagtailcore", codename__in=CATALOGUE_PERMISSIONS
         )
-    )
-    for group in wanted:
-        for permission in permissions:
+    }
+    for group, codenames in grants:
+        GroupPagePermission.objects.filter(page=catalogue, group=group).exclude(
+            permission__codename__in=codenames
+        ).delete()
+        for codename in codenames:
             GroupPagePermission.objects.get_or_create(
-                group=group, page=catalogue, permission=permission
+                group=group, page=catalogue, permission=permissions[codename]
             )
+    catalogue_workflow_sync(catalogue=catalogue)
+
+
+def school_review_workflow_ensure(*, school):
+    """The school's review workflow: one task, approved by the school's admins.
+
+    Found by its task's group (the school's admin group), so it is made once
+    per school whatever its name becomes; the names are Vietnamese, as staff
+    read them in the admin.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from lms.people.services import school_admin_group_ensure
+
+    group = school_admin_group_ensure(school=school)
+    workflow = (
+        Workflow.objects.filter(
+            workflow_tasks__task__in=GroupApprovalTask.objects.filter(groups=group)
+        )
+        .order_by("pk")
+        .first()
+    )
+    if workflow is not None:
+        return workflow
+    task = GroupApprovalTask.objects.create(name=f"Quản trị trường {school.code} duyệt")
+    task.groups.set([group])
+    workflow = Workflow.objects.create(name=f"Duyệt bài – {school.code}")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+def catalogue_workflow_sync(*, catalogue: Page) -> None:
+    """A school's catalogue follows its school's review workflow (see
+    `school_review_workflow_ensure`); the Department library keeps Wagtail's
+    default for now."""
+    from wagtail.models import WorkflowPage
+
+    school = getattr(catalogue.specific_deferred, "school", None)
+    if school is None:
+        WorkflowPage.objects.filter(
+            page=catalogue, workflow__name__startswith="Duyệt bài – "
+        ).delete()
+        return
+    workflow = school_review_workflow_ensure(school=school)
+    WorkflowPage.objects.update_or_create(
+        page=catalogue, defaults={"workflow": workflow}
+    )
 
 
 @transaction.atomic
