@@ -314,3 +314,35 @@ def test_author_submits_for_review_from_the_editor(client, world):
     lesson.refresh_from_db()
     assert lesson.workflow_in_progress
     assert _live_title(lesson) == "Bài gốc"
+
+
+# -- The demo ---------------------------------------------------------------
+
+
+def test_demo_collaborator_writes_for_demo_whose_catalogue_has_its_workflow(db):
+    from django.core.management import call_command
+
+    from courses.models import CourseIndexPage
+    from lms.people.models import Membership, School
+
+    call_command("seed_demo", verbosity=0)
+    demo = School.objects.get(code="DEMO")
+    assert Membership.objects.filter(
+        user__username="collaborator", role=Role.CONTENT_AUTHOR, school=demo
+    ).exists()
+    assert list(schools_authored_by(viewer=_user("collaborator"))) == [demo]
+    catalogue = CourseIndexPage.objects.get(school=demo)
+    task = GroupApprovalTask.objects.get(
+        workflow_tasks__workflow=WorkflowPage.objects.get(page=catalogue).workflow
+    )
+    assert [g.name for g in task.groups.all()] == [school_admin_group_name(demo)]
+    lesson = LessonPage.objects.descendant_of(catalogue).first()
+    assert lesson.permissions_for_user(_user("collaborator")).can_edit()
+    assert not lesson.permissions_for_user(_user("collaborator")).can_publish()
+    assert task.get_actions(lesson, _user("schooladmin"))
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
