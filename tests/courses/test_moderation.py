@@ -346,3 +346,27 @@ def _user(username):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+def test_submission_mails_the_schools_admins_only_in_vietnamese(world, mailoutbox):
+    for key in ("admin_a", "admin_b"):
+        world[key].email = f"{key}@truong.edu.vn"
+        world[key].save()
+    _submit(world["lesson_a"], world["author"], "Bài chờ duyệt")
+    to = [address for message in mailoutbox for address in message.to]
+    assert "admin_a@truong.edu.vn" in to
+    assert "admin_b@truong.edu.vn" not in to
+    assert all("gửi duyệt" in message.subject for message in mailoutbox)
+
+
+def test_a_request_for_changes_mails_the_author_with_the_comment(world, mailoutbox):
+    world["author"].email = "ctv@truong.edu.vn"
+    world["author"].save()
+    state = _submit(world["lesson_a"], world["author"], "Bài cần sửa")
+    mailoutbox.clear()
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(
+        task_state, world["admin_a"], "reject", comment="Thêm ví dụ."
+    )
+    [message] = [m for m in mailoutbox if "ctv@truong.edu.vn" in m.to]
+    assert "Thêm ví dụ." in message.body
