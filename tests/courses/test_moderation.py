@@ -138,6 +138,23 @@ def test_the_content_role_lapses_with_its_school_year(world):
     ).exists()
 
 
+def test_a_school_admin_gives_the_content_role_at_their_own_school_only(world):
+    from lms.people.policies import may_grant_membership
+
+    grant = {
+        "actor": world["admin_a"],
+        "person": world["author"],
+        "role": Role.CONTENT_AUTHOR,
+        "school_year": world["year"],
+    }
+    assert may_grant_membership(**grant, school=world["school_a"])
+    assert not may_grant_membership(**grant, school=world["school_b"])
+    assert not may_grant_membership(
+        **{**grant, "actor": world["author"], "person": world["admin_a"]},
+        school=world["school_a"],
+    )
+
+
 def test_authoring_policy_covers_own_school_catalogue_only(world):
     author = world["author"]
     assert list(policies.catalogues_authorable_by(user=author)) == [

@@ -1125,7 +1125,9 @@ case(
     allow=MANAGERS,
     unsure=LAPSED | STAFF,
 )
-# Workflows are the superuser's (none are used by the LMS).
+# Workflows: each school catalogue has its school's review workflow (its
+# admins approve); these probes name no real task state, so only the
+# superuser's and managers' answers are left open.
 for name in (
     "wagtailadmin_pages:workflow_action",
     "wagtailadmin_pages:collect_workflow_action_data",
