@@ -387,3 +387,26 @@ def test_a_request_for_changes_mails_the_author_with_the_comment(world, mailoutb
     )
     [message] = [m for m in mailoutbox if "ctv@truong.edu.vn" in m.to]
     assert "Thêm ví dụ." in message.body
+
+
+def test_a_learner_reads_only_the_approved_lesson(client, world, make_learner):
+    from tests.people.factories import SchoolClassFactory
+
+    lesson = world["lesson_a"]
+    school_class = SchoolClassFactory(
+        school=world["school_a"], school_year=world["year"]
+    )
+    learner = make_learner(username="hs_a", school_class_=school_class)
+    lesson.body = [("rich_text", "<p>Nội dung đã duyệt.</p>")]
+    lesson.save_revision(user=world["admin_a"]).publish()
+    lesson.body = [("rich_text", "<p>Nội dung chưa duyệt.</p>")]
+    state = _submit(lesson, world["author"], "Bài gốc")
+    client.force_login(learner)
+    client.get(world["course_a"].url)
+    html = client.get(lesson.url).content.decode()
+    assert "Nội dung đã duyệt." in html
+    assert "Nội dung chưa duyệt." not in html
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, world["admin_a"], "approve")
+    html = client.get(lesson.url).content.decode()
+    assert "Nội dung chưa duyệt." in html
