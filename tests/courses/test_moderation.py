@@ -252,6 +252,18 @@ def test_syncing_again_makes_no_second_workflow(world):
     assert GroupApprovalTask.objects.filter(groups__name=group).count() == 1
 
 
+def test_a_catalogue_given_to_another_owner_follows_its_workflow(world):
+    catalogue = world["catalogue_a"]
+    catalogue.school = world["school_b"]
+    catalogue.save()
+    workflow_b = WorkflowPage.objects.get(page=world["catalogue_b"]).workflow
+    assert WorkflowPage.objects.get(page=catalogue).workflow == workflow_b
+    assert not catalogue.permissions_for_user(world["author"]).can_add_subpage()
+    catalogue.school = None
+    catalogue.save()
+    assert not WorkflowPage.objects.filter(page=catalogue).exists()
+
+
 def _submit(lesson, author, title):
     lesson.title = title
     lesson.save_revision(user=author)
