@@ -14,6 +14,7 @@ settings of other audiences are left alone.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from courses.models import Audience
@@ -21,6 +22,10 @@ from courses.packs.container import PackError, sha256
 from courses.packs.sections import ExportContext, ImportContext, Section
 
 from .models import CertificateSignatory, CertificateTemplate, CourseCertificateSetting
+
+# Rows never ordered by hand have no sort order: first, on every database
+# (SQLite puts NULL first and PostgreSQL last), so a pack is the same bytes.
+IN_ORDER = F("sort_order").asc(nulls_first=True)
 
 ENTRY = "certificate.yaml"
 TEMPLATE_FIELDS = (
@@ -49,7 +54,7 @@ def export_section(course, context: ExportContext):
     settings = list(
         CourseCertificateSetting.objects.filter(course=course)
         .select_related("template")
-        .order_by("sort_order", "pk")
+        .order_by(IN_ORDER, "pk")
     )
     if not settings:
         return None
@@ -72,7 +77,7 @@ def export_section(course, context: ExportContext):
             }
             for signatory in template.signatories.select_related(
                 "signature_image"
-            ).order_by("sort_order", "pk")
+            ).order_by(IN_ORDER, "pk")
         ]
         templates.append(data)
     context.writer.add_yaml(
@@ -220,7 +225,7 @@ def _identical(template: CertificateTemplate, wanted: dict, context) -> bool:
             return False
     have = [
         (s.title, s.name, _file_digest(s.signature_image))
-        for s in template.signatories.order_by("sort_order", "pk")
+        for s in template.signatories.order_by(IN_ORDER, "pk")
     ]
     want = [
         (s["title"], s["name"], _pack_digest(s["signature_image"], context))

@@ -20,6 +20,7 @@ name, its place among them (`number`, 1-based, in the category's order).
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from courses.packs import legal, richtext
@@ -39,6 +40,10 @@ from .models import (
     QuizRandomDraw,
     QuizSlot,
 )
+
+# Rows never ordered by hand have no sort order: first, on every database
+# (SQLite puts NULL first and PostgreSQL last), so a pack is the same bytes.
+IN_ORDER = F("sort_order").asc(nulls_first=True)
 
 FOLDER = "quizzes/"
 QUESTIONS = "questions/"
@@ -108,7 +113,7 @@ def export_section(course, context: ExportContext):
         draws = []
         for draw in quiz.draws.select_related(
             "category", "legal_reference__document"
-        ).order_by("sort_order", "pk"):
+        ).order_by(IN_ORDER, "pk"):
             draws.append(
                 {
                     "category": draw.category.full_path,
