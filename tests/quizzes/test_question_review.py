@@ -14,7 +14,11 @@ from lms.people.models import Role
 from quizzes import policies
 from quizzes.importing import questions_import
 from quizzes.models import Question, QuestionReviewTask
-from quizzes.services import attempt_start, attempt_submit
+from quizzes.services import (
+    attempt_start,
+    attempt_submit,
+    question_review_workflow_ensure,
+)
 from tests.people.factories import (
     MembershipFactory,
     SchoolFactory,
@@ -42,6 +46,8 @@ def _member(username, role, school, year):
 
 @pytest.fixture
 def bank():
+    # Made by a migration; a transactional test elsewhere may have flushed it.
+    question_review_workflow_ensure()
     year = SchoolYearFactory()
     school_a = SchoolFactory(code="TRUONGA")
     school_b = SchoolFactory(code="TRUONGB", department=school_a.department)
@@ -118,7 +124,7 @@ def _drawn_text(quiz, learner):
     return attempt, texts
 
 
-def test_every_question_follows_the_one_review_workflow():
+def test_every_question_follows_the_one_review_workflow(bank):
     workflow = Question().get_workflow()
     assert workflow is not None and workflow.name == "Duyệt câu hỏi"
     [task] = [task.specific for task in workflow.tasks]
@@ -270,3 +276,38 @@ def test_a_school_admins_import_is_live_with_a_published_revision(bank):
     assert question.live_revision is not None
     assert question.live_revision.user == bank["admin_a"]
     assert question.live_revision.as_object().name == "Nhap khau"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_questions_made_before_review_stay_live_with_a_first_revision():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("lms_quizzes", "0017_grade_recompute_in_background")]
+    after = [("lms_quizzes", "0021_question_review_workflow")]
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        category = old.get_model("lms_quizzes", "QuestionCategory").objects.create(
+            name="Cũ", full_path="Cũ"
+        )
+        made = old.get_model("lms_quizzes", "Question").objects.create(
+            category=category, qtype="single_choice", text="<p>Câu cũ?</p>"
+        )
+        old.get_model("lms_quizzes", "Choice").objects.create(
+            question=made, text="Đúng", fraction=100, sort_order=0
+        )
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    question = Question.objects.get(pk=made.pk)
+    assert question.live and not question.has_unpublished_changes
+    assert question.live_revision_id == question.latest_revision_id is not None
+    published = question.live_revision.as_object()
+    assert published.text == "<p>Câu cũ?</p>"
+    assert [choice.text for choice in published.choices.all()] == ["Đúng"]
+    assert Question().get_workflow().name == "Duyệt câu hỏi"
