@@ -356,6 +356,15 @@ class Question(
             self.answered = False
         super().save(*args, **kwargs)
 
+    def serializable_data(self):
+        # A draft's revision is stored from the editor's unsaved object: clean
+        # its HTML here as a save would (lms.html), so no revision holds markup
+        # that publishing would have removed.
+        from lms.html import html_fields_clean
+
+        html_fields_clean(self, children=True)
+        return super().serializable_data()
+
     def with_content_json(self, content):
         # The version counter and the "answered" flag belong to the bank row,
         # not to a revision: publishing an old draft keeps them current.
@@ -379,8 +388,12 @@ class Question(
     def get_preview_context(self, request, mode_name):
         import random
 
+        from lms.html import html_fields_clean
+
         from .snapshots import public_question, question_snapshot
 
+        # Previewed from the editor's form, before any save cleans it.
+        html_fields_clean(self, children=True)
         snapshot = question_snapshot(
             self,
             key="q1",

@@ -311,3 +311,72 @@ def test_questions_made_before_review_stay_live_with_a_first_revision():
     assert published.text == "<p>Câu cũ?</p>"
     assert [choice.text for choice in published.choices.all()] == ["Đúng"]
     assert Question().get_workflow().name == "Duyệt câu hỏi"
+
+
+MARKUP = "<script>alert('x')</script><img src=x onerror=alert(1)><b>giữ</b>"
+
+
+def _with_markup(data):
+    data = {**data, "feedback_true": MARKUP, "feedback_false": MARKUP}
+    for key in list(data):
+        if key.startswith("choices-") and key.endswith("-text"):
+            data[key.removesuffix("-text") + "-feedback"] = MARKUP
+    return data
+
+
+def _assert_no_markup(html):
+    assert "<script" not in html and "onerror" not in html, html
+
+
+def test_an_authors_draft_is_stored_and_previewed_clean(client, bank):
+    client.force_login(bank["author"])
+    question = bank["question"]
+    url, data = _edit_data(client, question, text="<p>Nháp có mã?</p>")
+    data = _with_markup(data)
+    # "Lưu bản nháp": the editor's plain save.
+    assert client.post(url, data).status_code == 302
+    question = Question.objects.get(pk=question.pk)
+    assert question.has_unpublished_changes
+    content = question.latest_revision.content
+    assert "<b>giữ</b>" in content["feedback_true"]
+    for html in [content["feedback_true"], content["feedback_false"]] + [
+        choice["feedback"] for choice in content["choices"]
+    ]:
+        _assert_no_markup(html)
+
+    preview = reverse(
+        "wagtailsnippets_lms_quizzes_question:preview_on_edit", args=[question.pk]
+    )
+    assert client.post(preview, data).json()["is_valid"]
+    response = client.get(preview)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nháp có mã?" in page
+    _assert_no_markup(page)
+
+
+def test_a_draft_set_by_code_is_revised_and_previewed_clean(client, bank, rf):
+    question = Question.objects.get(pk=bank["question"].pk)
+    question.text = f"<p>Nháp từ mã?</p>{MARKUP}"
+    choices = list(question.choices.all())
+    choices[0].text_html = MARKUP
+    question.choices = choices
+    request = rf.get("/admin/")
+    request.user = bank["author"]
+    response = question.serve_preview(request, "")
+    response.render()
+    _assert_no_markup(response.content.decode())
+
+    revision = question.save_revision(user=bank["author"])
+    _assert_no_markup(revision.content["text"])
+    _assert_no_markup(revision.content["choices"][0]["text_html"])
+    client.force_login(bank["admin_a"])
+    url = reverse(
+        "wagtailsnippets_lms_quizzes_question:revisions_view",
+        args=[question.pk, revision.pk],
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nháp từ mã?" in page
+    _assert_no_markup(page)
