@@ -277,6 +277,16 @@ def may_publish_question(user, question) -> bool:
     )
 
 
+def question_reviewers(question, *, superusers: bool = True):
+    """The people who may approve `question` in its review (`may_publish_question`):
+    the admins of its owner school, the Department's managers for the library;
+    superusers only if `superusers`."""
+    users = question_policy.users_with_any_permission(["publish"])
+    if not superusers:
+        users = users.filter(is_superuser=False)
+    return [user for user in users if may_publish_question(user, question)]
+
+
 def questions_publishable_by(user) -> QuerySet[Question]:
     return question_policy.instances_user_has_permission_for(user, "publish")
 

@@ -380,3 +380,32 @@ def test_a_draft_set_by_code_is_revised_and_previewed_clean(client, bank, rf):
     page = response.content.decode()
     assert "Nháp từ mã?" in page
     _assert_no_markup(page)
+
+
+def test_submission_mails_the_owner_schools_admins_in_vietnamese(
+    client, bank, mailoutbox
+):
+    for key in ("admin_a", "admin_b", "author"):
+        bank[key].email = f"{key}@truong.edu.vn"
+        bank[key].save()
+    _question, state = _author_submits(client, bank, "<p>Câu gửi duyệt?</p>")
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    to_admin = [m for m in mailoutbox if "admin_a@truong.edu.vn" in m.to]
+    assert len(to_admin) == 1
+    [message] = to_admin
+    assert "gửi duyệt" in message.subject, message.subject
+    assert "Quản trị trường của câu hỏi duyệt" in message.subject
+    preview = reverse(
+        "wagtailsnippets_lms_quizzes_question:workflow_preview",
+        args=[bank["question"].pk, state.current_task_state.task_id],
+    )
+    assert preview in message.body
+    assert "đang chờ thầy/cô duyệt" in message.body
+    assert "Câu gửi duyệt?" in message.body
+    edit = reverse(
+        "wagtailsnippets_lms_quizzes_question:edit", args=[bank["question"].pk]
+    )
+    assert edit in message.body
+    everyone = [address for m in mailoutbox for address in m.to]
+    assert "admin_b@truong.edu.vn" not in everyone
+    assert "author@truong.edu.vn" not in everyone
