@@ -733,6 +733,22 @@ class QuizSlot(Orderable):
 
     panels = [FieldPanel("question")]
 
+    def clean(self):
+        super().clean()
+        # Attempts draw live questions only: a question still waiting for its
+        # first approval would silently be left out of the quiz.
+        question = self.question if self.question_id else None
+        if question is not None and not question.live and not question.first_published_at:
+            raise ValidationError(
+                {
+                    "question": _(
+                        "The question “%(question)s” has never been published:"
+                        " it can join a quiz once the school's admin approves it."
+                    )
+                    % {"question": question}
+                }
+            )
+
 
 class QuizRandomDraw(Orderable):
     """N questions drawn at random for each attempt from a category (and/or a tag)."""

@@ -409,3 +409,24 @@ def test_submission_mails_the_owner_schools_admins_in_vietnamese(
     everyone = [address for m in mailoutbox for address in m.to]
     assert "admin_b@truong.edu.vn" not in everyone
     assert "author@truong.edu.vn" not in everyone
+
+
+def test_the_quiz_editor_refuses_a_question_never_published(bank, make_course):
+    from quizzes.models import QuizPage
+
+    draft = single_choice(category=bank["category"], text="<p>Câu chưa duyệt?</p>")
+    Question.objects.filter(pk=draft.pk).update(live=False, first_published_at=None)
+    draft.refresh_from_db()
+    quiz = QuizPageFactory(parent=make_course(lessons=0)[0])
+    form = QuizPage.get_edit_handler().get_form_class()(
+        instance=quiz, for_user=bank["admin_a"]
+    )
+    slot_form_class = form.formsets["slots"].form
+
+    refused = slot_form_class(data={"question": draft.pk, "ORDER": 1})
+    assert not refused.is_valid()
+    [message] = refused.errors["question"]
+    assert "Câu chưa duyệt?" in message and "chưa từng được đăng" in message
+
+    live = slot_form_class(data={"question": bank["question"].pk, "ORDER": 1})
+    assert live.is_valid(), live.errors
