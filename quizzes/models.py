@@ -738,7 +738,8 @@ class QuizSlot(Orderable):
         # Attempts draw live questions only: a question still waiting for its
         # first approval would silently be left out of the quiz.
         question = self.question if self.question_id else None
-        if question is not None and not question.live and not question.first_published_at:
+        never_published = question is not None and not question.first_published_at
+        if never_published and not question.live:
             raise ValidationError(
                 {
                     "question": _(
