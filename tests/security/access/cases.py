@@ -856,6 +856,44 @@ snippet(
     preview=True,
     chooser_use=A_MANAGERS,
 )
+# Questions under review (drafts, revisions, locks, the review workflow).
+# The probes name no real revision or task state where one is needed, so only
+# school A's managers' and the superuser's answers are left open: nobody
+# else (school B's admin included) may reach question A's review views.
+_Q = "wagtailsnippets_lms_quizzes_question"
+_Q_OPEN = SU | A_MANAGERS | LAPSED
+for view_name, args in (
+    ("revisions_view", lambda w: [w.pk("question_a"), 999999]),
+    ("revisions_compare", lambda w: [w.pk("question_a"), "earliest", "latest"]),
+    ("revisions_revert", lambda w: [w.pk("question_a"), 999999]),
+    ("workflow_action", lambda w: [w.pk("question_a"), "approve", 999999]),
+    (
+        "collect_workflow_action_data",
+        lambda w: [w.pk("question_a"), "approve", 999999],
+    ),
+    ("confirm_workflow_cancellation", pk("question_a")),
+    ("workflow_preview", lambda w: [w.pk("question_a"), 999999]),
+    ("workflow_history_detail", lambda w: [w.pk("question_a"), 999999]),
+):
+    case(f"{_Q}:{view_name}", args=args, unsure=_Q_OPEN)
+case(f"{_Q}:workflow_history", args=pk("question_a"), allow=A_MANAGERS, unsure=LAPSED)
+case(f"{_Q}:unpublish", args=pk("question_a"), allow=A_MANAGERS, unsure=LAPSED)
+case(
+    f"{_Q}:revisions_unschedule",
+    args=lambda w: [w.pk("question_a"), 999999],
+    unsure=_Q_OPEN,
+    post=_nothing,
+    change=A_MANAGERS,
+)
+for view_name in ("lock", "unlock"):
+    case(
+        f"{_Q}:{view_name}",
+        args=pk("question_a"),
+        unsure=_Q_OPEN,
+        post=_nothing,
+        get_405=True,
+        change=_Q_OPEN,
+    )
 snippet(
     "lms_quizzes_question",
     label="library",
