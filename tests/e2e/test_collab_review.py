@@ -11,6 +11,7 @@ Screenshots at 1280 and 360 px land in var/e2e/ (collab-*.png).
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from lms.people.models import School
@@ -75,12 +76,21 @@ def test_collaborator_drafts_legal_article_lesson_school_admin_approves(
 
     # Block menu → "Điều luật" → the legal-reference chooser.
     author.page.locator("#body-root button.c-sf-add-button").first.click()
-    author.page.get_by_role("option", name="Điều luật", exact=True).click()
+    option = author.page.get_by_role("option", name="Điều luật", exact=True)
+    option.wait_for()
+    author.shot("block-menu")
+    option.click()
     block = author.page.locator("#body-root [data-contentpath=reference]")
     block.get_by_role("button", name="Chọn điều luật tham chiếu").click()
     modal = author.page.locator(".modal-dialog")
-    modal.get_by_role("textbox").fill("An ninh mạng")
-    modal.get_by_role("link", name=REFERENCE).click()
+    # The author types the law's number, then picks the article.
+    modal.get_by_role("textbox").fill("116/2025")
+    choice = modal.get_by_role("link", name=REFERENCE)
+    # Every row left is an article of that law, Điều 1 before Điều 16.
+    expect(modal.locator("tbody tr").filter(has_not_text="116/2025")).to_have_count(0)
+    expect(modal.locator("tbody tr").first).to_contain_text("Điều 1 ")
+    _shots(author, "chooser")
+    choice.click()
     modal.wait_for(state="detached")
     assert REFERENCE in block.inner_text()
     author.page.fill("#body-0-value-clause", CLAUSE)
@@ -119,6 +129,7 @@ def test_collaborator_drafts_legal_article_lesson_school_admin_approves(
     review = admin.page.locator("section", has_text="Chờ bạn duyệt").filter(
         has=admin.page.get_by_role("link", name=TITLE)
     )
+    review.scroll_into_view_if_needed()
     _shots(admin, "dashboard")
     review.get_by_role("link", name=TITLE).first.click()
     admin.page.wait_for_load_state()
