@@ -77,7 +77,8 @@ def test_collaborator_drafts_legal_article_lesson_school_admin_approves(
     # Block menu → "Điều luật" → the legal-reference chooser.
     author.page.locator("#body-root button.c-sf-add-button").first.click()
     option = author.page.get_by_role("option", name="Điều luật", exact=True)
-    option.wait_for()
+    # The menu fades in; shoot it once it is drawn in full.
+    expect(author.page.locator(".tippy-box", has=option)).to_have_css("opacity", "1")
     author.shot("block-menu")
     option.click()
     block = author.page.locator("#body-root [data-contentpath=reference]")
