@@ -44,11 +44,13 @@ def _demo_course() -> CoursePage:
     return course
 
 
-def _shots(browsing, label: str) -> None:
-    """The page as it is, at 1280 and at 360 px wide."""
-    browsing.shot(label)
-    browsing.page.set_viewport_size(PHONE)
-    browsing.shot(f"{label}-phone")
+def _shots(browsing, label: str, *, showing=None) -> None:
+    """The page as it is, at 1280 and at 360 px wide (`showing` in view)."""
+    for suffix, viewport in (("", DESKTOP), ("-phone", PHONE)):
+        browsing.page.set_viewport_size(viewport)
+        if showing is not None:
+            showing.scroll_into_view_if_needed()
+        browsing.shot(label + suffix)
     browsing.page.set_viewport_size(DESKTOP)
 
 
@@ -130,8 +132,7 @@ def test_collaborator_drafts_legal_article_lesson_school_admin_approves(
     review = admin.page.locator("section", has_text="Chờ bạn duyệt").filter(
         has=admin.page.get_by_role("link", name=TITLE)
     )
-    review.scroll_into_view_if_needed()
-    _shots(admin, "dashboard")
+    _shots(admin, "dashboard", showing=review)
     review.get_by_role("link", name=TITLE).first.click()
     admin.page.wait_for_load_state()
     assert TITLE in admin.page.locator("main").inner_text()
