@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, data_protection, pack_admin_views, policies
+from .legal_chooser import LegalReferenceChooserViewSet
 from .models import (
     ConductPrinciple,
     CourseIndexPage,
@@ -51,6 +52,8 @@ class LegalDocumentViewSet(SnippetViewSet):
 class LegalReferenceViewSet(SnippetViewSet):
     model = LegalReference
     icon = "doc-full"
+    # The lesson editor's chooser finds a reference by the law's number too.
+    chooser_viewset_class = LegalReferenceChooserViewSet
     menu_label = _("Legal references")
     menu_hook = "register_lms_menu_item"
     menu_order = 300

@@ -335,6 +335,21 @@ def test_own_schools_admin_approves_through_the_admin_view(client, world):
     assert _live_title(lesson) == "Bài được duyệt"
 
 
+def test_reviewer_is_offered_to_approve_in_the_words_of_the_review(client, world):
+    # Wagtail's Vietnamese says "Phê chuẩn" (ratify); the review is "duyệt"
+    # everywhere else: "Duyệt bài", "Đang chờ bạn duyệt", "Được … duyệt".
+    lesson = world["lesson_a"]
+    _submit(lesson, world["author"], "Bài chờ duyệt")
+    client.force_login(world["admin_a"])
+    editor = client.get(
+        reverse("wagtailadmin_pages:edit", args=[lesson.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+    assert "Duyệt và xuất bản" in editor
+    assert "Duyệt kèm ý kiến và xuất bản" in editor
+    assert "Yêu cầu sửa" in editor
+    assert "Phê chuẩn" not in editor
+
+
 def test_author_submits_for_review_from_the_editor(client, world):
     lesson = world["lesson_a"]
     client.force_login(world["author"])
