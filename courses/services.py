@@ -237,6 +237,8 @@ def catalogue_permissions_sync(*, catalogue: Page) -> None:
                 group=group, page=catalogue, permission=permissions[codename]
             )
     catalogue_workflow_sync(catalogue=catalogue)
+    if school is not None:
+        school_media_permissions_sync(school=school)
 
 
 def school_review_workflow_ensure(*, school):
@@ -265,6 +267,44 @@ def school_review_workflow_ensure(*, school):
     workflow = Workflow.objects.create(name=f"Duyệt bài – {school.code}")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
+
+
+# What a school's content authors hold on the school's media collection (the
+# one course packs and question imports fill): upload and choose; Wagtail
+# lets an uploader edit and delete their own files with "add".
+AUTHOR_MEDIA_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def school_media_permissions_sync(*, school) -> None:
+    """The school's content authors may upload images and documents into the
+    school's own collection (and choose from it), no other; safe to call
+    again. Without a root collection (no media set up) nothing is done."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    from lms.people.services import content_author_group_ensure
+    from quizzes.import_files import school_collection
+
+    if Collection.get_first_root_node() is None:
+        return
+    group = content_author_group_ensure(school=school)
+    collection = school_collection(school)
+    wanted = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in AUTHOR_MEDIA_PERMISSIONS
+    ]
+    GroupCollectionPermission.objects.filter(group=group).exclude(
+        collection=collection, permission__in=wanted
+    ).delete()
+    for permission in wanted:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
 
 
 def library_review_workflow_ensure():

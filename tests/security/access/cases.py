@@ -1316,7 +1316,13 @@ case(
 # ---------------------------------------------------------------------------
 # Bulk actions: one case per registered action, with a foreign id and id=all.
 # Accounts each relation may manage (keys of World.people or World.obj).
-SCHOOL_A_PEOPLE = {"student_a", "collaborator_a", "homeroom_a", "teacher_a"}
+SCHOOL_A_PEOPLE = {
+    "student_a",
+    "collaborator_a",
+    "author_a",
+    "homeroom_a",
+    "teacher_a",
+}
 MANAGEABLE = {
     "admin_a": SCHOOL_A_PEOPLE,
     "admin_b": {"student_b"},
