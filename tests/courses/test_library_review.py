@@ -324,3 +324,25 @@ def test_the_author_sees_the_state_and_the_reviewers_comment(client, world):
     panel = _panel(_dashboard(client, world["author"]), "lms-drafts-in-review")
     assert "Cần sửa" in panel
     assert "Thêm ví dụ về Điều 8." in panel
+
+
+def test_a_lessons_history_names_its_author_and_its_approver(client, world):
+    state = _submit(world["lesson"], world["author"], "Bài đã sửa")
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, world["admin_a"], "approve")
+    actions = {
+        (entry.action, entry.user.username)
+        for entry in PageLogEntry.objects.filter(
+            page=world["lesson"], user__isnull=False
+        )
+    }
+    assert {
+        ("wagtail.workflow.start", "ctv"),
+        ("wagtail.workflow.approve", "qta"),
+        ("wagtail.publish", "qta"),
+    } <= actions
+    client.force_login(world["admin_a"])
+    url = reverse("wagtailadmin_pages:history", args=[world["lesson"].pk])
+    html = client.get(url).content.decode()
+    for user in (world["author"], world["admin_a"]):
+        assert str(user) in html
