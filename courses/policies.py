@@ -283,3 +283,29 @@ def may_publish_in(*, user: User, catalogue: CourseIndexPage) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
     return catalogue.permissions_for_user(user).can_publish_subpage()
+
+
+def library_catalogues() -> QuerySet[CourseIndexPage]:
+    """The Department library's catalogues (no owner school)."""
+    return CourseIndexPage.objects.filter(school__isnull=True).order_by("path")
+
+
+def may_propose_for_library(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may propose `course` for the Department library: a
+    course of a school catalogue, proposed by someone who manages that school
+    now (its admins, the Department), when there is a library to take it.
+    Publishing in the library stays with the Department (page permissions)."""
+    if not isinstance(course.specific_deferred, CoursePage):
+        return False
+    catalogue = catalogue_of(course)
+    if catalogue is None or catalogue.school_id is None:
+        return False
+    if (
+        not schools_managed_by(viewer=user, today=today)
+        .filter(pk=catalogue.school_id)
+        .exists()
+    ):
+        return False
+    return library_catalogues().exists()

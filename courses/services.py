@@ -237,6 +237,8 @@ def catalogue_permissions_sync(*, catalogue: Page) -> None:
                 group=group, page=catalogue, permission=permissions[codename]
             )
     catalogue_workflow_sync(catalogue=catalogue)
+    if school is not None:
+        school_media_permissions_sync(school=school)
 
 
 def school_review_workflow_ensure(*, school):
@@ -267,19 +269,83 @@ def school_review_workflow_ensure(*, school):
     return workflow
 
 
+# What a school's content authors hold on the school's media collection (the
+# one course packs and question imports fill): upload and choose; Wagtail
+# lets an uploader edit and delete their own files with "add".
+AUTHOR_MEDIA_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def school_media_permissions_sync(*, school) -> None:
+    """The school's content authors may upload images and documents into the
+    school's own collection (and choose from it), no other; safe to call
+    again. Without a root collection (no media set up) nothing is done."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    from lms.people.services import content_author_group_ensure
+    from quizzes.import_files import school_collection
+
+    if Collection.get_first_root_node() is None:
+        return
+    group = content_author_group_ensure(school=school)
+    collection = school_collection(school)
+    wanted = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in AUTHOR_MEDIA_PERMISSIONS
+    ]
+    GroupCollectionPermission.objects.filter(group=group).exclude(
+        collection=collection, permission__in=wanted
+    ).delete()
+    for permission in wanted:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
+
+
+def library_review_workflow_ensure():
+    """The Department library's workflow: one task, approved by the Department
+    officers. Found by its task's group, like a school's (made once)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from lms.people.roles import ROLE_GROUPS
+
+    group = Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0]
+    workflow = (
+        Workflow.objects.filter(
+            workflow_tasks__task__in=GroupApprovalTask.objects.filter(groups=group)
+        )
+        .order_by("pk")
+        .first()
+    )
+    if workflow is not None:
+        return workflow
+    task = GroupApprovalTask.objects.create(name="Cán bộ Sở duyệt")
+    task.groups.set([group])
+    workflow = Workflow.objects.create(name=LIBRARY_WORKFLOW_NAME)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+LIBRARY_WORKFLOW_NAME = "Duyệt thư viện Sở"
+
+
 def catalogue_workflow_sync(*, catalogue: Page) -> None:
     """A school's catalogue follows its school's review workflow (see
-    `school_review_workflow_ensure`); the Department library keeps Wagtail's
-    default for now."""
+    `school_review_workflow_ensure`); the Department library follows the
+    library's (`library_review_workflow_ensure`)."""
     from wagtail.models import WorkflowPage
 
     school = getattr(catalogue.specific_deferred, "school", None)
     if school is None:
-        WorkflowPage.objects.filter(
-            page=catalogue, workflow__name__startswith="Duyệt bài – "
-        ).delete()
-        return
-    workflow = school_review_workflow_ensure(school=school)
+        workflow = library_review_workflow_ensure()
+    else:
+        workflow = school_review_workflow_ensure(school=school)
     WorkflowPage.objects.update_or_create(
         page=catalogue, defaults={"workflow": workflow}
     )
@@ -292,3 +358,71 @@ def school_catalogues_permissions_sync(*, school) -> None:
 
     for catalogue in CourseIndexPage.objects.filter(school=school):
         catalogue_permissions_sync(catalogue=catalogue)
+
+
+# -- Proposing a school's course for the Department library (issue 14) --------
+
+PROPOSE_LOG_ACTION = "lms_courses.propose_for_library"
+
+
+@transaction.atomic
+def course_propose_for_library(*, course: Page, library: Page, user):
+    """Copy a school's course into the Department library as a draft and
+    submit it to the library's workflow; returns the copy.
+
+    What is copied is what the school has approved: the course and its live
+    lessons and quizzes as they are published (no draft revisions), all kept
+    unpublished in the library. The officers' approval publishes the course,
+    and `library_course_approved` publishes the pages copied with it. Page
+    permissions are not asked here: the proposer holds none on the library;
+    the caller checks `policies.may_propose_for_library`.
+    """
+    from wagtail.coreutils import find_available_slug
+    from wagtail.log_actions import log
+
+    course = course.specific
+    copy = course.copy(
+        to=library,
+        recursive=False,
+        keep_live=False,
+        copy_revisions=False,
+        user=user,
+        update_attrs={"slug": find_available_slug(library, course.slug)},
+    )
+    for child in course.get_children().live().specific().order_by("path"):
+        child.copy(
+            to=copy,
+            recursive=True,
+            keep_live=False,
+            copy_revisions=False,
+            user=user,
+        )
+    copy = Page.objects.get(pk=copy.pk).specific
+    data = {
+        "source": {"id": course.pk, "title": course.title},
+        "copy": {"id": copy.pk, "title": copy.title},
+    }
+    log(instance=course, action=PROPOSE_LOG_ACTION, user=user, data=data)
+    log(instance=copy, action=PROPOSE_LOG_ACTION, user=user, data=data)
+    library_review_workflow_ensure().start(copy, user)
+    return copy
+
+
+def library_course_approved(*, page: Page, user) -> None:
+    """The officers approved a course in the Department library: the pages
+    below it that were never published (those a proposal copied with it) go
+    live with it, each from its latest revision."""
+    from .models import CoursePage
+    from .policies import catalogue_of
+
+    page = page.specific_deferred
+    if not isinstance(page, CoursePage):
+        return
+    catalogue = catalogue_of(page)
+    if catalogue is None or catalogue.school_id is not None:
+        return
+    below = page.get_descendants().filter(live=False, first_published_at__isnull=True)
+    for child in below.specific().order_by("path"):
+        if child.workflow_in_progress:
+            continue
+        child.get_latest_revision().publish(user=user)

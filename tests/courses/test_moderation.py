@@ -261,7 +261,8 @@ def test_a_catalogue_given_to_another_owner_follows_its_workflow(world):
     assert not catalogue.permissions_for_user(world["author"]).can_add_subpage()
     catalogue.school = None
     catalogue.save()
-    assert not WorkflowPage.objects.filter(page=catalogue).exists()
+    # Given to the Department library: the library's workflow (officers).
+    assert WorkflowPage.objects.get(page=catalogue).workflow.name == "Duyệt thư viện Sở"
 
 
 def _submit(lesson, author, title):
@@ -437,3 +438,52 @@ def test_a_learner_reads_only_the_approved_lesson(client, world, make_learner):
     task_state.task.specific.on_action(task_state, world["admin_a"], "approve")
     html = client.get(lesson.url).content.decode()
     assert "Nội dung chưa duyệt." in html
+
+
+# -- Media: authors upload into their school's collection ----------------------
+
+
+def test_authors_upload_images_and_documents_into_their_schools_collection(
+    client, world
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents.models import Document
+    from wagtail.documents.permissions import (
+        permission_policy as document_policy,
+    )
+    from wagtail.images.permissions import permission_policy as image_policy
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from quizzes.import_files import school_collection
+
+    own = school_collection(world["school_a"])
+    other = school_collection(world["school_b"])
+    author = world["author"]
+    for policy in (image_policy, document_policy):
+        assert list(policy.collections_user_has_permission_for(author, "add")) == [own]
+        assert own in policy.collections_user_has_permission_for(author, "choose")
+    client.force_login(author)
+    url = reverse("wagtaildocs:add")
+    assert client.get(url).status_code == 200
+    for collection, title in ((other, "Của trường B"), (own, "Của trường A")):
+        client.post(
+            url,
+            {
+                "title": title,
+                "collection": collection.pk,
+                "file": SimpleUploadedFile("quy-che.pdf", b"%PDF-1.4 quy che"),
+            },
+        )
+    # Only the school's own collection is offered: nothing lands in B's.
+    assert not Document.objects.filter(collection=other).exists()
+    assert Document.objects.filter(collection=own, title="Của trường A").exists()
+    image_url = reverse("wagtailimages:add")
+    client.post(
+        image_url,
+        {"title": "Ảnh B", "collection": other.pk, "file": get_test_image_file()},
+    )
+    from wagtail.images.models import Image
+
+    assert not Image.objects.filter(title="Ảnh B").exists()
+    # Another school's admin has no upload right from the authors' group.
+    assert not image_policy.user_has_permission(world["admin_b"], "add")
