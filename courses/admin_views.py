@@ -253,3 +253,40 @@ def superseded_law_report(request):
             "page_obj": Paginator(rows, 100).get_page(request.GET.get("p")),
         },
     )
+
+
+class ProposeForLibraryForm(forms.Form):
+    library = forms.ModelChoiceField(
+        label=gettext_lazy("Department library catalogue"),
+        queryset=policies.library_catalogues(),
+        empty_label=None,
+    )
+
+
+def propose_for_library(request, course_id: int):
+    """A school admin proposes one of their school's courses for the
+    Department library: a copy there, submitted to the library's workflow."""
+    from .services import course_propose_for_library
+
+    course = _course_or_404(course_id)
+    if not policies.may_propose_for_library(user=request.user, course=course):
+        raise PermissionDenied
+    form = ProposeForLibraryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        copy = course_propose_for_library(
+            course=course, library=form.cleaned_data["library"], user=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "“%(title)s” is proposed for the Department library and awaits "
+                "a Department officer's review."
+            )
+            % {"title": copy.title},
+        )
+        return redirect(reverse("wagtailadmin_pages:edit", args=[course.pk]))
+    return TemplateResponse(
+        request,
+        "lms_courses/admin/propose_for_library.html",
+        {"course": course, "form": form},
+    )

@@ -25,6 +25,7 @@ from lms.people.policies import (
     is_department_manager,
     managed_school_years,
     open_years_q,
+    schools_authored_by,
     schools_managed_by,
 )
 
@@ -57,6 +58,30 @@ def catalogues_editable_by(
     if not user.is_authenticated or not user.is_active:
         return catalogues.none()
     return catalogues.filter(_owned_q(user=user, today=today, usable=False))
+
+
+def catalogues_authorable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[CourseIndexPage]:
+    """Catalogues where `user` may write drafts for review: those they edit,
+    and their schools' as a content author ("soạn bài", add and change
+    without publish in Wagtail's page permissions)."""
+    catalogues = CourseIndexPage.objects.all()
+    if _is_superuser(user):
+        return catalogues
+    if not user.is_authenticated or not user.is_active:
+        return catalogues.none()
+    authored = schools_authored_by(viewer=user, today=today)
+    return catalogues.filter(
+        _owned_q(user=user, today=today, usable=False) | Q(school__in=authored)
+    )
+
+
+def may_author_course(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may draft changes to `course` (or a lesson, a quiz)."""
+    return _catalogue_among(course, catalogues_authorable_by(user=user, today=today))
 
 
 def catalogues_usable_by(
@@ -258,3 +283,29 @@ def may_publish_in(*, user: User, catalogue: CourseIndexPage) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
     return catalogue.permissions_for_user(user).can_publish_subpage()
+
+
+def library_catalogues() -> QuerySet[CourseIndexPage]:
+    """The Department library's catalogues (no owner school)."""
+    return CourseIndexPage.objects.filter(school__isnull=True).order_by("path")
+
+
+def may_propose_for_library(
+    *, user: User, course: Page, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may propose `course` for the Department library: a
+    course of a school catalogue, proposed by someone who manages that school
+    now (its admins, the Department), when there is a library to take it.
+    Publishing in the library stays with the Department (page permissions)."""
+    if not isinstance(course.specific_deferred, CoursePage):
+        return False
+    catalogue = catalogue_of(course)
+    if catalogue is None or catalogue.school_id is None:
+        return False
+    if (
+        not schools_managed_by(viewer=user, today=today)
+        .filter(pk=catalogue.school_id)
+        .exists()
+    ):
+        return False
+    return library_catalogues().exists()

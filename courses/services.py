@@ -179,40 +179,176 @@ CATALOGUE_PERMISSIONS = [
     "unlock_page",
 ]
 
+# What a school's content authors ("soạn bài") hold on its catalogues: they
+# write drafts and submit them for review, never publish.
+AUTHOR_CATALOGUE_PERMISSIONS = ["add_page", "change_page"]
+
 
 @transaction.atomic
 def catalogue_permissions_sync(*, catalogue: Page) -> None:
     """Give the catalogue's page rights to its owner only; safe to call again.
 
     A school's catalogue: that school's admin group and the Department
-    officers. The Department library (no school): the officers only. Any
-    other LMS group loses what it held on the catalogue.
+    officers (add, change, publish), the school's content authors (add and
+    change only), and the school's review workflow. The Department library
+    (no school): the officers only. Any other LMS group loses what it held
+    on the catalogue.
     """
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
     from wagtail.models import GroupPagePermission
 
-    from lms.people.roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX
-    from lms.people.services import school_admin_group_ensure
+    from lms.people.roles import ROLE_GROUPS, SCHOOL_GROUP_PREFIXES
+    from lms.people.services import (
+        content_author_group_ensure,
+        school_admin_group_ensure,
+    )
 
     school = getattr(catalogue.specific_deferred, "school", None)
-    wanted = [Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0]]
+    grants: list[tuple[Group, list[str]]] = [
+        (
+            Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0],
+            CATALOGUE_PERMISSIONS,
+        )
+    ]
     if school is not None:
-        wanted.append(school_admin_group_ensure(school=school))
-    GroupPagePermission.objects.filter(page=catalogue).filter(
-        Q(group__name__in=ROLE_GROUPS.values())
-        | Q(group__name__startswith=SCHOOL_ADMIN_GROUP_PREFIX)
-    ).exclude(group__in=wanted).delete()
-    permissions = list(
-        Permission.objects.filter(
+        grants.append((school_admin_group_ensure(school=school), CATALOGUE_PERMISSIONS))
+        grants.append(
+            (content_author_group_ensure(school=school), AUTHOR_CATALOGUE_PERMISSIONS)
+        )
+    ours = Q(group__name__in=ROLE_GROUPS.values())
+    for prefix in SCHOOL_GROUP_PREFIXES:
+        ours |= Q(group__name__startswith=prefix)
+    GroupPagePermission.objects.filter(page=catalogue).filter(ours).exclude(
+        group__in=[group for group, _codenames in grants]
+    ).delete()
+    permissions = {
+        p.codename: p
+        for p in Permission.objects.filter(
             content_type__app_label="wagtailcore", codename__in=CATALOGUE_PERMISSIONS
         )
-    )
-    for group in wanted:
-        for permission in permissions:
+    }
+    for group, codenames in grants:
+        GroupPagePermission.objects.filter(page=catalogue, group=group).exclude(
+            permission__codename__in=codenames
+        ).delete()
+        for codename in codenames:
             GroupPagePermission.objects.get_or_create(
-                group=group, page=catalogue, permission=permission
+                group=group, page=catalogue, permission=permissions[codename]
             )
+    catalogue_workflow_sync(catalogue=catalogue)
+    if school is not None:
+        school_media_permissions_sync(school=school)
+
+
+def school_review_workflow_ensure(*, school):
+    """The school's review workflow: one task, approved by the school's admins.
+
+    Found by its task's group (the school's admin group), so it is made once
+    per school whatever its name becomes; the names are Vietnamese, as staff
+    read them in the admin.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from lms.people.services import school_admin_group_ensure
+
+    group = school_admin_group_ensure(school=school)
+    workflow = (
+        Workflow.objects.filter(
+            workflow_tasks__task__in=GroupApprovalTask.objects.filter(groups=group)
+        )
+        .order_by("pk")
+        .first()
+    )
+    if workflow is not None:
+        return workflow
+    task = GroupApprovalTask.objects.create(name=f"Quản trị trường {school.code} duyệt")
+    task.groups.set([group])
+    workflow = Workflow.objects.create(name=f"Duyệt bài – {school.code}")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+# What a school's content authors hold on the school's media collection (the
+# one course packs and question imports fill): upload and choose; Wagtail
+# lets an uploader edit and delete their own files with "add".
+AUTHOR_MEDIA_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def school_media_permissions_sync(*, school) -> None:
+    """The school's content authors may upload images and documents into the
+    school's own collection (and choose from it), no other; safe to call
+    again. Without a root collection (no media set up) nothing is done."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    from lms.people.services import content_author_group_ensure
+    from quizzes.import_files import school_collection
+
+    if Collection.get_first_root_node() is None:
+        return
+    group = content_author_group_ensure(school=school)
+    collection = school_collection(school)
+    wanted = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in AUTHOR_MEDIA_PERMISSIONS
+    ]
+    GroupCollectionPermission.objects.filter(group=group).exclude(
+        collection=collection, permission__in=wanted
+    ).delete()
+    for permission in wanted:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
+
+
+def library_review_workflow_ensure():
+    """The Department library's workflow: one task, approved by the Department
+    officers. Found by its task's group, like a school's (made once)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from lms.people.roles import ROLE_GROUPS
+
+    group = Group.objects.get_or_create(name=ROLE_GROUPS[Role.DEPARTMENT_OFFICER])[0]
+    workflow = (
+        Workflow.objects.filter(
+            workflow_tasks__task__in=GroupApprovalTask.objects.filter(groups=group)
+        )
+        .order_by("pk")
+        .first()
+    )
+    if workflow is not None:
+        return workflow
+    task = GroupApprovalTask.objects.create(name="Cán bộ Sở duyệt")
+    task.groups.set([group])
+    workflow = Workflow.objects.create(name=LIBRARY_WORKFLOW_NAME)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+LIBRARY_WORKFLOW_NAME = "Duyệt thư viện Sở"
+
+
+def catalogue_workflow_sync(*, catalogue: Page) -> None:
+    """A school's catalogue follows its school's review workflow (see
+    `school_review_workflow_ensure`); the Department library follows the
+    library's (`library_review_workflow_ensure`)."""
+    from wagtail.models import WorkflowPage
+
+    school = getattr(catalogue.specific_deferred, "school", None)
+    if school is None:
+        workflow = library_review_workflow_ensure()
+    else:
+        workflow = school_review_workflow_ensure(school=school)
+    WorkflowPage.objects.update_or_create(
+        page=catalogue, defaults={"workflow": workflow}
+    )
 
 
 @transaction.atomic
@@ -222,3 +358,71 @@ def school_catalogues_permissions_sync(*, school) -> None:
 
     for catalogue in CourseIndexPage.objects.filter(school=school):
         catalogue_permissions_sync(catalogue=catalogue)
+
+
+# -- Proposing a school's course for the Department library (issue 14) --------
+
+PROPOSE_LOG_ACTION = "lms_courses.propose_for_library"
+
+
+@transaction.atomic
+def course_propose_for_library(*, course: Page, library: Page, user):
+    """Copy a school's course into the Department library as a draft and
+    submit it to the library's workflow; returns the copy.
+
+    What is copied is what the school has approved: the course and its live
+    lessons and quizzes as they are published (no draft revisions), all kept
+    unpublished in the library. The officers' approval publishes the course,
+    and `library_course_approved` publishes the pages copied with it. Page
+    permissions are not asked here: the proposer holds none on the library;
+    the caller checks `policies.may_propose_for_library`.
+    """
+    from wagtail.coreutils import find_available_slug
+    from wagtail.log_actions import log
+
+    course = course.specific
+    copy = course.copy(
+        to=library,
+        recursive=False,
+        keep_live=False,
+        copy_revisions=False,
+        user=user,
+        update_attrs={"slug": find_available_slug(library, course.slug)},
+    )
+    for child in course.get_children().live().specific().order_by("path"):
+        child.copy(
+            to=copy,
+            recursive=True,
+            keep_live=False,
+            copy_revisions=False,
+            user=user,
+        )
+    copy = Page.objects.get(pk=copy.pk).specific
+    data = {
+        "source": {"id": course.pk, "title": course.title},
+        "copy": {"id": copy.pk, "title": copy.title},
+    }
+    log(instance=course, action=PROPOSE_LOG_ACTION, user=user, data=data)
+    log(instance=copy, action=PROPOSE_LOG_ACTION, user=user, data=data)
+    library_review_workflow_ensure().start(copy, user)
+    return copy
+
+
+def library_course_approved(*, page: Page, user) -> None:
+    """The officers approved a course in the Department library: the pages
+    below it that were never published (those a proposal copied with it) go
+    live with it, each from its latest revision."""
+    from .models import CoursePage
+    from .policies import catalogue_of
+
+    page = page.specific_deferred
+    if not isinstance(page, CoursePage):
+        return
+    catalogue = catalogue_of(page)
+    if catalogue is None or catalogue.school_id is not None:
+        return
+    below = page.get_descendants().filter(live=False, first_published_at__isnull=True)
+    for child in below.specific().order_by("path"):
+        if child.workflow_in_progress:
+            continue
+        child.get_latest_revision().publish(user=user)

@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, data_protection, pack_admin_views, policies
+from .legal_chooser import LegalReferenceChooserViewSet
 from .models import (
     ConductPrinciple,
     CourseIndexPage,
@@ -51,6 +52,8 @@ class LegalDocumentViewSet(SnippetViewSet):
 class LegalReferenceViewSet(SnippetViewSet):
     model = LegalReference
     icon = "doc-full"
+    # The lesson editor's chooser finds a reference by the law's number too.
+    chooser_viewset_class = LegalReferenceChooserViewSet
     menu_label = _("Legal references")
     menu_hook = "register_lms_menu_item"
     menu_order = 300
@@ -112,6 +115,11 @@ def course_admin_urls():
             "lms/courses/packs/import/",
             pack_admin_views.pack_import,
             name="lms_courses_pack_import",
+        ),
+        path(
+            "lms/courses/<int:course_id>/propose-for-library/",
+            admin_views.propose_for_library,
+            name="lms_courses_propose_for_library",
         ),
     ]
 
@@ -193,6 +201,13 @@ def course_header_buttons(page, user, view_name, next_url=None):
             icon_name="user",
             priority=51,
         )
+    if policies.may_propose_for_library(user=user, course=page):
+        yield HeaderButton(
+            label=_("Propose for the Department library"),
+            url=reverse("lms_courses_propose_for_library", args=[page.pk]),
+            icon_name="copy",
+            priority=54,
+        )
 
 
 # Children's data protection: this app's part of a person's export and erasure.
@@ -213,3 +228,22 @@ def course_pack_section():
     from .packs.course import section
 
     return section()
+
+
+@hooks.register("register_log_actions")
+def course_log_actions(actions):
+    from .services import PROPOSE_LOG_ACTION
+
+    actions.register_action(
+        PROPOSE_LOG_ACTION,
+        _("Propose for the Department library"),
+        _("Proposed for the Department library"),
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def review_panels_first(request, panels):
+    """Wagtail's two workflow panels, replaced by ours at the top."""
+    from .review_panels import review_panels_replace
+
+    review_panels_replace(panels)

@@ -177,7 +177,24 @@ def clean_html_fields(sender, instance, raw: bool = False, **kwargs) -> None:
     this catches HTML set by imports, plain-text admin fields and code.
     (bulk_create and update() send no signal: callers clean those themselves.)
     """
-    for name in html_field_names(sender):
+    html_fields_clean(instance)
+
+
+def html_fields_clean(instance, *, children: bool = False) -> None:
+    """Clean the HTML fields of `instance` in memory; with `children`, those of
+    its cluster's child objects too (a form's unsaved choices, say).
+
+    The one rule for content that is not (yet) a row: a draft's revision and a
+    preview are built from the object before any save, so they call this.
+    """
+    for name in html_field_names(type(instance)):
         value = getattr(instance, name)
         if value:
             setattr(instance, name, html_clean(value))
+    if not children:
+        return
+    from modelcluster.models import get_all_child_relations
+
+    for relation in get_all_child_relations(instance):
+        for child in getattr(instance, relation.get_accessor_name()).all():
+            html_fields_clean(child, children=True)

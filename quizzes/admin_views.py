@@ -378,7 +378,7 @@ def question_import(request):
         )
         # The power may have lapsed since the preview: ask again.
         _refuse_unless(
-            policies.may_act_on_owner(user, "add", owner.pk if owner else None)
+            policies.may_act_on_owner(user, "publish", owner.pk if owner else None)
         )
         try:
             report = questions_import(
@@ -389,6 +389,7 @@ def question_import(request):
                 school=owner,
                 update=stored.get("update", False),
                 ignore_diacritics=stored.get("ignore_diacritics", False),
+                user=user,
             )
         except (QuestionFileError, ImportRefused) as exc:
             return TemplateResponse(

@@ -3,7 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .policies import categories_changeable_by, category_owner_choices
+from .policies import (
+    categories_changeable_by,
+    categories_writable_by,
+    category_owner_choices,
+)
 
 
 class QuestionCategoryForm(WagtailAdminModelForm):
@@ -42,9 +46,10 @@ class QuestionCategoryForm(WagtailAdminModelForm):
 
 
 class QuestionForm(WagtailAdminModelForm):
-    """A question goes only into a category the user may change."""
+    """A question goes only into a category the user may write into (authors:
+    their school's, as drafts)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "category" in self.fields:
-            self.fields["category"].queryset = categories_changeable_by(self.for_user)
+            self.fields["category"].queryset = categories_writable_by(self.for_user)

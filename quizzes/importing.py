@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.html import html_clean, html_to_text
@@ -283,6 +286,23 @@ def _update(
     )
 
 
+def published_as_imported(question: Question, *, user=None) -> None:
+    """Record `question`'s row as its published revision: what an import (or
+    a course pack) writes is live at once, as before questions had drafts,
+    and an attempt's snapshot can name the revision it shows. A draft waiting
+    for review is superseded by the imported content."""
+    question = Question.objects.get(pk=question.pk)
+    revision = question.save_revision(user=user, log_action=False, clean=False)
+    now = timezone.now()
+    Question.objects.filter(pk=question.pk).update(
+        live=True,
+        has_unpublished_changes=False,
+        live_revision=revision,
+        last_published_at=now,
+        first_published_at=Coalesce("first_published_at", Value(now)),
+    )
+
+
 def _plan(
     questions: list[ParsedQuestion],
     categories: dict[str, QuestionCategory | None],
@@ -341,6 +361,8 @@ def questions_import(
     update: bool = False,
     ignore_diacritics: bool = False,
     match_by_name: bool = False,
+    user=None,
+    publish: bool = True,
 ) -> ImportReport:
     """Parse and (unless `dry_run`) create every question, or none of them.
 
@@ -355,6 +377,10 @@ def questions_import(
     categories are found by their ID number first; with `match_by_name` too,
     a question without an ID number replaces the one of the same name (course
     packs: importing a pack again updates what it made).
+
+    What is saved is published (`published_as_imported`, revisions by `user`),
+    unless `publish` is False (a caller that still changes the questions
+    publishes them itself): importing is for those who may publish there.
     """
     if fmt not in FORMATS:
         raise ImportRefused([Problem(0, _("Unknown format %(fmt)s.") % {"fmt": fmt})])
@@ -413,4 +439,7 @@ def questions_import(
                 )
                 report.saved.append(created)
                 report.created += 1
+        if publish:
+            for saved in report.saved:
+                published_as_imported(saved, user=user)
     return report

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,7 +15,17 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PreviewableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    Task,
+    TaskState,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from courses.models import (
@@ -179,8 +190,21 @@ class Difficulty(models.TextChoices):
     HARD = "hard", _("Hard")
 
 
-class Question(PreviewableMixin, index.Indexed, ClusterableModel):
-    """A question of the bank. Editing an answered question starts a new version."""
+class Question(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A question of the bank. Editing an answered question starts a new version.
+
+    Under review like pages: the row (and its choices and pairs) is the
+    published content while the question is live; drafts and versions waiting
+    for review are revisions. Quizzes draw live questions only.
+    """
 
     category = models.ForeignKey(
         QuestionCategory,
@@ -243,6 +267,14 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="question")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="question",
+        for_concrete_model=False,
+    )
 
     # Plain text fields that pages render as HTML; cleaned on save (lms.html).
     html_fields = ("feedback_true", "feedback_false")
@@ -309,13 +341,37 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         text = strip_tags(self.text)
         return text[:80] + ("…" if len(text) > 80 else "")
 
+    @property
+    def revisions(self):
+        return self._revisions
+
     def save(self, *args, **kwargs):
         # Attempts keep the version they showed (in their snapshot); an edit
-        # after the question was shown starts a new version.
-        if self.pk and self.answered:
+        # after the question was shown starts a new version. Drafts of a live
+        # question are revisions and leave the row alone, so the version
+        # follows publishing. Saves of a few bookkeeping fields (revisions,
+        # workflow, lock) are no edit.
+        if self.pk and self.answered and kwargs.get("update_fields") is None:
             self.version += 1
             self.answered = False
         super().save(*args, **kwargs)
+
+    def serializable_data(self):
+        # A draft's revision is stored from the editor's unsaved object: clean
+        # its HTML here as a save would (lms.html), so no revision holds markup
+        # that publishing would have removed.
+        from lms.html import html_fields_clean
+
+        html_fields_clean(self, children=True)
+        return super().serializable_data()
+
+    def with_content_json(self, content):
+        # The version counter and the "answered" flag belong to the bank row,
+        # not to a revision: publishing an old draft keeps them current.
+        obj = super().with_content_json(content)
+        obj.version = self.version
+        obj.answered = self.answered
+        return obj
 
     def ignore_diacritics_for(self, *, quiz_default: bool = False) -> bool:
         """Whether this short answer ignores diacritics in a quiz whose own
@@ -332,8 +388,12 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     def get_preview_context(self, request, mode_name):
         import random
 
+        from lms.html import html_fields_clean
+
         from .snapshots import public_question, question_snapshot
 
+        # Previewed from the editor's form, before any save cleans it.
+        html_fields_clean(self, children=True)
         snapshot = question_snapshot(
             self,
             key="q1",
@@ -341,6 +401,67 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             rng=random.Random(0),  # noqa: S311 - a stable preview, not a secret
         )
         return {"question": {**public_question(snapshot), "number": 1}, "object": self}
+
+
+class QuestionReviewTask(Task):
+    """The review step of questions: the admins of the question's owner school
+    approve or ask for changes (the Department's managers for its library).
+
+    Wagtail binds one workflow to a snippet model, not to an owner, so one
+    task serves every school and asks the bank policy who reviews each
+    question; another school's admin neither sees nor acts on it.
+    """
+
+    admin_form_fields = Task.admin_form_fields
+
+    def _reviews(self, obj, user) -> bool:
+        from .policies import may_publish_question
+
+        return may_publish_question(user, obj)
+
+    def user_can_access_editor(self, obj, user):
+        return self._reviews(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._reviews(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self._reviews(obj, user)
+
+    def get_actions(self, obj, user):
+        if not self._reviews(obj, user):
+            return []
+        return [
+            ("reject", _("Request changes"), True),
+            ("approve", _("Approve"), False),
+            ("approve", _("Approve with comment"), True),
+        ]
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        from .policies import questions_publishable_by
+
+        ids = (
+            questions_publishable_by(user)
+            .annotate(id_text=Cast("pk", CharField()))
+            .values("id_text")
+        )
+        return self.task_states.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            workflow_state__base_content_type__model="question",
+            workflow_state__base_content_type__app_label="lms_quizzes",
+            workflow_state__object_id__in=ids,
+        )
+
+    @classmethod
+    def get_description(cls):
+        return _("The admins of the question's school approve it")
+
+    class Meta:
+        verbose_name = _("question review by the owner school")
+        verbose_name_plural = _("question reviews by the owner school")
 
 
 class Choice(Orderable):
@@ -611,6 +732,23 @@ class QuizSlot(Orderable):
     )
 
     panels = [FieldPanel("question")]
+
+    def clean(self):
+        super().clean()
+        # Attempts draw live questions only: a question still waiting for its
+        # first approval would silently be left out of the quiz.
+        question = self.question if self.question_id else None
+        never_published = question is not None and not question.first_published_at
+        if never_published and not question.live:
+            raise ValidationError(
+                {
+                    "question": _(
+                        "The question “%(question)s” has never been published:"
+                        " it can join a quiz once the school's admin approves it."
+                    )
+                    % {"question": question}
+                }
+            )
 
 
 class QuizRandomDraw(Orderable):

@@ -31,7 +31,12 @@ from lms.slugs import ascii_slug
 from .exporting import ExportRefused, category_export
 from .formats import parse
 from .import_files import recording_stored_files
-from .importing import ImportRefused, _category_resolve, questions_import
+from .importing import (
+    ImportRefused,
+    _category_resolve,
+    published_as_imported,
+    questions_import,
+)
 from .models import (
     Difficulty,
     Question,
@@ -456,6 +461,7 @@ def import_apply(data, context: ImportContext) -> None:
                 school=context.school,
                 update=True,
                 match_by_name=True,
+                publish=False,
             )
         saved.extend(zip(report.questions, report.saved, strict=True))
         described.update(parse(file_data, "moodlexml").categories)
@@ -465,6 +471,8 @@ def import_apply(data, context: ImportContext) -> None:
     rows = dict(tags)
     for index, (_question, bank) in enumerate(saved):
         _apply_tags(bank, rows.get(index, {}), context)
+        # Live at once, tags included, as the questions were before drafts.
+        published_as_imported(bank, user=context.user)
     # First every quiz page exists (so links between steps resolve), then
     # each gets its texts, questions and a new revision.
     pages = [_page_for(cleaned, context) for _path, cleaned in quizzes]

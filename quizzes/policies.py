@@ -14,6 +14,11 @@ Department's shared library; a question belongs to its category's owner.
 - Changing, deleting, adding into: only where one manages the owner school
   now (`lms.people.policies.may_manage_school`); the Department library only
   for Department managers (superusers and officers, `is_department_manager`).
+- Writing for review: holders of the content role at a school
+  (`schools_authored_by`) may also add questions into its categories and
+  change them, as drafts; publishing (and approving in the review, and
+  importing, which publishes) and deleting stay with those who manage the
+  owner. Categories stay with the managers.
 
 Django model permissions held through role groups do not widen any of this:
 the policy decides from memberships and school years.
@@ -33,6 +38,7 @@ from lms.people.policies import (
     is_department_manager,
     managed_school_years,
     open_years_q,
+    schools_authored_by,
     schools_managed_by,
 )
 
@@ -45,7 +51,9 @@ from .models import (
 )
 
 USE_ACTIONS = frozenset({"view", "choose"})
-CHANGE_ACTIONS = frozenset({"add", "change", "delete"})
+# Authors may write (drafts); the rest is for those who manage the owner.
+WRITE_ACTIONS = frozenset({"add", "change"})
+CHANGE_ACTIONS = frozenset({"add", "change", "delete", "publish", "unpublish"})
 
 
 def _active(user) -> bool:
@@ -61,6 +69,7 @@ class BankScope:
     library_manager: bool
     managed_school_ids: frozenset[int]
     used_school_ids: frozenset[int]
+    authored_school_ids: frozenset[int] = frozenset()
 
 
 _SCOPE_CACHE = "_lms_question_bank_scope"
@@ -87,17 +96,22 @@ def bank_scope(user) -> BankScope:
                 school__isnull=False,
             ).values_list("school_id", flat=True)
         )
+        authored = frozenset(
+            schools_authored_by(viewer=user).values_list("pk", flat=True)
+        )
         library_manager = is_department_manager(user=user)
         scope = BankScope(
             use=bool(
                 user.is_superuser
                 or library_manager
                 or managed
+                or authored
                 or user.has_perm("lms_quizzes.view_question")
             ),
             library_manager=library_manager,
             managed_school_ids=managed,
-            used_school_ids=managed | member_of,
+            used_school_ids=managed | member_of | authored,
+            authored_school_ids=authored,
         )
     setattr(user, _SCOPE_CACHE, scope)
     return scope
@@ -120,6 +134,17 @@ def may_change_question_bank(user) -> bool:
     return scope.library_manager or bool(scope.managed_school_ids)
 
 
+def may_write_question_bank(user) -> bool:
+    """Whether `user` may add or change some questions, if only as drafts."""
+    return may_change_question_bank(user) or bool(bank_scope(user).authored_school_ids)
+
+
+def _writable_ids(scope: BankScope, action: str) -> frozenset[int]:
+    if action in WRITE_ACTIONS:
+        return scope.managed_school_ids | scope.authored_school_ids
+    return scope.managed_school_ids
+
+
 def owner_q(user, action: str, *, prefix: str = "") -> Q | None:
     """A filter on categories (`prefix` "" ) or questions (`prefix` "category__")
     for what `user` may do `action` to; None means everything."""
@@ -134,7 +159,7 @@ def owner_q(user, action: str, *, prefix: str = "") -> Q | None:
             **{f"{school}__in": sorted(scope.used_school_ids)}
         )
     if action in CHANGE_ACTIONS:
-        where = Q(**{f"{school}__in": sorted(scope.managed_school_ids)})
+        where = Q(**{f"{school}__in": sorted(_writable_ids(scope, action))})
         if scope.library_manager:
             where |= Q(**{f"{school}__isnull": True})
         return where
@@ -154,7 +179,7 @@ def may_act_on_owner(user, action: str, school_id: int | None) -> bool:
     if action in CHANGE_ACTIONS:
         if school_id is None:
             return scope.library_manager
-        return school_id in scope.managed_school_ids
+        return school_id in _writable_ids(scope, action)
     return False
 
 
@@ -174,6 +199,8 @@ class QuestionBankPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action):
         if action in USE_ACTIONS:
             return may_use_question_bank(user)
+        if action in WRITE_ACTIONS and self.model is Question:
+            return may_write_question_bank(user)
         if action in CHANGE_ACTIONS:
             return may_change_question_bank(user)
         return False
@@ -182,6 +209,9 @@ class QuestionBankPermissionPolicy(BasePermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
+        if isinstance(instance, QuestionCategory) and action in WRITE_ACTIONS:
+            # Categories stay with those who manage the owner.
+            return may_act_on_owner(user, "delete", instance.school_id)
         # Anyone who may change an item may also see it.
         if action in USE_ACTIONS and may_act_on_owner(
             user, "change", self._owner_id(instance)
@@ -193,6 +223,8 @@ class QuestionBankPermissionPolicy(BasePermissionPolicy):
         items = self.model._default_manager.all()
         where = Q(pk__in=[])
         for action in {*actions, *(["change"] if set(actions) & USE_ACTIONS else [])}:
+            if self.model is QuestionCategory and action in WRITE_ACTIONS:
+                action = "delete"  # categories stay with the managers
             q = owner_q(user, action, prefix=self.owner_prefix)
             if q is None:
                 return items
@@ -222,7 +254,41 @@ def categories_usable_by(user) -> QuerySet[QuestionCategory]:
 
 
 def categories_changeable_by(user) -> QuerySet[QuestionCategory]:
-    return category_policy.instances_user_has_permission_for(user, "change")
+    """Categories `user` may change (and add sub-categories to): managers only."""
+    where = owner_q(user, "delete")
+    items = QuestionCategory.objects.all()
+    return items if where is None else items.filter(where)
+
+
+def categories_writable_by(user) -> QuerySet[QuestionCategory]:
+    """Categories `user` may put questions into, as drafts at least."""
+    where = owner_q(user, "add")
+    items = QuestionCategory.objects.all()
+    return items if where is None else items.filter(where)
+
+
+def may_publish_question(user, question) -> bool:
+    """Whether `user` may publish `question`, or approve it in its review:
+    those who manage its owner school now (`may_manage_school`), the
+    Department's managers for the Department library."""
+    category = getattr(question, "category", None)
+    return may_act_on_owner(
+        user, "publish", category.school_id if category is not None else None
+    )
+
+
+def question_reviewers(question, *, superusers: bool = True):
+    """The people who may approve `question` in its review (`may_publish_question`):
+    the admins of its owner school, the Department's managers for the library;
+    superusers only if `superusers`."""
+    users = question_policy.users_with_any_permission(["publish"])
+    if not superusers:
+        users = users.filter(is_superuser=False)
+    return [user for user in users if may_publish_question(user, question)]
+
+
+def questions_publishable_by(user) -> QuerySet[Question]:
+    return question_policy.instances_user_has_permission_for(user, "publish")
 
 
 def category_owner_choices(user) -> tuple[QuerySet[School], bool]:
@@ -234,6 +300,7 @@ def category_owner_choices(user) -> tuple[QuerySet[School], bool]:
 
 
 def may_import_questions(user) -> bool:
+    # An import publishes what it makes: for those who manage an owner.
     return may_change_question_bank(user)
 
 

@@ -670,3 +670,32 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
         reason=reason,
         question_versions=versions,
     )
+
+
+# --- Questions under review ------------------------------------------------
+
+QUESTION_WORKFLOW_NAME = "Duyệt câu hỏi"
+QUESTION_TASK_NAME = "Quản trị trường của câu hỏi duyệt"
+
+
+def question_review_workflow_ensure():
+    """The one review workflow of questions, bound to the Question model
+    (made by migration 0021; this finds or makes it again, e.g. after a
+    test flushed the tables). Returns the workflow."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
+
+    from .models import Question, QuestionReviewTask
+
+    task = QuestionReviewTask.objects.order_by("pk").first()
+    if task is None:
+        task = QuestionReviewTask.objects.create(name=QUESTION_TASK_NAME)
+    workflow = Workflow.objects.filter(workflow_tasks__task=task).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=QUESTION_WORKFLOW_NAME)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(Question),
+        defaults={"workflow": workflow},
+    )
+    return workflow

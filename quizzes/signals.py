@@ -1,8 +1,13 @@
-"""A published change of grading method or pass mark recomputes the grades."""
+"""Quiz signals: a published change of grading method or pass mark recomputes
+the grades; a question submitted for review mails its reviewers."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
+from wagtail.models import TaskState
+from wagtail.signals import task_submitted
 
 from .models import QuizPage
 
@@ -40,3 +45,65 @@ def _recompute_when_rules_changed(sender, instance, created, **kwargs):
     quiz_id = instance.pk
     # Small quizzes are recomputed at once; large ones by a background job.
     transaction.on_commit(lambda: recompute_start(quiz_id=quiz_id, changes=changes))
+
+
+class QuestionSubmissionEmailNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
+    """Wagtail's "submitted for approval" mail for a question's review: sent,
+    as Wagtail does for a group approval task, to those who may approve it
+    (the owner school's admins; `question_reviewers`), never another school's."""
+
+    def can_handle(self, instance, **kwargs):
+        from .models import QuestionReviewTask
+
+        return isinstance(instance, TaskState) and isinstance(
+            instance.task.specific, QuestionReviewTask
+        )
+
+    def get_template_set(self, instance, **kwargs):
+        # Wagtail's text links a snippet's workflow preview without its task
+        # (an empty link): ours gives both links whole.
+        templates = super().get_template_set(instance, **kwargs)
+        templates["text"] = "lms_quizzes/notifications/question_submitted.txt"
+        return templates
+
+    def get_context(self, task_state, **kwargs):
+        from django.urls import reverse
+        from wagtail.admin.utils import get_admin_base_url
+
+        context = super().get_context(task_state, **kwargs)
+        question = context["object"].get_latest_revision_as_object()
+        context.update(
+            title=str(question),
+            base_url=get_admin_base_url() or "",
+            preview_url=reverse(
+                "wagtailsnippets_lms_quizzes_question:workflow_preview",
+                args=[question.pk, task_state.task_id],
+            ),
+            edit_url=reverse(
+                "wagtailsnippets_lms_quizzes_question:edit", args=[question.pk]
+            ),
+        )
+        return context
+
+    def get_recipient_users(self, task_state, **kwargs):
+        from .policies import question_reviewers
+
+        question = task_state.workflow_state.content_object
+        superusers = getattr(
+            settings, "WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS", True
+        )
+        triggering = kwargs.get("user")
+        return {
+            user
+            for user in question_reviewers(question, superusers=superusers)
+            if triggering is None or user.pk != triggering.pk
+        }
+
+
+# Kept here: a signal holds its receivers by weak reference.
+question_submission_email_notifier = QuestionSubmissionEmailNotifier()
+task_submitted.connect(
+    question_submission_email_notifier,
+    sender=TaskState,
+    dispatch_uid="lms_question_review_submitted_email_notification",
+)

@@ -75,6 +75,9 @@ def question_snapshot(
         "key": key,
         "question_id": question.pk,
         "version": question.version,
+        # The published revision the attempt shows (None for a question only
+        # ever saved outside the editor, e.g. by a test).
+        "revision_id": question.live_revision_id,
         # The topic, for the learner's results by category.
         "category": question.category.full_path if question.category_id else "",
         "qtype": question.qtype,
@@ -100,15 +103,20 @@ def question_snapshot(
 def questions_for_attempt(
     quiz: QuizPage, *, rng: random.Random | None = None
 ) -> list[Question]:
-    """Fixed questions plus this attempt's random draws, in presentation order."""
+    """Fixed questions plus this attempt's random draws, in presentation order.
+
+    Only live questions: a question never approved is skipped, and a live one
+    shows its published content (the row; drafts are revisions).
+    """
     rng = rng or random.SystemRandom()
     chosen: list[Question] = [
-        slot.question for slot in quiz.slots.select_related("question")
+        slot.question
+        for slot in quiz.slots.select_related("question").filter(question__live=True)
     ]
     taken = {question.pk for question in chosen}
     for draw in quiz.draws.select_related("category"):
         pool = Question.objects.filter(
-            category__in=draw.category.descendants_and_self()
+            category__in=draw.category.descendants_and_self(), live=True
         ).exclude(pk__in=taken)
         if draw.legal_reference_id:
             pool = pool.filter(legal_references=draw.legal_reference_id)

@@ -116,6 +116,67 @@ class QuestionPreviewOnEditView(OwnedObjectMixin, snippet_views.PreviewOnEditVie
     object_action = "change"
 
 
+# Views of drafts, revisions, locks and the review: the same scoping, so
+# another school's admin reaches none of them (the review task decides who
+# acts, `models.QuestionReviewTask`).
+class QuestionRevisionView(OwnedObjectMixin, snippet_views.PreviewRevisionView):
+    object_action = "change"
+
+
+class QuestionRevisionsCompareView(
+    OwnedObjectMixin, snippet_views.RevisionsCompareView
+):
+    object_action = "change"
+
+
+class QuestionRevisionsUnscheduleView(
+    OwnedObjectMixin, snippet_views.RevisionsUnscheduleView
+):
+    object_action = "publish"
+
+
+class QuestionUnpublishView(OwnedObjectMixin, snippet_views.UnpublishView):
+    object_action = "publish"
+
+
+class QuestionLockView(OwnedObjectMixin, snippet_views.LockView):
+    object_action = "change"
+
+
+class QuestionUnlockView(OwnedObjectMixin, snippet_views.UnlockView):
+    object_action = "change"
+
+
+class QuestionWorkflowActionView(OwnedObjectMixin, snippet_views.WorkflowActionView):
+    pass
+
+
+class QuestionCollectWorkflowActionDataView(
+    OwnedObjectMixin, snippet_views.CollectWorkflowActionDataView
+):
+    pass
+
+
+class QuestionConfirmWorkflowCancellationView(
+    OwnedObjectMixin, snippet_views.ConfirmWorkflowCancellationView
+):
+    object_action = "change"
+
+
+class QuestionWorkflowPreviewView(OwnedObjectMixin, snippet_views.WorkflowPreviewView):
+    pass
+
+
+class QuestionWorkflowHistoryView(OwnedObjectMixin, snippet_views.WorkflowHistoryView):
+    object_action = "change"
+
+
+class QuestionWorkflowHistoryDetailView(
+    OwnedObjectMixin, snippet_views.WorkflowHistoryDetailView
+):
+    object_action = "change"
+
+
 class QuestionChooseView(snippet_chooser.ChooseView):
     def get_object_list(self):
         return policies.questions_usable_by(self.request.user)
@@ -221,6 +282,18 @@ class QuestionViewSet(snippet_views.SnippetViewSet):
     history_view_class = QuestionHistoryView
     inspect_view_class = QuestionInspectView
     preview_on_edit_view_class = QuestionPreviewOnEditView
+    revisions_view_class = QuestionRevisionView
+    revisions_compare_view_class = QuestionRevisionsCompareView
+    revisions_unschedule_view_class = QuestionRevisionsUnscheduleView
+    unpublish_view_class = QuestionUnpublishView
+    lock_view_class = QuestionLockView
+    unlock_view_class = QuestionUnlockView
+    workflow_action_view_class = QuestionWorkflowActionView
+    collect_workflow_action_data_view_class = QuestionCollectWorkflowActionDataView
+    confirm_workflow_cancellation_view_class = QuestionConfirmWorkflowCancellationView
+    workflow_preview_view_class = QuestionWorkflowPreviewView
+    workflow_history_view_class = QuestionWorkflowHistoryView
+    workflow_history_detail_view_class = QuestionWorkflowHistoryDetailView
     chooser_viewset_class = QuestionChooserViewSet
 
 

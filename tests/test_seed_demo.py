@@ -132,7 +132,10 @@ def _check_demo_roles_are_what_the_readme_says():
     assert roles("schooladmin2", school__code="BINHMINH") == {Role.SCHOOL_ADMIN}
     assert roles("teacher", school__code="DEMO") >= {Role.HOMEROOM_TEACHER}
     assert roles("student", school__code="DEMO") == {Role.STUDENT}
-    assert roles("collaborator", school__code="DEMO") == {Role.COLLABORATOR}
+    assert roles("collaborator", school__code="DEMO") == {
+        Role.COLLABORATOR,
+        Role.CONTENT_AUTHOR,
+    }
     assert roles("officer") == {Role.DEPARTMENT_OFFICER}
     assert roles("teacher2", school__code="BINHMINH") >= {Role.HOMEROOM_TEACHER}
     assert roles("teacher3", school__code="SONGLAM") >= {Role.HOMEROOM_TEACHER}

@@ -315,6 +315,8 @@ def seed_people(
     collaborator = demo_person("collaborator", "Đỗ Thị Mai Anh", password)
     for when in (year, past):
         _staff(collaborator, roles=[Role.COLLABORATOR], school=demo, year=when)
+    # This year she also writes lessons for DEMO ("soạn bài"), for review.
+    _staff(collaborator, roles=[Role.CONTENT_AUTHOR], school=demo, year=year)
     people["collaborator"] = collaborator
 
     officer = demo_person(

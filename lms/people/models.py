@@ -312,6 +312,8 @@ class Role(models.TextChoices):
     HOMEROOM_TEACHER = "homeroom_teacher", _("Homeroom teacher")
     TEACHER = "teacher", _("Teacher")
     COLLABORATOR = "collaborator", _("Collaborator")
+    # "Soạn bài": writes drafts in the school's catalogue; never publishes.
+    CONTENT_AUTHOR = "content_author", _("Content author")
     SCHOOL_ADMIN = "school_admin", _("School administrator")
     DEPARTMENT_OFFICER = "department_officer", _("Department officer")
 

@@ -48,6 +48,7 @@ class Rank(IntEnum):
 ROLE_RANK: dict[str, Rank] = {
     Role.STUDENT: Rank.MEMBER,
     Role.COLLABORATOR: Rank.MEMBER,
+    Role.CONTENT_AUTHOR: Rank.MEMBER,
     Role.TEACHER: Rank.MEMBER,
     Role.HOMEROOM_TEACHER: Rank.MEMBER,
     Role.SCHOOL_ADMIN: Rank.SCHOOL_ADMIN,
@@ -176,6 +177,22 @@ def schools_managed_by(
                 "department_id"
             )
         )
+    )
+
+
+def schools_authored_by(
+    *, viewer: User, today: datetime.date | None = None
+) -> QuerySet[School]:
+    """Schools where `viewer` holds the content role ("soạn bài") in a school
+    year not yet ended: they write drafts in those schools' catalogues and
+    submit them for review, never publish. Managing a school is not
+    authoring; see `schools_managed_by` for those who also publish."""
+    schools = School.objects.select_related("department")
+    if not viewer.is_authenticated or not viewer.is_active:
+        return schools.none()
+    memberships = active_memberships(user=viewer, today=today)
+    return schools.filter(
+        pk__in=memberships.filter(role=Role.CONTENT_AUTHOR).values("school_id")
     )
 
 

@@ -11,6 +11,7 @@ ROLE_GROUPS: dict[str, str] = {
     Role.HOMEROOM_TEACHER: "LMS – Giáo viên chủ nhiệm",
     Role.TEACHER: "LMS – Giáo viên",
     Role.COLLABORATOR: "LMS – Cộng tác viên",
+    Role.CONTENT_AUTHOR: "LMS – Soạn bài",
     Role.SCHOOL_ADMIN: "LMS – Quản trị trường",
     Role.DEPARTMENT_OFFICER: "LMS – Cán bộ Sở",
 }
@@ -27,10 +28,32 @@ def school_admin_group_name(school) -> str:
 
 SCHOOL_ADMIN_GROUP_PREFIX = f"{ROLE_GROUPS[Role.SCHOOL_ADMIN]} – "
 
+
+def content_author_group_name(school) -> str:
+    """The group of one school's content authors ("soạn bài").
+
+    It holds the Wagtail page permissions "add" and "change", never
+    "publish", on the school's own catalogues: its members write drafts and
+    submit them to the school's workflow.
+    """
+    return f"{ROLE_GROUPS[Role.CONTENT_AUTHOR]} – {school.code}"
+
+
+CONTENT_AUTHOR_GROUP_PREFIX = f"{ROLE_GROUPS[Role.CONTENT_AUTHOR]} – "
+
+# Roles whose holders (in a school year not yet ended) also join a group of
+# their own school, which carries page rights on that school's catalogues.
+SCHOOL_GROUP_NAMES = {
+    Role.SCHOOL_ADMIN: school_admin_group_name,
+    Role.CONTENT_AUTHOR: content_author_group_name,
+}
+SCHOOL_GROUP_PREFIXES = (SCHOOL_ADMIN_GROUP_PREFIX, CONTENT_AUTHOR_GROUP_PREFIX)
+
 # Codenames granted to each role's group ("app_label.codename").
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STUDENT: [],
     Role.COLLABORATOR: [],
+    Role.CONTENT_AUTHOR: ["wagtailadmin.access_admin"],
     Role.TEACHER: ["wagtailadmin.access_admin"],
     Role.HOMEROOM_TEACHER: [
         "wagtailadmin.access_admin",

@@ -18,7 +18,13 @@ from .models import (
 )
 from .policies import active_memberships, open_years_q
 from .profiles import profile_of, profile_update
-from .roles import ROLE_GROUPS, SCHOOL_ADMIN_GROUP_PREFIX, school_admin_group_name
+from .roles import (
+    ROLE_GROUPS,
+    SCHOOL_GROUP_NAMES,
+    SCHOOL_GROUP_PREFIXES,
+    content_author_group_name,
+    school_admin_group_name,
+)
 from .text import normalize_text
 
 User = get_user_model()
@@ -30,11 +36,25 @@ def school_admin_group_ensure(*, school: School) -> Group:
     return group
 
 
+def content_author_group_ensure(*, school: School) -> Group:
+    """The group of `school`'s content authors, created when missing."""
+    group, _created = Group.objects.get_or_create(
+        name=content_author_group_name(school)
+    )
+    return group
+
+
+def _school_group_ensure(*, role: str, school: School) -> Group:
+    group, _created = Group.objects.get_or_create(name=SCHOOL_GROUP_NAMES[role](school))
+    return group
+
+
 def _managed_groups_q() -> Q:
     """The groups this module keeps in step with memberships."""
-    return Q(name__in=ROLE_GROUPS.values()) | Q(
-        name__startswith=SCHOOL_ADMIN_GROUP_PREFIX
-    )
+    where = Q(name__in=ROLE_GROUPS.values())
+    for prefix in SCHOOL_GROUP_PREFIXES:
+        where |= Q(name__startswith=prefix)
+    return where
 
 
 def user_groups_sync(*, user: User, today: datetime.date | None = None) -> None:
@@ -43,18 +63,18 @@ def user_groups_sync(*, user: User, today: datetime.date | None = None) -> None:
     The role groups (admin access, read permissions) follow every membership,
     past years included, so a lapsed role still reads its own year's records;
     what one may *change* is decided per school and year by the policies. A
-    school's own admin group carries page rights on its catalogues, so only
-    school admins of a year not yet ended are in it.
+    school's own admin group and its content authors' group carry page rights
+    on its catalogues, so only holders of a year not yet ended are in them.
     """
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
     for membership in (
         active_memberships(user=user, today=today)
-        .filter(role=Role.SCHOOL_ADMIN, school__isnull=False)
+        .filter(role__in=list(SCHOOL_GROUP_NAMES), school__isnull=False)
         .select_related("school")
-        .only("school__code")
+        .only("role", "school__code")
     ):
-        wanted.add(school_admin_group_ensure(school=membership.school))
+        wanted.add(_school_group_ensure(role=membership.role, school=membership.school))
     current = set(user.groups.filter(_managed_groups_q()))
     if to_add := wanted - current:
         user.groups.add(*to_add)
@@ -96,18 +116,22 @@ def role_groups_sync_all(*, today: datetime.date | None = None) -> tuple[int, in
             Membership.objects.filter(role=role).values_list("user_id", flat=True)
         )
         targets.append((group, users))
-    school_admins: dict[int, set[int]] = {}
-    for school_id, user_id in open_memberships.filter(
-        role=Role.SCHOOL_ADMIN
-    ).values_list("school_id", "user_id"):
-        school_admins.setdefault(school_id, set()).add(user_id)
+    holders: dict[tuple[str, int], set[int]] = {}
+    for role, school_id, user_id in open_memberships.filter(
+        role__in=list(SCHOOL_GROUP_NAMES), school__isnull=False
+    ).values_list("role", "school_id", "user_id"):
+        holders.setdefault((role, school_id), set()).add(user_id)
     school_groups = {}
     for school in School.objects.only("code"):
-        group = school_admin_group_ensure(school=school)
-        school_groups[group.pk] = group
-        targets.append((group, school_admins.get(school.pk, set())))
+        for role in SCHOOL_GROUP_NAMES:
+            group = _school_group_ensure(role=role, school=school)
+            school_groups[group.pk] = group
+            targets.append((group, holders.get((role, school.pk), set())))
     # Groups of schools renamed or gone keep nobody.
-    for group in Group.objects.filter(name__startswith=SCHOOL_ADMIN_GROUP_PREFIX):
+    prefixes = Q(pk__in=[])
+    for prefix in SCHOOL_GROUP_PREFIXES:
+        prefixes |= Q(name__startswith=prefix)
+    for group in Group.objects.filter(prefixes):
         if group.pk not in school_groups:
             targets.append((group, set()))
     for group, users in targets:

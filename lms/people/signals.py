@@ -5,7 +5,11 @@ from django.dispatch import Signal, receiver
 
 from .models import Membership, School
 from .profiles import profile_create
-from .services import school_admin_group_ensure, user_groups_sync
+from .services import (
+    content_author_group_ensure,
+    school_admin_group_ensure,
+    user_groups_sync,
+)
 
 # Sent inside a transaction about to change many people's memberships (a
 # roster import), with `user_ids` in ascending order, before the first write:
@@ -21,8 +25,10 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
 
 @receiver(post_save, sender=School)
 def school_saved(sender, instance: School, **kwargs) -> None:
-    """Every school has a group for its admins (their page rights hang on it)."""
+    """Every school has a group for its admins and one for its content
+    authors (their page rights hang on them)."""
     school_admin_group_ensure(school=instance)
+    content_author_group_ensure(school=instance)
 
 
 @receiver(user_logged_in)

@@ -12,7 +12,7 @@ from wagtail.models import GroupPagePermission, Page
 from courses import policies
 from courses.models import ClassAssignment, CourseIndexPage, CoursePage
 from lms.people.models import Role
-from lms.people.roles import school_admin_group_name
+from lms.people.roles import content_author_group_name, school_admin_group_name
 from lms.people.services import role_groups_sync_all
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory
 from tests.people.factories import (
@@ -69,7 +69,11 @@ def test_a_catalogue_grants_page_rights_to_its_owner_and_the_officers_only(world
             "group__name", flat=True
         )
     )
-    assert groups == {school_admin_group_name(world["school_a"]), "LMS – Cán bộ Sở"}
+    assert groups == {
+        school_admin_group_name(world["school_a"]),
+        content_author_group_name(world["school_a"]),
+        "LMS – Cán bộ Sở",
+    }
     library_groups = set(
         GroupPagePermission.objects.filter(page=world["library"]).values_list(
             "group__name", flat=True

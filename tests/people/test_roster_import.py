@@ -273,10 +273,42 @@ def test_staff_rows_need_a_code_or_an_email_and_a_known_role(school, year, class
         (
             4,
             'Unknown role "Hiệu trưởng"; write Học sinh, Giáo viên, Giáo viên chủ '
-            "nhiệm or Cộng tác viên.",
+            "nhiệm, Cộng tác viên or Soạn bài.",
         ),
     ]
     assert not User.objects.filter(lms_profile__full_name__startswith="Phan").exists()
+
+
+def test_staff_roster_gives_the_content_role(school):
+    from lms.people.roles import content_author_group_name
+
+    year = SchoolYearFactory()  # this school year: the school's group too
+
+    data = csv_bytes(
+        [
+            "Họ và tên,Mã cán bộ,Email,Vai trò",
+            "Đỗ Thị Mai Anh,CTV01,,Soạn bài",
+            "Lê Văn Hùng,,hung@example.edu.vn,content author",
+        ]
+    )
+    report = run(data, school, year, name="soan-bai.csv", create_classes=True)
+    assert report.ok, report.refused
+    assert [(e.row, e.role, e.class_name) for e in report.created] == [
+        (2, Role.CONTENT_AUTHOR, ""),
+        (3, Role.CONTENT_AUTHOR, ""),
+    ]
+    for entry in report.created:
+        user = User.objects.get(username=entry.username)
+        membership = Membership.objects.get(user=user)
+        assert (membership.role, membership.school, membership.school_class) == (
+            Role.CONTENT_AUTHOR,
+            school,
+            None,
+        )
+        assert set(user.groups.values_list("name", flat=True)) == {
+            ROLE_GROUPS[Role.CONTENT_AUTHOR],
+            content_author_group_name(school),
+        }
 
 
 def test_usernames_stay_unique(school, year, classes):

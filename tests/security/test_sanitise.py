@@ -271,7 +271,8 @@ def test_admin_question_form_stores_no_attack(client, superuser):
             if prefix == "choices":
                 data[f"{prefix}-{index}-feedback"] = ATTACK
             data[f"{prefix}-{index}-ORDER"] = index + 1
-    response = client.post(url, data)
+    # Published, so the row (not only a draft revision) holds what was sent.
+    response = client.post(url, {**data, "action-publish": "1"})
     assert response.status_code == 302, getattr(response, "context", {}) and (
         response.context["form"].errors
     )

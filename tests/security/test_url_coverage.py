@@ -37,6 +37,10 @@ ACCESS_TESTED = {
         "security/access/cases.py",
         "courses/packs/test_pack_admin.py",
     ],
+    "lms_courses_propose_for_library": [
+        "security/access/cases.py",
+        "courses/test_library_review.py",
+    ],
     "lms_person_data:erase": ["people/test_erasure.py"],
     "lms_person_data:export": ["people/test_data_export.py"],
     "lms_quizzes:attempt": ["security/test_access_control.py"],

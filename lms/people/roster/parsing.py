@@ -99,6 +99,7 @@ ROLE_ALIASES: dict[str, str] = {
         Role.HOMEROOM_TEACHER,
     ),
     **dict.fromkeys(["congtacvien", "ctv", "collaborator"], Role.COLLABORATOR),
+    **dict.fromkeys(["soanbai", "contentauthor", "author"], Role.CONTENT_AUTHOR),
 }
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -412,7 +413,7 @@ def _read_sheet(
                         number,
                         _(
                             'Unknown role "%(role)s"; write Học sinh, Giáo viên, '
-                            "Giáo viên chủ nhiệm or Cộng tác viên."
+                            "Giáo viên chủ nhiệm, Cộng tác viên or Soạn bài."
                         )
                         % {"role": role_text},
                         sheet,

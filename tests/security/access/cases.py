@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import URLResolver, get_resolver, reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
@@ -33,6 +33,9 @@ MANAGERS = A_MANAGERS | {"admin_b"}
 STAFF = MANAGERS | {"homeroom_a"}
 NOBODY = frozenset()
 LAPSED = frozenset({"admin_a_past"})
+# School A's content author ("soạn bài"): drafts in A's catalogue, never
+# publishes, never approves.
+AUTHOR_A = frozenset({"author_a"})
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,14 @@ CASES: list[Case] = []
 
 
 def case(name, label="", **kwargs):
-    CASES.append(Case(id=f"{name}[{label}]" if label else name, name=name, **kwargs))
+    c = Case(id=f"{name}[{label}]" if label else name, name=name, **kwargs)
+    # A's content author holds admin access and no management power, like
+    # the homeroom teacher: where the case leaves the teacher's answer open
+    # or allows it, so it is for the author, unless the case names them.
+    named = c.allow | c.unsure | (c.change or NOBODY)
+    if "author_a" not in named and "homeroom_a" in c.allow | c.unsure:
+        c = replace(c, unsure=c.unsure | AUTHOR_A)
+    CASES.append(c)
 
 
 def pk(key):
@@ -865,6 +875,44 @@ snippet(
     preview=True,
     chooser_use=A_MANAGERS,
 )
+# Questions under review (drafts, revisions, locks, the review workflow).
+# The probes name no real revision or task state where one is needed, so only
+# school A's managers' and the superuser's answers are left open: nobody
+# else (school B's admin included) may reach question A's review views.
+_Q = "wagtailsnippets_lms_quizzes_question"
+_Q_OPEN = SU | A_MANAGERS | LAPSED
+for view_name, args in (
+    ("revisions_view", lambda w: [w.pk("question_a"), 999999]),
+    ("revisions_compare", lambda w: [w.pk("question_a"), "earliest", "latest"]),
+    ("revisions_revert", lambda w: [w.pk("question_a"), 999999]),
+    ("workflow_action", lambda w: [w.pk("question_a"), "approve", 999999]),
+    (
+        "collect_workflow_action_data",
+        lambda w: [w.pk("question_a"), "approve", 999999],
+    ),
+    ("confirm_workflow_cancellation", pk("question_a")),
+    ("workflow_preview", lambda w: [w.pk("question_a"), 999999]),
+    ("workflow_history_detail", lambda w: [w.pk("question_a"), 999999]),
+):
+    case(f"{_Q}:{view_name}", args=args, unsure=_Q_OPEN)
+case(f"{_Q}:workflow_history", args=pk("question_a"), allow=A_MANAGERS, unsure=LAPSED)
+case(f"{_Q}:unpublish", args=pk("question_a"), allow=A_MANAGERS, unsure=LAPSED)
+case(
+    f"{_Q}:revisions_unschedule",
+    args=lambda w: [w.pk("question_a"), 999999],
+    unsure=_Q_OPEN,
+    post=_nothing,
+    change=A_MANAGERS,
+)
+for view_name in ("lock", "unlock"):
+    case(
+        f"{_Q}:{view_name}",
+        args=pk("question_a"),
+        unsure=_Q_OPEN,
+        post=_nothing,
+        get_405=True,
+        change=_Q_OPEN,
+    )
 snippet(
     "lms_quizzes_question",
     label="library",
@@ -976,12 +1024,14 @@ PAGE_CHANGE = {
 for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
     # Whether an officer edits a school's own catalogue is left open.
     page_open = LAPSED | ({"officer"} if key == "course_a" else NOBODY)
+    # A's content author writes drafts in A's catalogue only.
+    writers = managers | (AUTHOR_A if key == "course_a" else NOBODY)
     for view_name in PAGE_READ:
         case(
             f"wagtailadmin_pages:{view_name}",
             key,
             args=pk(key),
-            allow=managers,
+            allow=writers,
             unsure=(MANAGERS | LAPSED | {"homeroom_a"}) - managers | page_open,
         )
     for view_name, post in PAGE_CHANGE.items():
@@ -989,7 +1039,8 @@ for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
             f"wagtailadmin_pages:{view_name}",
             key,
             args=pk(key),
-            allow=managers,
+            # A copy in A's catalogue stays a draft: the author may make it.
+            allow=writers if view_name in ("edit", "copy") else managers,
             unsure=(
                 EVERYONE
                 if view_name == "convert_alias"
@@ -1008,7 +1059,7 @@ for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
         "wagtailadmin_pages:add_subpage",
         key,
         args=lambda w, k=key: [w.pk(k.replace("course", "catalogue"))],
-        allow=managers,
+        allow=writers,
         unsure=page_open,
     )
     case(
@@ -1019,7 +1070,7 @@ for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
             "coursepage",
             w.pk(k.replace("course", "catalogue")),
         ],
-        allow=managers,
+        allow=writers,
         unsure=page_open,
         scrape=True,
         post=lambda w: {
@@ -1037,7 +1088,7 @@ for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
             "coursepage",
             w.pk(k.replace("course", "catalogue")),
         ],
-        allow=managers,
+        allow=writers,
         unsure=page_open | MANAGERS,
     )
     case(
@@ -1069,7 +1120,7 @@ for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
             w.pk(k),
             w[k].latest_revision.pk if w[k].latest_revision else w.pk("revision_a"),
         ],
-        allow=managers,
+        allow=writers,
         unsure=page_open | MANAGERS | {"homeroom_a"},
     )
     case(
@@ -1084,7 +1135,7 @@ for key, managers in (("course_a", A_MANAGERS), ("course_lib", DEPT)):
         "wagtailadmin_pages:revisions_compare",
         key,
         args=lambda w, k=key: [w.pk(k), "earliest", "latest"],
-        allow=managers,
+        allow=writers,
         unsure=page_open | MANAGERS | {"homeroom_a"},
     )
 case(
@@ -1134,7 +1185,9 @@ case(
     allow=MANAGERS,
     unsure=LAPSED | STAFF,
 )
-# Workflows are the superuser's (none are used by the LMS).
+# Workflows: each school catalogue has its school's review workflow (its
+# admins approve); these probes name no real task state, so only the
+# superuser's and managers' answers are left open.
 for name in (
     "wagtailadmin_pages:workflow_action",
     "wagtailadmin_pages:collect_workflow_action_data",
@@ -1159,6 +1212,60 @@ case(
     args=lambda w: [w.pk("course_a"), 999999],
     unsure=SU | A_MANAGERS | LAPSED,
 )
+
+
+def _live_unless_publisher(w, relation):
+    """Course A's live version, for those who may not publish it."""
+    from courses.models import CoursePage
+
+    if relation in A_MANAGERS:
+        return None
+    live = CoursePage.objects.get(pk=w.pk("course_a"))
+    return (live.live, live.live_revision_id, live.title)
+
+
+# Publishing from the editor: A's content author saves at most a draft.
+case(
+    "wagtailadmin_pages:edit",
+    "publish course_a",
+    args=pk("course_a"),
+    allow=A_MANAGERS | AUTHOR_A,
+    unsure=LAPSED | {"officer"},
+    scrape=True,
+    post=lambda w: {**_empty_streams(w), "action-publish": "action-publish"},
+    change=A_MANAGERS | AUTHOR_A,
+    probe=_live_unless_publisher,
+    probe_only=AUTHOR_A,
+)
+
+
+def _review_a_state(w, relation):
+    from wagtail.models import TaskState
+
+    if relation in A_MANAGERS:
+        return None
+    return TaskState.objects.get(pk=w.pk("review_a")).status
+
+
+# The lesson A's author submitted: A's admins (and the superuser) approve it;
+# its author, school B's admin and the Department do not.
+case(
+    "wagtailadmin_pages:workflow_action",
+    "review_a",
+    args=lambda w: [w.pk("lesson_a"), "approve", w.pk("review_a")],
+    allow=frozenset({"admin_a", "superuser"}),
+    unsure=LAPSED | {"officer"},
+    post=_nothing,
+    probe=_review_a_state,
+)
+case(
+    "lms_courses_propose_for_library",
+    args=pk("course_a"),
+    allow=A_MANAGERS,
+    post=lambda w: {"library": w.pk("catalogue_lib")},
+    must_change=True,
+)
+
 
 # ---------------------------------------------------------------------------
 # Documents and images (collection permissions; none granted to roles today:
@@ -1256,7 +1363,13 @@ case(
 # ---------------------------------------------------------------------------
 # Bulk actions: one case per registered action, with a foreign id and id=all.
 # Accounts each relation may manage (keys of World.people or World.obj).
-SCHOOL_A_PEOPLE = {"student_a", "collaborator_a", "homeroom_a", "teacher_a"}
+SCHOOL_A_PEOPLE = {
+    "student_a",
+    "collaborator_a",
+    "author_a",
+    "homeroom_a",
+    "teacher_a",
+}
 MANAGEABLE = {
     "admin_a": SCHOOL_A_PEOPLE,
     "admin_b": {"student_b"},

@@ -59,6 +59,7 @@ RELATIONS = (
     "student_a",  # a learner of school A (the owner, where a learner owns it)
     "collaborator_a",  # a collaborator of school A: a learner too
     "homeroom_a",  # homeroom teacher of the learner's class
+    "author_a",  # content author ("soạn bài") of school A this year
     "admin_a",  # school admin of A this year
     "admin_b",  # school admin of another school of the Department
     "admin_a_past",  # school admin of A last year only: the power has lapsed
@@ -134,6 +135,8 @@ def build_world() -> World:
     MembershipFactory(
         user=p["homeroom_a"], role=Role.HOMEROOM_TEACHER, school_class=class_a
     )
+    p["author_a"] = user("sb_a")
+    _staff(p["author_a"], Role.CONTENT_AUTHOR, school=school_a, year=year)
     p["admin_a"] = user("qt_a")
     o["membership_admin_a"] = _staff(
         p["admin_a"], Role.SCHOOL_ADMIN, school=school_a, year=year
@@ -180,6 +183,13 @@ def build_world() -> World:
         )
     o["course_a"].save_revision(user=p["superuser"])
     o["revision_a"] = o["course_a"].latest_revision
+    # A lesson of A's that its content author submitted for review.
+    submitted = o["lesson_a"]
+    submitted.title = "Bài gửi duyệt"
+    submitted.save_revision(user=p["author_a"])
+    o["review_a"] = (
+        submitted.get_workflow().start(submitted, p["author_a"]).current_task_state
+    )
 
     # The question bank: a category and questions per owner.
     for key, owner in (("lib", None), ("a", school_a), ("b", school_b)):
