@@ -357,6 +357,7 @@ def quiz_world(world):
     Department's, a random draw on an A category with a sub-category (and a
     draft there); a certificate setting on A's own template."""
     from certificates.models import CourseCertificateSetting
+    from courses.models import ConductPrinciple
     from quizzes.models import QuestionCategory
     from tests.certificates.factories import CertificateTemplateFactory
     from tests.quizzes.factories import add_draw, add_slots, single_choice
@@ -379,6 +380,8 @@ def quiz_world(world):
         single_choice(category=drawn_sub, name="Chia sẻ tin"),
     ]
     unapproved = single_choice(category=drawn_sub, name="Nháp", live=False)
+    fixed[0].principles.add(ConductPrinciple.objects.create(name="Tôn trọng"))
+    fixed[0].save()  # a parental many-to-many is written on save
     add_slots(world["quiz"], [*fixed, library_question])
     add_draw(world["quiz"], drawn, 5)
     template = CertificateTemplateFactory(school=school_a, name="Mẫu của trường A")
@@ -437,6 +440,7 @@ def test_a_proposed_quiz_draws_only_department_questions(quiz_world):
     )
     assert copied.idnumber == "D8"
     assert [c.text for c in copied.choices.all()] == ["Đúng", "Sai 1", "Sai 2"]
+    assert [p.name for p in copied.principles.all()] == ["Tôn trọng"]
     # Settings the school's categories handed down still apply.
     assert copied.category.ignore_diacritics_default() is True
     # The revision the officers' approval publishes names the copies too.
