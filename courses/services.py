@@ -17,7 +17,7 @@ from .models import (
     LessonProgress,
 )
 from .selectors import course_access_for, course_status_for, requirements_met
-from .signals import course_completed, enrolments_added
+from .signals import course_completed, course_copied_to_library, enrolments_added
 
 
 class CourseActionRefused(Exception):
@@ -397,6 +397,11 @@ def course_propose_for_library(*, course: Page, library: Page, user):
             copy_revisions=False,
             user=user,
         )
+    copy = Page.objects.get(pk=copy.pk).specific
+    # Questions and certificate templates of the school become the library's.
+    course_copied_to_library.send(
+        sender=type(copy), source=course, copy=copy, user=user
+    )
     copy = Page.objects.get(pk=copy.pk).specific
     data = {
         "source": {"id": course.pk, "title": course.title},

@@ -9,6 +9,8 @@ from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
 from wagtail.models import TaskState
 from wagtail.signals import task_submitted
 
+from courses.signals import course_copied_to_library
+
 from .models import QuizPage
 
 GRADING_FIELDS = ("grading_method", "pass_mark")
@@ -107,3 +109,15 @@ task_submitted.connect(
     sender=TaskState,
     dispatch_uid="lms_question_review_submitted_email_notification",
 )
+
+
+@receiver(
+    course_copied_to_library,
+    dispatch_uid="lms_quizzes_library_copy_owns_its_questions",
+)
+def _library_copy_owns_its_questions(sender, source, copy, user, **kwargs):
+    """A course proposed for the Department library takes its questions with
+    it (quizzes.library_copy); the school's bank is left as it is."""
+    from .library_copy import library_quizzes_own_their_questions
+
+    library_quizzes_own_their_questions(course=copy, title=copy.title, user=user)

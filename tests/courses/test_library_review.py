@@ -346,3 +346,195 @@ def test_a_lessons_history_names_its_author_and_its_approver(client, world):
     html = client.get(url).content.decode()
     for user in (world["author"], world["admin_a"]):
         assert str(user) in html
+
+
+# -- The library copy owns its questions and certificate template -------------------
+
+
+@pytest.fixture
+def quiz_world(world):
+    """School A's quiz: two fixed questions of A's bank and one of the
+    Department's, a random draw on an A category with a sub-category (and a
+    draft there); a certificate setting on A's own template."""
+    from certificates.models import CourseCertificateSetting
+    from courses.models import ConductPrinciple
+    from quizzes.models import QuestionCategory
+    from tests.certificates.factories import CertificateTemplateFactory
+    from tests.quizzes.factories import add_draw, add_slots, single_choice
+
+    school_a = world["catalogue_a"].school
+    law = QuestionCategory.objects.create(
+        name="Luật An ninh mạng", school=school_a, ignore_diacritics=True
+    )
+    chapter = QuestionCategory.objects.create(name="Chương 1", parent=law)
+    drawn = QuestionCategory.objects.create(name="Ứng xử", school=school_a)
+    drawn_sub = QuestionCategory.objects.create(name="Mạng xã hội", parent=drawn)
+    shared = QuestionCategory.objects.create(name="Của Sở", school=None)
+    fixed = [
+        single_choice(category=chapter, name="Điều 8", idnumber="D8"),
+        single_choice(category=law, name="Điều 2"),
+    ]
+    library_question = single_choice(category=shared, name="Câu của Sở")
+    pool = [
+        single_choice(category=drawn, name="Bình luận"),
+        single_choice(category=drawn_sub, name="Chia sẻ tin"),
+    ]
+    unapproved = single_choice(category=drawn_sub, name="Nháp", live=False)
+    fixed[0].principles.add(ConductPrinciple.objects.create(name="Tôn trọng"))
+    fixed[0].save()  # a parental many-to-many is written on save
+    add_slots(world["quiz"], [*fixed, library_question])
+    add_draw(world["quiz"], drawn, 5)
+    template = CertificateTemplateFactory(school=school_a, name="Mẫu của trường A")
+    CourseCertificateSetting.objects.create(
+        course=world["course_a"], audience="students", template=template
+    )
+    world.update(
+        fixed=fixed,
+        pool=pool,
+        unapproved=unapproved,
+        library_question=library_question,
+        school_template=template,
+    )
+    return world
+
+
+def _library_quiz(copy):
+    from quizzes.models import QuizPage
+
+    return QuizPage.objects.child_of(copy).get()
+
+
+def _drawable(quiz):
+    """Every question an attempt of `quiz` can show."""
+    from quizzes.models import Question
+
+    fixed = {slot.question for slot in quiz.slots.all()}
+    drawn = set()
+    for draw in quiz.draws.all():
+        drawn |= set(
+            Question.objects.filter(
+                category__in=draw.category.descendants_and_self(), live=True
+            )
+        )
+    return fixed | drawn
+
+
+def test_a_proposed_quiz_draws_only_department_questions(quiz_world):
+    copy = _propose(quiz_world)
+    quiz = _library_quiz(copy)
+    questions = _drawable(quiz)
+    # Two fixed copies, the Department's shared one, two drawn copies.
+    assert len(questions) == 5
+    assert all(question.category.school_id is None for question in questions)
+    assert quiz_world["library_question"] in questions
+    names = {question.name for question in questions}
+    assert names == {"Điều 8", "Điều 2", "Câu của Sở", "Bình luận", "Chia sẻ tin"}
+    for question in questions - {quiz_world["library_question"]}:
+        # Live with a first revision, as an import publishes.
+        assert question.live
+        assert question.live_revision is not None
+    copied = next(q for q in questions if q.name == "Điều 8")
+    assert copied.pk != quiz_world["fixed"][0].pk
+    assert copied.category.full_path == (
+        "Thư viện Sở/Khóa của A/Luật An ninh mạng/Chương 1"
+    )
+    assert copied.idnumber == "D8"
+    assert [c.text for c in copied.choices.all()] == ["Đúng", "Sai 1", "Sai 2"]
+    assert [p.name for p in copied.principles.all()] == ["Tôn trọng"]
+    # Settings the school's categories handed down still apply.
+    assert copied.category.ignore_diacritics_default() is True
+    # The revision the officers' approval publishes names the copies too.
+    revision_quiz = quiz.get_latest_revision_as_object()
+    assert {slot.question_id for slot in revision_quiz.slots.all()} == {
+        slot.question_id for slot in quiz.slots.all()
+    }
+    assert [d.category_id for d in revision_quiz.draws.all()] == [
+        d.category_id for d in quiz.draws.all()
+    ]
+
+
+def test_proposing_leaves_the_schools_quiz_and_questions_as_they_were(quiz_world):
+    from quizzes.models import Question
+
+    before = set(Question.objects.values_list("pk", "category_id", "text", "version"))
+    _propose(quiz_world)
+    quiz = quiz_world["quiz"]
+    assert [slot.question for slot in quiz.slots.order_by("sort_order")] == [
+        *quiz_world["fixed"],
+        quiz_world["library_question"],
+    ]
+    assert quiz.draws.get().category.school_id == quiz_world["catalogue_a"].school_id
+    after = set(Question.objects.values_list("pk", "category_id", "text", "version"))
+    assert before <= after
+    # The school's draft was not copied.
+    assert not Question.objects.filter(name="Nháp").exclude(
+        pk=quiz_world["unapproved"].pk
+    )
+
+
+def test_the_proposed_course_certifies_with_a_department_template(quiz_world):
+    from certificates.defaults import DEFAULT_TEMPLATE_NAME
+    from certificates.models import CourseCertificateSetting
+
+    copy = _propose(quiz_world)
+    setting = CourseCertificateSetting.objects.get(course=copy)
+    assert setting.template.school_id is None
+    assert setting.template.name == DEFAULT_TEMPLATE_NAME
+    assert "Trần Văn Hiệu" not in {s.name for s in setting.template.signatories.all()}
+    revision = CoursePage.objects.get(pk=copy.pk).get_latest_revision_as_object()
+    assert [s.template_id for s in revision.certificate_settings.all()] == [
+        setting.template_id
+    ]
+    # The school's course keeps its own.
+    source = CourseCertificateSetting.objects.get(course=quiz_world["course_a"])
+    assert source.template == quiz_world["school_template"]
+
+
+def test_a_failed_proposal_leaves_nothing_behind(quiz_world, monkeypatch):
+    from quizzes import library_copy
+    from quizzes.models import Question, QuestionCategory
+
+    questions = Question.objects.count()
+    categories = QuestionCategory.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(library_copy, "published_as_imported", broken)
+    with pytest.raises(RuntimeError):
+        _propose(quiz_world)
+    assert not CoursePage.objects.child_of(quiz_world["library"]).exists()
+    assert Question.objects.count() == questions
+    assert QuestionCategory.objects.count() == categories
+
+
+def test_another_schools_learner_takes_the_approved_library_quiz(quiz_world):
+    from quizzes.services import attempt_start
+    from tests.people.factories import SchoolClassFactory
+
+    copy = _propose(quiz_world)
+    task_state = copy.current_workflow_state.current_task_state
+    task_state.task.specific.on_action(task_state, quiz_world["officer"], "approve")
+    quiz = _library_quiz(copy)
+    quiz.refresh_from_db()
+    assert quiz.live
+    school_b = quiz_world["course_b"].get_parent().specific.school
+    learner = UserFactory(username="hs-b")
+    MembershipFactory(
+        user=learner,
+        role=Role.STUDENT,
+        school_class=SchoolClassFactory(
+            school=school_b, school_year=quiz_world["year"]
+        ),
+        school_year=quiz_world["year"],
+    )
+    attempt = attempt_start(user=learner, quiz=quiz)
+    from quizzes.models import Question
+
+    shown = Question.objects.filter(
+        pk__in=[item["question_id"] for item in attempt.snapshot]
+    )
+    assert shown.count() == 5
+    assert not shown.filter(category__school__isnull=False).exists()
+    school_questions = {q.pk for q in [*quiz_world["fixed"], *quiz_world["pool"]]}
+    assert not school_questions & {q.pk for q in shown}
