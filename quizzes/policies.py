@@ -38,7 +38,6 @@ from lms.people.policies import (
     is_department_manager,
     managed_school_years,
     open_years_q,
-    schools_authored_by,
     schools_managed_by,
 )
 
@@ -88,16 +87,17 @@ def bank_scope(user) -> BankScope:
         staff_roles = [Role.TEACHER, Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN]
         # Staff use their school's bank while they hold a role there: someone
         # who left keeps no access to what the school wrote since.
-        member_of = frozenset(
-            Membership.objects.filter(
-                open_years_q(prefix="school_year__"),
-                user=user,
-                role__in=staff_roles,
-                school__isnull=False,
-            ).values_list("school_id", flat=True)
-        )
+        # One query for both: the schools where the user is staff, and those
+        # where they write for review (the rule of `schools_authored_by`).
+        held = Membership.objects.filter(
+            open_years_q(prefix="school_year__"),
+            user=user,
+            role__in=[*staff_roles, Role.CONTENT_AUTHOR],
+            school__isnull=False,
+        ).values_list("school_id", "role")
+        member_of = frozenset(school for school, role in held if role in staff_roles)
         authored = frozenset(
-            schools_authored_by(viewer=user).values_list("pk", flat=True)
+            school for school, role in held if role == Role.CONTENT_AUTHOR
         )
         library_manager = is_department_manager(user=user)
         scope = BankScope(

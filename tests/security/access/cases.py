@@ -303,7 +303,8 @@ case("lms_quizzes_import", allow=MANAGERS - {"officer"}, unsure={"officer"})
 case("lms_quizzes_xlsx_template", allow=MANAGERS - {"officer"}, unsure={"officer"})
 case(
     "lms_quizzes_export",
-    allow=A_MANAGERS,
+    # A's content author reads (and may export) A's questions.
+    allow=A_MANAGERS | AUTHOR_A,
     query=lambda w: {"export-category": w.pk("category_a"), "export-fmt": "gift"},
     unsure={"officer"},
     # A refused export may show the form again, but never the questions.
@@ -614,7 +615,8 @@ viewset(
     "lms_question_categories",
     deletable=False,
     obj="category_a",
-    view=MANAGERS,
+    # A's content author lists the categories they write questions into.
+    view=MANAGERS | AUTHOR_A,
     manage=A_MANAGERS,
     add=MANAGERS,
     unsure=OFFICER_OPEN,
@@ -795,8 +797,13 @@ def snippet(
     preview=False,
     chooser_use=None,
     deletable=False,
+    author=NOBODY,
 ):
+    """`author`: relations that write drafts of the object (list, add, edit,
+    copy, preview, read its history and usage, choose it) but never delete
+    it; publishing is judged by the review cases."""
     ns = f"wagtailsnippets_{model}"
+    view, add, manage_and_write = view | author, add | author, manage | author
     views = SNIPPET_VIEWS + (("preview_on_add", "preview_on_edit") if preview else ())
     for view_name in views:
         name = f"{ns}:{view_name}"
@@ -809,13 +816,15 @@ def snippet(
         elif view_name == "preview_on_add":
             case(name, allow=add, unsure=unsure | view)
         elif view_name == "preview_on_edit":
-            case(name, label, args=pk(obj), allow=manage, unsure=unsure | view)
+            case(
+                name, label, args=pk(obj), allow=manage_and_write, unsure=unsure | view
+            )
         elif view_name in ("edit", "copy"):
             case(
                 name,
                 label,
                 args=pk(obj),
-                allow=manage,
+                allow=manage_and_write,
                 # Copying shared library content into one's own bank is using
                 # it; copying another school's is not.
                 unsure=unsure
@@ -838,11 +847,13 @@ def snippet(
                 must_change=deletable,
             )
         else:
-            case(name, label, args=pk(obj), allow=manage, unsure=unsure | view)
+            case(
+                name, label, args=pk(obj), allow=manage_and_write, unsure=unsure | view
+            )
     # Choosers: whoever may use the content chooses it; others may open the
     # chooser (it lists what they may use) but never see the object in it.
     ns = f"wagtailsnippetchoosers_{model}"
-    users = chooser_use if chooser_use is not None else view
+    users = (chooser_use | author) if chooser_use is not None else view
     if not label:
         for view_name in ("choose", "choose_results", "chosen_multiple", "create"):
             case(
@@ -874,6 +885,8 @@ snippet(
     unsure=OFFICER_OPEN,
     preview=True,
     chooser_use=A_MANAGERS,
+    # School A's content author writes drafts of A's questions.
+    author=AUTHOR_A,
 )
 # Questions under review (drafts, revisions, locks, the review workflow).
 # The probes name no real revision or task state where one is needed, so only
@@ -890,12 +903,22 @@ for view_name, args in (
         "collect_workflow_action_data",
         lambda w: [w.pk("question_a"), "approve", 999999],
     ),
-    ("confirm_workflow_cancellation", pk("question_a")),
     ("workflow_preview", lambda w: [w.pk("question_a"), 999999]),
     ("workflow_history_detail", lambda w: [w.pk("question_a"), 999999]),
 ):
     case(f"{_Q}:{view_name}", args=args, unsure=_Q_OPEN)
-case(f"{_Q}:workflow_history", args=pk("question_a"), allow=A_MANAGERS, unsure=LAPSED)
+# The author follows, and may withdraw, what they submitted.
+case(
+    f"{_Q}:confirm_workflow_cancellation",
+    args=pk("question_a"),
+    unsure=_Q_OPEN | AUTHOR_A,
+)
+case(
+    f"{_Q}:workflow_history",
+    args=pk("question_a"),
+    allow=A_MANAGERS | AUTHOR_A,
+    unsure=LAPSED,
+)
 case(f"{_Q}:unpublish", args=pk("question_a"), allow=A_MANAGERS, unsure=LAPSED)
 case(
     f"{_Q}:revisions_unschedule",
@@ -919,9 +942,12 @@ snippet(
     obj="question_lib",
     view=MANAGERS,
     manage=DEPT,
-    add=MANAGERS,
+    # Copying a library question into A's bank is adding one there.
+    add=MANAGERS | AUTHOR_A,
     unsure=LAPSED,
     preview=True,
+    # Authors put the library's questions into A's quizzes.
+    chooser_use=MANAGERS | AUTHOR_A,
 )
 snippet(
     "lms_quizzes_question",
