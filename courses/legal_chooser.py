@@ -10,7 +10,6 @@ It lists references by document, then by article number (2 before 16).
 
 from django import forms
 from django.db.models import Q
-from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.views.chooser import (
@@ -19,7 +18,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
 )
 
-ORDERING = ["document__title", "document__number", Length("article"), "article"]
+ORDERING = ["document__title", "document__number", "article_number", "article"]
 
 
 class LegalReferenceSearchForm(BaseFilterForm):

@@ -1,5 +1,7 @@
 """Courses as Wagtail pages, and the learner activity recorded against them."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.db import models
@@ -119,6 +121,9 @@ class LegalReference(index.Indexed, models.Model):
         related_name="references",
     )
     article = models.CharField(_("article"), max_length=20, help_text=_("e.g. 8"))
+    # The article's number as a number, so that lists read 1, 2, 16 rather
+    # than 1, 16, 2; set on save from the article's leading digits ("8a": 8).
+    article_number = models.PositiveIntegerField(null=True, editable=False)
     title = models.CharField(_("article title"), max_length=255, blank=True)
     replaced_by = models.ForeignKey(
         "self",
@@ -156,7 +161,7 @@ class LegalReference(index.Indexed, models.Model):
     class Meta:
         verbose_name = _("legal reference")
         verbose_name_plural = _("legal references")
-        ordering = ["document__number", "article"]
+        ordering = ["document__number", "article_number", "article"]
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "article"],
@@ -168,6 +173,19 @@ class LegalReference(index.Indexed, models.Model):
         document = self.document
         label = f"Điều {self.article} {document.title} {document.number}"
         return f"{label} – {self.title}" if self.title else label
+
+    def save(self, *args, **kwargs):
+        self.article_number = self.number_of(self.article)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "article" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "article_number"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def number_of(article: str) -> int | None:
+        """The leading digits of an article ("16" -> 16, "8a" -> 8), else None."""
+        digits = re.match(r"\s*(\d+)", article or "")
+        return int(digits.group(1)) if digits else None
 
 
 class ConductPrinciple(index.Indexed, models.Model):

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.actions.move_page import MovePageAction
 from wagtail.models import Page
 
 from lms.people.models import Membership, Role, SchoolClass
@@ -431,3 +432,35 @@ def library_course_approved(*, page: Page, user) -> None:
         if child.workflow_in_progress:
             continue
         child.get_latest_revision().publish(user=user)
+
+
+def step_place_before_closing_quizzes(*, step: Page, user=None) -> bool:
+    """Put a new lesson before the quizzes that close its course.
+
+    A course's steps follow the page tree and Wagtail adds a new page as its
+    parent's last child, so a lesson added to a course ending in its final
+    quiz would come after it (and only someone who may publish can reorder
+    pages). A step that tests lessons (a quiz) stays where it was added; so
+    does a lesson added to a course whose last step is a lesson. Returns
+    whether the step moved. The move is the system's placement, not a
+    reorder by `user` (who is named in the page's history), so it skips
+    Wagtail's move permission.
+    """
+    if getattr(step.specific_class, "tests_lessons", False):
+        return False
+    course = step.get_parent()
+    if course is None or not issubclass(course.specific_class, CoursePage):
+        return False
+    before = course.get_children().filter(path__lt=step.path).order_by("-path")
+    closing = None
+    for sibling in before:
+        if not getattr(sibling.specific_class, "tests_lessons", False):
+            break
+        closing = sibling
+    if closing is None:
+        return False
+    MovePageAction(step, closing, pos="left", user=user).execute(
+        skip_permission_checks=True
+    )
+    step.path = Page.objects.values_list("path", flat=True).get(pk=step.pk)
+    return True

@@ -9,7 +9,7 @@ from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, data_protection, pack_admin_views, policies
+from . import admin_views, data_protection, pack_admin_views, policies, services
 from .legal_chooser import LegalReferenceChooserViewSet
 from .models import (
     ConductPrinciple,
@@ -213,6 +213,11 @@ def course_header_buttons(page, user, view_name, next_url=None):
 # Children's data protection: this app's part of a person's export and erasure.
 hooks.register("lms_person_data_export", data_protection.person_courses_export)
 hooks.register("lms_person_erase", data_protection.person_courses_erase)
+
+
+@hooks.register("after_create_page")
+def new_lesson_before_closing_quizzes(request, page):
+    services.step_place_before_closing_quizzes(step=page, user=request.user)
 
 
 @hooks.register("before_move_page")

@@ -487,3 +487,73 @@ def test_authors_upload_images_and_documents_into_their_schools_collection(
     assert not Image.objects.filter(title="Ảnh B").exists()
     # Another school's admin has no upload right from the authors' group.
     assert not image_policy.user_has_permission(world["admin_b"], "add")
+
+
+# -- A new lesson goes before the course's closing quiz --------------------------
+
+
+def _author_adds_lesson(client, world, slug):
+    course = world["course_a"]
+    client.force_login(world["author"])
+    url = reverse(
+        "wagtailadmin_pages:add", args=["lms_courses", "lessonpage", course.pk]
+    )
+    data = nested_form_data(
+        {
+            "title": "Bài mới",
+            "slug": slug,
+            "body": streamfield([("heading", {"text": "Mở đầu", "level": "h2"})]),
+            "estimated_minutes": 5,
+            "required": "on",
+        }
+    )
+    assert client.post(url, {**data, "action-submit": "1"}).status_code == 302
+    return LessonPage.objects.get(slug=slug)
+
+
+def _tree_order(course):
+    return [page.pk for page in course.get_children().order_by("path")]
+
+
+def test_a_new_lesson_goes_before_the_courses_closing_quiz(client, world, make_learner):
+    from courses.selectors import course_status_for
+    from tests.people.factories import SchoolClassFactory
+    from tests.quizzes.factories import QuizPageFactory
+
+    course, lesson = world["course_a"], world["lesson_a"]
+    quiz = QuizPageFactory(parent=course, title="Bài kiểm tra cuối khóa")
+    new = _author_adds_lesson(client, world, "bai-moi")
+    assert _tree_order(course) == [lesson.pk, new.pk, quiz.pk]
+
+    state = new.current_workflow_state
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, world["admin_a"], "approve")
+    school_class = SchoolClassFactory(
+        school=world["school_a"], school_year=world["year"]
+    )
+    learner = make_learner(username="hs_a", school_class_=school_class)
+    steps = course_status_for(user=learner, course=course).steps
+    assert [step.page.pk for step in steps] == [lesson.pk, new.pk, quiz.pk]
+
+
+def test_a_lesson_added_to_a_course_ending_in_a_lesson_stays_last(client, world):
+    course, lesson = world["course_a"], world["lesson_a"]
+    new = _author_adds_lesson(client, world, "bai-moi")
+    assert _tree_order(course) == [lesson.pk, new.pk]
+
+
+def test_a_new_lesson_goes_before_all_closing_quizzes_and_a_new_quiz_stays_last(
+    world,
+):
+    from courses.services import step_place_before_closing_quizzes
+    from tests.quizzes.factories import QuizPageFactory
+
+    course, lesson = world["course_a"], world["lesson_a"]
+    first = QuizPageFactory(parent=course)
+    second = QuizPageFactory(parent=course)
+    new = LessonPageFactory(parent=course)
+    assert step_place_before_closing_quizzes(step=new, user=world["author"])
+    assert _tree_order(course) == [lesson.pk, new.pk, first.pk, second.pk]
+    quiz = QuizPageFactory(parent=course)
+    assert not step_place_before_closing_quizzes(step=quiz, user=world["author"])
+    assert _tree_order(course)[-1] == quiz.pk
