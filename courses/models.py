@@ -122,8 +122,9 @@ class LegalReference(index.Indexed, models.Model):
     )
     article = models.CharField(_("article"), max_length=20, help_text=_("e.g. 8"))
     # The article's number as a number, so that lists read 1, 2, 16 rather
-    # than 1, 16, 2; set on save from the article's leading digits ("8a": 8).
-    article_number = models.PositiveIntegerField(null=True, editable=False)
+    # than 1, 16, 2; set on save from the article's leading digits ("8a": 8),
+    # 0 when it has none (first, on every database).
+    article_number = models.PositiveIntegerField(default=0, editable=False)
     title = models.CharField(_("article title"), max_length=255, blank=True)
     replaced_by = models.ForeignKey(
         "self",
@@ -175,7 +176,7 @@ class LegalReference(index.Indexed, models.Model):
         return f"{label} – {self.title}" if self.title else label
 
     def save(self, *args, **kwargs):
-        self.article_number = self.number_of(self.article)
+        self.article_number = self.number_of(self.article) or 0
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "article" in update_fields:
             kwargs["update_fields"] = {*update_fields, "article_number"}

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legalreference',
             name='article_number',
-            field=models.PositiveIntegerField(editable=False, null=True),
+            field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.RunPython(number_existing_articles, migrations.RunPython.noop),
     ]

@@ -60,7 +60,7 @@ def test_the_legal_references_listing_reads_1_2_16(client, superuser, articles):
 
 
 def test_stored_references_get_their_article_number(articles):
-    LegalReference.objects.update(article_number=None)
+    LegalReference.objects.update(article_number=0)
     migration = importlib.import_module(
         "courses.migrations.0013_legal_reference_article_number"
     )
