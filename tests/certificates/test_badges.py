@@ -332,3 +332,32 @@ def test_multibase_keys_match_the_w3c_eddsa_example():
     assert public == "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
     assert badges.b58encode(b"\0\0\x01") == "112"
     assert badges.b58decode("112") == b"\0\0\x01"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # A crowd of alike blank nodes: canonicalising it would take forever.
+        lambda b: b["credentialSubject"].update(
+            evidence=[{"type": "Evidence"} for _ in range(40)]
+        ),
+        # A blank node named by the document can tie nodes into cycles.
+        lambda b: b["credentialSubject"].update(id="_:b0"),
+        # A context of its own could rename "id"; only the shipped ones count.
+        lambda b: b["@context"].append({"x": "@id"}),
+        lambda b: b["credentialSubject"].update(**{"@context": {"x": "@id"}}),
+    ],
+    ids=["many blank nodes", "named blank node", "inline context", "nested context"],
+)
+def test_a_badge_too_costly_to_canonicalise_is_refused_unhashed(
+    client, issued, monkeypatch, change
+):
+    badge = _badge(client, issued)
+    change(badge)
+
+    def never(document):
+        raise AssertionError("canonicalised a hostile badge")
+
+    monkeypatch.setattr(badges, "canonical_nquads", never)
+    result = badges.check_badge(badge, trusted=badges.site_trusted_keys())
+    assert result.verdict == "unreadable"
