@@ -129,7 +129,7 @@ def test_collaborator_drafts_legal_article_lesson_school_admin_approves(
     admin = browse("collab-schooladmin")
     admin.sign_in("schooladmin")
     admin.goto("/admin/")
-    review = admin.page.locator("section", has_text="Chờ bạn duyệt").filter(
+    review = admin.page.locator("section", has_text="Bài chờ duyệt").filter(
         has=admin.page.get_by_role("link", name=TITLE)
     )
     _shots(admin, "dashboard", showing=review)
