@@ -7,7 +7,10 @@ from django.urls import reverse
 
 from tests.e2e.conftest import PHONE
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _demo_question():
@@ -45,5 +48,5 @@ def test_collaborator_drafts_and_submits_a_question_schooladmin_reviews(browse):
         admin.goto(edit)
         _open_actions(admin)
         footer = admin.page.locator("footer").inner_text()
-        assert "Phê chuẩn" in footer and "Yêu cầu sửa" in footer, footer
+        assert "Duyệt và xuất bản" in footer and "Yêu cầu sửa" in footer, footer
         admin.shot("reviewing")
