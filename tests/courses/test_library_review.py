@@ -38,23 +38,11 @@ from tests.people.factories import (
     SchoolFactory,
     SchoolYearFactory,
     UserFactory,
+    school_staff,
 )
 from tests.quizzes.factories import QuizPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _member(username, role, school, year, **extra):
-    user = UserFactory(username=username)
-    MembershipFactory(
-        user=user,
-        role=role,
-        school=school,
-        school_class=None,
-        school_year=year,
-        **extra,
-    )
-    return user
 
 
 @pytest.fixture
@@ -73,7 +61,7 @@ def world(site_root):
     lesson = LessonPageFactory(parent=course_a, title="Bài đã duyệt")
     draft = LessonPageFactory(parent=course_a, title="Bài nháp", live=False)
     quiz = QuizPageFactory(parent=course_a, title="Kiểm tra của A")
-    author = _member("ctv", Role.CONTENT_AUTHOR, school_a, year)
+    author = school_staff("ctv", Role.CONTENT_AUTHOR, school_a, year)
     officer = UserFactory(username="canbo")
     MembershipFactory(
         user=officer,
@@ -93,8 +81,8 @@ def world(site_root):
         "quiz": quiz,
         "course_b": CoursePageFactory(parent=catalogue_b, title="Khóa của B"),
         "author": author,
-        "admin_a": _member("qta", Role.SCHOOL_ADMIN, school_a, year),
-        "admin_b": _member("qtb", Role.SCHOOL_ADMIN, school_b, year),
+        "admin_a": school_staff("qta", Role.SCHOOL_ADMIN, school_a, year),
+        "admin_b": school_staff("qtb", Role.SCHOOL_ADMIN, school_b, year),
         "officer": officer,
     }
 

@@ -33,18 +33,10 @@ from tests.people.factories import (
     MembershipFactory,
     SchoolFactory,
     SchoolYearFactory,
-    UserFactory,
+    school_staff,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _member(username, role, school, school_year):
-    user = UserFactory(username=username)
-    MembershipFactory(
-        user=user, role=role, school=school, school_class=None, school_year=school_year
-    )
-    return user
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def world(site_root):
         parent=site_root, slug="truong-b", school=school_b
     )
     course_a = CoursePageFactory(parent=catalogue_a, title="Khóa của A")
-    author = _member("ctv", Role.COLLABORATOR, school_a, year)
+    author = school_staff("ctv", Role.COLLABORATOR, school_a, year)
     MembershipFactory(
         user=author,
         role=Role.CONTENT_AUTHOR,
@@ -77,8 +69,8 @@ def world(site_root):
         "lesson_a": LessonPageFactory(parent=course_a, title="Bài gốc"),
         "course_b": CoursePageFactory(parent=catalogue_b, title="Khóa của B"),
         "author": author,
-        "admin_a": _member("qta", Role.SCHOOL_ADMIN, school_a, year),
-        "admin_b": _member("qtb", Role.SCHOOL_ADMIN, school_b, year),
+        "admin_a": school_staff("qta", Role.SCHOOL_ADMIN, school_a, year),
+        "admin_b": school_staff("qtb", Role.SCHOOL_ADMIN, school_b, year),
     }
 
 

@@ -131,3 +131,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     school_year = factory.LazyAttribute(
         lambda o: o.school_class.school_year if o.school_class else SchoolYearFactory()
     )
+
+
+def school_staff(username, role, school, school_year, **extra):
+    """A user holding `role` at `school` (no class) in `school_year`."""
+    user = UserFactory(username=username)
+    MembershipFactory(
+        user=user,
+        role=role,
+        school=school,
+        school_class=None,
+        school_year=school_year,
+        **extra,
+    )
+    return user

@@ -23,7 +23,7 @@ from tests.people.factories import (
     MembershipFactory,
     SchoolFactory,
     SchoolYearFactory,
-    UserFactory,
+    school_staff,
 )
 from tests.quizzes.factories import (
     QuestionCategoryFactory,
@@ -36,14 +36,6 @@ from tests.quizzes.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _member(username, role, school, year):
-    user = UserFactory(username=username)
-    MembershipFactory(
-        user=user, role=role, school=school, school_class=None, school_year=year
-    )
-    return user
-
-
 @pytest.fixture
 def bank():
     # Made by a migration; a transactional test elsewhere may have flushed it.
@@ -54,7 +46,7 @@ def bank():
     category = QuestionCategoryFactory(name="Luật An ninh mạng", school=school_a)
     question = single_choice(category=category, text="<p>Câu gốc?</p>")
     published_as_first(question)
-    author = _member("ctv", Role.COLLABORATOR, school_a, year)
+    author = school_staff("ctv", Role.COLLABORATOR, school_a, year)
     MembershipFactory(
         user=author,
         role=Role.CONTENT_AUTHOR,
@@ -67,8 +59,8 @@ def bank():
         "category": category,
         "question": question,
         "author": author,
-        "admin_a": _member("qta", Role.SCHOOL_ADMIN, school_a, year),
-        "admin_b": _member("qtb", Role.SCHOOL_ADMIN, school_b, year),
+        "admin_a": school_staff("qta", Role.SCHOOL_ADMIN, school_a, year),
+        "admin_b": school_staff("qtb", Role.SCHOOL_ADMIN, school_b, year),
     }
 
 
