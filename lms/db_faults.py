@@ -25,6 +25,7 @@ request uses it, so web processes recover by themselves.
 import errno
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -114,8 +115,28 @@ def wants_json(request) -> bool:
     )
 
 
+def keep_csrf_cookie(request) -> None:
+    """Undo a CSRF token rotation the failed request made.
+
+    Signing in rotates the token before it records the sign-in; when the
+    database goes away in between, the 503 would otherwise carry the new
+    token while the page the person resubmits still holds the old one, and
+    their retry would be refused as a forgery (403). Nothing else of a failed
+    request is kept (Django saves no session on a 5xx), so neither is this.
+    """
+    if request is None or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return
+    if settings.CSRF_USE_SESSIONS:
+        return
+    sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if sent:
+        request.META["CSRF_COOKIE"] = sent
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+
+
 def unavailable_response(request, fault: str) -> HttpResponse:
     """HTTP 503 with Retry-After; rendered without touching the database."""
+    keep_csrf_cookie(request)
     if request is not None and wants_json(request):
         response = JsonResponse(
             {
@@ -141,6 +162,7 @@ def unavailable_response(request, fault: str) -> HttpResponse:
 
 def disk_full_response(request) -> HttpResponse:
     """HTTP 507: nothing was saved; no Retry-After, a person must act."""
+    keep_csrf_cookie(request)
     if request is not None and wants_json(request):
         response = JsonResponse(
             {

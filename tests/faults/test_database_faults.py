@@ -360,3 +360,39 @@ def test_a_restart_met_while_reading_the_session_is_a_quiet_503(
     assert "_session_cache" not in caplog.text
     # The session is still there once the database is back.
     assert client.get(reverse("lms_courses:my_learning")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_sign_in_cut_off_by_a_restart_can_be_sent_again(student):
+    """The fault drill's learner who met a 403: signing in rotates the CSRF
+    token before recording the sign-in, and the 503 carried the new token
+    while the form still held the old one, so the second try was refused."""
+    import re
+    from unittest import mock
+
+    from django.conf import settings
+
+    student.set_password("mat-khau-thu")
+    student.save()
+    browser = Client(enforce_csrf_checks=True)
+    login = reverse("lms_people:login")
+    page = browser.get(login).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {
+        "csrfmiddlewaretoken": token,
+        "username": student.username,
+        "password": "mat-khau-thu",
+        "next": "/",
+    }
+
+    def server_gone(*args, **kwargs):
+        raise lost_connection()
+
+    with mock.patch.object(type(student), "save", server_gone):
+        cut_off = browser.post(login, form)
+    assert cut_off.status_code == 503
+    assert settings.CSRF_COOKIE_NAME not in cut_off.cookies
+
+    again = browser.post(login, form)
+    assert again.status_code == 302
+    assert browser.get(reverse("lms_courses:my_learning")).status_code == 200
