@@ -24,6 +24,9 @@ or subtracting one:
   away or a process dying between commit and enqueue leaves the row, and
   `manage.py resume_outbox` (scheduled) enqueues it again.
 
+A bulk writer (the demo seed) can defer every recount and rebuild the whole
+summary once at its end instead: `summary_recounts_deferred`.
+
 A recount is right whatever the row held before, so a repeated or late
 recount does no harm, a lost one is mended by the next recount of that class
 and course, and `summary_rebuild` can start afresh at any time. Concurrent
@@ -47,7 +50,9 @@ import operator
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import reduce
 
 from django.contrib.auth import get_user_model
@@ -81,6 +86,28 @@ LOCK_GROUP = 0x4C4D5203
 BATCH = 5000
 
 
+# Set inside `summary_recounts_deferred`: per-change recounts are skipped.
+_deferred: ContextVar[bool] = ContextVar("lms_summary_recounts_deferred", default=False)
+
+
+@contextmanager
+def summary_recounts_deferred(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Skip the per-change recounts inside; rebuild the summary once at the end.
+
+    For a writer of hundreds of changes in one transaction, where each
+    recount would count again what the last one counted (the demo seed
+    enrols, completes and certifies learner after learner). Use it inside
+    the writer's transaction: the rebuild commits or rolls back with it. On
+    an exception nothing is rebuilt (the transaction is rolled back anyway).
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    summary_rebuild(using=using)
+
+
 def group_key_of(obj) -> GroupKey:
     """The report group of a membership (or of a ReportGroup row)."""
     return (obj.school_id, obj.school_year_id, obj.school_class_id, obj.role)
@@ -100,6 +127,8 @@ def summary_learners_changed(
     `figures`: only those that event can change (a certificate changes only
     "certificates"); rows not in the summary yet are counted whole.
     """
+    if _deferred.get():
+        return
     users = sorted({pk for pk in user_ids if pk})
     courses = sorted({pk for pk in course_ids if pk})
     if not users or not courses:
@@ -138,6 +167,8 @@ def summary_recount_after_commit(
     """
     from .tasks import summary_recount_task
 
+    if _deferred.get():
+        return
     figures = list(figures)
     outbox_add(
         summary_recount_task,
@@ -185,6 +216,8 @@ def summary_memberships_changed(
     groups are recounted, since whether one role counts depends on the others
     they hold in that school and year.
     """
+    if _deferred.get():
+        return
     users = sorted({pk for pk in user_ids if pk})
     if not users:
         return

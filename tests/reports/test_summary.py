@@ -341,6 +341,39 @@ def test_a_completion_is_recounted_in_its_own_transaction(
     assert_summary_equals_live(world.people["qt"], ReportFilters())
 
 
+def test_deferred_recounts_skip_each_change_and_rebuild_once_at_the_end(
+    world, django_capture_on_commit_callbacks
+):
+    from lms.models import PendingTask
+
+    s3, k1, lessons = world.people["s3"], world.courses["K1"], world.lessons["K1"]
+    builds = SummaryBuild.objects.count()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+        summary_module.summary_recounts_deferred(),
+    ):
+        course_open(user=s3, course=k1)
+        for lesson in lessons:
+            lesson_complete(user=s3, lesson=lesson, course=k1)
+        # Nothing recounted, nothing asked of the queue: the summary is stale.
+        assert not any("lms_reports_completionsummary" in q["sql"] for q in queries)
+        assert not PendingTask.objects.exists()
+    # One rebuild at the end, and it counts everything that happened.
+    assert SummaryBuild.objects.count() == builds + 1
+    assert_summary_equals_live(world.people["qt"], ReportFilters())
+
+
+def test_deferred_recounts_rebuild_nothing_after_a_failure(world):
+    builds = SummaryBuild.objects.count()
+    with pytest.raises(RuntimeError):
+        with summary_module.summary_recounts_deferred():
+            raise RuntimeError("the writer failed")
+    assert SummaryBuild.objects.count() == builds
+    # And recounts are back on afterwards.
+    assert not summary_module._deferred.get()
+
+
 def test_deleting_a_course_or_a_school_takes_its_summary_rows_along(world):
     k2 = world.courses["K2"]
     k2.delete()

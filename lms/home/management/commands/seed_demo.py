@@ -26,6 +26,7 @@ from lms.people.demo import (
     seed_people,
 )
 from lms.people.profiles import full_name_of
+from lms.reports.summary import summary_recounts_deferred
 
 # Names shown when the command refuses, before "and N more".
 SHOWN_NAMES = 10
@@ -76,8 +77,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password: str, force: bool, **options):
-        # All or nothing: a failure leaves the database as it was.
-        with transaction.atomic():
+        # All or nothing: a failure leaves the database as it was. The report
+        # summary is rebuilt once at the end rather than after every change.
+        with transaction.atomic(), summary_recounts_deferred():
             demo_records_adopt()
             users, pages = site_content_not_from_demo()
             if (users or pages) and not force:
