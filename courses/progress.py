@@ -20,6 +20,7 @@ from django.db.models import Exists
 
 from .models import (
     ClassAssignment,
+    CourseIndexPage,
     CoursePage,
     EnrolmentMode,
     LessonProgress,
@@ -79,12 +80,37 @@ def audience_roles(course: CoursePage) -> set[str]:
     return {role for audience in course.audiences for role in AUDIENCE_ROLES[audience]}
 
 
+def course_owners(courses: list[CoursePage]) -> dict[int, int | None]:
+    """The school owning each course (its catalogue's), None for the
+    Department library; one query. `courses.policies.course_owner` for one."""
+    prefixes = {
+        course.path[:end]
+        for course in courses
+        for end in range(course.steplen, len(course.path) + 1, course.steplen)
+    }
+    found = CourseIndexPage.objects.filter(path__in=prefixes)
+    catalogues = dict(found.values_list("path", "school_id"))
+    owners: dict[int, int | None] = {}
+    for course in courses:
+        owners[course.pk] = next(
+            (
+                catalogues[course.path[:end]]
+                for end in range(course.steplen, len(course.path) + 1, course.steplen)
+                if course.path[:end] in catalogues
+            ),
+            None,
+        )
+    return owners
+
+
 class Requirement:
-    """Who is meant to take a course: their role is in its audience, the course
-    runs in their school year (or in every year), and it is automatic or
-    assigned to their class."""
+    """Who is meant to take a course: they belong to the school that owns it
+    (any school for the Department library), their role is in its audience,
+    the course runs in their school year (or in every year), and it is
+    automatic or assigned to their class."""
 
     def __init__(self, courses: list[CoursePage], class_ids=None):
+        self.owners = course_owners(courses)
         self.roles = {course.pk: audience_roles(course) for course in courses}
         self.years = {
             course.pk: {year.pk for year in course.school_years.all()}
@@ -99,8 +125,11 @@ class Requirement:
         self.assigned = set(assigned.values_list("course_id", "school_class_id"))
 
     def required(
-        self, course_id: int, *, role, school_year_id, school_class_id
+        self, course_id: int, *, school_id, role, school_year_id, school_class_id
     ) -> bool:
+        owner = self.owners[course_id]
+        if owner is not None and school_id != owner:
+            return False
         if role not in self.roles[course_id]:
             return False
         years = self.years[course_id]
@@ -119,6 +148,9 @@ def required_memberships_filter(course: CoursePage) -> dict:
     one filter() call (so they hold on the same membership); None if the course
     is required of nobody (self-enrolment only)."""
     conditions: dict = {"memberships__role__in": audience_roles(course)}
+    owner = course_owners([course])[course.pk]
+    if owner is not None:
+        conditions["memberships__school_id"] = owner
     years = [year.pk for year in course.school_years.all()]
     if years:
         conditions["memberships__school_year_id__in"] = years

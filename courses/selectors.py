@@ -10,7 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from wagtail.models import Page, Site, get_page_models
 
 from lms.people.models import Membership, Role
@@ -91,13 +91,30 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
     """Everything access and progress depend on, for many courses, in one query."""
     if not user.is_authenticated or not course_ids:
         return {}
-    memberships = Membership.objects.filter(user=user)
+
+    # Memberships that count for the course: at the school that owns it
+    # (courses.progress.Requirement), any school for the Department library,
+    # and Department-wide ones (no school) everywhere.
+    def counted(owner):
+        return Membership.objects.filter(user=user).filter(
+            Q(school_id=Coalesce(owner, F("school_id"))) | Q(school__isnull=True)
+        )
+
+    memberships = counted(OuterRef("f_owner"))
+    # The same, inside a subquery of the course row's subqueries.
+    memberships_within = counted(OuterRef(OuterRef("f_owner")))
     years = CoursePage.school_years.through.objects.filter(coursepage_id=OuterRef("pk"))
     opened_lesson, started_attempt = progress.began_conditions(
         {"user": user, "course": OuterRef("pk")}
     )
+    owner = (
+        CourseIndexPage.objects.filter(path=Substr(OuterRef("path"), 1, Length("path")))
+        .order_by("depth")
+        .values("school_id")[:1]
+    )
     rows = (
         CoursePage.objects.filter(pk__in=course_ids)
+        .annotate(f_owner=Subquery(owner))
         .annotate(
             f_enrolled=Exists(
                 Enrolment.objects.filter(user=user, course=OuterRef("pk"))
@@ -119,12 +136,14 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
             ),
             f_has_years=Exists(years),
             f_year_match=Exists(
-                years.filter(schoolyear_id__in=memberships.values("school_year_id"))
+                years.filter(
+                    schoolyear_id__in=memberships_within.values("school_year_id")
+                )
             ),
             f_assigned=Exists(
                 ClassAssignment.objects.filter(
                     course=OuterRef("pk"),
-                    school_class_id__in=memberships.values("school_class_id"),
+                    school_class_id__in=memberships_within.values("school_class_id"),
                 )
             ),
             f_reviewer=Exists(memberships.filter(role__in=REVIEWER_ROLES)),
@@ -410,7 +429,7 @@ def courses_meant_for(*, user) -> list[CourseStatus]:
     their status; courses held back for want of consent stay listed."""
     memberships = list(
         Membership.objects.filter(user=user).values(
-            "role", "school_year_id", "school_class_id"
+            "school_id", "role", "school_year_id", "school_class_id"
         )
     )
     if not memberships:

@@ -538,7 +538,7 @@ def _facts(
     requirement = Requirement(courses, class_ids=class_ids)
     figures: dict[tuple[GroupKey, int], Figures] = {}
     for group, count in member_counts.items():
-        _school, year_id, class_id, role = group
+        school_id, year_id, class_id, role = group
         for course_id in course_ids:
             key = (group, course_id)
             row = Figures(
@@ -548,7 +548,11 @@ def _facts(
                 certificates=counts.certificates.get(key, 0),
             )
             if requirement.required(
-                course_id, role=role, school_year_id=year_id, school_class_id=class_id
+                course_id,
+                school_id=school_id,
+                role=role,
+                school_year_id=year_id,
+                school_class_id=class_id,
             ):
                 row.learners = count
             else:
@@ -802,6 +806,7 @@ def learner_rows(
                 began=key in began,
                 required=requirement.required(
                     course_id,
+                    school_id=membership.school_id,
                     role=membership.role,
                     school_year_id=membership.school_year_id,
                     school_class_id=membership.school_class_id,

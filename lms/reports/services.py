@@ -132,6 +132,7 @@ def learner_reminders(
                 continue
             if not requirement.required(
                 course.pk,
+                school_id=membership.school_id,
                 role=membership.role,
                 school_year_id=membership.school_year_id,
                 school_class_id=membership.school_class_id,
