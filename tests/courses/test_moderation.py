@@ -439,18 +439,19 @@ def test_authors_upload_images_and_documents_into_their_schools_collection(
     client, world
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
     from wagtail.documents.models import Document
-    from wagtail.documents.permissions import (
-        permission_policy as document_policy,
-    )
-    from wagtail.images.permissions import permission_policy as image_policy
+    from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.permissions import policy_registry
 
     from quizzes.import_files import school_collection
 
     own = school_collection(world["school_a"])
     other = school_collection(world["school_b"])
     author = world["author"]
+    image_policy = policy_registry.get_by_type(get_image_model())
+    document_policy = policy_registry.get_by_type(get_document_model())
     for policy in (image_policy, document_policy):
         assert list(policy.collections_user_has_permission_for(author, "add")) == [own]
         assert own in policy.collections_user_has_permission_for(author, "choose")
