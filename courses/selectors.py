@@ -107,14 +107,9 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
     opened_lesson, started_attempt = progress.began_conditions(
         {"user": user, "course": OuterRef("pk")}
     )
-    owner = (
-        CourseIndexPage.objects.filter(path=Substr(OuterRef("path"), 1, Length("path")))
-        .order_by("depth")
-        .values("school_id")[:1]
-    )
     rows = (
         CoursePage.objects.filter(pk__in=course_ids)
-        .annotate(f_owner=Subquery(owner))
+        .annotate(f_owner=progress.owner_school_subquery())
         .annotate(
             f_enrolled=Exists(
                 Enrolment.objects.filter(user=user, course=OuterRef("pk"))
@@ -444,6 +439,7 @@ def courses_meant_for(*, user) -> list[CourseStatus]:
             ).values("course_id")
         )
         .prefetch_related("school_years")
+        .annotate(owner_school_id=progress.owner_school_subquery())
         .order_by("path")
     )
     if not candidates:
