@@ -25,26 +25,17 @@ from certificates.services import (
 from lms.people.models import Role
 from tests.certificates.factories import CertificateTemplateFactory
 from tests.people.factories import (
-    MembershipFactory,
     SchoolClassFactory,
     SchoolFactory,
     SchoolYearFactory,
-    UserFactory,
+    school_staff,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def _staff(username, role, school, school_year=None):
-    user = UserFactory(username=username)
-    MembershipFactory(
-        user=user,
-        role=role,
-        school=school,
-        school_class=None,
-        school_year=school_year or SchoolYearFactory(),
-    )
-    return user
+    return school_staff(username, role, school, school_year or SchoolYearFactory())
 
 
 @pytest.fixture

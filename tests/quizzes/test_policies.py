@@ -18,10 +18,9 @@ from quizzes.policies import (
 )
 from tests.people.factories import (
     DepartmentFactory,
-    MembershipFactory,
     SchoolFactory,
     SchoolYearFactory,
-    UserFactory,
+    school_staff,
 )
 from tests.quizzes.factories import single_choice
 
@@ -29,16 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _staff(username, role, *, school=None, year, department=None):
-    user = UserFactory(username=username)
-    MembershipFactory(
-        user=user,
-        role=role,
-        school=school,
-        school_class=None,
-        school_year=year,
-        department=department,
-    )
-    return user
+    return school_staff(username, role, school, year, department=department)
 
 
 @pytest.fixture
