@@ -191,7 +191,7 @@ def _choice_fields(choice: ParsedChoice, stored: dict) -> dict:
     return {
         "text": _text(choice.text, choice.text_format),
         "text_html": _choice_html(choice, stored),
-        "fraction": (choice.fraction * 100).quantize(Decimal("0.0001")),
+        "fraction": (choice.fraction * 100).quantize(Decimal("0.00001")),
         # bulk_create skips the pre_save clean, so clean here.
         "feedback": link_files(
             _html(choice.feedback, choice.feedback_format, False), stored

@@ -471,8 +471,10 @@ class Choice(Orderable):
     text = models.TextField(_("text"))
     fraction = models.DecimalField(
         _("credit (%)"),
-        max_digits=7,
-        decimal_places=4,
+        # Five places of a percent are Moodle's seven of a fraction: a third
+        # is 33.33333 %, and three thirds make a right answer (0.9999999).
+        max_digits=8,
+        decimal_places=5,
         default=Decimal("0"),
         validators=[
             MinValueValidator(Decimal("-100")),

@@ -135,14 +135,27 @@ def once(texts: list[str]) -> list[str]:
     return seen
 
 
+# Moodle's tolerance (question_state::graded_state_for_fraction): a fraction
+# above 0.999999 is right, below 0.000001 wrong, partly right in between. Three
+# thirds stored to seven places (0.9999999) are right.
+RIGHT_ABOVE = Decimal("0.999999")
+WRONG_BELOW = Decimal("0.000001")
+
+
 def verdict(question: dict, score, *, pending: bool) -> str:
     if pending:
         return PENDING
-    if score is not None and score >= Decimal(question["points"]):
+    points = Decimal(question["points"])
+    if score is None:
+        return WRONG
+    if not points:
+        return RIGHT if score >= 0 else WRONG
+    fraction = Decimal(score) / points
+    if fraction > RIGHT_ABOVE:
         return RIGHT
-    if score:
-        return PARTLY
-    return WRONG
+    if fraction < WRONG_BELOW:
+        return WRONG
+    return PARTLY
 
 
 def result_items(attempt, responses: dict, show: dict[str, bool]) -> list[dict]:

@@ -21,7 +21,7 @@ from lms.people.voice import ADULT, vgettext, voice_for
 
 from .grading import grade
 from .models import AttemptState, FeedbackTiming, QuestionType, QuizAttempt, QuizPage
-from .results import correct_text, result_items
+from .results import RIGHT, correct_text, result_items, verdict
 from .services import (
     AttemptRefused,
     answer_check,
@@ -246,8 +246,7 @@ def blank_numbers(attempt: QuizAttempt, answers: dict) -> list[int]:
 def _checked_result(question: dict, response) -> dict:
     mark = grade(question, response.answer)
     return {
-        "right": response.score is not None
-        and response.score >= Decimal(question["points"]),
+        "right": verdict(question, response.score, pending=False) == RIGHT,
         "score": response.score,
         "feedback": mark.feedback,
         "correct": correct_text(question),

@@ -198,10 +198,10 @@ _STORED_TO_MOODLE = {
 def moodle_percent(fraction: Decimal) -> str:
     """A credit (1 = 100 %) as a percentage the way Moodle writes it.
 
-    The bank keeps percentages to four decimals (33.3333); a value that is one
-    of Moodle's grades cut to four decimals is written as Moodle writes that
-    grade (33.33333), so Moodle finds it among its grades and our importer
-    stores the same 33.3333 again. Any other value is written as it is.
+    The bank keeps percentages to five decimals, as Moodle writes its grades
+    (33.33333). A value that is one of Moodle's grades cut to four decimals
+    (33.3333, as banks kept them before) is written as that grade, so Moodle
+    finds it among its grades. Any other value is written as it is.
     """
     percent = fraction * 100
     if percent == percent.quantize(Decimal("0.0001")):

@@ -123,7 +123,7 @@ def _bank(*, with_files: bool) -> QuestionCategory:
         question=single,
         text="Tiếng Việt",
         text_html=f"<p>{_embed(flag_vn, 'VN')} Tiếng Việt</p>" if flag_vn else "",
-        fraction=Decimal("-33.3333"),
+        fraction=Decimal("-33.33333"),
         feedback="<p>Sai.</p>",
         sort_order=1,
     )
@@ -135,9 +135,9 @@ def _bank(*, with_files: bool) -> QuestionCategory:
     )
     for order, (text, fraction) in enumerate(
         [
-            ("Hello", "33.3333"),
-            ("Hi", "33.3333"),
-            ("Good morning", "33.3333"),
+            ("Hello", "33.33333"),
+            ("Hi", "33.33333"),
+            ("Good morning", "33.33333"),
             ("Goodbye", "-100"),
             ("Thanks", "0"),
         ]
@@ -173,7 +173,7 @@ def _bank(*, with_files: bool) -> QuestionCategory:
     Choice.objects.create(
         question=short,
         text="good",
-        fraction=Decimal("66.6667"),
+        fraction=Decimal("66.66667"),
         feedback="<p>Viết hoa chữ đầu.</p>",
         sort_order=1,
     )
@@ -747,3 +747,36 @@ def test_any_text_and_credit_survive_gift(questions):
     assert [q.__dict__ | {"line": 0} for q in result.questions] == [
         q.__dict__ for q in questions
     ]
+
+
+@pytest.mark.django_db
+def test_credits_cut_to_four_places_become_moodles_grades():
+    """Banks kept 33.3333 for Moodle's 33.33333; the migration that widens the
+    credit puts the grade back, and leaves any other credit as it was."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from quizzes.models import Choice
+
+    from .factories import QuestionFactory
+
+    migration = import_module(
+        "quizzes.migrations.0022_choice_credit_seven_places_of_a_fraction"
+    )
+    question = QuestionFactory(qtype="multiple_choice")
+    values = ["33.3333", "-33.3333", "66.6667", "14.2857", "33.3334", "50"]
+    for text, value in zip("ABCDEF", values, strict=True):
+        Choice.objects.create(question=question, text=text, fraction=Decimal(value))
+
+    migration.credits_to_moodle_grades(apps, None)
+
+    stored = dict(question.choices.values_list("text", "fraction"))
+    assert stored == {
+        "A": Decimal("33.33333"),
+        "B": Decimal("-33.33333"),
+        "C": Decimal("66.66667"),
+        "D": Decimal("14.28571"),
+        "E": Decimal("33.3334"),
+        "F": Decimal("50"),
+    }

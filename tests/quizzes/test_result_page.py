@@ -307,3 +307,40 @@ def test_pages_of_an_adult_course_address_the_reader_as_ban(
     assert "Câu trả lời của bạn" in html.decode()
     assert "của em" not in html.decode()
     assert "Các lượt làm của bạn" in client.get(quiz.url).content.decode()
+
+
+def test_the_verdict_follows_moodles_tolerance():
+    """A fraction above 0.999999 is right, below 0.000001 wrong, partly right
+    between (Moodle's question_state::graded_state_for_fraction)."""
+    from decimal import Decimal
+
+    from quizzes.results import PARTLY, RIGHT, WRONG, verdict
+
+    question = {"points": "2"}
+    assert verdict(question, Decimal("1.9999998"), pending=False) == RIGHT
+    assert verdict(question, Decimal("1.999998"), pending=False) == PARTLY
+    assert verdict(question, Decimal("0.00001"), pending=False) == PARTLY
+    assert verdict(question, Decimal("0"), pending=False) == WRONG
+    assert verdict(question, Decimal("-0.5"), pending=False) == WRONG
+    assert verdict(question, None, pending=False) == WRONG
+
+
+def test_three_thirds_of_a_stored_question_are_right(db):
+    """Credits keep seven places of a fraction, as Moodle's do: three choices
+    of 33.33333 % each make a right answer, not a partly right one."""
+    from quizzes.grading import grade
+    from quizzes.models import Choice
+    from quizzes.results import RIGHT, verdict
+    from quizzes.snapshots import question_snapshot
+
+    from .factories import QuestionFactory
+
+    question = QuestionFactory(qtype="multiple_choice")
+    for text in ("A", "B", "C"):
+        Choice.objects.create(question=question, text=text, fraction="33.33333")
+    Choice.objects.create(question=question, text="D", fraction=-100)
+    question.refresh_from_db()
+    snapshot = question_snapshot(question, key="q1", shuffle_choices=False, rng=None)
+    chosen = [c["key"] for c in snapshot["choices"] if c["text"] != "D"]
+    mark = grade(snapshot, chosen)
+    assert verdict(snapshot, mark.score, pending=False) == RIGHT
