@@ -62,7 +62,14 @@ class SchoolViewSet(ScopedModelViewSet):
     model = School
     icon = "home"
     menu_label = _("Schools")
-    form_fields = ["department", "name", "code", "address", "learning_needs_consent"]
+    form_fields = [
+        "department",
+        "name",
+        "code",
+        "address",
+        "learning_needs_consent",
+        "last_grade",
+    ]
     list_display = ["name", "code", "department"]
     list_filter = ["department"]
     search_fields = ["name", "code"]
