@@ -460,6 +460,8 @@ def school_year_start(
     plan = school_year_plan(
         school=school, year_name=year_name, carry_homeroom=carry_homeroom
     )
+    if plan.nothing_to_do:
+        return plan  # a second run (or a second click): nothing changes
     if expected_digest is not None and plan.digest != expected_digest:
         raise RolloverRefused(
             _(
@@ -467,8 +469,6 @@ def school_year_start(
                 "look at the new preview before confirming. Nothing was changed."
             )
         )
-    if plan.nothing_to_do:
-        return plan
     if plan.year_exists:
         target = SchoolYear.objects.get(name=plan.year_name)
     else:
