@@ -18,6 +18,7 @@ from .models import (
     LegalDocument,
     LegalReference,
 )
+from .rollover import ClassAssignmentsCarried
 
 
 class LegalDocumentViewSet(SnippetViewSet):
@@ -213,6 +214,9 @@ def course_header_buttons(page, user, view_name, next_url=None):
 # Children's data protection: this app's part of a person's export and erasure.
 hooks.register("lms_person_data_export", data_protection.person_courses_export)
 hooks.register("lms_person_erase", data_protection.person_courses_erase)
+
+# Starting a new school year: courses assigned to a class follow it.
+hooks.register("lms_school_year_rollover", ClassAssignmentsCarried())
 
 
 @hooks.register("after_create_page")

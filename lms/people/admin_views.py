@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -26,8 +27,15 @@ from wagtail.users.views import users as wagtail_users
 
 from . import policies
 from .admin_scope import ScopedDeleteView, ScopedEditView
-from .models import Consent, PersonErasure, PersonProfile, Role, School
+from .models import Consent, PersonErasure, PersonProfile, Role, School, SchoolYear
 from .profiles import full_name_of, profile_of, profile_update
+from .rollover import (
+    RolloverRefused,
+    school_year_plan,
+    school_year_start,
+    source_year_of,
+    year_name_parse,
+)
 from .selectors import (
     consent_complete_q,
     learners_visible_to,
@@ -513,3 +521,113 @@ class ConsentEditView(_ManagedConsentMixin, ScopedEditView):
 
 class ConsentDeleteView(_ManagedConsentMixin, ScopedDeleteView):
     pass
+
+
+# Starting a new school year at a school ("Sang năm học mới"): a form, a
+# preview of exactly what will happen (the service's plan), then a confirm
+# button that runs the same plan, refused if it has changed since.
+
+
+class SchoolYearStartForm(forms.Form):
+    year = forms.CharField(
+        label=_("New school year"),
+        max_length=20,
+        help_text=_("For example: 2027-2028. It is created if it does not exist."),
+    )
+    carry_homeroom = forms.BooleanField(
+        label=_("Homeroom teachers follow their class"),
+        required=False,
+        help_text=_(
+            "Each homeroom teacher becomes homeroom teacher of the promoted class."
+        ),
+    )
+
+    def clean_year(self):
+        value = normalize_text(self.cleaned_data["year"])
+        try:
+            first, second = year_name_parse(value)
+        except RolloverRefused as refusal:
+            raise forms.ValidationError(refusal.message) from None
+        return f"{first}-{second}"
+
+
+def _next_year_name() -> str:
+    current = policies.current_school_year()
+    first = int(current.name[:4]) + 1 if current else timezone.localdate().year
+    return f"{first}-{first + 1}"
+
+
+def school_year_start_view(request, pk: int):
+    school = get_object_or_404(policies.schools_visible_to(viewer=request.user), pk=pk)
+    if not policies.may_start_school_year(user=request.user, school=school):
+        raise Http404
+    form = SchoolYearStartForm(
+        request.POST or None, initial={"year": _next_year_name()}
+    )
+    context = {"school": school, "form": form}
+    if request.method == "POST" and form.is_valid():
+        year_name = form.cleaned_data["year"]
+        carry_homeroom = form.cleaned_data["carry_homeroom"]
+        if not policies.may_start_school_year(
+            user=request.user,
+            school=school,
+            source_year=source_year_of(year_name),
+            target_year=SchoolYear.objects.filter(name=year_name).first(),
+        ):
+            form.add_error(
+                "year",
+                _(
+                    "You hold no management power at this school in the school "
+                    "year before %(year)s or in %(year)s itself."
+                )
+                % {"year": year_name},
+            )
+            return TemplateResponse(request, SCHOOL_YEAR_START_TEMPLATE, context)
+        try:
+            if request.POST.get("confirm"):
+                plan = school_year_start(
+                    school=school,
+                    year_name=year_name,
+                    carry_homeroom=carry_homeroom,
+                    actor=request.user,
+                    expected_digest=request.POST.get("digest", ""),
+                )
+                logger.info(
+                    "School year %s started at %s by user #%s",
+                    year_name,
+                    school.code,
+                    request.user.pk,
+                )
+                if plan.nothing_to_do:
+                    messages.info(
+                        request,
+                        _(
+                            "%(school)s was already in school year %(year)s; "
+                            "nothing was changed."
+                        )
+                        % {"school": school.name, "year": year_name},
+                    )
+                    return redirect("lms_schools:index")
+                messages.success(
+                    request,
+                    _(
+                        "%(school)s is in school year %(year)s: %(students)d "
+                        "students carried into %(classes)d classes."
+                    )
+                    % {
+                        "school": school.name,
+                        "year": year_name,
+                        "students": len(plan.students_carried),
+                        "classes": len(plan.promotions),
+                    },
+                )
+                return redirect("lms_schools:index")
+            context["plan"] = school_year_plan(
+                school=school, year_name=year_name, carry_homeroom=carry_homeroom
+            )
+        except RolloverRefused as refusal:
+            form.add_error(None, refusal.message)
+    return TemplateResponse(request, SCHOOL_YEAR_START_TEMPLATE, context)
+
+
+SCHOOL_YEAR_START_TEMPLATE = "lms_people/admin/school_year_start.html"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -202,6 +203,18 @@ class School(models.Model):
         _("learning needs consent"),
         default=False,
         help_text=_("Learners without the required consent cannot start courses."),
+    )
+    # When a new school year starts, classes of this grade leave the school
+    # (their students are not carried into the new year).
+    last_grade = models.PositiveSmallIntegerField(
+        _("last grade"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "The highest grade the school teaches (12 for an upper secondary "
+            "school, 9 for a lower secondary school). Its classes leave the "
+            "school when a new school year starts."
+        ),
     )
 
     class Meta:

@@ -222,6 +222,31 @@ def may_manage_school(
     )
 
 
+def may_start_school_year(
+    *,
+    user: User,
+    school: School | int,
+    source_year: SchoolYear | None = None,
+    target_year: SchoolYear | None = None,
+    today: datetime.date | None = None,
+) -> bool:
+    """Whether `user` may start a new school year at `school` (the rollover).
+
+    A management power at the school now: its school admin, an officer of its
+    Department, a superuser. Given the years, the power must be held in the
+    year carried from or in the new one, and that year must not have ended:
+    an admin whose year is over (from 1 June) no longer rolls the school over;
+    the Department does, or first gives them the role in the new year.
+    """
+    years = [y for y in (source_year, target_year) if y is not None]
+    if not years:
+        return may_manage_school(user=user, school=school, today=today)
+    return any(
+        may_manage_school(user=user, school=school, school_year=year, today=today)
+        for year in years
+    )
+
+
 def may_follow_roster_job(*, user: User, job: RosterImportJob) -> bool:
     """Whether `user` may see how a background roster import went.
 

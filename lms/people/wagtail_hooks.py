@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -24,6 +26,7 @@ from .admin_views import (
     SchoolEditView,
     person_data_export_view,
     person_erase_view,
+    school_year_start_view,
 )
 from .bulk_actions import SCOPED_USER_BULK_ACTIONS
 from .models import (
@@ -58,17 +61,46 @@ class DepartmentViewSet(ModelViewSet):
     search_fields = ["name", "code"]
 
 
+class SchoolIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if policies.may_start_school_year(user=self.request.user, school=instance):
+            buttons.append(
+                MenuItem(
+                    _("Start a new school year"),
+                    url=reverse("lms_schools:new_year", args=[instance.pk]),
+                    icon_name="date",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
 class SchoolViewSet(ScopedModelViewSet):
     model = School
     icon = "home"
     menu_label = _("Schools")
-    form_fields = ["department", "name", "code", "address", "learning_needs_consent"]
+    form_fields = [
+        "department",
+        "name",
+        "code",
+        "address",
+        "learning_needs_consent",
+        "last_grade",
+    ]
     list_display = ["name", "code", "department"]
     list_filter = ["department"]
     search_fields = ["name", "code"]
     scope = staticmethod(policies.schools_visible_to)
+    index_view_class = SchoolIndexView
     edit_view_class = SchoolEditView
     delete_view_class = SchoolDeleteView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/new-year/", school_year_start_view, name="new_year"),
+        ]
 
 
 class SchoolYearViewSet(ModelViewSet):

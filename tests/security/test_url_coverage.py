@@ -66,6 +66,7 @@ ACCESS_TESTED = {
     "lms_roster:job": ["people/test_roster_jobs.py"],
     "lms_roster:job_status": ["people/test_roster_jobs.py"],
     "lms_roster:reissue": ["people/test_roster_admin.py"],
+    "lms_schools:new_year": ["security/access/cases.py", "people/test_rollover.py"],
 }
 # Public on purpose (sign-in pages and certificate verification, rate-limited).
 PUBLIC = {

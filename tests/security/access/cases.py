@@ -537,6 +537,29 @@ viewset(
     unsure=LAPSED,
     **ORG,
 )
+
+
+# Starting a new school year at school A (the year after this one): its
+# admins and the Department; the confirm carries the preview's fingerprint.
+def _next_year(w) -> str:
+    first = int(w["year"].name[:4]) + 1
+    return f"{first}-{first + 1}"
+
+
+def _new_year_post(w) -> dict:
+    from lms.people.rollover import school_year_plan
+
+    plan = school_year_plan(school=w["school_a"], year_name=_next_year(w))
+    return {"year": plan.year_name, "confirm": "1", "digest": plan.digest}
+
+
+case(
+    "lms_schools:new_year",
+    args=pk("school_a"),
+    allow=A_MANAGERS,
+    post=_new_year_post,
+    must_change=True,
+)
 viewset(
     "lms_school_years",
     obj="year",
