@@ -362,6 +362,18 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
             "before they can start it. Recommended for student courses."
         ),
     )
+    # Recertification: what a learner did in an earlier school year is kept
+    # but no longer counts (courses.progress, docs/school-year.md).
+    required_every_year = models.BooleanField(
+        _("required every school year"),
+        default=False,
+        help_text=_(
+            "Learners take the course again every school year: a completion, "
+            "quiz grade or certificate of an earlier year stays in their "
+            "history but no longer counts, and certificates are valid until "
+            "the end of their school year."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -383,6 +395,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         FieldPanel("enrolment_mode"),
         FieldPanel("sequential"),
         FieldPanel("lessons_before_quizzes"),
+        FieldPanel("required_every_year"),
     ]
     parent_page_types = ["lms_courses.CourseIndexPage"]
     # A copy is another course: importing the pack again updates the original.
@@ -592,13 +605,26 @@ class LessonProgress(models.Model):
     lesson_title = models.CharField(_("lesson title"), max_length=255)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The learner's school year when the row was written (see
+    # lms.people.selectors.learning_year_for); what "this year" counts.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The uniqueness key of a course required every school year: the school
+    # year's id for such a course, 0 for a course taken once (the default).
+    cycle = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "lesson"],
+                fields=["user", "lesson", "cycle"],
                 condition=Q(lesson__isnull=False),
                 name="lms_courses_lessonprogress_unique",
             )
@@ -610,7 +636,11 @@ class LessonProgress(models.Model):
 
 
 class CourseCompletion(models.Model):
-    """The record that a learner completed a course: written once, never undone."""
+    """The record that a learner completed a course: written once, never undone.
+
+    One per learner and course; for a course required every school year, one
+    per learner, course and school year (`cycle`).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -627,18 +657,34 @@ class CourseCompletion(models.Model):
     )
     course_title = models.CharField(_("course title"), max_length=255)
     completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+    # The learner's school year when the row was written (see
+    # lms.people.selectors.learning_year_for); what "this year" counts.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The uniqueness key of a course required every school year: the school
+    # year's id for such a course, 0 for a course taken once (the default).
+    cycle = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("course completion")
         verbose_name_plural = _("course completions")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "course"],
+                fields=["user", "course", "cycle"],
                 condition=Q(course__isnull=False),
                 name="lms_courses_completion_unique",
             )
         ]
-        indexes = [models.Index(fields=["course", "completed_at"])]
+        indexes = [
+            models.Index(fields=["course", "completed_at"]),
+            models.Index(fields=["course", "school_year"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course_title}"

@@ -35,6 +35,7 @@ from courses.models import (
     OneQueryViewRestrictionsMixin,
 )
 from courses.steps import CourseStep
+from lms.people.models import SchoolYear
 
 from .page_forms import QuizPageForm
 
@@ -833,6 +834,16 @@ class QuizAttempt(models.Model):
     )
     passed = models.BooleanField(_("passed"), default=False)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
+    # The learner's school year when the attempt started: in a course
+    # required every school year only this year's attempts count.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("quiz attempt")
@@ -961,13 +972,25 @@ class QuizGrade(models.Model):
     passed = models.BooleanField(default=False)
     ever_passed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The school year whose attempts the grade is worked out from (a course
+    # required every school year), else the learner's year when last updated.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The school year's id for a course required every school year, else 0.
+    cycle = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("quiz grade")
         verbose_name_plural = _("quiz grades")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "quiz"], name="lms_quizzes_grade_unique"
+                fields=["user", "quiz", "cycle"], name="lms_quizzes_grade_unique"
             )
         ]
 
