@@ -10,13 +10,20 @@
   method passes (`QuizGrade.passed`), **failed** when a grade exists and does
   not; one passed attempt among later failed ones does not make a pass
   under "last attempt".
+- **In a school year** (`year_rows`, `counts_in_year`): a course required
+  every school year counts only the rows (completion, lesson opened, quiz
+  attempt, certificate) of that year; any other course the rows of that year
+  and of earlier ones, never a later year's, so a year's figures stay as
+  they were once the next year starts.
 
 The reports, their summary and exports, the annual report, the learner
 list, the course learners page and the reminders ask this module rather than
 re-deriving a state from the tables.
 """
 
-from django.db.models import Exists, OuterRef, Subquery
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 
 from .models import (
@@ -46,15 +53,59 @@ def standing(*, completed: bool, enrolled: bool, began: bool, required: bool) ->
     return ""
 
 
-def began_conditions(same: dict) -> tuple[Exists, Exists]:
+def year_rows(*, year_id, starts_on) -> Q:
+    """A learner's rows of a course (completions, lesson progress, quiz
+    attempts, certificates: each has `course` and `school_year`) that count in
+    the school year `year_id`, which starts on `starts_on` (values, F() or
+    OuterRef()). A course required every school year counts that year's rows
+    only; any other course also earlier years' (and rows of no year), never
+    a later year's."""
+    this_year = Q(course__required_every_year=True, school_year_id=year_id)
+    so_far = Q(school_year__isnull=True) | Q(school_year__starts_on__lte=starts_on)
+    return this_year | (Q(course__required_every_year=False) & so_far)
+
+
+def counts_in_year(
+    *,
+    yearly: bool,
+    row_year_id: int | None,
+    row_starts_on: datetime.date | None,
+    year_id: int,
+    starts_on: datetime.date,
+) -> bool:
+    """`year_rows` for one row already read: whether a row of a course
+    (`yearly`: required every school year) counts in the school year `year_id`."""
+    if yearly:
+        return row_year_id == year_id
+    return row_starts_on is None or row_starts_on <= starts_on
+
+
+def began_conditions(same: dict, in_year: Q | None = None) -> tuple[Exists, Exists]:
     """(a lesson opened, a quiz attempt started) for the learner and course that
-    `same` names with OuterRefs; "has begun" is either of them."""
+    `same` names with OuterRefs; "has begun" is either of them. `in_year`
+    (`year_rows`): only the rows that count in that school year."""
     from quizzes.models import QuizAttempt
 
+    in_year = in_year or Q()
     return (
-        Exists(LessonProgress.objects.filter(**same)),
-        Exists(QuizAttempt.objects.filter(**same)),
+        Exists(LessonProgress.objects.filter(in_year, **same)),
+        Exists(QuizAttempt.objects.filter(in_year, **same)),
     )
+
+
+def began_rows(*, user_ids, course_ids) -> dict[tuple[int, int], set]:
+    """For each (user id, course id) begun: the (school year id, its start)
+    of each lesson opened or attempt started, to pick with `counts_in_year`."""
+    from quizzes.models import QuizAttempt
+
+    wanted = {"user_id__in": user_ids, "course_id__in": course_ids}
+    row = ("user_id", "course_id", "school_year_id", "school_year__starts_on")
+    lessons = LessonProgress.objects.filter(**wanted).order_by().values_list(*row)
+    attempts = QuizAttempt.objects.filter(**wanted).order_by().values_list(*row)
+    result: dict[tuple[int, int], set] = {}
+    for user_id, course_id, year_id, starts_on in lessons.union(attempts):
+        result.setdefault((user_id, course_id), set()).add((year_id, starts_on))
+    return result
 
 
 def began_pairs(*, user_ids, course_ids) -> set[tuple[int, int]]:
