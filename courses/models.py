@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,7 +28,7 @@ from lms.people.models import SchoolClass, SchoolYear
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
 from .panels import SupersededLawPanel
-from .steps import CourseStep
+from .steps import CourseStep, done_exists
 
 
 class Audience(models.TextChoices):
@@ -509,27 +509,28 @@ class LessonPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         verbose_name_plural = _("lessons")
 
     @classmethod
-    def annotate_step_done(cls, queryset, *, user):
+    def annotate_step_done(cls, queryset, *, user, yearly=None):
+        mine = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
         return queryset.annotate(
-            step_done=Exists(
-                LessonProgress.objects.filter(
-                    user=user, lesson=OuterRef("pk"), completed_at__isnull=False
-                )
+            step_done=done_exists(
+                mine.filter(completed_at__isnull=False), yearly=yearly
             ),
-            step_started=Exists(
-                LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
-            ),
+            step_started=done_exists(mine, yearly=yearly),
         )
 
     @classmethod
-    def done_counts_by_user(cls, *, steps, user_ids) -> dict[int, int]:
+    def done_counts_by_user(
+        cls, *, steps, user_ids, school_year_id=None
+    ) -> dict[int, int]:
+        rows = LessonProgress.objects.filter(
+            lesson_id__in=[step.pk for step in steps],
+            user_id__in=user_ids,
+            completed_at__isnull=False,
+        )
+        if school_year_id is not None:
+            rows = rows.filter(school_year_id=school_year_id)
         rows = (
-            LessonProgress.objects.filter(
-                lesson_id__in=[step.pk for step in steps],
-                user_id__in=user_ids,
-                completed_at__isnull=False,
-            )
-            .values("user_id")
+            rows.values("user_id")
             .annotate(done=Count("id"))
             .values_list("user_id", "done")
         )

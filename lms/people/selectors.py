@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Exists,
     ExpressionWrapper,
@@ -299,7 +300,7 @@ def learning_year_subquery(*, user, today: datetime.date | None = None):
             user_id=user.pk, school_year__starts_on__lte=day
         ).order_by("-school_year__starts_on")
         choices.insert(0, Subquery(mine.values("school_year_id")[:1]))
-    return Coalesce(*choices)
+    return Coalesce(*choices, output_field=BigIntegerField())
 
 
 def learning_year_for(*, user, today: datetime.date | None = None) -> SchoolYear | None:
@@ -320,3 +321,23 @@ def school_year_of_date(
     )
     started = [year for year in years if year.starts_on <= day]
     return started[-1] if started else (years[0] if years else None)
+
+
+def learning_years_for(
+    *, user_ids, today: datetime.date | None = None
+) -> dict[int, int | None]:
+    """`learning_year_for` of many learners at once (two queries): user id ->
+    school year id."""
+    day = today or timezone.localdate()
+    fallback = learning_year_for(user=None, today=day)
+    years: dict[int, int | None] = {}
+    for user_id, year_id in (
+        Membership.objects.filter(user_id__in=user_ids, school_year__starts_on__lte=day)
+        .order_by("user_id", "-school_year__starts_on")
+        .values_list("user_id", "school_year_id")
+    ):
+        years.setdefault(user_id, year_id)
+    return {
+        user_id: years.get(user_id, fallback.pk if fallback else None)
+        for user_id in user_ids
+    }

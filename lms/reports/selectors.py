@@ -397,7 +397,7 @@ def group_counts(
                 CourseCompletion.objects.filter(completed_filter or Q(), outer, **same)
             ),
         )
-        lessons, attempts = progress.began_conditions(same, outer)
+        lessons, attempts = progress.began_conditions(same, rows=outer)
         # Begun (courses.progress) = a lesson opened, or else a quiz tried.
         # Two plain (anti-)semi-joins that PostgreSQL hashes, rather than one
         # OR it would probe row by row.
