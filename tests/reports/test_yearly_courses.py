@@ -359,3 +359,17 @@ def test_the_dashboard_shows_this_years_figures(years):
     )
     # Two courses, two students this year: only Khang's other course counts.
     assert (school.figures.learners, school.figures.completed) == (4, 1)
+
+
+def test_the_course_learners_page_chooses_the_school_year(client, years):
+    client.force_login(years.admin)
+    url = reverse("lms_courses_learners", args=[years.yearly.pk])
+    for year, completed, listed in ((years.past, 1, 1), (years.current, 0, 2)):
+        response = client.get(url, {"school_year": year.pk})
+        assert response.status_code == 200
+        totals = response.context["totals"]
+        assert totals["completed"] == completed, year
+        assert sum(totals.values()) == listed, year
+        assert f'<option value="{year.pk}" selected>' in response.content.decode()
+    # Without a year: this year's completions of a yearly course.
+    assert client.get(url).context["totals"]["completed"] == 0
