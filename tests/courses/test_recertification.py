@@ -168,3 +168,15 @@ def test_migration_backfills_the_school_year_from_the_date(
     assert old.school_year == last_year
     assert summer.school_year == last_year
     assert new.school_year == this_year
+
+
+def test_the_course_editor_offers_required_every_year(db):
+    from django.utils.translation import override
+
+    from courses.models import CoursePage
+
+    form_class = CoursePage.get_edit_handler().get_form_class()
+    assert "required_every_year" in form_class.base_fields
+    with override("vi"):
+        label = str(form_class.base_fields["required_every_year"].label)
+    assert label.lower() == "bắt buộc học lại mỗi năm học"
