@@ -193,17 +193,21 @@ def score_text(percent: Decimal | None) -> str | None:
     return f"{text}/10"
 
 
-def course_score(*, user, course: CoursePage) -> str | None:
+def course_score(*, user, course: CoursePage, school_year=None) -> str | None:
     """The learner's mean grade over the course's live quizzes (each under its
-    own grading method), or None when the course has no graded quiz."""
+    own grading method), or None when the course has no graded quiz; for a
+    course required every school year, the grades of `school_year`."""
     from quizzes.models import QuizGrade
 
-    mean = QuizGrade.objects.filter(
+    grades = QuizGrade.objects.filter(
         user=user,
         quiz__live=True,
         quiz__path__startswith=course.path,
         quiz__depth=course.depth + 1,
-    ).aggregate(mean=Avg("percent"))["mean"]
+    )
+    if course.required_every_year and school_year is not None:
+        grades = grades.filter(school_year=school_year)
+    mean = grades.aggregate(mean=Avg("percent"))["mean"]
     return score_text(mean)
 
 
@@ -287,7 +291,7 @@ def _allocate(
             school_year_name=year_obj.name if year_obj else "",
             school_name=where["school"].name if where["school"] else "",
             completion=completion,
-            score=course_score(user=user, course=course)
+            score=course_score(user=user, course=course, school_year=learning_year)
             if template.show_score
             else None,
         )
