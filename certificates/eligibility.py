@@ -9,14 +9,18 @@ course's steps, never with the number of learners.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.models import Audience, CourseCompletion, CoursePage
 from courses.selectors import AUDIENCE_ROLES, steps_by_course
 from lms.people.models import Membership
+from lms.people.selectors import learning_years_for
 
 from .models import Certificate, CertificateStatus, CourseCertificateSetting
 
@@ -190,15 +194,29 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         roles.setdefault(membership.user_id, set()).add(membership.role)
         if membership.school_id is not None:
             issuing.setdefault(membership.user_id, membership)
-    completions = {
-        c.user_id: c
-        for c in CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
-    }
-    # One query for the valid certificates and the revoked ones.
-    held, revoked = _held_and_revoked(
-        Certificate.objects.filter(course=course, holder_id__in=user_ids),
-        key="holder_id",
+    completions_found = CourseCompletion.objects.filter(
+        course=course, user_id__in=user_ids
+    ).select_related("school_year")  # the certificate's year and validity
+    certificates_found = Certificate.objects.filter(
+        course=course, holder_id__in=user_ids
     )
+    years: dict[int, int | None] = {}
+    if course.required_every_year:
+        # Each learner's own school year: only its completion and its
+        # certificate count; earlier years' stay in the ledger.
+        years = learning_years_for(user_ids=user_ids)
+        completions_found = [
+            c for c in completions_found if c.school_year_id == years.get(c.user_id)
+        ]
+        certificates_found = certificates_found.filter(
+            cycle__in={pk or 0 for pk in years.values()}
+        )
+    completions = {c.user_id: c for c in completions_found}
+    # One query for the valid certificates and the revoked ones.
+    held, revoked = _held_and_revoked(certificates_found, key="holder_id")
+    if course.required_every_year:
+        held = {k: c for k, c in held.items() if c.cycle == (years.get(k) or 0)}
+        revoked = {k: c for k, c in revoked.items() if c.cycle == (years.get(k) or 0)}
     facts = CourseFacts(
         course=course,
         settings=settings,
@@ -262,10 +280,21 @@ def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]
             Membership.objects.filter(user=user).values_list("role", flat=True)
         )
     }
-    held, revoked = _held_and_revoked(
-        Certificate.objects.filter(holder=user, course_id__in=course_ids),
-        key="course_id",
-    )
+    yearly = {
+        status.course.pk: status.school_year_id or 0
+        for status in statuses
+        if status.course.required_every_year
+    }
+    found = Certificate.objects.filter(holder=user, course_id__in=course_ids)
+    if yearly:
+        # A course required every year: only this school year's certificate.
+        found = found.exclude(
+            reduce(
+                or_,
+                (Q(course_id=pk) & ~Q(cycle=cycle) for pk, cycle in yearly.items()),
+            )
+        )
+    held, revoked = _held_and_revoked(found, key="course_id")
     results = {}
     for status in statuses:
         course = status.course

@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, PreviewableMixin
 
 from courses.models import Audience, CourseCompletion, CoursePage
-from lms.people.models import School, SchoolClass
+from lms.people.models import School, SchoolClass, SchoolYear
 
 HEX_COLOUR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #8b0000.")
@@ -424,6 +424,18 @@ class Certificate(models.Model):
         related_name="replaced_by",
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # The holder's school year at issue; a course required every school year
+    # issues one valid certificate per year (`cycle`: the year's id, else 0),
+    # valid until that year ends (`expires_on`).
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cycle = models.PositiveIntegerField(default=0, editable=False)
     pdf = models.FileField(_("PDF"), upload_to=certificate_upload_to, blank=True)
     pdf_sha256 = models.CharField(
         _("PDF SHA-256"), max_length=64, blank=True, db_index=True
@@ -447,7 +459,7 @@ class Certificate(models.Model):
         ordering = ["-issued_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["holder", "course"],
+                fields=["holder", "course", "cycle"],
                 condition=Q(status="valid"),
                 name="lms_certificates_one_valid_per_course",
             ),

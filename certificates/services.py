@@ -30,8 +30,9 @@ from django.utils.translation import override
 from courses.models import CourseCompletion, CoursePage
 from lms import conf
 from lms.mail.services import email_queue
-from lms.people.models import Membership
+from lms.people.models import Membership, SchoolYear
 from lms.people.profiles import profile_of
+from lms.people.selectors import learning_year_for
 from lms.people.voice import vgettext, voice_of_user
 
 from . import rendering, signing
@@ -192,17 +193,21 @@ def score_text(percent: Decimal | None) -> str | None:
     return f"{text}/10"
 
 
-def course_score(*, user, course: CoursePage) -> str | None:
+def course_score(*, user, course: CoursePage, school_year=None) -> str | None:
     """The learner's mean grade over the course's live quizzes (each under its
-    own grading method), or None when the course has no graded quiz."""
+    own grading method), or None when the course has no graded quiz; for a
+    course required every school year, the grades of `school_year`."""
     from quizzes.models import QuizGrade
 
-    mean = QuizGrade.objects.filter(
+    grades = QuizGrade.objects.filter(
         user=user,
         quiz__live=True,
         quiz__path__startswith=course.path,
         quiz__depth=course.depth + 1,
-    ).aggregate(mean=Avg("percent"))["mean"]
+    )
+    if course.required_every_year and school_year is not None:
+        grades = grades.filter(school_year=school_year)
+    mean = grades.aggregate(mean=Avg("percent"))["mean"]
     return score_text(mean)
 
 
@@ -210,6 +215,16 @@ def _log(certificate: Certificate, action: str, actor=None, detail: str = ""):
     CertificateEvent.objects.create(
         certificate=certificate, action=action, actor=actor, detail=detail
     )
+
+
+def _learning_year(*, user, completion, replaces) -> SchoolYear | None:
+    """The school year a certificate belongs to: its completion's, else the
+    replaced certificate's, else the holder's year now."""
+    if completion is not None and completion.school_year_id:
+        return completion.school_year
+    if replaces is not None and replaces.school_year_id:
+        return replaces.school_year
+    return learning_year_for(user=user)
 
 
 def _allocate(
@@ -233,6 +248,17 @@ def _allocate(
     year_obj = where["year_obj"]
     year = year_obj.starts_on.year if year_obj else timezone.localdate(now).year
     template = setting.template
+    learning_year = _learning_year(user=user, completion=completion, replaces=replaces)
+    cycle = 0
+    expires_on = (
+        timezone.localdate(now) + timezone.timedelta(days=setting.valid_days)
+        if setting.valid_days
+        else None
+    )
+    if course.required_every_year and learning_year is not None:
+        # One valid certificate per school year, valid until the year ends.
+        cycle = learning_year.pk
+        expires_on = min(filter(None, [expires_on, learning_year.ends_on]))
     with transaction.atomic():
         number = _counter_next(school_code=where["school_code"], year=year)
         certificate = Certificate(
@@ -255,11 +281,9 @@ def _allocate(
             issued_by=issued_by,
             replaces=replaces,
             notify_pending=notify_pending,
-            expires_on=(
-                timezone.localdate(now) + timezone.timedelta(days=setting.valid_days)
-                if setting.valid_days
-                else None
-            ),
+            expires_on=expires_on,
+            school_year=learning_year,
+            cycle=cycle,
         )
         certificate.snapshot = build_snapshot(
             certificate=certificate,
@@ -267,7 +291,7 @@ def _allocate(
             school_year_name=year_obj.name if year_obj else "",
             school_name=where["school"].name if where["school"] else "",
             completion=completion,
-            score=course_score(user=user, course=course)
+            score=course_score(user=user, course=course, school_year=learning_year)
             if template.show_score
             else None,
         )
@@ -317,9 +341,13 @@ def certificate_issue(
             notify_pending=render and notify,
         )
     except IntegrityError:
-        existing = Certificate.objects.filter(
-            holder=user, course=course, status=CertificateStatus.VALID
-        ).first()
+        existing = (
+            Certificate.objects.filter(
+                holder=user, course=course, status=CertificateStatus.VALID
+            )
+            .order_by("-issued_at")
+            .first()
+        )
         if existing is None:
             raise
         if render:
@@ -534,6 +562,7 @@ def certificate_reissue(
                 holder_id=old.holder_id,
                 course_id=old.course_id,
                 status=CertificateStatus.VALID,
+                cycle=old.cycle,
             ).exists()
         ):
             raise CertificateRefused(

@@ -128,7 +128,9 @@ def public_record(certificate: Certificate) -> dict:
         "course": certificate.course_title,
         "school": snapshot.get("school", ""),
         "issue_date": snapshot.get("issue_date", ""),
-        "expires_on": snapshot.get("expires_on") or None,
+        "expires_on": snapshot.get("expires_on")
+        or (certificate.expires_on and certificate.expires_on.strftime("%d/%m/%Y"))
+        or None,
         "revoked_on": (
             timezone.localtime(certificate.status_changed_at).strftime("%d/%m/%Y")
             if certificate.status == CertificateStatus.REVOKED

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.people.models import Role, School, SchoolClass
+from lms.people.models import Role, School, SchoolClass, SchoolYear
 from lms.people.policies import schools_managed_by
 from lms.people.selectors import classes_visible_to, learners_visible_to
 
@@ -33,6 +33,14 @@ STATES = [
 
 
 class LearnerFilterForm(forms.Form):
+    # Whose figures: that year's members, and of a course required every
+    # school year that year's rows (empty: everyone, this year's rows).
+    school_year = forms.ModelChoiceField(
+        label=gettext_lazy("School year"),
+        queryset=SchoolYear.objects.order_by("-starts_on"),
+        required=False,
+        empty_label=gettext_lazy("This school year"),
+    )
     school = forms.ModelChoiceField(
         label=gettext_lazy("School"), queryset=School.objects.none(), required=False
     )
@@ -68,8 +76,12 @@ def course_learners(request, course_id: int):
     learners = learners_visible_to(viewer=viewer).exclude(pk=viewer.pk)
     conditions = {}
     state = ""
+    school_year = None
     if form.is_valid():
         data = form.cleaned_data
+        school_year = data["school_year"]
+        if school_year:
+            conditions["memberships__school_year"] = school_year
         if data["school"]:
             conditions["memberships__school"] = data["school"]
         if data["school_class"]:
@@ -98,7 +110,9 @@ def course_learners(request, course_id: int):
     may_list = set(ids)
     states = {
         key: members & may_list
-        for key, members in course_learner_states(viewer=viewer, course=course).items()
+        for key, members in course_learner_states(
+            viewer=viewer, course=course, school_year=school_year
+        ).items()
     }
     active = set().union(*states.values())
     totals = {key: 0 for key, _label in STATES if key}
@@ -113,6 +127,7 @@ def course_learners(request, course_id: int):
     rows = course_learners_for(
         viewer=viewer,
         course=course,
+        school_year=school_year,
         learners=User.objects.filter(pk__in=page.object_list).select_related(
             "lms_profile"
         ),

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,7 +28,7 @@ from lms.people.models import SchoolClass, SchoolYear
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
 from .panels import SupersededLawPanel
-from .steps import CourseStep
+from .steps import CourseStep, done_exists
 
 
 class Audience(models.TextChoices):
@@ -362,6 +362,18 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
             "before they can start it. Recommended for student courses."
         ),
     )
+    # Recertification: what a learner did in an earlier school year is kept
+    # but no longer counts (courses.progress, docs/school-year.md).
+    required_every_year = models.BooleanField(
+        _("required every school year"),
+        default=False,
+        help_text=_(
+            "Learners take the course again every school year: a completion, "
+            "quiz grade or certificate of an earlier year stays in their "
+            "history but no longer counts, and certificates are valid until "
+            "the end of their school year."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -383,6 +395,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         FieldPanel("enrolment_mode"),
         FieldPanel("sequential"),
         FieldPanel("lessons_before_quizzes"),
+        FieldPanel("required_every_year"),
     ]
     parent_page_types = ["lms_courses.CourseIndexPage"]
     # A copy is another course: importing the pack again updates the original.
@@ -496,27 +509,28 @@ class LessonPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         verbose_name_plural = _("lessons")
 
     @classmethod
-    def annotate_step_done(cls, queryset, *, user):
+    def annotate_step_done(cls, queryset, *, user, yearly=None):
+        mine = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
         return queryset.annotate(
-            step_done=Exists(
-                LessonProgress.objects.filter(
-                    user=user, lesson=OuterRef("pk"), completed_at__isnull=False
-                )
+            step_done=done_exists(
+                mine.filter(completed_at__isnull=False), yearly=yearly
             ),
-            step_started=Exists(
-                LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
-            ),
+            step_started=done_exists(mine, yearly=yearly),
         )
 
     @classmethod
-    def done_counts_by_user(cls, *, steps, user_ids) -> dict[int, int]:
+    def done_counts_by_user(
+        cls, *, steps, user_ids, school_year_id=None
+    ) -> dict[int, int]:
+        rows = LessonProgress.objects.filter(
+            lesson_id__in=[step.pk for step in steps],
+            user_id__in=user_ids,
+            completed_at__isnull=False,
+        )
+        if school_year_id is not None:
+            rows = rows.filter(school_year_id=school_year_id)
         rows = (
-            LessonProgress.objects.filter(
-                lesson_id__in=[step.pk for step in steps],
-                user_id__in=user_ids,
-                completed_at__isnull=False,
-            )
-            .values("user_id")
+            rows.values("user_id")
             .annotate(done=Count("id"))
             .values_list("user_id", "done")
         )
@@ -592,13 +606,26 @@ class LessonProgress(models.Model):
     lesson_title = models.CharField(_("lesson title"), max_length=255)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The learner's school year when the row was written (see
+    # lms.people.selectors.learning_year_for); what "this year" counts.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The uniqueness key of a course required every school year: the school
+    # year's id for such a course, 0 for a course taken once (the default).
+    cycle = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "lesson"],
+                fields=["user", "lesson", "cycle"],
                 condition=Q(lesson__isnull=False),
                 name="lms_courses_lessonprogress_unique",
             )
@@ -610,7 +637,11 @@ class LessonProgress(models.Model):
 
 
 class CourseCompletion(models.Model):
-    """The record that a learner completed a course: written once, never undone."""
+    """The record that a learner completed a course: written once, never undone.
+
+    One per learner and course; for a course required every school year, one
+    per learner, course and school year (`cycle`).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -627,18 +658,34 @@ class CourseCompletion(models.Model):
     )
     course_title = models.CharField(_("course title"), max_length=255)
     completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+    # The learner's school year when the row was written (see
+    # lms.people.selectors.learning_year_for); what "this year" counts.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The uniqueness key of a course required every school year: the school
+    # year's id for such a course, 0 for a course taken once (the default).
+    cycle = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("course completion")
         verbose_name_plural = _("course completions")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "course"],
+                fields=["user", "course", "cycle"],
                 condition=Q(course__isnull=False),
                 name="lms_courses_completion_unique",
             )
         ]
-        indexes = [models.Index(fields=["course", "completed_at"])]
+        indexes = [
+            models.Index(fields=["course", "completed_at"]),
+            models.Index(fields=["course", "school_year"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.course_title}"

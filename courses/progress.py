@@ -10,13 +10,26 @@
   method passes (`QuizGrade.passed`), **failed** when a grade exists and does
   not; one passed attempt among later failed ones does not make a pass
   under "last attempt".
+- **Required every school year** (`CoursePage.required_every_year`): each
+  of the above counts only the rows of the learner's school year
+  (`lms.people.selectors.learning_year_for`): a completion, lesson progress,
+  attempt or grade of an earlier year stays as history and shows as the
+  previous result, but the learner takes the course again. `this_year_q`
+  says which rows count; reports pass the year they report on.
+- **A report of a school year** (`year_rows`, `counts_in_year`) counts, of
+  a course required every school year, that year's rows (completion, lesson
+  opened, quiz attempt, certificate); of any other course the rows of that
+  year and earlier ones, never a later year's, so a year's figures stay as
+  they were once the next year starts.
 
 The reports, their summary and exports, the annual report, the learner
 list, the course learners page and the reminders ask this module rather than
 re-deriving a state from the tables.
 """
 
-from django.db.models import Exists, OuterRef, Subquery
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 
 from .models import (
@@ -46,32 +59,107 @@ def standing(*, completed: bool, enrolled: bool, began: bool, required: bool) ->
     return ""
 
 
-def began_conditions(same: dict) -> tuple[Exists, Exists]:
-    """(a lesson opened, a quiz attempt started) for the learner and course that
-    `same` names with OuterRefs; "has begun" is either of them."""
-    from quizzes.models import QuizAttempt
-
-    return (
-        Exists(LessonProgress.objects.filter(**same)),
-        Exists(QuizAttempt.objects.filter(**same)),
+def this_year_q(year, *, prefix: str = "") -> Q:
+    """The rows (completions, lesson progress, attempts: anything with a
+    `course` and a `school_year`) that count in school year `year` (an id, a
+    SchoolYear or an expression): all of a course taken once, only that
+    year's of a course required every school year."""
+    year = getattr(year, "pk", year)
+    return Q(**{f"{prefix}course__required_every_year": False}) | Q(
+        **{f"{prefix}school_year_id": year}
     )
 
 
-def began_pairs(*, user_ids, course_ids) -> set[tuple[int, int]]:
-    """(user id, course id) of each learner who has begun each course."""
+def completions_in_year(*, school_year):
+    """The completions that count in `school_year`: every completion of a
+    course taken once, that year's of a course required every year. Reports
+    count "this year's completions" from this queryset."""
+    from .models import CourseCompletion
+
+    return CourseCompletion.objects.filter(this_year_q(school_year))
+
+
+def began_conditions(
+    same: dict, *, year=None, rows: Q | None = None
+) -> tuple[Exists, Exists]:
+    """(a lesson opened, a quiz attempt started) for the learner and course that
+    `same` names with OuterRefs; "has begun" is either of them. With `year`,
+    only rows that count in that school year (`this_year_q`); with `rows`
+    (a report's `year_rows`), only those."""
+    from quizzes.models import QuizAttempt
+
+    lessons = LessonProgress.objects.filter(**same)
+    attempts = QuizAttempt.objects.filter(**same)
+    if year is not None:
+        lessons = lessons.filter(this_year_q(year))
+        attempts = attempts.filter(this_year_q(year))
+    if rows is not None:
+        lessons = lessons.filter(rows)
+        attempts = attempts.filter(rows)
+    return (Exists(lessons), Exists(attempts))
+
+
+def year_rows(*, year_id, starts_on) -> Q:
+    """A learner's rows of a course (completions, lesson progress, quiz
+    attempts, certificates: each has `course` and `school_year`) that count in
+    the school year `year_id`, which starts on `starts_on` (values, F() or
+    OuterRef()). A course required every school year counts that year's rows
+    only; any other course also earlier years' (and rows of no year), never
+    a later year's."""
+    so_far = Q(school_year__isnull=True) | Q(school_year__starts_on__lte=starts_on)
+    return this_year_q(year_id) & (Q(course__required_every_year=True) | so_far)
+
+
+def counts_in_year(
+    *,
+    yearly: bool,
+    row_year_id: int | None,
+    row_starts_on: datetime.date | None,
+    year_id: int,
+    starts_on: datetime.date,
+) -> bool:
+    """`year_rows` for one row already read: whether a row of a course
+    (`yearly`: required every school year) counts in the school year `year_id`."""
+    if yearly:
+        return row_year_id == year_id
+    return row_starts_on is None or row_starts_on <= starts_on
+
+
+def began_rows(*, user_ids, course_ids) -> dict[tuple[int, int], set]:
+    """For each (user id, course id) begun: the (school year id, its start)
+    of each lesson opened or attempt started, to pick with `counts_in_year`."""
     from quizzes.models import QuizAttempt
 
     wanted = {"user_id__in": user_ids, "course_id__in": course_ids}
+    row = ("user_id", "course_id", "school_year_id", "school_year__starts_on")
+    lessons = LessonProgress.objects.filter(**wanted).order_by().values_list(*row)
+    attempts = QuizAttempt.objects.filter(**wanted).order_by().values_list(*row)
+    result: dict[tuple[int, int], set] = {}
+    for user_id, course_id, year_id, starts_on in lessons.union(attempts):
+        result.setdefault((user_id, course_id), set()).add((year_id, starts_on))
+    return result
+
+
+def began_pairs(*, user_ids, course_ids, school_year=None) -> set[tuple[int, int]]:
+    """(user id, course id) of each learner who has begun each course; with
+    `school_year`, counting only the rows of that year (`this_year_q`)."""
+    from quizzes.models import QuizAttempt
+
+    wanted = Q(user_id__in=user_ids, course_id__in=course_ids)
+    if school_year is not None:
+        wanted &= this_year_q(school_year)
     pair = ("user_id", "course_id")
-    lessons = LessonProgress.objects.filter(**wanted).order_by().values_list(*pair)
-    attempts = QuizAttempt.objects.filter(**wanted).order_by().values_list(*pair)
+    lessons = LessonProgress.objects.filter(wanted).order_by().values_list(*pair)
+    attempts = QuizAttempt.objects.filter(wanted).order_by().values_list(*pair)
     return set(lessons.union(attempts))  # one query; UNION drops repeats
 
 
-def began_user_ids(*, course: CoursePage, user_ids) -> set[int]:
+def began_user_ids(*, course: CoursePage, user_ids, school_year=None) -> set[int]:
     return {
         user_id
-        for user_id, _course in began_pairs(user_ids=user_ids, course_ids=[course.pk])
+        for user_id, _course in began_pairs(
+            user_ids=user_ids, course_ids=[course.pk], school_year=school_year
+        )
     }
 
 

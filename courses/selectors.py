@@ -11,6 +11,7 @@ from operator import or_
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
+from django.utils import timezone
 from wagtail.models import Page, Site, get_page_models
 
 from lms.people.models import Membership, Role
@@ -19,6 +20,7 @@ from lms.people.selectors import (
     consent_exists,
     consent_is_complete,
     consent_required_exists,
+    learning_year_subquery,
 )
 
 from . import progress
@@ -31,7 +33,7 @@ from .models import (
     Enrolment,
     EnrolmentMode,
 )
-from .steps import CourseStep, open_steps
+from .steps import CourseStep, YearlySteps, open_steps
 
 REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
 
@@ -104,22 +106,31 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
     # The same, inside a subquery of the course row's subqueries.
     memberships_within = counted(OuterRef(OuterRef("f_owner")))
     years = CoursePage.school_years.through.objects.filter(coursepage_id=OuterRef("pk"))
+    # The learner's school year: a course required every year counts only
+    # its rows (courses.progress.this_year_q).
+    year = OuterRef("f_year")
     opened_lesson, started_attempt = progress.began_conditions(
-        {"user": user, "course": OuterRef("pk")}
+        {"user": user, "course": OuterRef("pk")}, year=year
     )
+    completions = CourseCompletion.objects.filter(user=user, course=OuterRef("pk"))
+    counted = completions.filter(progress.this_year_q(year))
+    # A yearly course's latest completion of an earlier year: shown as the
+    # previous result while the learner takes it again.
+    earlier = completions.exclude(progress.this_year_q(year)).order_by("-completed_at")
     rows = (
         CoursePage.objects.filter(pk__in=course_ids)
-        .annotate(f_owner=progress.owner_school_subquery())
+        .annotate(
+            f_owner=progress.owner_school_subquery(),
+            f_year=learning_year_subquery(user=user),
+        )
         .annotate(
             f_enrolled=Exists(
                 Enrolment.objects.filter(user=user, course=OuterRef("pk"))
             ),
             f_began=opened_lesson | started_attempt,
-            f_completed_at=Subquery(
-                CourseCompletion.objects.filter(
-                    user=user, course=OuterRef("pk")
-                ).values("completed_at")[:1]
-            ),
+            f_completed_at=Subquery(counted.values("completed_at")[:1]),
+            f_previous_at=Subquery(earlier.values("completed_at")[:1]),
+            f_previous_year=Subquery(earlier.values("school_year__name")[:1]),
             # The course or an ancestor (catalogue, home) is unpublished: the
             # course is out of reach and nothing may be recorded against it.
             f_hidden=Exists(
@@ -152,10 +163,13 @@ def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
         )
         .values(
             "pk",
+            "f_year",
             "f_enrolled",
             "f_began",
             "f_hidden",
             "f_completed_at",
+            "f_previous_at",
+            "f_previous_year",
             "f_has_years",
             "f_year_match",
             "f_assigned",
@@ -210,6 +224,14 @@ class StepStatus:
     waiting_for: list["StepStatus"] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PreviousResult:
+    """A completion of an earlier school year, kept as history."""
+
+    school_year: str
+    completed_at: datetime
+
+
 @dataclass
 class CourseStatus:
     course: CoursePage
@@ -219,6 +241,11 @@ class CourseStatus:
     steps: list[StepStatus] = field(default_factory=list)
     # Opened a lesson or started a quiz attempt (courses.progress).
     began: bool = False
+    # The learner's school year (its id): a course required every school year
+    # counts only what was done in it.
+    school_year_id: int | None = None
+    # A course required every year: the latest completion of an earlier year.
+    previous: "PreviousResult | None" = None
 
     @property
     def completed(self) -> bool:
@@ -287,10 +314,14 @@ def requirements_met(steps: list[StepStatus]) -> bool:
     return bool(required) and all(step.done for step in required)
 
 
-def steps_by_course(*, user, courses: list[CoursePage]) -> dict[int, list[Page]]:
+def steps_by_course(
+    *, user, courses: list[CoursePage], school_year_id: int | None = None
+) -> dict[int, list[Page]]:
     """Live steps of each course in page order, each with `step_done` for `user`.
 
-    One query per step type, whatever the number of courses and steps.
+    One query per step type, whatever the number of courses and steps. Steps
+    of a course required every school year are done only by rows of
+    `school_year_id` (the learner's year, courses.progress).
     """
     saved = [course for course in courses if course.pk and course.path]
     result: dict[int, list[Page]] = {course.pk: [] for course in saved}
@@ -301,11 +332,21 @@ def steps_by_course(*, user, courses: list[CoursePage]) -> dict[int, list[Page]]
         or_,
         (Q(path__startswith=c.path, depth=c.depth + 1) for c in saved),
     )
+    yearly_courses = [c for c in saved if getattr(c, "required_every_year", False)]
+    extra = {}
+    if yearly_courses:
+        extra["yearly"] = YearlySteps(
+            steps=reduce(
+                or_,
+                (Q(path__startswith=c.path, depth=c.depth + 1) for c in yearly_courses),
+            ),
+            school_year_id=school_year_id,
+        )
     found: list[Page] = []
     for model in step_models():
         queryset = model.objects.live().filter(scope)
         if user.is_authenticated:
-            queryset = model.annotate_step_done(queryset, user=user)
+            queryset = model.annotate_step_done(queryset, user=user, **extra)
         else:
             queryset = model.annotate_nobody(queryset)
         found.extend(queryset)
@@ -319,18 +360,27 @@ def steps_by_course(*, user, courses: list[CoursePage]) -> dict[int, list[Page]]
 
 def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseStatus]:
     facts = course_facts(user=user, course_ids=[c.pk for c in courses if c.pk])
-    steps = steps_by_course(user=user, courses=courses)
+    year_id = next((row["f_year"] for row in facts.values()), None)
+    steps = steps_by_course(user=user, courses=courses, school_year_id=year_id)
     statuses = {}
     for course in courses:
-        course_facts_row = facts.get(course.pk)
+        course_facts_row = facts.get(course.pk) or {}
+        previous = None
+        if course_facts_row.get("f_previous_at"):
+            previous = PreviousResult(
+                school_year=course_facts_row["f_previous_year"] or "",
+                completed_at=course_facts_row["f_previous_at"],
+            )
         status = CourseStatus(
             course=course,
-            access=course_access(user=user, course=course, facts=course_facts_row),
-            enrolled=bool(course_facts_row and course_facts_row["f_enrolled"]),
-            began=bool(course_facts_row and course_facts_row["f_began"]),
-            completed_at=course_facts_row["f_completed_at"]
-            if course_facts_row
-            else None,
+            access=course_access(
+                user=user, course=course, facts=course_facts_row or None
+            ),
+            enrolled=bool(course_facts_row.get("f_enrolled")),
+            began=bool(course_facts_row.get("f_began")),
+            completed_at=course_facts_row.get("f_completed_at"),
+            school_year_id=year_id,
+            previous=previous,
         )
         for position, page in enumerate(steps.get(course.pk, []), start=1):
             status.steps.append(
@@ -434,8 +484,12 @@ def courses_meant_for(*, user) -> list[CourseStatus]:
         .exclude(enrolment_mode=EnrolmentMode.SELF)
         .exclude(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
         .exclude(
+            # A yearly course completed in an earlier year is meant for them
+            # again (courses.progress).
             pk__in=CourseCompletion.objects.filter(
-                user=user, course__isnull=False
+                progress.this_year_q(learning_year_subquery(user=user)),
+                user=user,
+                course__isnull=False,
             ).values("course_id")
         )
         .prefetch_related("school_years")
@@ -527,15 +581,37 @@ class LearnerRow:
         return min(100, round(100 * self.done / self.required_total))
 
 
-def course_learner_states(*, viewer, course: CoursePage) -> dict[str, set]:
+def counting_year(*, course: CoursePage, school_year=None):
+    """The school year whose rows count for `course` on staff pages: None
+    (every row) for a course taken once; `school_year`, else the current
+    one, for a course required every school year."""
+    if not course.required_every_year:
+        return None
+    if school_year is not None:
+        return school_year
+    from lms.people.selectors import school_year_of_date
+
+    return school_year_of_date(timezone.localdate())
+
+
+def _counted(rows, year):
+    return rows if year is None else rows.filter(school_year=year)
+
+
+def course_learner_states(
+    *, viewer, course: CoursePage, school_year=None
+) -> dict[str, set]:
     """Who completed `course`, is in progress, or only enrolled (the states of
     courses.progress): sets of user ids, from the course's own rows (the
     caller intersects them with the learners it may show). A fixed number of
     queries; memory grows with the people active in the course, not with
     everyone it is meant for.
     """
+    year = counting_year(course=course, school_year=school_year)
     completed = set(
-        CourseCompletion.objects.filter(course=course).values_list("user_id", flat=True)
+        _counted(CourseCompletion.objects.filter(course=course), year).values_list(
+            "user_id", flat=True
+        )
     )
     enrolled = set(
         Enrolment.objects.filter(course=course).values_list("user_id", flat=True)
@@ -543,6 +619,7 @@ def course_learner_states(*, viewer, course: CoursePage) -> dict[str, set]:
     began = progress.began_user_ids(
         course=course,
         user_ids=Enrolment.objects.filter(course=course).values("user_id"),
+        school_year=year,
     )
     in_progress = (enrolled & began) - completed
     return {
@@ -552,13 +629,17 @@ def course_learner_states(*, viewer, course: CoursePage) -> dict[str, set]:
     }
 
 
-def course_learners_for(*, viewer, course: CoursePage, learners) -> list[LearnerRow]:
+def course_learners_for(
+    *, viewer, course: CoursePage, learners, school_year=None
+) -> list[LearnerRow]:
     """Each learner's standing in `course`; `learners` is already scoped to `viewer`.
 
-    A fixed number of queries whatever the number of learners.
+    A fixed number of queries whatever the number of learners. A course
+    required every school year counts `school_year`'s rows (`counting_year`).
     """
     from django.db.models import OuterRef, Subquery
 
+    year = counting_year(course=course, school_year=school_year)
     users = list(
         learners.annotate(
             course_enrolled_at=Subquery(
@@ -567,12 +648,14 @@ def course_learners_for(*, viewer, course: CoursePage, learners) -> list[Learner
                 )[:1]
             ),
             course_completed_at=Subquery(
-                CourseCompletion.objects.filter(
-                    user=OuterRef("pk"), course=course
+                _counted(
+                    CourseCompletion.objects.filter(user=OuterRef("pk"), course=course),
+                    year,
                 ).values("completed_at")[:1]
             ),
         )
     )
+    by_year = {"school_year_id": year.pk} if year is not None else {}
     steps = steps_by_course(user=viewer, courses=[course]).get(course.pk, [])
     required = [step for step in steps if step.step_is_required()]
     done: dict[int, int] = {}
@@ -582,10 +665,10 @@ def course_learners_for(*, viewer, course: CoursePage, learners) -> list[Learner
     user_ids = [user.pk for user in users]
     for model, model_steps in by_model.items():
         for user_id, count in model.done_counts_by_user(
-            steps=model_steps, user_ids=user_ids
+            steps=model_steps, user_ids=user_ids, **by_year
         ).items():
             done[user_id] = done.get(user_id, 0) + count
-    began = progress.began_user_ids(course=course, user_ids=user_ids)
+    began = progress.began_user_ids(course=course, user_ids=user_ids, school_year=year)
     return [
         LearnerRow(
             user=user,

@@ -6,6 +6,7 @@ from wagtail.actions.move_page import MovePageAction
 from wagtail.models import Page
 
 from lms.people.models import Membership, Role, SchoolClass
+from lms.people.selectors import learning_year_for
 from lms.transactions import atomic_retrying_once
 
 from .models import (
@@ -74,12 +75,39 @@ def course_self_enrol(*, user, course: CoursePage) -> Enrolment:
     return enrolment_ensure(user=user, course=course, source=source)
 
 
-def lesson_start(*, user, lesson: LessonPage, course: CoursePage) -> LessonProgress:
+def _year_id(user, school_year_id: int | None | bool) -> int | None:
+    """The learner's school year id; `school_year_id` when the caller has it
+    (False: not known yet, look it up)."""
+    if school_year_id is not False:
+        return school_year_id
+    year = learning_year_for(user=user)
+    return year.pk if year else None
+
+
+def cycle_for(course: CoursePage, school_year_id: int | None) -> int:
+    """The uniqueness key of a learner's rows for `course`: the school year's
+    id for a course required every school year, else 0 (once ever)."""
+    if course.required_every_year and school_year_id:
+        return school_year_id
+    return 0
+
+
+def lesson_start(
+    *, user, lesson: LessonPage, course: CoursePage, school_year_id=False
+) -> LessonProgress:
+    """The learner's progress row for the lesson (this school year's, for a
+    course required every year); `school_year_id`: theirs, when known."""
+    year_id = _year_id(user, school_year_id)
     progress, _created = _get_or_create(
         LessonProgress,
         user=user,
         lesson=lesson,
-        defaults={"course": course, "lesson_title": lesson.title},
+        cycle=cycle_for(course, year_id),
+        defaults={
+            "course": course,
+            "lesson_title": lesson.title,
+            "school_year_id": year_id,
+        },
     )
     return progress
 
@@ -103,7 +131,9 @@ def lesson_complete(
         raise CourseActionRefused("not_a_step")
     if not step.available:
         raise CourseActionRefused("order")
-    progress = lesson_start(user=user, lesson=lesson, course=course)
+    progress = lesson_start(
+        user=user, lesson=lesson, course=course, school_year_id=status.school_year_id
+    )
     # A conditional update: of two simultaneous requests only one sets the time.
     LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
         completed_at=timezone.now()
@@ -114,17 +144,26 @@ def lesson_complete(
 
 
 def course_completion_evaluate(*, user, course: CoursePage) -> CourseCompletion | None:
-    """Record the completion once the rule is met; never undo one."""
+    """Record the completion once the rule is met; never undo one.
+
+    A course required every school year is completed once per school year
+    (the learner's, `learning_year_for`); earlier years' completions stay.
+    """
     status = course_status_for(user=user, course=course)
+    year_id = status.school_year_id
     if status.completed:
-        return CourseCompletion.objects.filter(user=user, course=course).first()
+        counted = CourseCompletion.objects.filter(user=user, course=course)
+        if course.required_every_year:
+            counted = counted.filter(school_year_id=year_id)
+        return counted.first()
     if not status.enrolled or not requirements_met(status.steps):
         return None
     completion, created = _get_or_create(
         CourseCompletion,
         user=user,
         course=course,
-        defaults={"course_title": course.title},
+        cycle=cycle_for(course, year_id),
+        defaults={"course_title": course.title, "school_year_id": year_id},
     )
     if created:
         # In the completion's own transaction, so what listeners record (the

@@ -10,8 +10,35 @@ query per step type whatever the course's length.
 the quiz start check all read the `available` and `waiting_for` it sets.
 """
 
-from django.db.models import BooleanField, QuerySet, Value
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Exists, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class YearlySteps:
+    """Which steps belong to courses required every school year (`steps`, a
+    filter on the step pages) and the learner's school year, whose rows
+    alone count for them (courses.progress)."""
+
+    steps: Q
+    school_year_id: int | None
+
+
+def done_exists(rows: QuerySet, *, yearly: YearlySteps | None = None):
+    """`Exists(rows)` for a step's "done" rows (they have a `school_year`);
+    for the steps `yearly` names, only the rows of its school year."""
+    if yearly is None:
+        return Exists(rows)
+    return Case(
+        When(
+            yearly.steps,
+            then=Exists(rows.filter(school_year_id=yearly.school_year_id)),
+        ),
+        default=Exists(rows),
+        output_field=BooleanField(),
+    )
 
 
 class CourseStep:
@@ -27,8 +54,13 @@ class CourseStep:
         return bool(getattr(self, "required", True))
 
     @classmethod
-    def annotate_step_done(cls, queryset: QuerySet, *, user) -> QuerySet:
-        """Add a boolean `step_done`: has `user` done each step in `queryset`?"""
+    def annotate_step_done(
+        cls, queryset: QuerySet, *, user, yearly: YearlySteps | None = None
+    ) -> QuerySet:
+        """Add a boolean `step_done`: has `user` done each step in `queryset`?
+
+        `yearly`: the steps of courses required every school year, for which
+        only that year's rows count (see `done_exists`)."""
         raise NotImplementedError
 
     @classmethod
@@ -36,8 +68,11 @@ class CourseStep:
         return queryset.annotate(step_done=Value(False, output_field=BooleanField()))
 
     @classmethod
-    def done_counts_by_user(cls, *, steps: list, user_ids) -> dict[int, int]:
-        """How many of `steps` (pages of this class) each of `user_ids` has done."""
+    def done_counts_by_user(
+        cls, *, steps: list, user_ids, school_year_id: int | None = None
+    ) -> dict[int, int]:
+        """How many of `steps` (pages of this class) each of `user_ids` has done;
+        with `school_year_id` (a course required every year), in that year."""
         raise NotImplementedError
 
 

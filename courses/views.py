@@ -203,7 +203,12 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
         return redirect(target.get_url(request))
 
     if not getattr(step.page, "step_started", False):
-        lesson_start(user=user, lesson=lesson, course=course)
+        lesson_start(
+            user=user,
+            lesson=lesson,
+            course=course,
+            school_year_id=status.school_year_id,
+        )
     context = lesson.get_context(request)
     context.update(
         course=course,

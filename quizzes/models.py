@@ -7,7 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,7 +34,8 @@ from courses.models import (
     LegalReference,
     OneQueryViewRestrictionsMixin,
 )
-from courses.steps import CourseStep
+from courses.steps import CourseStep, done_exists
+from lms.people.models import SchoolYear
 
 from .page_forms import QuizPageForm
 
@@ -688,26 +689,31 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         ).bind_to_model(cls)
 
     @classmethod
-    def annotate_step_done(cls, queryset, *, user):
+    def annotate_step_done(cls, queryset, *, user, yearly=None):
         return queryset.annotate(
-            step_done=Exists(
-                QuizGrade.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)
+            step_done=done_exists(
+                QuizGrade.objects.filter(user=user, quiz=OuterRef("pk"), passed=True),
+                yearly=yearly,
             )
         )
 
     @classmethod
-    def done_counts_by_user(cls, *, steps, user_ids) -> dict[int, int]:
+    def done_counts_by_user(
+        cls, *, steps, user_ids, school_year_id=None
+    ) -> dict[int, int]:
         from django.db.models import Count
 
         # Done = the grade under the quiz's grading method passes, as for the
         # learner's own pages (annotate_step_done; courses.progress).
+        rows = QuizGrade.objects.filter(
+            quiz_id__in=[step.pk for step in steps],
+            user_id__in=user_ids,
+            passed=True,
+        )
+        if school_year_id is not None:
+            rows = rows.filter(school_year_id=school_year_id)
         rows = (
-            QuizGrade.objects.filter(
-                quiz_id__in=[step.pk for step in steps],
-                user_id__in=user_ids,
-                passed=True,
-            )
-            .values("user_id")
+            rows.values("user_id")
             .annotate(done=Count("quiz_id", distinct=True))
             .values_list("user_id", "done")
         )
@@ -835,6 +841,16 @@ class QuizAttempt(models.Model):
     )
     passed = models.BooleanField(_("passed"), default=False)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
+    # The learner's school year when the attempt started: in a course
+    # required every school year only this year's attempts count.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("quiz attempt")
@@ -963,13 +979,25 @@ class QuizGrade(models.Model):
     passed = models.BooleanField(default=False)
     ever_passed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The school year whose attempts the grade is worked out from (a course
+    # required every school year), else the learner's year when last updated.
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("school year"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The school year's id for a course required every school year, else 0.
+    cycle = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("quiz grade")
         verbose_name_plural = _("quiz grades")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "quiz"], name="lms_quizzes_grade_unique"
+                fields=["user", "quiz", "cycle"], name="lms_quizzes_grade_unique"
             )
         ]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 from courses.selectors import course_status_for, requirements_met
 from courses.services import course_completion_evaluate, course_open
+from lms.people.selectors import learning_year_for
 
 from .grading import grade
 from .models import (
@@ -50,8 +51,9 @@ def quiz_course(quiz: QuizPage) -> CoursePage:
 
 def quiz_start_check(
     *, user, quiz: QuizPage, course: CoursePage, now=None, status=None
-) -> None:
-    """The named checks before a new attempt; raises AttemptRefused with the reason.
+):
+    """The named checks before a new attempt; raises AttemptRefused with the
+    reason, else returns the learner's course status.
 
     `status`: the learner's course status if the caller already has it.
     """
@@ -73,7 +75,9 @@ def quiz_start_check(
         raise AttemptRefused("not_open_yet", opens_at=quiz.opens_at)
     if quiz.closes_at and now >= quiz.closes_at:
         raise AttemptRefused("closed")
-    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+    attempts = attempts_counted(
+        user=user, quiz=quiz, course=course, school_year_id=status.school_year_id
+    )
     if quiz.attempts_allowed and attempts.count() >= quiz.attempts_allowed:
         raise AttemptRefused("no_attempts_left")
     if quiz.delay_minutes:
@@ -84,6 +88,17 @@ def quiz_start_check(
         )
         if wait_until and now < wait_until:
             raise AttemptRefused("wait", until=wait_until)
+    return status
+
+
+def attempts_counted(*, user, quiz: QuizPage, course: CoursePage, school_year_id):
+    """The learner's attempts that count against the quiz's limits: all of
+    them, or in a course required every school year only those of
+    `school_year_id` (earlier years' stay as history)."""
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+    if course.required_every_year:
+        attempts = attempts.filter(school_year_id=school_year_id)
+    return attempts
 
 
 def attempt_start(
@@ -104,7 +119,9 @@ def attempt_start(
     if status is None or not status.enrolled:
         course_open(user=user, course=course)
         status = None  # enrolment may have changed it
-    quiz_start_check(user=user, quiz=quiz, course=course, now=now, status=status)
+    status = quiz_start_check(
+        user=user, quiz=quiz, course=course, now=now, status=status
+    )
     snapshot = attempt_snapshot(quiz)
     Question.objects.filter(
         pk__in=[question["question_id"] for question in snapshot], answered=False
@@ -133,6 +150,7 @@ def attempt_start(
                 snapshot=snapshot,
                 max_score=max_score(snapshot),
                 pass_mark=quiz.pass_mark,
+                school_year_id=status.school_year_id,
             )
     except IntegrityError:
         # A second tab started one at the same moment: use that one.
@@ -348,36 +366,55 @@ def method_percent(method: str, attempts: list[QuizAttempt]) -> Decimal | None:
     return max(a.percent for a in graded)
 
 
-def quiz_grade_update(*, user, quiz: QuizPage) -> QuizGrade | None:
+def quiz_grade_update(
+    *, user, quiz: QuizPage, school_year_id=False, course=None
+) -> QuizGrade | None:
     """Recompute the learner's grade for the quiz under its grading method.
 
     When the method gives no grade yet (its attempt waits for essay grading),
-    the learner has no grade row, as in Moodle; None is returned.
+    the learner has no grade row, as in Moodle; None is returned. In a course
+    required every school year the grade is that of `school_year_id`'s
+    attempts (default: the learner's year now); earlier years' grades stay.
     """
-    submitted = list(
-        QuizAttempt.objects.filter(
-            user=user,
-            quiz=quiz,
-            state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING],
-        ).order_by("number")
+    if school_year_id is False:
+        year = learning_year_for(user=user)
+        school_year_id = year.pk if year else None
+    course = course or CoursePage.objects.parent_of(quiz).first()
+    yearly = bool(course and course.required_every_year)
+    cycle = (school_year_id or 0) if yearly else 0
+    attempts = QuizAttempt.objects.filter(
+        user=user,
+        quiz=quiz,
+        state__in=[AttemptState.FINISHED, AttemptState.NEEDS_GRADING],
     )
+    if yearly:
+        attempts = attempts.filter(school_year_id=school_year_id)
+    submitted = list(attempts.order_by("number"))
     percent = method_percent(quiz.grading_method, submitted)
     if percent is None:
-        QuizGrade.objects.filter(user=user, quiz=quiz).delete()
+        QuizGrade.objects.filter(user=user, quiz=quiz, cycle=cycle).delete()
         return None
     passed = percent >= quiz.pass_mark
     values = {"percent": percent, "passed": passed}
     # One statement, first grade or not (INSERT ... ON CONFLICT DO UPDATE);
     # "ever passed" is only ever switched on.
-    grade = QuizGrade(user=user, quiz=quiz, ever_passed=passed, **values)
+    grade = QuizGrade(
+        user=user,
+        quiz=quiz,
+        ever_passed=passed,
+        cycle=cycle,
+        school_year_id=school_year_id,
+        **values,
+    )
     QuizGrade.objects.bulk_create(
         [grade],
         update_conflicts=True,
-        unique_fields=["user", "quiz"],
+        unique_fields=["user", "quiz", "cycle"],
         update_fields=[
             "percent",
             "passed",
             "updated_at",
+            "school_year",
             *(["ever_passed"] if passed else []),
         ],
     )
@@ -418,19 +455,42 @@ def quiz_grades_recompute(
     holds is kept (certificates may rest on it) and listed for review.
     Running it again changes nothing more: grades come from the attempts.
     """
-    before = dict(QuizGrade.objects.filter(quiz=quiz).values_list("user_id", "passed"))
+    before = {
+        (user_id, cycle): passed
+        for user_id, cycle, passed in QuizGrade.objects.filter(quiz=quiz).values_list(
+            "user_id", "cycle", "passed"
+        )
+    }
     _attempts_follow_pass_mark(quiz)
     course = CoursePage.objects.parent_of(quiz).first()
+    yearly = bool(course and course.required_every_year)
     if record is None:
         record = GradeRecompute(quiz=quiz, changes=changes)
     record.grades_changed = 0
     record.completions_kept = []
     user_model = QuizAttempt._meta.get_field("user").related_model
     for user in user_model.objects.filter(pk__in=recompute_takers(quiz)).order_by("pk"):
-        grade_row = quiz_grade_update(user=user, quiz=quiz)
-        now_passed = None if grade_row is None else grade_row.passed
-        if before.get(user.pk) != now_passed:
-            record.grades_changed += 1
+        # A course required every year: each year's grade from its attempts.
+        years = (
+            sorted(
+                set(
+                    QuizAttempt.objects.filter(user=user, quiz=quiz).values_list(
+                        "school_year_id", flat=True
+                    )
+                ),
+                key=lambda pk: pk or 0,
+            )
+            if yearly
+            else [False]
+        )
+        for year_id in years:
+            grade_row = quiz_grade_update(
+                user=user, quiz=quiz, school_year_id=year_id, course=course
+            )
+            now_passed = None if grade_row is None else grade_row.passed
+            cycle = (year_id or 0) if yearly else 0
+            if before.get((user.pk, cycle)) != now_passed:
+                record.grades_changed += 1
         if course is None:
             continue
         if now_passed:
@@ -453,9 +513,14 @@ def _after_finish(attempt: QuizAttempt) -> None:
     """
     if attempt.state == AttemptState.IN_PROGRESS or attempt.quiz is None:
         return
-    grade_row = quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
+    course = attempt.course or quiz_course(attempt.quiz)
+    grade_row = quiz_grade_update(
+        user=attempt.user,
+        quiz=attempt.quiz,
+        school_year_id=attempt.school_year_id,
+        course=course,
+    )
     if grade_row is not None and grade_row.passed:
-        course = attempt.course or quiz_course(attempt.quiz)
         course_completion_evaluate(user=attempt.user, course=course)
 
 
@@ -557,7 +622,11 @@ def essay_grade(
         attempt.save()
         _after_finish(attempt)
         if attempt.quiz is not None:
-            quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
+            quiz_grade_update(
+                user=attempt.user,
+                quiz=attempt.quiz,
+                school_year_id=attempt.school_year_id,
+            )
     elif attempt.state == AttemptState.NEEDS_GRADING:
         essays = {
             q["key"] for q in attempt.snapshot if q["qtype"] == QuestionType.ESSAY
@@ -661,7 +730,9 @@ def attempt_regrade(*, attempt: QuizAttempt, by, reason: str = "") -> Regrade:
     attempt.save()
     _after_finish(attempt)
     if attempt.quiz is not None:
-        quiz_grade_update(user=attempt.user, quiz=attempt.quiz)
+        quiz_grade_update(
+            user=attempt.user, quiz=attempt.quiz, school_year_id=attempt.school_year_id
+        )
     return Regrade.objects.create(
         attempt=attempt,
         done_by=by,

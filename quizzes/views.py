@@ -95,7 +95,18 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
             return redirect(quiz.get_url(request))
         return redirect("lms_quizzes:attempt", attempt_id=attempt.pk)
 
-    attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number")
+    if course.required_every_year:
+        # Earlier school years' attempts are listed as history; only this
+        # year's count against the limit (quizzes.services.attempts_counted).
+        attempts = attempts.select_related("school_year")
+    attempts = list(attempts)
+    counted = [
+        attempt
+        for attempt in attempts
+        if not course.required_every_year
+        or attempt.school_year_id == status.school_year_id
+    ]
     open_attempt = next(
         (a for a in attempts if a.state == AttemptState.IN_PROGRESS), None
     )
@@ -116,7 +127,7 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
         refusal_text=refusal_text,
         waiting_for=step.waiting_for,
         attempts_left=(
-            max(0, quiz.attempts_allowed - len(attempts))
+            max(0, quiz.attempts_allowed - len(counted))
             if quiz.attempts_allowed
             else None
         ),

@@ -253,6 +253,45 @@ def _check_the_previous_year_holds_history():
         assert certificate.holder_id in set(completed.values_list("user_id", flat=True))
 
 
+def _check_a_yearly_course_was_completed_last_year_and_is_due_again():
+    """Issue 15: bm04 completed the yearly law course last year; her
+    certificate has lapsed and My learning lists the course again with last
+    year's result; the reports count it last year only."""
+    from certificates.models import Certificate, CertificateStatus
+    from courses.models import CourseCompletion, CoursePage
+    from courses.selectors import my_learning_for
+    from lms.reports.selectors import ReportFilters, completion_facts
+
+    first, previous_first = demo_school_year_starts()
+    previous = SchoolYear.objects.get(name=f"{previous_first}-{first}")
+    law = CoursePage.objects.get(slug="luat-an-ninh-mang-cho-hoc-sinh")
+    assert law.required_every_year
+    assert not CoursePage.objects.exclude(pk=law.pk).filter(required_every_year=True)
+    tam = User.objects.get(username="bm04")
+    completion = CourseCompletion.objects.get(user=tam, course=law)
+    assert completion.school_year == previous
+    certificate = Certificate.objects.get(holder=tam, course=law)
+    assert certificate.status == CertificateStatus.VALID
+    assert certificate.school_year == previous
+    assert certificate.expires_on == previous.ends_on < timezone.localdate()
+    assert certificate.snapshot["school_year"] == previous.name
+    assert certificate.pdf
+
+    learning = my_learning_for(user=tam)
+    due = [s for s in learning["not_started"] + learning["enrolled"] if s.course == law]
+    assert due and due[0].previous is not None
+    assert due[0].previous.school_year == previous.name
+    assert law not in [s.course for s in learning["completed"]]
+
+    officer = User.objects.get(username="officer")
+    binhminh = School.objects.get(code="BINHMINH")
+    for year, completed in ((previous, 1), (_current_year(), 0)):
+        facts = completion_facts(
+            viewer=officer, filters=ReportFilters(school_year=year, school=binhminh)
+        )
+        assert facts.by_course()[law.pk].completed == completed, year
+
+
 # Seeding takes a while: one run serves each group of read-only checks.
 
 
@@ -267,6 +306,7 @@ def test_demo_content_ownership_progress_and_last_years_history(seeded):
     _check_demo_content_belongs_to_the_library_or_to_a_school()
     _check_other_schools_have_progress_of_their_own()
     _check_the_previous_year_holds_history()
+    _check_a_yearly_course_was_completed_last_year_and_is_due_again()
 
 
 def test_schooladmin2_in_the_admin_reaches_nothing_of_demo_or_above_them(

@@ -3,7 +3,10 @@
 DEMO and Bình Minh each own a catalogue with one course and a question
 category of their own; the shared courses stay in the Department library.
 Learners of every school have made some progress this year; last year's
-leavers hold completions and certificates dated in that year.
+leavers hold completions and certificates dated in that year. The
+Department's Cybersecurity Law course is required every school year: Kiều
+Thanh Tâm (bm04, 11B1 at Bình Minh, 10B1 last year) completed it last year,
+her certificate has lapsed, and she takes it again this year.
 """
 
 import datetime
@@ -94,10 +97,27 @@ def fail_quiz_once(*, student, course, now=None) -> None:
             attempt_submit(attempt=attempt, answers={}, now=now)
 
 
-def issue_certificate(*, student, course):
+def issue_certificate(*, student, course, render: bool = True):
     from certificates.services import certificate_issue
 
-    return certificate_issue(user=student, course=course, notify=False).certificate
+    return certificate_issue(
+        user=student, course=course, notify=False, render=render
+    ).certificate
+
+
+# The course learners take again every school year, and who took it last year.
+YEARLY_COURSE = "luat-an-ninh-mang-cho-hoc-sinh"
+RECERTIFIED_STUDENT = "bm04"
+
+
+def seed_yearly_course(*, library: list[CoursePage]) -> CoursePage:
+    """The Cybersecurity Law course, required every school year (published
+    as a new revision once, so an editor's next edit keeps it)."""
+    course = _by_slug(library, YEARLY_COURSE)
+    if not course.required_every_year:
+        course.required_every_year = True
+        course.save_revision().publish()
+    return course
 
 
 def _by_slug(courses: list[CoursePage], slug: str) -> CoursePage:
@@ -132,20 +152,54 @@ def seed_school_progress(
             seed_learner_progress(student=student, course=course, lessons_done=1)
 
 
-def _backdate(*, student, course, when: datetime.datetime) -> None:
-    """Move a learner's records for `course` to `when` (last year's history)."""
-    from quizzes.models import QuizAttempt
+def _backdate(*, student, course, when: datetime.datetime, year) -> None:
+    """Move a learner's records for `course` to `when` in school year `year`
+    (last year's history), a course required every year into that year's
+    cycle."""
+    from quizzes.models import QuizAttempt, QuizGrade
 
+    in_year = {"school_year": year}
+    cycle = {"cycle": year.pk if course.required_every_year else 0}
     Enrolment.objects.filter(user=student, course=course).update(enrolled_at=when)
     progress = LessonProgress.objects.filter(user=student, course=course)
-    progress.update(started_at=when)
+    progress.update(started_at=when, **in_year, **cycle)
     progress.filter(completed_at__isnull=False).update(completed_at=when)
-    QuizAttempt.objects.filter(user=student, quiz__in=course.get_children()).update(
-        started_at=when, submitted_at=when
+    quizzes = course.get_children()
+    QuizAttempt.objects.filter(user=student, quiz__in=quizzes).update(
+        started_at=when, submitted_at=when, **in_year
     )
+    QuizGrade.objects.filter(user=student, quiz__in=quizzes).update(**in_year, **cycle)
     CourseCompletion.objects.filter(user=student, course=course).update(
-        completed_at=when
+        completed_at=when, **in_year, **cycle
     )
+
+
+def _recertified_last_year(*, student, course, when: datetime.datetime, year) -> None:
+    """`student` completed the yearly `course` last year and was certified
+    then; the certificate lapsed when that year ended. Issued first (a yearly
+    course certifies the learner's own year), then moved to last year."""
+    from certificates.models import Certificate
+    from certificates.services import certificate_render
+
+    complete_course(student=student, course=course, now=when)
+    certificate = issue_certificate(student=student, course=course, render=False)
+    _backdate(student=student, course=course, when=when, year=year)
+    day = timezone.localtime(when).date()
+    certificate.issued_at = when
+    certificate.school_year = year
+    certificate.cycle = year.pk
+    certificate.expires_on = year.ends_on
+    certificate.snapshot = {
+        **certificate.snapshot,
+        "completion_date": day.strftime("%d/%m/%Y"),
+        "issue_date": day.strftime("%d/%m/%Y"),
+        "issue_date_iso": day.isoformat(),
+        "issued_at": when.isoformat(),
+        "school_year": year.name,
+        "expires_on": year.ends_on.strftime("%d/%m/%Y"),
+    }
+    certificate.save()
+    certificate_render(certificate=Certificate.objects.get(pk=certificate.pk))
 
 
 def seed_history(
@@ -179,7 +233,7 @@ def seed_history(
             if CourseCompletion.objects.filter(user=student, course=course).exists():
                 continue
             complete_course(student=student, course=course, now=when)
-            _backdate(student=student, course=course, when=when)
+            _backdate(student=student, course=course, when=when, year=year)
             # Numbered in last year's series (the leaver's last membership),
             # dated the day it is issued, like any certificate issued late.
             issue_certificate(student=student, course=course)
@@ -193,4 +247,13 @@ def seed_history(
         ]
         for student, course, lessons in part_way:
             seed_learner_progress(student=student, course=course, lessons_done=lessons)
-            _backdate(student=student, course=course, when=when)
+            _backdate(student=student, course=course, when=when, year=year)
+        student = people.get(RECERTIFIED_STUDENT)
+        yearly = _by_slug(library, YEARLY_COURSE)
+        if (
+            student is not None
+            and not CourseCompletion.objects.filter(
+                user=student, course=yearly
+            ).exists()
+        ):
+            _recertified_last_year(student=student, course=yearly, when=when, year=year)

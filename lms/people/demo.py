@@ -61,7 +61,7 @@ DEMO_SCHOOLS = [
         name="Trường THPT Bình Minh",
         address="45 đường Bình Minh, phường Đông Hòa, Thành phố Mẫu",
         classes=("11B1", "11B2"),
-        past_classes=("12B1",),
+        past_classes=("12B1", "10B1"),
     ),
     SchoolSpec(
         code="SONGLAM",
@@ -369,6 +369,11 @@ def seed_people(
             )
             _student(learner, school_class=school.classes[class_name])
             people[username] = learner
+
+    # This year's 11B1 was last year's 10B1.
+    for username, _full_name, class_name in OTHER_STUDENT_NAMES["BINHMINH"]:
+        if class_name == "11B1":
+            _student(people.get(username), school_class=binhminh.past_classes["10B1"])
 
     for code, names in ALUMNI_NAMES.items():
         school = org.schools[code]

@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Exists,
     ExpressionWrapper,
@@ -270,3 +271,73 @@ def learners_missing_consent(
         .filter(consent_complete=False)
         .exclude(username__startswith="deleted-")
     )
+
+
+# -- The school year a learner is in (recertification, docs/school-year.md) ---
+
+
+def learning_year_subquery(*, user, today: datetime.date | None = None):
+    """The id of the school year `user` learns in on `today`, as an SQL
+    expression (NULL when no school year exists); `learning_year_for` in Python.
+
+    The latest school year that has started among the learner's memberships;
+    else the latest school year that has started; else the first to come.
+    What a learner records gets this year, and a course required every school
+    year counts only the rows of it.
+    """
+    from django.db.models import Subquery
+    from django.db.models.functions import Coalesce
+
+    day = today or timezone.localdate()
+    started = SchoolYear.objects.filter(starts_on__lte=day).order_by("-starts_on")
+    coming = SchoolYear.objects.filter(starts_on__gt=day).order_by("starts_on")
+    choices = [
+        Subquery(started.values("pk")[:1]),
+        Subquery(coming.values("pk")[:1]),
+    ]
+    if getattr(user, "pk", None) is not None:
+        mine = Membership.objects.filter(
+            user_id=user.pk, school_year__starts_on__lte=day
+        ).order_by("-school_year__starts_on")
+        choices.insert(0, Subquery(mine.values("school_year_id")[:1]))
+    return Coalesce(*choices, output_field=BigIntegerField())
+
+
+def learning_year_for(*, user, today: datetime.date | None = None) -> SchoolYear | None:
+    """The school year `user` learns in on `today` (see `learning_year_subquery`)."""
+    return SchoolYear.objects.filter(
+        pk=learning_year_subquery(user=user, today=today)
+    ).first()
+
+
+def school_year_of_date(
+    day: datetime.date, *, years: list[SchoolYear] | None = None
+) -> SchoolYear | None:
+    """The school year a date belongs to for rows without a learner's year:
+    the latest started by then, else the first (the migrations' backfill)."""
+    years = sorted(
+        years if years is not None else SchoolYear.objects.all(),
+        key=lambda year: year.starts_on,
+    )
+    started = [year for year in years if year.starts_on <= day]
+    return started[-1] if started else (years[0] if years else None)
+
+
+def learning_years_for(
+    *, user_ids, today: datetime.date | None = None
+) -> dict[int, int | None]:
+    """`learning_year_for` of many learners at once (two queries): user id ->
+    school year id."""
+    day = today or timezone.localdate()
+    fallback = learning_year_for(user=None, today=day)
+    years: dict[int, int | None] = {}
+    for user_id, year_id in (
+        Membership.objects.filter(user_id__in=user_ids, school_year__starts_on__lte=day)
+        .order_by("user_id", "-school_year__starts_on")
+        .values_list("user_id", "school_year_id")
+    ):
+        years.setdefault(user_id, year_id)
+    return {
+        user_id: years.get(user_id, fallback.pk if fallback else None)
+        for user_id in user_ids
+    }

@@ -342,39 +342,62 @@ def group_counts(
 
     in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
     same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
+
+    # The school year of the membership each row is counted under, read as an
+    # annotation so the condition holds on that very membership (a second
+    # filter() would join the memberships again).
+    def of_its_year(queryset, prefix="user__memberships__"):
+        return queryset.annotate(
+            g_year=F(f"{prefix}school_year_id"),
+            g_starts=F(f"{prefix}school_year__starts_on"),
+        )
+
+    def in_year(ref=F) -> Q:
+        return progress.year_rows(year_id=ref("g_year"), starts_on=ref("g_starts"))
+
     enrolled, completed, certificates, started = {}, {}, {}, {}
     unenrolled = {}
     if "enrolled" in figures:
         enrolled = _grouped(rows(Enrolment).filter(**in_scope))
     if "completed" in figures:
         completed = _grouped(
-            rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+            of_its_year(
+                rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+            ).filter(in_year())
         )
     if "completed_unenrolled" in figures:
         unenrolled = _grouped(
-            rows(CourseCompletion).filter(
-                completed_filter or Q(),
-                ~Exists(Enrolment.objects.filter(**same)),
-                **in_scope,
-            )
+            of_its_year(
+                rows(CourseCompletion).filter(
+                    completed_filter or Q(),
+                    ~Exists(Enrolment.objects.filter(**same)),
+                    **in_scope,
+                )
+            ).filter(in_year())
         )
     if "certificates" in figures:
         certificates = _grouped(
-            rows(Certificate).filter(
-                status=CertificateStatus.VALID,
-                course_id__in=course_ids,
-                holder__memberships__in=members,
-            ),
+            of_its_year(
+                rows(Certificate).filter(
+                    status=CertificateStatus.VALID,
+                    course_id__in=course_ids,
+                    holder__memberships__in=members,
+                ),
+                prefix="holder__memberships__",
+            ).filter(in_year()),
             prefix="holder__memberships__",
         )
     if "in_progress" in figures:
         # With a completion date range, a completion outside it counts as
         # none (the date-range rule, docs/reports.md): that learner is in progress.
-        unfinished = rows(Enrolment).filter(
-            ~Exists(CourseCompletion.objects.filter(completed_filter or Q(), **same)),
-            **in_scope,
+        # So does a completion that does not count in the membership's year.
+        outer = in_year(OuterRef)
+        unfinished = of_its_year(rows(Enrolment).filter(**in_scope)).filter(
+            ~Exists(
+                CourseCompletion.objects.filter(completed_filter or Q(), outer, **same)
+            ),
         )
-        lessons, attempts = progress.began_conditions(same)
+        lessons, attempts = progress.began_conditions(same, rows=outer)
         # Begun (courses.progress) = a lesson opened, or else a quiz tried.
         # Two plain (anti-)semi-joins that PostgreSQL hashes, rather than one
         # OR it would probe row by row.
@@ -572,6 +595,14 @@ def _facts(
     )
 
 
+def _in_chosen_year(filters: ReportFilters) -> Q:
+    """With a school year chosen, the rows that count in it (courses.progress)."""
+    year = filters.school_year
+    if year is None:
+        return Q()
+    return progress.year_rows(year_id=year.pk, starts_on=year.starts_on)
+
+
 def completions_by_month(
     *, viewer, filters: ReportFilters, members=None, courses=None
 ) -> list[tuple[date, int]]:
@@ -583,6 +614,7 @@ def completions_by_month(
     rows = (
         CourseCompletion.objects.filter(
             _completed_between(filters),
+            _in_chosen_year(filters),
             course_id__in=[course.pk for course in courses],
             user_id__in=members.values("user_id"),
         )
@@ -621,6 +653,10 @@ def people_by_role(
         courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
     mine = {"user_id": OuterRef("user_id"), "course_id__in": course_ids}
+    # A completion counts in the year of the membership (courses.progress).
+    in_its_year = progress.year_rows(
+        year_id=OuterRef("school_year_id"), starts_on=OuterRef("school_year__starts_on")
+    )
     bucket = Case(
         *(
             When(role__in=roles, then=Value(name))
@@ -641,7 +677,9 @@ def people_by_role(
                 "user_id",
                 distinct=True,
                 filter=Exists(
-                    CourseCompletion.objects.filter(_completed_between(filters), **mine)
+                    CourseCompletion.objects.filter(
+                        _completed_between(filters), in_its_year, **mine
+                    )
                 ),
             ),
         )
@@ -682,8 +720,12 @@ def quiz_pass_rates(
     grade_passes = QuizGrade.objects.filter(
         user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id"), passed=True
     )
+    if filters.school_year is not None:
+        # A yearly course's grade of that year (its cycle), another's (cycle 0).
+        grade_passes = grade_passes.filter(cycle__in=[0, filters.school_year.pk])
     rows = (
         QuizAttempt.objects.filter(
+            _in_chosen_year(filters),
             course_id__in=course_ids,
             user_id__in=members.values("user_id"),
             state=AttemptState.FINISHED,
@@ -750,7 +792,7 @@ def learner_rows(
     members = members_in_scope(viewer=viewer, filters=filters)
     courses = courses_for_report(filters=filters)
     course_ids = [course.pk for course in courses]
-    related = ("user__lms_profile", "school", "school_class")
+    related = ("user__lms_profile", "school", "school_class", "school_year")
     if membership_ids is None:
         memberships = list(members.select_related(*related).order_by(*LEARNER_ORDER))
         user_ids = members.values("user_id")
@@ -761,32 +803,36 @@ def learner_rows(
         memberships = [by_pk[pk] for pk in membership_ids if pk in by_pk]
         user_ids = {membership.user_id for membership in memberships}
     users = {"user_id__in": user_ids, "course_id__in": course_ids}
+    year_of = ("school_year_id", "school_year__starts_on")
     enrolled = set(
         Enrolment.objects.filter(**users).values_list("user_id", "course_id")
     )
-    completed = {
-        (user_id, course_id): completed_at
-        for user_id, course_id, completed_at in CourseCompletion.objects.filter(
-            _completed_between(filters), **users
-        ).values_list("user_id", "course_id", "completed_at")
-    }
-    began = progress.began_pairs(user_ids=user_ids, course_ids=course_ids)
-    best = {}
-    for user_id, course_id, score in (
+    # A learner may have a row of a course per school year (a course required
+    # every year): each membership's cells read the rows that count in its
+    # year (courses.progress.counts_in_year).
+    completions = defaultdict(list)
+    for user_id, course_id, completed_at, *year in CourseCompletion.objects.filter(
+        _completed_between(filters), **users
+    ).values_list("user_id", "course_id", "completed_at", *year_of):
+        completions[(user_id, course_id)].append((year, completed_at))
+    began = progress.began_rows(user_ids=user_ids, course_ids=course_ids)
+    best = defaultdict(list)
+    for user_id, course_id, *year, score in (
         QuizAttempt.objects.filter(state=AttemptState.FINISHED, **users)
-        .values("user_id", "course_id")
+        .values("user_id", "course_id", *year_of)
         .annotate(best=Max("percent"))
-        .values_list("user_id", "course_id", "best")
+        .values_list("user_id", "course_id", *year_of, "best")
     ):
-        best[(user_id, course_id)] = float(score) if score is not None else None
-    serials = {
-        (holder_id, course_id): serial
-        for holder_id, course_id, serial in Certificate.objects.filter(
-            status=CertificateStatus.VALID,
-            holder_id__in=user_ids,
-            course_id__in=course_ids,
-        ).values_list("holder_id", "course_id", "serial")
-    }
+        if score is not None:
+            best[(user_id, course_id)].append((year, float(score)))
+    serials = defaultdict(list)
+    for holder_id, course_id, serial, *year in Certificate.objects.filter(
+        status=CertificateStatus.VALID,
+        holder_id__in=user_ids,
+        course_id__in=course_ids,
+    ).values_list("holder_id", "course_id", "serial", *year_of):
+        serials[(holder_id, course_id)].append((year, serial))
+    yearly = {course.pk for course in courses if course.required_every_year}
     requirement = Requirement(
         courses, class_ids={m.school_class_id for m in memberships if m.school_class_id}
     )
@@ -795,15 +841,32 @@ def learner_rows(
         cells = {}
         for course_id in course_ids:
             key = (membership.user_id, course_id)
+
+            def counted(found, course_id=course_id, membership=membership):
+                year = membership.school_year
+                return [
+                    value
+                    for (row_year_id, row_starts_on), value in found
+                    if progress.counts_in_year(
+                        yearly=course_id in yearly,
+                        row_year_id=row_year_id,
+                        row_starts_on=row_starts_on,
+                        year_id=year.pk,
+                        starts_on=year.starts_on,
+                    )
+                ]
+
+            scores = counted(best.get(key, []))
             cell = LearnerCell(
-                completed_at=completed.get(key),
-                best_score=best.get(key),
-                certificate_serial=serials.get(key, ""),
+                completed_at=max(counted(completions.get(key, [])), default=None),
+                best_score=max(scores) if scores else None,
+                certificate_serial=next(iter(counted(serials.get(key, []))), ""),
             )
+            began_here = counted([(year, True) for year in began.get(key, ())])
             cell.status = progress.standing(
                 completed=cell.completed_at is not None,
                 enrolled=key in enrolled,
-                began=key in began,
+                began=bool(began_here),
                 required=requirement.required(
                     course_id,
                     school_id=membership.school_id,

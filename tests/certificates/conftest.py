@@ -12,6 +12,8 @@ from tests.courses.conftest import (  # noqa: F401 - shared fixtures
     school_class,
     site_root,
     student,
+    two_years,
+    yearly_learner,
 )
 
 NAME = "Nguyễn Thị Ánh Tuyết"

@@ -76,3 +76,27 @@ def make_learner(school_class):
 @pytest.fixture
 def student(make_learner):
     return make_learner()
+
+
+@pytest.fixture
+def two_years(school_class):
+    """(last school year, this school year): recertification tests."""
+    from tests.people.factories import SchoolYearFactory, previous_school_year_name
+
+    this_year = school_class.school_year
+    last_year = SchoolYearFactory(name=previous_school_year_name(this_year))
+    return last_year, this_year
+
+
+@pytest.fixture
+def yearly_learner(student, school_class, two_years):
+    """A student in 9A1 last year and in this year's 10A1 now."""
+    last_year, _this_year = two_years
+    MembershipFactory(
+        user=student,
+        role=Role.STUDENT,
+        school_class=SchoolClassFactory(
+            school=school_class.school, school_year=last_year, name="9A1"
+        ),
+    )
+    return student

@@ -145,3 +145,13 @@ def school_staff(username, role, school, school_year, **extra):
         **extra,
     )
     return user
+
+
+def during(year):
+    """Freeze time in the middle of school `year` (10 March of its second
+    calendar year): what a learner does then belongs to that year."""
+    from freezegun import freeze_time
+
+    return freeze_time(
+        datetime.datetime(year.starts_on.year + 1, 3, 10, 9, 0, tzinfo=datetime.UTC)
+    )

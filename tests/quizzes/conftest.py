@@ -5,4 +5,6 @@ from tests.courses.conftest import (  # noqa: F401 - shared fixtures
     school_class,
     site_root,
     student,
+    two_years,
+    yearly_learner,
 )

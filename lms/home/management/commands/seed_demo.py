@@ -16,6 +16,7 @@ from lms.home.demo_schools import (
     seed_history,
     seed_school_courses,
     seed_school_progress,
+    seed_yearly_course,
 )
 from lms.people.demo import (
     ALUMNI_NAMES,
@@ -145,6 +146,8 @@ class Command(BaseCommand):
         # The Department library's course packs, then each school's own
         # (lessons, quizzes, questions and certificate settings).
         courses = seed_courses(home=home)
+        # Before anyone learns: the law course is taken again every year.
+        seed_yearly_course(library=courses)
         owned = seed_school_courses(home=home, org=org)
         student_courses = [c for c in courses if c.for_students]
         if "student" not in people:
