@@ -42,6 +42,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("lms_quizzes", "0022_attempts_and_grades_per_school_year")]
+    dependencies = [("lms_quizzes", "0023_attempts_and_grades_per_school_year")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('lms_people', '0010_content_author_group'),
-        ('lms_quizzes', '0021_question_review_workflow'),
+        ('lms_quizzes', '0022_choice_credit_seven_places_of_a_fraction'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
