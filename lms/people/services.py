@@ -1,13 +1,22 @@
 """Writes about people and organisations."""
 
+import dataclasses
 import datetime
+import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from .models import (
+    Guardian,
+    GuardianActivationCode,
+    GuardianChild,
     Membership,
     PersonErasure,
     PersonProfile,
@@ -25,7 +34,7 @@ from .roles import (
     content_author_group_name,
     school_admin_group_name,
 )
-from .text import normalize_text
+from .text import fold_for_search, normalize_text
 
 User = get_user_model()
 
@@ -447,3 +456,191 @@ def people_for_retention(*, school_years: int, today=None):
         .exclude(Exists(PersonErasure.objects.filter(erased_user_id=OuterRef("pk"))))
         .order_by("pk")
     )
+
+
+# Families: guardian contacts, their links to children, one-time activation
+# codes and the parent accounts they open.
+
+ACTIVATION_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+ACTIVATION_CODE_LENGTH = 12  # 60 bits
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedActivationCode:
+    """A code just issued: `code` is the only copy of it in clear text."""
+
+    code: str
+    record: GuardianActivationCode
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.record.expires_at
+
+
+class ActivationRefused(ValueError):
+    """A code cannot open an account; the message says why, to the person."""
+
+
+def activation_code_normalise(code: str) -> str:
+    """The code as issued, whatever spaces, hyphens or case it was typed with."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def activation_code_hash(code: str) -> str:
+    """The keyed hash stored for a code (SECRET_KEY-keyed: a leaked table
+    alone does not let anyone try codes offline)."""
+    return salted_hmac(
+        "lms.people.GuardianActivationCode",
+        activation_code_normalise(code),
+        algorithm="sha256",
+    ).hexdigest()
+
+
+def _activation_code_new() -> str:
+    raw = "".join(
+        secrets.choice(ACTIVATION_CODE_ALPHABET)
+        for _position in range(ACTIVATION_CODE_LENGTH)
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@transaction.atomic
+def guardian_activation_code_issue(
+    *,
+    guardian: Guardian,
+    issued_by: User | None = None,
+    now: datetime.datetime | None = None,
+) -> IssuedActivationCode:
+    """Issue a new one-time code for `guardian`, revoking their earlier ones.
+
+    The clear code is returned once (print it, e-mail it) and never stored.
+    """
+    now = now or timezone.now()
+    Guardian.objects.select_for_update().filter(pk=guardian.pk).first()
+    GuardianActivationCode.objects.filter(
+        guardian=guardian, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    code = _activation_code_new()
+    record = GuardianActivationCode.objects.create(
+        guardian=guardian,
+        code_hash=activation_code_hash(code),
+        issued_at=now,
+        issued_by=issued_by,
+        expires_at=now
+        + datetime.timedelta(days=settings.LMS_PARENT_ACTIVATION_CODE_DAYS),
+    )
+    return IssuedActivationCode(code=code, record=record)
+
+
+@transaction.atomic
+def parent_account_activate(
+    *,
+    code: str,
+    username: str,
+    password: str,
+    now: datetime.datetime | None = None,
+) -> User:
+    """Open the parent account of the guardian `code` was issued to.
+
+    The code is used up; the new account has no role, no staff flag and no
+    admin access: it sees the guardian's children's learning only.
+    Raises ActivationRefused (nothing changed) when the code is unknown,
+    used, revoked or expired, or the guardian already has an account.
+    """
+    now = now or timezone.now()
+    record = (
+        GuardianActivationCode.objects.select_for_update()
+        .select_related("guardian")
+        .filter(code_hash=activation_code_hash(code))
+        .first()
+    )
+    if record is None or record.revoked_at is not None:
+        raise ActivationRefused(
+            _("This code is not valid. Check it, or ask the school for a new one.")
+        )
+    if record.used_at is not None:
+        raise ActivationRefused(_("This code has already been used."))
+    if now >= record.expires_at:
+        raise ActivationRefused(
+            _("This code has expired. Ask the school for a new one.")
+        )
+    guardian = record.guardian
+    if guardian.user_id is not None:
+        raise ActivationRefused(
+            _(
+                "This family already has an account. Sign in, or ask the "
+                "school to reset its password."
+            )
+        )
+    user = user_create(
+        username=username,
+        full_name=guardian.full_name,
+        password=password,
+        email=guardian.email,
+        phone=guardian.phone,
+    )
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    record.used_at = now
+    record.save(update_fields=["used_at"])
+    return user
+
+
+def guardian_consents_link(*, guardian: Guardian) -> int:
+    """Point the consents this guardian gave for their children at them.
+
+    Only consents given by a parent or guardian whose recorded name is the
+    guardian's name (compared folded, as Vietnamese search does) and that
+    point at nobody yet; anything that does not match stays as it was.
+    """
+    from .models import Consent
+
+    wanted = fold_for_search(guardian.full_name)
+    candidates = Consent.objects.filter(
+        learner__guardian_links__guardian=guardian,
+        given_by__in=[Consent.GivenBy.PARENT, Consent.GivenBy.GUARDIAN],
+        guardian__isnull=True,
+    )
+    ids = [c.pk for c in candidates if fold_for_search(c.giver_name) == wanted]
+    return Consent.objects.filter(pk__in=ids).update(guardian=guardian)
+
+
+@transaction.atomic
+def guardian_ensure(
+    *,
+    learner: User,
+    school: School,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    relation: str = GuardianChild.Relation.PARENT,
+) -> Guardian:
+    """Create or update `learner`'s guardian named `full_name`; safe to repeat.
+
+    A guardian is matched among the learner's own guardians by name; blank
+    phone or e-mail leave what is known. Matching consents are linked.
+    """
+    full_name = normalize_text(full_name)
+    wanted = fold_for_search(full_name)
+    guardian = next(
+        (
+            g
+            for g in Guardian.objects.filter(child_links__learner=learner)
+            if fold_for_search(g.full_name) == wanted
+        ),
+        None,
+    )
+    if guardian is None:
+        guardian = Guardian(school=school, full_name=full_name)
+    if phone:
+        guardian.phone = phone
+    if email:
+        guardian.email = email
+    guardian.full_name = full_name
+    guardian.full_clean(exclude=["user"])
+    guardian.save()
+    GuardianChild.objects.get_or_create(
+        guardian=guardian, learner=learner, defaults={"relation": relation}
+    )
+    guardian_consents_link(guardian=guardian)
+    return guardian

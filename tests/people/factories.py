@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 
 from lms.people.models import (
     Department,
+    Guardian,
+    GuardianChild,
     Membership,
     PersonProfile,
     Role,
@@ -145,3 +147,21 @@ def school_staff(username, role, school, school_year, **extra):
         **extra,
     )
     return user
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    """A parent contact of the school; pass children=[...] to link them."""
+
+    class Meta:
+        model = Guardian
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    full_name = factory.Sequence(lambda n: f"Trần Thị Phụ Huynh {n}")
+    phone = "0912345678"
+    email = factory.Sequence(lambda n: f"phuhuynh{n}@example.com")
+
+    @factory.post_generation
+    def children(guardian, create, extracted, **kwargs):
+        for child in extracted or ():
+            GuardianChild.objects.create(guardian=guardian, learner=child)
