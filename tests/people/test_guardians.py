@@ -124,9 +124,7 @@ def test_a_new_code_revokes_the_old_one(guardian):
 def test_an_unknown_code_opens_nothing(guardian):
     guardian_activation_code_issue(guardian=guardian)
     with pytest.raises(ActivationRefused):
-        parent_account_activate(
-            code="AAAA-BBBB-CCCC", username="a1", password="x" * 12
-        )
+        parent_account_activate(code="AAAA-BBBB-CCCC", username="a1", password="x" * 12)
     assert not Guardian.objects.filter(user__isnull=False).exists()
 
 
