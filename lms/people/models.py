@@ -783,3 +783,39 @@ class ActivationAttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class FamilyDigest(models.Model):
+    """One digest of notices sent to a guardian for one period.
+
+    At most one per guardian and period (the constraint, not only the code):
+    a second run in the same period finds this row and sends nothing. The
+    next digest covers what happened after `covered_until`.
+    """
+
+    guardian = models.ForeignKey(
+        Guardian,
+        verbose_name=_("parent or guardian"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    period_start = models.DateField(_("period starting"))
+    channel = models.CharField(_("sent by"), max_length=40)
+    events = models.PositiveIntegerField(_("notices"), default=0)
+    covered_from = models.DateTimeField(_("events from"))
+    covered_until = models.DateTimeField(_("events until"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("family digest")
+        verbose_name_plural = _("family digests")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "period_start"],
+                name="lms_people_familydigest_one_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} – {self.period_start:%d/%m/%Y}"
