@@ -85,6 +85,10 @@ DEFAULTS = {
     # activation attempts allowed per client address (count, seconds).
     "LMS_PARENT_ACTIVATION_CODE_DAYS": 60,
     "LMS_PARENT_ACTIVATION_RATE": (10, 900),
+    # Family notices: the senders tried in order (lms.people.notify), and
+    # how often a family gets a digest at most ("daily", "weekly", "monthly").
+    "LMS_FAMILY_NOTIFIERS": ["lms.mail.notifiers.EmailNotifier"],
+    "LMS_FAMILY_DIGEST_PERIOD": "weekly",
     # Sign-in throttling (django-axes): a whole school signs in from one
     # address, so failures count per username *and* address, and a lockout
     # ends by itself; never per address alone, never for good.
