@@ -361,3 +361,66 @@ def test_a_dry_run_creates_no_guardian(roster_school):
     )
     assert report.ok
     assert not Guardian.objects.exists()
+
+
+# The public activation page
+
+ACTIVATE = "/tai-khoan/kich-hoat-phu-huynh/"
+
+
+def _form(code, username="bo.hung", password="Mật-khẩu-dài-2026"):
+    return {
+        "code": code,
+        "username": username,
+        "password1": password,
+        "password2": password,
+    }
+
+
+def test_the_activation_page_opens_the_account_and_signs_in(client, guardian, child):
+    issued = guardian_activation_code_issue(guardian=guardian)
+    response = client.post(ACTIVATE, _form(issued.code))
+    assert response.status_code == 302
+    assert response["Location"] == "/hoc-tap/"
+    guardian.refresh_from_db()
+    assert guardian.user.username == "bo.hung"
+    page = client.get("/hoc-tap/").content.decode()
+    assert child.get_full_name() in page
+
+
+def test_the_activation_page_says_why_a_code_is_refused(client, guardian):
+    response = client.post(ACTIVATE, _form("AAAA-BBBB-CCCC"))
+    assert response.status_code == 400
+    assert "Mã này không đúng" in response.content.decode()
+    assert not Guardian.objects.filter(user__isnull=False).exists()
+
+
+def test_activation_attempts_are_throttled(client, guardian, settings):
+    settings.LMS_PARENT_ACTIVATION_RATE = (3, 900)
+    issued = guardian_activation_code_issue(guardian=guardian)
+    for attempt in range(3):
+        client.post(ACTIVATE, _form(f"AAAA-BBBB-CCC{attempt}"))
+    # Even the right code waits once the address has used its attempts.
+    response = client.post(ACTIVATE, _form(issued.code))
+    assert response.status_code == 429
+    guardian.refresh_from_db()
+    assert guardian.user is None
+
+
+def test_activation_throttle_holds_without_the_cache(client, guardian, settings):
+    from unittest import mock
+
+    settings.LMS_PARENT_ACTIVATION_RATE = (2, 900)
+    with mock.patch("lms.people.families.cache_available", return_value=False):
+        for attempt in range(2):
+            client.post(ACTIVATE, _form(f"AAAA-BBBB-CCC{attempt}"))
+        response = client.post(ACTIVATE, _form("AAAA-BBBB-CCCC"))
+    assert response.status_code == 429
+
+
+def test_a_parent_account_has_no_admin(client, guardian):
+    issued = guardian_activation_code_issue(guardian=guardian)
+    client.post(ACTIVATE, _form(issued.code))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
