@@ -464,3 +464,48 @@ def schools_visible_to(*, viewer: User) -> QuerySet[School]:
             )
         )
     )
+
+
+# Families ------------------------------------------------------------------
+
+
+def children_of(*, parent: User) -> QuerySet[User]:
+    """The learners whose learning `parent` may see: the active children of the
+    guardian contact their account belongs to, in name order. Nobody else's,
+    whatever else the account may be."""
+    if not parent.is_authenticated or not parent.is_active:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            guardian_links__guardian__user=parent,
+        )
+        .select_related("lms_profile")
+        .distinct()
+        .order_by("lms_profile__sort_name", "pk")
+    )
+
+
+def may_view_child(*, parent: User, learner: User) -> bool:
+    """Whether `parent` may see `learner`'s courses, progress and certificates."""
+    if learner is None or learner.pk is None:
+        return False
+    return children_of(parent=parent).filter(pk=learner.pk).exists()
+
+
+def guardians_manageable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet:
+    """Guardian contacts `user` may see and change: those of schools they manage."""
+    from .models import Guardian
+
+    return Guardian.objects.filter(
+        school__in=schools_managed_by(viewer=user, today=today)
+    ).select_related("school", "user")
+
+
+def may_manage_guardian(
+    *, user: User, guardian, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may change `guardian` or issue them an activation code."""
+    return may_manage_school(user=user, school=guardian.school_id, today=today)

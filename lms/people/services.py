@@ -391,6 +391,16 @@ def person_erase(
 
     _log_labels_scrub(person=person)
     Consent.objects.filter(learner=person).delete()
+    # The child's parents are the child's data too: a contact left with no
+    # child goes, and so does the contact of an erased parent account.
+    guardian_ids = list(
+        Guardian.objects.filter(child_links__learner=person).values_list(
+            "pk", flat=True
+        )
+    )
+    GuardianChild.objects.filter(learner=person).delete()
+    Guardian.objects.filter(pk__in=guardian_ids, child_links__isnull=True).delete()
+    Guardian.objects.filter(user=person).delete()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=person.get_username()).delete()
     for profile in UserProfile.objects.filter(user=person):
@@ -613,12 +623,14 @@ def guardian_ensure(
     full_name: str,
     phone: str = "",
     email: str = "",
-    relation: str = GuardianChild.Relation.PARENT,
+    relation: str = "",
 ) -> Guardian:
     """Create or update `learner`'s guardian named `full_name`; safe to repeat.
 
-    A guardian is matched among the learner's own guardians by name; blank
-    phone or e-mail leave what is known. Matching consents are linked.
+    A guardian is matched among the learner's own guardians by name, then
+    among the school's by name and phone or e-mail (a sibling's parent); a
+    blank phone, e-mail or relation leaves what is known (a new link is
+    "parent"). Matching consents are linked.
     """
     full_name = normalize_text(full_name)
     wanted = fold_for_search(full_name)
@@ -630,6 +642,18 @@ def guardian_ensure(
         ),
         None,
     )
+    same_contact = (Q(phone=phone) if phone else Q(pk__in=[])) | (
+        Q(email__iexact=email) if email else Q(pk__in=[])
+    )
+    if guardian is None and (phone or email):
+        guardian = next(
+            (
+                g
+                for g in Guardian.objects.filter(same_contact, school=school)
+                if fold_for_search(g.full_name) == wanted
+            ),
+            None,
+        )
     if guardian is None:
         guardian = Guardian(school=school, full_name=full_name)
     if phone:
@@ -639,8 +663,13 @@ def guardian_ensure(
     guardian.full_name = full_name
     guardian.full_clean(exclude=["user"])
     guardian.save()
-    GuardianChild.objects.get_or_create(
-        guardian=guardian, learner=learner, defaults={"relation": relation}
+    link, created = GuardianChild.objects.get_or_create(
+        guardian=guardian,
+        learner=learner,
+        defaults={"relation": relation or GuardianChild.Relation.PARENT},
     )
+    if relation and not created and link.relation != relation:
+        link.relation = relation
+        link.save(update_fields=["relation"])
     guardian_consents_link(guardian=guardian)
     return guardian

@@ -180,3 +180,247 @@ def test_guardian_is_linked_to_the_consent_they_gave(child, school):
     assert given.guardian == guardian
     assert other.guardian is None
     assert own.guardian is None
+
+
+# Roster columns
+
+
+@pytest.fixture
+def roster_school():
+    from tests.people.factories import SchoolClassFactory, SchoolFactory
+
+    school_class = SchoolClassFactory(school=SchoolFactory(code="HOASEN"), name="10A1")
+    return school_class
+
+
+def _import(school_class, rows, *, dry_run=False):
+    from django.utils import translation
+
+    from lms.people.roster.importing import roster_import
+    from tests.people.roster_files import xlsx_bytes
+
+    with translation.override("en"):
+        return roster_import(
+            data=xlsx_bytes(rows),
+            filename="lop.xlsx",
+            school=school_class.school,
+            school_year=school_class.school_year,
+            create_classes=False,
+            dry_run=dry_run,
+        )
+
+
+PARENT_HEADER = [
+    "STT",
+    "Họ và tên",
+    "Mã học sinh",
+    "Lớp",
+    "Họ tên cha/mẹ",
+    "SĐT phụ huynh",
+    "Email phụ huynh",
+    "Quan hệ",
+]
+
+
+def test_roster_parent_columns_create_the_guardian(roster_school):
+    report = _import(
+        roster_school,
+        [
+            PARENT_HEADER,
+            [
+                1,
+                "Nguyễn Văn An",
+                "HS001",
+                "10A1",
+                "Nguyễn Văn Hùng",
+                "0912 345 678",
+                "Hung@Example.com",
+                "Cha",
+            ],
+            [
+                2,
+                "Nguyễn Thị Bình",
+                "HS002",
+                "10A1",
+                "Nguyễn Văn Hùng",
+                "0912345678",
+                "",
+                "",
+            ],
+            [3, "Lê Văn Cường", "HS003", "10A1", "", "", "", ""],
+        ],
+    )
+    assert report.ok, report.refused
+    guardian = Guardian.objects.get()
+    assert guardian.full_name == "Nguyễn Văn Hùng"
+    assert guardian.phone == "0912345678"
+    assert guardian.email == "hung@example.com"
+    assert guardian.school == roster_school.school
+    links = {
+        link.learner.get_full_name(): (link.guardian_id, link.relation)
+        for link in GuardianChild.objects.select_related("learner")
+    }
+    # The same name and phone on a sibling's row is the same parent.
+    assert links == {
+        "Nguyễn Văn An": (guardian.pk, GuardianChild.Relation.FATHER),
+        "Nguyễn Thị Bình": (guardian.pk, GuardianChild.Relation.PARENT),
+    }
+
+
+def test_a_namesake_with_other_details_is_another_parent(roster_school):
+    _import(
+        roster_school,
+        [
+            PARENT_HEADER,
+            [1, "Nguyễn Văn An", "HS001", "10A1", "Nguyễn Văn Hùng", "0912345678"],
+            [2, "Lê Văn Bình", "HS002", "10A1", "Nguyễn Văn Hùng", "0987654321"],
+        ],
+    )
+    assert Guardian.objects.count() == 2
+
+
+def test_reimporting_parent_columns_changes_nothing(roster_school):
+    rows = [
+        PARENT_HEADER,
+        [1, "Nguyễn Văn An", "HS001", "10A1", "Trần Thị Mai", "0912345678", "", "Mẹ"],
+    ]
+    _import(roster_school, rows)
+    again = _import(roster_school, rows)
+    assert [e.code for e in again.unchanged] == ["HS001"]
+    assert Guardian.objects.count() == 1
+    rows[1][5] = "0987654321"
+    changed = _import(roster_school, rows)
+    assert changed.updated[0].changes == ["parent's phone: 0912345678 → 0987654321"]
+    assert Guardian.objects.get().phone == "0987654321"
+
+
+def test_bad_parent_values_refuse_the_file_naming_row_and_column(roster_school):
+    report = _import(
+        roster_school,
+        [
+            PARENT_HEADER,
+            [1, "Nguyễn Văn An", "HS001", "10A1", "Trần Thị Mai", "12ab", "", ""],
+            [2, "Lê Văn Bình", "HS002", "10A1", "Lê Văn Ba", "", "ba@", ""],
+            [3, "Phạm Văn Cường", "HS003", "10A1", "", "0912345678", "", ""],
+            [4, "Đỗ Văn Dũng", "HS004", "10A1", "Đỗ Văn Đức", "", "", "Chú"],
+            [5, "Vũ Thị Giang", "HS005", "10A1", "Vũ Văn Hải", "0912345678", "", ""],
+        ],
+    )
+    assert [(p.row, p.message) for p in report.refused] == [
+        (
+            4,
+            'Column "SĐT phụ huynh": "12ab" is not a phone number; write 10 '
+            "digits such as 0912345678.",
+        ),
+        (5, 'Column "Email phụ huynh": "ba@" is not an email address.'),
+        (6, 'Column "Họ tên cha/mẹ": the parent\'s name is missing.'),
+        (
+            7,
+            'Column "Quan hệ": unknown relation "Chú"; write Cha, Mẹ or Người giám hộ.',
+        ),
+    ]
+    assert not Guardian.objects.exists()
+    assert not GuardianChild.objects.exists()
+    assert not Membership.objects.exists()
+
+
+def test_english_parent_headers_and_phone_without_its_zero(roster_school):
+    report = _import(
+        roster_school,
+        [
+            [
+                "Full name",
+                "Student code",
+                "Class",
+                "Parent name",
+                "Parent phone",
+                "Parent email",
+            ],
+            [
+                "Nguyễn Văn An",
+                "HS001",
+                "10A1",
+                "Nguyễn Văn Hùng",
+                912345678,
+                "hung@example.com",
+            ],
+        ],
+    )
+    assert report.ok, report.refused
+    assert Guardian.objects.get().phone == "0912345678"
+
+
+def test_a_dry_run_creates_no_guardian(roster_school):
+    report = _import(
+        roster_school,
+        [
+            PARENT_HEADER,
+            [1, "Nguyễn Văn An", "HS001", "10A1", "Trần Thị Mai", "", "", ""],
+        ],
+        dry_run=True,
+    )
+    assert report.ok
+    assert not Guardian.objects.exists()
+
+
+# The public activation page
+
+ACTIVATE = "/tai-khoan/kich-hoat-phu-huynh/"
+
+
+def _form(code, username="bo.hung", password="Mật-khẩu-dài-2026"):
+    return {
+        "code": code,
+        "username": username,
+        "password1": password,
+        "password2": password,
+    }
+
+
+def test_the_activation_page_opens_the_account_and_signs_in(client, guardian, child):
+    issued = guardian_activation_code_issue(guardian=guardian)
+    response = client.post(ACTIVATE, _form(issued.code))
+    assert response.status_code == 302
+    assert response["Location"] == "/hoc-tap/"
+    guardian.refresh_from_db()
+    assert guardian.user.username == "bo.hung"
+    page = client.get("/hoc-tap/").content.decode()
+    assert child.get_full_name() in page
+
+
+def test_the_activation_page_says_why_a_code_is_refused(client, guardian):
+    response = client.post(ACTIVATE, _form("AAAA-BBBB-CCCC"))
+    assert response.status_code == 400
+    assert "Mã này không đúng" in response.content.decode()
+    assert not Guardian.objects.filter(user__isnull=False).exists()
+
+
+def test_activation_attempts_are_throttled(client, guardian, settings):
+    settings.LMS_PARENT_ACTIVATION_RATE = (3, 900)
+    issued = guardian_activation_code_issue(guardian=guardian)
+    for attempt in range(3):
+        client.post(ACTIVATE, _form(f"AAAA-BBBB-CCC{attempt}"))
+    # Even the right code waits once the address has used its attempts.
+    response = client.post(ACTIVATE, _form(issued.code))
+    assert response.status_code == 429
+    guardian.refresh_from_db()
+    assert guardian.user is None
+
+
+def test_activation_throttle_holds_without_the_cache(client, guardian, settings):
+    from unittest import mock
+
+    settings.LMS_PARENT_ACTIVATION_RATE = (2, 900)
+    with mock.patch("lms.people.families.cache_available", return_value=False):
+        for attempt in range(2):
+            client.post(ACTIVATE, _form(f"AAAA-BBBB-CCC{attempt}"))
+        response = client.post(ACTIVATE, _form("AAAA-BBBB-CCCC"))
+    assert response.status_code == 429
+
+
+def test_a_parent_account_has_no_admin(client, guardian):
+    issued = guardian_activation_code_issue(guardian=guardian)
+    client.post(ACTIVATE, _form(issued.code))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
