@@ -509,3 +509,25 @@ def may_manage_guardian(
 ) -> bool:
     """Whether `user` may change `guardian` or issue them an activation code."""
     return may_manage_school(user=user, school=guardian.school_id, today=today)
+
+
+def may_print_family_letters(
+    *, user: User, school_class, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may print the letters to the families of `school_class`,
+    issuing their one-time activation codes: whoever manages its school in
+    its school year, or its homeroom teacher, while that year has not ended."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if may_manage_school(
+        user=user,
+        school=school_class.school_id,
+        school_year=school_class.school_year_id,
+        today=today,
+    ):
+        return True
+    return (
+        active_memberships(user=user, today=today)
+        .filter(role=Role.HOMEROOM_TEACHER, school_class=school_class)
+        .exists()
+    )

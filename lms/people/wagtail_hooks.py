@@ -20,6 +20,7 @@ from .admin_views import (
     MembershipEditView,
     SchoolClassDeleteView,
     SchoolClassEditView,
+    SchoolClassIndexView,
     SchoolDeleteView,
     SchoolEditView,
     person_data_export_view,
@@ -92,6 +93,7 @@ class SchoolClassViewSet(ScopedModelViewSet):
     list_filter = ["school_year", "school"]
     search_fields = ["name"]
     scope = staticmethod(classes_visible_to)
+    index_view_class = SchoolClassIndexView
     edit_view_class = SchoolClassEditView
     delete_view_class = SchoolClassDeleteView
 
