@@ -673,3 +673,72 @@ def guardian_ensure(
         link.save(update_fields=["relation"])
     guardian_consents_link(guardian=guardian)
     return guardian
+
+
+ACTIVATION_EMAIL_KIND = "parent_activation_code"
+
+
+@transaction.atomic
+def guardian_activation_code_send(
+    *, guardian: Guardian, issued_by: User | None = None
+) -> tuple[IssuedActivationCode, bool]:
+    """Issue `guardian` a new code (see `guardian_activation_code_issue`) and,
+    when they have an e-mail address, queue it to them in their language.
+
+    Returns the code and whether it was e-mailed; the queued message holds
+    the code until it is sent, like any e-mail would.
+    """
+    from django.urls import reverse
+    from django.utils import translation
+
+    from lms.conf import site_url
+    from lms.mail.services import email_queue
+
+    issued = guardian_activation_code_issue(guardian=guardian, issued_by=issued_by)
+    if not guardian.email:
+        return issued, False
+    with translation.override(guardian.language):
+        children = ", ".join(c.get_full_name() for c in guardian.children.all())
+        subject = _("Your parent account at %(school)s") % {
+            "school": guardian.school.name
+        }
+        body = _(
+            "Dear %(name)s,\n\n"
+            "%(school)s invites you to follow the learning of %(children)s "
+            "online: courses, progress and certificates.\n\n"
+            "Open %(url)s, enter the activation code %(code)s and choose a "
+            "username and a password. The code works once, until %(expires)s.\n\n"
+            "If you did not ask for this, you can ignore this e-mail."
+        ) % {
+            "name": guardian.full_name,
+            "school": guardian.school.name,
+            "children": children,
+            "url": site_url() + reverse("lms_people:parent_activate"),
+            "code": issued.code,
+            "expires": timezone.localtime(issued.expires_at).strftime("%d/%m/%Y"),
+        }
+    email_queue(
+        to=guardian.email,
+        subject=subject,
+        body=body,
+        kind=ACTIVATION_EMAIL_KIND,
+        user=guardian.user,
+    )
+    return issued, True
+
+
+@transaction.atomic
+def guardian_children_set(*, guardian: Guardian, children: list[User]) -> None:
+    """Make `children` the guardian's children (new links as "parent"), then
+    link the consents the guardian gave for them."""
+    wanted = {child.pk for child in children}
+    GuardianChild.objects.filter(guardian=guardian).exclude(learner__in=wanted).delete()
+    have = set(
+        GuardianChild.objects.filter(guardian=guardian).values_list(
+            "learner_id", flat=True
+        )
+    )
+    GuardianChild.objects.bulk_create(
+        GuardianChild(guardian=guardian, learner_id=pk) for pk in wanted - have
+    )
+    guardian_consents_link(guardian=guardian)

@@ -27,9 +27,11 @@ from .admin_views import (
     person_erase_view,
 )
 from .bulk_actions import SCOPED_USER_BULK_ACTIONS
+from .guardian_admin import GuardianViewSet, guardians_visible_to
 from .models import (
     Consent,
     Department,
+    Guardian,
     Membership,
     RosterImportJob,
     School,
@@ -172,6 +174,7 @@ class OrganisationGroup(ViewSetGroup):
         RosterImportViewSet("lms_roster", url_prefix="lms/roster-import"),
         ConsentViewSet("lms_consents", url_prefix="lms/consents"),
         ConsentStatusViewSet("lms_consent_status", url_prefix="lms/consent-status"),
+        GuardianViewSet("lms_guardians", url_prefix="lms/guardians"),
     )
 
 
@@ -237,6 +240,7 @@ _log_scope(Membership, memberships_visible_to)
 _log_scope(SchoolClass, classes_visible_to)
 _log_scope(School, policies.schools_visible_to)
 _log_scope(Consent, consents_visible_to)
+_log_scope(Guardian, guardians_visible_to)
 
 
 @hooks.register("construct_reports_menu")

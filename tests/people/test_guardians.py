@@ -424,3 +424,61 @@ def test_a_parent_account_has_no_admin(client, guardian):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+# The admin: a school admin issues a code on request
+
+
+@pytest.fixture
+def school_admin(school):
+    from lms.people.models import Role
+    from lms.people.services import user_groups_sync
+    from tests.people.factories import SchoolYearFactory, school_staff
+
+    admin = school_staff("qt", Role.SCHOOL_ADMIN, school, SchoolYearFactory())
+    user_groups_sync(user=admin)
+    return admin
+
+
+def test_a_school_admin_issues_and_emails_a_code(client, guardian, school_admin):
+    from lms.mail.models import OutgoingEmail
+
+    client.force_login(school_admin)
+    listing = client.get("/admin/lms/guardians/")
+    assert listing.status_code == 200
+    assert "Nguyễn Văn Hùng" in listing.content.decode()
+    url = f"/admin/lms/guardians/{guardian.pk}/activation-code/"
+    assert client.get(url).status_code == 200
+    assert not GuardianActivationCode.objects.exists()
+    page = client.post(url).content.decode()
+    record = GuardianActivationCode.objects.get()
+    assert record.issued_by == school_admin
+    mail = OutgoingEmail.objects.get()
+    assert mail.to == guardian.email
+    code = next(
+        word.strip(".,")
+        for word in mail.body.split()
+        if activation_code_hash(word.strip(".,")) == record.code_hash
+    )
+    assert code in page
+    assert "con1" not in mail.body  # names, not usernames
+    # Issuing again revokes the first code.
+    client.post(url)
+    with pytest.raises(ActivationRefused):
+        parent_account_activate(code=code, username="a1", password="x" * 12)
+
+
+def test_another_schools_admin_cannot_issue_a_code(client, guardian):
+    from lms.people.models import Role
+    from lms.people.services import user_groups_sync
+    from tests.people.factories import SchoolFactory, SchoolYearFactory, school_staff
+
+    other = school_staff(
+        "qt_b", Role.SCHOOL_ADMIN, SchoolFactory(), SchoolYearFactory()
+    )
+    user_groups_sync(user=other)
+    client.force_login(other)
+    url = f"/admin/lms/guardians/{guardian.pk}/activation-code/"
+    assert client.post(url).status_code == 404
+    assert not GuardianActivationCode.objects.exists()
+    assert "Nguyễn Văn Hùng" not in client.get("/admin/lms/guardians/").content.decode()
