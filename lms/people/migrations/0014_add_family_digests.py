@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms_people', '0012_add_guardians_and_activation_codes'),
+        ('lms_people', '0013_guardian_permissions'),
     ]
 
     operations = [
