@@ -61,6 +61,10 @@ ACCESS_TESTED = {
     "lms_reports:annual": ["reports/test_annual.py", "reports/test_views.py"],
     "lms_reports:completion": ["reports/test_views.py"],
     "lms_reports:department": ["reports/test_views.py"],
+    "lms_reports:family_letters": [
+        "security/access/cases.py",
+        "people/test_family_letters.py",
+    ],
     "lms_reports:learners": ["reports/test_views.py"],
     "lms_roster:index": ["people/test_roster_admin.py"],
     "lms_roster:job": ["people/test_roster_jobs.py"],

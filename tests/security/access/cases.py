@@ -394,6 +394,14 @@ case(
     post=lambda w: {"staff": f"{w.pk('school_a')}-{w.pk('year')}"},
     change=A_MANAGERS,
 )
+# Letters to the families of a class (lms/reports/family_letters.py): its
+# school's managers and its homeroom teacher; printing issues activation codes.
+case(
+    "lms_reports:family_letters",
+    args=pk("class_a"),
+    allow=A_MANAGERS | {"homeroom_a"},
+    post=lambda w: {"families": "all"},
+)
 # The outgoing mail queue is the Department's (lms/mail/policies.py).
 case("lms_mail_outgoing", allow=DEPT)
 case(
