@@ -496,9 +496,13 @@ def may_view_child(*, parent: User, learner: User) -> bool:
 def guardians_manageable_by(
     *, user: User, today: datetime.date | None = None
 ) -> QuerySet:
-    """Guardian contacts `user` may see and change: those of schools they manage."""
+    """Guardian contacts `user` may see and change: those of schools they
+    manage, for those whose role carries the guardian permissions (school
+    admins; not Department officers)."""
     from .models import Guardian
 
+    if not user.has_perm("lms_people.change_guardian"):
+        return Guardian.objects.none()
     return Guardian.objects.filter(
         school__in=schools_managed_by(viewer=user, today=today)
     ).select_related("school", "user")
@@ -508,4 +512,6 @@ def may_manage_guardian(
     *, user: User, guardian, today: datetime.date | None = None
 ) -> bool:
     """Whether `user` may change `guardian` or issue them an activation code."""
-    return may_manage_school(user=user, school=guardian.school_id, today=today)
+    return (
+        guardians_manageable_by(user=user, today=today).filter(pk=guardian.pk).exists()
+    )
