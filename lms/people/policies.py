@@ -496,9 +496,13 @@ def may_view_child(*, parent: User, learner: User) -> bool:
 def guardians_manageable_by(
     *, user: User, today: datetime.date | None = None
 ) -> QuerySet:
-    """Guardian contacts `user` may see and change: those of schools they manage."""
+    """Guardian contacts `user` may see and change: those of schools they
+    manage, for those whose role carries the guardian permissions (school
+    admins; not Department officers)."""
     from .models import Guardian
 
+    if not user.has_perm("lms_people.change_guardian"):
+        return Guardian.objects.none()
     return Guardian.objects.filter(
         school__in=schools_managed_by(viewer=user, today=today)
     ).select_related("school", "user")
@@ -508,26 +512,27 @@ def may_manage_guardian(
     *, user: User, guardian, today: datetime.date | None = None
 ) -> bool:
     """Whether `user` may change `guardian` or issue them an activation code."""
-    return may_manage_school(user=user, school=guardian.school_id, today=today)
+    return (
+        guardians_manageable_by(user=user, today=today).filter(pk=guardian.pk).exists()
+    )
 
 
 def may_print_family_letters(
     *, user: User, school_class, today: datetime.date | None = None
 ) -> bool:
     """Whether `user` may print the letters to the families of `school_class`,
-    issuing their one-time activation codes: whoever manages its school in
-    its school year, or its homeroom teacher, while that year has not ended."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if may_manage_school(
-        user=user,
-        school=school_class.school_id,
-        school_year=school_class.school_year_id,
-        today=today,
-    ):
+    issuing their one-time activation codes: a school admin of its school or
+    its homeroom teacher, in its school year while that year has not ended.
+    Like the guardian contacts (`guardians_manageable_by`), not Department
+    officers."""
+    if _is_effective_superuser(user):
         return True
     return (
         active_memberships(user=user, today=today)
-        .filter(role=Role.HOMEROOM_TEACHER, school_class=school_class)
+        .filter(school_year_id=school_class.school_year_id)
+        .filter(
+            Q(role=Role.SCHOOL_ADMIN, school_id=school_class.school_id)
+            | Q(role=Role.HOMEROOM_TEACHER, school_class_id=school_class.pk)
+        )
         .exists()
     )
