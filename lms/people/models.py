@@ -685,7 +685,7 @@ class GuardianChild(models.Model):
         FATHER = "father", _("Father")
         MOTHER = "mother", _("Mother")
         GUARDIAN = "guardian", _("Guardian")
-        PARENT = "parent", _("Parent")
+        PARENT = "parent", _("Father or mother")
 
     guardian = models.ForeignKey(
         Guardian,

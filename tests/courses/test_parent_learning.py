@@ -111,7 +111,10 @@ def test_two_children_each_with_their_own_learning(make_course, make_learner, fa
 
 
 def test_a_parent_gets_their_childs_certificate_not_anothers(
-    client, certified_course, complete, family
+    client,
+    certified_course,  # noqa: F811 - the fixture imported above
+    complete,  # noqa: F811
+    family,
 ):
     parent, child, stranger = family
     course, lessons = certified_course

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='GuardianChild',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('father', 'Father'), ('mother', 'Mother'), ('guardian', 'Guardian'), ('parent', 'Parent')], default='parent', max_length=16, verbose_name='relation to the child')),
+                ('relation', models.CharField(choices=[('father', 'Father'), ('mother', 'Mother'), ('guardian', 'Guardian'), ('parent', 'Father or mother')], default='parent', max_length=16, verbose_name='relation to the child')),
                 ('guardian', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='child_links', to='lms_people.guardian', verbose_name='parent or guardian')),
                 ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guardian_links', to=settings.AUTH_USER_MODEL, verbose_name='child')),
             ],

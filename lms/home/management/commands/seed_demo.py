@@ -41,6 +41,7 @@ LISTED_ACCOUNTS = (
     "officer",
     "teacher2",
     "teacher3",
+    "parent",
 )
 
 
