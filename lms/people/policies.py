@@ -24,7 +24,7 @@ from enum import IntEnum
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import Membership, Role, RosterImportJob, School, SchoolYear
@@ -517,22 +517,44 @@ def may_manage_guardian(
     )
 
 
+def family_letter_classes(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet:
+    """Classes whose families' letters `user` may print, issuing their one-time
+    activation codes: those of a school where they are school admin in the
+    class's school year, and their homeroom class, while that year has not
+    ended. Like the guardian contacts (`guardians_manageable_by`), not
+    Department officers."""
+    from .models import SchoolClass
+
+    if _is_effective_superuser(user):
+        return SchoolClass.objects.all()
+    memberships = active_memberships(user=user, today=today)
+    return SchoolClass.objects.filter(
+        Q(
+            pk__in=memberships.filter(role=Role.HOMEROOM_TEACHER).values(
+                "school_class_id"
+            )
+        )
+        | Q(
+            Exists(
+                memberships.filter(
+                    role=Role.SCHOOL_ADMIN,
+                    school_id=OuterRef("school_id"),
+                    school_year_id=OuterRef("school_year_id"),
+                )
+            )
+        )
+    )
+
+
 def may_print_family_letters(
     *, user: User, school_class, today: datetime.date | None = None
 ) -> bool:
-    """Whether `user` may print the letters to the families of `school_class`,
-    issuing their one-time activation codes: a school admin of its school or
-    its homeroom teacher, in its school year while that year has not ended.
-    Like the guardian contacts (`guardians_manageable_by`), not Department
-    officers."""
-    if _is_effective_superuser(user):
-        return True
+    """Whether `user` may print the letters to `school_class`'s families
+    (`family_letter_classes`)."""
     return (
-        active_memberships(user=user, today=today)
-        .filter(school_year_id=school_class.school_year_id)
-        .filter(
-            Q(role=Role.SCHOOL_ADMIN, school_id=school_class.school_id)
-            | Q(role=Role.HOMEROOM_TEACHER, school_class_id=school_class.pk)
-        )
+        family_letter_classes(user=user, today=today)
+        .filter(pk=school_class.pk)
         .exists()
     )

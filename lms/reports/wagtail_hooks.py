@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 
-from lms.people.policies import may_print_family_letters
+from lms.people.policies import family_letter_classes
 
 from . import urls
 from .dashboard import dashboard_panels
@@ -93,7 +93,12 @@ def add_dashboard_panels(request, panels):
 @hooks.register("lms_class_listing_buttons")
 def family_letters_button(request, school_class) -> list[ListingMenuItem]:
     """ "In thư gửi phụ huynh" on each class its viewer may print letters for."""
-    if not may_print_family_letters(user=request.user, school_class=school_class):
+    # Asked for every row of the class list: the viewer's classes, read once.
+    if not hasattr(request, "_lms_family_letter_classes"):
+        request._lms_family_letter_classes = set(
+            family_letter_classes(user=request.user).values_list("pk", flat=True)
+        )
+    if school_class.pk not in request._lms_family_letter_classes:
         return []
     return [
         ListingMenuItem(

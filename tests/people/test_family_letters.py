@@ -206,3 +206,22 @@ def test_the_class_list_offers_the_letters(client, world):
     client.force_login(world["admin"])
     listing = client.get(reverse("lms_classes:index"))
     assert url(world["class"]) in listing.content.decode()
+
+
+def test_the_class_list_asks_who_may_print_once(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["admin"])
+    listing = reverse("lms_classes:index")
+    client.get(listing)
+    with CaptureQueriesContext(connection) as few:
+        client.get(listing)
+    for name in ("11A1", "11A2", "11A3", "11A4"):
+        SchoolClassFactory(
+            name=name, school=world["school"], school_year=world["class"].school_year
+        )
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(listing)
+    assert response.content.decode().count("/admin/lms/reports/family-letters/") == 6
+    assert len(more.captured_queries) == len(few.captured_queries)
