@@ -225,3 +225,9 @@ def test_the_class_list_asks_who_may_print_once(client, world):
         response = client.get(listing)
     assert response.content.decode().count("/admin/lms/reports/family-letters/") == 6
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_homeroom_dashboard_offers_the_letters(client, world):
+    client.force_login(make_homeroom("gvcn", world["class"]))
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert url(world["class"]) in home and "In thư gửi phụ huynh" in home
