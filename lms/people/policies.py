@@ -469,15 +469,30 @@ def schools_visible_to(*, viewer: User) -> QuerySet[School]:
 # Families ------------------------------------------------------------------
 
 
+def guardian_contact_of(user: User):
+    """The guardian contact `user`'s account belongs to, or None (no query when
+    the sign-in backend loaded it with the user: lms.people.backends)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return user.guardian_contact
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
 def children_of(*, parent: User) -> QuerySet[User]:
     """The learners whose learning `parent` may see: the active children of the
     guardian contact their account belongs to, in name order. Nobody else's,
     whatever else the account may be."""
     if not parent.is_authenticated or not parent.is_active:
         return User.objects.none()
+    guardian = guardian_contact_of(parent)
+    if guardian is None:
+        return User.objects.none()
     return (
         User.objects.filter(
             is_active=True,
+            guardian_links__guardian=guardian,
             guardian_links__guardian__user=parent,
         )
         .select_related("lms_profile")
