@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.urls import reverse
 
+from lms.people.policies import may_view_child
+
 from .eligibility import eligibility_from_statuses
 from .models import Certificate, CertificateStatus
 
@@ -63,3 +65,21 @@ def course_certificate(request, status) -> dict | None:
         }
     # Issued in the background: My learning lists it once its PDF is made.
     return {"ready": False, "url": reverse("lms_courses:my_learning")}
+
+
+def child_certificates_panel(request, learning) -> dict | None:
+    """A child's certificates on their parent's My learning (the
+    ``lms_child_learning_panels`` hook of courses): download and verify."""
+    child = learning.child
+    if not may_view_child(parent=request.user, learner=child):
+        return None
+    certificates = list(
+        Certificate.objects.filter(holder=child)
+        .filter(Q(status=CertificateStatus.VALID) | Q(replaced_by__isnull=True))
+        .order_by("-issued_at")
+    )
+    return {
+        "template": "lms_certificates/child_certificates_panel.html",
+        "certificates": certificates,
+        "child": child,
+    }

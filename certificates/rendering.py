@@ -41,13 +41,14 @@ FONT_FACES = [
 
 # Family names of our own, so a font installed on the machine can never be
 # picked instead of the shipped files.
+FONT_FACES_CSS = "\n".join(
+    f'@font-face {{ font-family: "{family}"; '
+    f'src: url("{(FONTS_DIR / filename).as_uri()}"); '
+    f"font-weight: {weight}; font-style: {style}; }}"
+    for family, filename, weight, style in FONT_FACES
+)
 BASE_CSS = (
-    "\n".join(
-        f'@font-face {{ font-family: "{family}"; '
-        f'src: url("{(FONTS_DIR / filename).as_uri()}"); '
-        f"font-weight: {weight}; font-style: {style}; }}"
-        for family, filename, weight, style in FONT_FACES
-    )
+    FONT_FACES_CSS
     + """
 html { font-family: "LMS Serif"; color: #1a1a1a; font-size: 14pt; }
 body { margin: 0; }
@@ -312,6 +313,28 @@ def _write_pdf(*, template, snapshot: dict, html: str) -> bytes:
         uncompressed_pdf=False,
         custom_metadata=False,
     )
+
+
+@cache
+def _fonts_stylesheet():
+    from weasyprint import CSS
+
+    return CSS(
+        string=FONT_FACES_CSS, font_config=font_config(), url_fetcher=url_fetcher()
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Another printable document (the family letters) in the shipped fonts
+    ("LMS Serif", "LMS Sans"), fetching nothing but them and data: URIs."""
+    from weasyprint import HTML
+
+    with _RENDER_LOCK:
+        return HTML(string=html, url_fetcher=url_fetcher(), base_url=None).write_pdf(
+            stylesheets=[_fonts_stylesheet()],
+            font_config=font_config(),
+            pdf_tags=True,
+        )
 
 
 def sha256_hex(data: bytes) -> str:

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from lms.people.models import Membership, School, SchoolClass
+from lms.people.policies import may_view_child
 from lms.people.selectors import learner_is_visible_to, learners_visible_to
 from lms.people.text import normalize_text
 
@@ -53,10 +54,13 @@ def serial_and_name_match(*, serial: str, name: str) -> bool:
 
 
 def certificate_visible_to(*, viewer, certificate: Certificate) -> bool:
-    """The holder, and staff who may see the holder's learning; nobody else."""
+    """The holder, their parents, and staff who may see the holder's learning;
+    nobody else."""
     if not viewer.is_authenticated or certificate.holder_id is None:
         return bool(viewer.is_authenticated and viewer.is_superuser)
     if viewer.pk == certificate.holder_id:
+        return True
+    if may_view_child(parent=viewer, learner=certificate.holder):
         return True
     return learner_is_visible_to(viewer=viewer, learner=certificate.holder)
 

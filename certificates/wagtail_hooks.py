@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, data_protection, policies
 from .forms import CertificateTemplateForm
-from .learner import course_certificate, my_learning_panel
+from .learner import child_certificates_panel, course_certificate, my_learning_panel
 from .models import CertificateTemplate
 
 TEMPLATE_POLICY = policies.CertificateTemplatePermissionPolicy()
@@ -198,6 +198,7 @@ def course_certificate_tab():
 
 
 hooks.register("lms_my_learning_panels", my_learning_panel)
+hooks.register("lms_child_learning_panels", child_certificates_panel)
 hooks.register("lms_course_certificate", course_certificate)
 
 

@@ -9,12 +9,14 @@ from datetime import datetime
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, Site, get_page_models
 
 from lms.people.models import Membership, Role
+from lms.people.policies import children_of
 from lms.people.profiles import profile_of
 from lms.people.selectors import (
     consent_exists,
@@ -542,6 +544,32 @@ def learner_home_for(*, user) -> dict:
         None,
     )
     return {**learning, "to_finish": to_finish, "next_course": next_course}
+
+
+@dataclass
+class ChildLearning:
+    """One child's My learning, as their parent sees it (`learning_of_children`)."""
+
+    child: AbstractBaseUser
+    in_progress: list[CourseStatus]
+    enrolled: list[CourseStatus]
+    completed: list[CourseStatus]
+    not_started: list[CourseStatus]
+    # What other apps add (certificates), filled in by the view.
+    panels: list[dict] = field(default_factory=list)
+
+    @property
+    def courses(self) -> list[CourseStatus]:
+        return [*self.in_progress, *self.enrolled, *self.not_started]
+
+
+def learning_of_children(*, parent) -> list[ChildLearning]:
+    """Each child of `parent` (people.policies.children_of) with their own My
+    learning, computed by `my_learning_for` exactly as the child sees it."""
+    return [
+        ChildLearning(child=child, **my_learning_for(user=child))
+        for child in children_of(parent=parent)
+    ]
 
 
 def catalogues_live(*, root: Page | None) -> list[CourseIndexPage]:

@@ -20,6 +20,7 @@ from .selectors import (
     CourseStatus,
     catalogue_main,
     course_status_for,
+    learning_of_children,
     my_learning_for,
     page_is_live_for_learners,
 )
@@ -264,10 +265,46 @@ def my_learning_panels(request, context: dict) -> list[dict]:
     return panels
 
 
+def child_learning_panels(request, learning) -> list[dict]:
+    """Sections other apps add to a child's part of their parent's page.
+
+    A function registered with the ``lms_child_learning_panels`` Wagtail hook
+    takes ``(request, learning)`` (a ``selectors.ChildLearning``) and returns
+    ``None`` or a dict with a ``template`` to include (as ``panel``).
+    """
+    from wagtail import hooks
+
+    panels = []
+    for fn in hooks.get_hooks("lms_child_learning_panels"):
+        panel = fn(request, learning)
+        if panel:
+            panels.append(panel)
+    return panels
+
+
+def family_context(request, context: dict) -> dict:
+    """Add the signed-in parent's children to a My learning `context`.
+
+    ``children``: each child's own My learning with its panels; ``parent_only``
+    when the account has no learning of its own to show.
+    """
+    children = learning_of_children(parent=request.user)
+    for learning in children:
+        learning.panels = child_learning_panels(request, learning)
+    own = ("in_progress", "enrolled", "completed", "not_started", "to_finish")
+    context["children"] = children
+    context["parent_only"] = bool(children) and not any(
+        context.get(name) for name in own
+    )
+    return context
+
+
 @login_required
 def my_learning(request):
-    context = my_learning_for(user=request.user)
-    context["lms_panels"] = my_learning_panels(request, context)
+    context = family_context(request, my_learning_for(user=request.user))
+    context["lms_panels"] = (
+        [] if context["parent_only"] else my_learning_panels(request, context)
+    )
     return TemplateResponse(request, "lms_courses/my_learning.html", context)
 
 

@@ -81,6 +81,14 @@ DEFAULTS = {
     "LMS_REPORT_STATEMENT_TIMEOUT_MS": 300_000,
     # A roster with more rows than this is imported by a background job.
     "LMS_ROSTER_BACKGROUND_ROWS": 300,
+    # Parent accounts: days a one-time activation code stays valid, and
+    # activation attempts allowed per client address (count, seconds).
+    "LMS_PARENT_ACTIVATION_CODE_DAYS": 60,
+    "LMS_PARENT_ACTIVATION_RATE": (10, 900),
+    # Family notices: the senders tried in order (lms.people.notify), and
+    # how often a family gets a digest at most ("daily", "weekly", "monthly").
+    "LMS_FAMILY_NOTIFIERS": ["lms.mail.notifiers.EmailNotifier"],
+    "LMS_FAMILY_DIGEST_PERIOD": "weekly",
     # Sign-in throttling (django-axes): a whole school signs in from one
     # address, so failures count per username *and* address, and a lockout
     # ends by itself; never per address alone, never for good.

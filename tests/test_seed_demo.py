@@ -21,6 +21,7 @@ DEMO_LOGINS = [
     "officer",
     "teacher2",
     "teacher3",
+    "parent",
 ]
 LIBRARY_COURSES = {
     "luat-an-ninh-mang-cho-hoc-sinh",
@@ -358,3 +359,25 @@ def test_schooladmin2_in_the_admin_reaches_nothing_of_demo_or_above_them(
     assert not admin.groups.filter(name="Moderators").exists()
     assert User.objects.get(username="officer").is_active
     assert User.objects.get(username="schooladmin").is_active
+
+
+def test_demo_parent_follows_the_demo_student(client, seeded):
+    from courses.selectors import learning_of_children
+    from lms.people.models import Consent
+
+    parent = User.objects.get(username="parent")
+    student = User.objects.get(username="student")
+    guardian = parent.guardian_contact
+    assert guardian.full_name == "Nguyễn Văn Hùng"
+    assert list(guardian.children.all()) == [student]
+    consent = Consent.objects.get(guardian=guardian)
+    assert consent.learner == student
+    assert consent.given_by == Consent.GivenBy.PARENT
+    assert not parent.memberships.exists()
+    assert not (parent.is_staff or parent.is_superuser or parent.groups.exists())
+    [learning] = learning_of_children(parent=parent)
+    assert learning.child == student and learning.completed
+    client.force_login(parent)
+    html = client.get(reverse("lms_courses:my_learning")).content.decode()
+    assert "Nguyễn Thị Ánh Tuyết" in html
+    assert "Tải PDF" in html

@@ -37,13 +37,17 @@ class HomePage(Page):
         """A signed-in person's home is their learning dashboard; visitors get
         the catalogues and the way to sign in."""
         from courses.selectors import catalogues_live, learner_home_for
-        from courses.views import my_learning_panels
+        from courses.views import family_context, my_learning_panels
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         if user.is_authenticated and not getattr(request, "is_preview", False):
-            dashboard = learner_home_for(user=user)
-            dashboard["lms_panels"] = my_learning_panels(request, dashboard)
+            dashboard = family_context(request, learner_home_for(user=user))
+            dashboard["lms_panels"] = (
+                []
+                if dashboard["parent_only"]
+                else my_learning_panels(request, dashboard)
+            )
             context["dashboard"] = dashboard
         else:
             context["catalogues"] = catalogues_live(root=self)

@@ -1,5 +1,7 @@
 """Admin forms that offer only the schools, classes and people in scope."""
 
+from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -7,6 +9,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from . import policies
 from .models import Department, Role, SchoolYear
 from .selectors import classes_visible_to
+from .services import guardian_children_set
+
+User = get_user_model()
 
 
 class SchoolClassForm(WagtailAdminModelForm):
@@ -111,3 +116,39 @@ class ConsentForm(WagtailAdminModelForm):
         if self.instance.recorded_by_id is None and self.for_user is not None:
             self.instance.recorded_by = self.for_user
         return super().save(commit=commit)
+
+
+class GuardianForm(WagtailAdminModelForm):
+    """A parent or guardian contact of a school one manages, and their children
+    among the learners one manages."""
+
+    children = forms.ModelMultipleChoiceField(
+        label=_("Children"),
+        queryset=User.objects.none(),
+        help_text=_("The learners this person is the parent or guardian of."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self.fields["school"].queryset = policies.schools_managed_by(
+                viewer=self.for_user
+            )
+            self.fields["children"].queryset = (
+                policies.people_manageable_by(actor=self.for_user)
+                .filter(memberships__role=Role.STUDENT)
+                .exclude(username__startswith="deleted-")
+                .distinct()
+            )
+        if self.instance.pk:
+            self.initial["children"] = list(
+                self.instance.children.values_list("pk", flat=True)
+            )
+
+    def save(self, commit=True):
+        guardian = super().save(commit=commit)
+        if commit:
+            guardian_children_set(
+                guardian=guardian, children=list(self.cleaned_data["children"])
+            )
+        return guardian

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -26,7 +27,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
 from . import policies
-from .admin_scope import ScopedDeleteView, ScopedEditView
+from .admin_scope import ScopedDeleteView, ScopedEditView, ScopedIndexView
 from .models import Consent, PersonErasure, PersonProfile, Role, School, SchoolYear
 from .profiles import full_name_of, profile_of, profile_update
 from .rollover import (
@@ -483,6 +484,20 @@ class _ManagedClassMixin:
 
 class SchoolClassEditView(_ManagedClassMixin, ScopedEditView):
     pass
+
+
+# Other apps add actions to each class's row of the class list (the family
+# letters of lms.reports, say) without this app importing them: a function
+# registered on this hook takes (request, school_class) and returns MenuItems.
+CLASS_LISTING_BUTTONS_HOOK = "lms_class_listing_buttons"
+
+
+class SchoolClassIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for fn in hooks.get_hooks(CLASS_LISTING_BUTTONS_HOOK):
+            buttons.extend(fn(self.request, instance))
+        return buttons
 
 
 class SchoolClassDeleteView(_ManagedClassMixin, ScopedDeleteView):

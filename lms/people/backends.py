@@ -1,7 +1,8 @@
 """Authentication backends that load the LMS profile with the signed-in user.
 
 Every page reads the profile (the forced password change, the name in the
-header), so fetching it in the user's own query saves one query per request.
+header), so fetching it in the user's own query saves one query per request. The parent
+contact comes along too, so "is this a parent?" costs no query either.
 Optional for a host site: without them the profile is read on first use.
 """
 
@@ -14,7 +15,9 @@ class ProfileUserMixin:
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = User._default_manager.select_related("lms_profile").get(pk=user_id)
+            user = User._default_manager.select_related(
+                "lms_profile", "guardian_contact"
+            ).get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

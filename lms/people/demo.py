@@ -13,7 +13,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Department, Membership, Role, School, SchoolClass, SchoolYear
+from .models import (
+    Consent,
+    Department,
+    Guardian,
+    GuardianChild,
+    Membership,
+    Role,
+    School,
+    SchoolClass,
+    SchoolYear,
+)
 from .profiles import PROFILE_FIELDS, profile_update
 from .services import membership_ensure
 
@@ -383,11 +393,54 @@ def seed_people(
             )
             _student(learner, school_class=school.past_classes[class_name])
             people[username] = learner
+    parent = demo_person("parent", "Nguyễn Văn Hùng", password)
+    if parent is not None:
+        # A parent account holds no role, no staff flag, no admin access.
+        Membership.objects.filter(user=parent).delete()
+    people["parent"] = parent
+    seed_family(school=demo.school, parent=parent, child=student)
     return {username: user for username, user in people.items() if user is not None}
+
+
+def seed_family(*, school: School, parent: User | None, child: User | None) -> None:
+    """`parent`'s account is the guardian contact of `child`, the father who
+    signed the paper consent form; the same rows on every run."""
+    if parent is None or child is None:
+        return
+    guardian = Guardian.objects.filter(user=parent).first() or Guardian(user=parent)
+    guardian.school = school
+    guardian.full_name = "Nguyễn Văn Hùng"
+    guardian.phone = "0912345678"
+    guardian.email = "parent@example.edu.vn"
+    guardian.save()
+    GuardianChild.objects.update_or_create(
+        guardian=guardian,
+        learner=child,
+        defaults={"relation": GuardianChild.Relation.FATHER},
+    )
+    Consent.objects.get_or_create(
+        learner=child,
+        guardian=guardian,
+        defaults={
+            "given_by": Consent.GivenBy.PARENT,
+            "giver_name": guardian.full_name,
+            "method": Consent.Method.PAPER_FORM,
+        },
+    )
 
 
 def demo_row_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Department, School, SchoolYear, SchoolClass, User, Membership)
+        for model in (
+            Department,
+            School,
+            SchoolYear,
+            SchoolClass,
+            User,
+            Membership,
+            Guardian,
+            GuardianChild,
+            Consent,
+        )
     }

@@ -504,6 +504,15 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The parent or guardian contact who gave it, when known.
+    guardian = models.ForeignKey(
+        "Guardian",
+        verbose_name=_("parent or guardian"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -610,3 +619,216 @@ class RosterImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status not in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+class Guardian(models.Model):
+    """A parent or guardian (phụ huynh) of one or more learners.
+
+    A contact first (for notices and letters); with `user` set, also the
+    parent account that sees the children's learning. A child can have two
+    guardians and a guardian several children (`GuardianChild`).
+    """
+
+    class Language(models.TextChoices):
+        VIETNAMESE = "vi", "Tiếng Việt"
+        ENGLISH = "en", "English"
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="guardians",
+        help_text=_("The school that keeps this contact."),
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.VIETNAMESE,
+        help_text=_("The language of the notices and letters sent to the family."),
+    )
+    notices_opt_out = models.BooleanField(
+        _("no notices"),
+        default=False,
+        help_text=_("The family asked not to receive notices."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("parent account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian_contact",
+    )
+    children = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("children"),
+        through="GuardianChild",
+        related_name="guardians",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sort_name = models.CharField(max_length=400, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("parent or guardian")
+        verbose_name_plural = _("parents and guardians")
+        ordering = ["sort_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_text(self.full_name)
+        self.phone = normalize_text(self.phone)
+        self.email = normalize_text(self.email).lower()
+        self.sort_name = vietnamese_sort_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+
+class GuardianChild(models.Model):
+    """One guardian's link to one child, with how they are related."""
+
+    class Relation(models.TextChoices):
+        FATHER = "father", _("Father")
+        MOTHER = "mother", _("Mother")
+        GUARDIAN = "guardian", _("Guardian")
+        PARENT = "parent", _("Father or mother")
+
+    guardian = models.ForeignKey(
+        Guardian,
+        verbose_name=_("parent or guardian"),
+        on_delete=models.CASCADE,
+        related_name="child_links",
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("child"),
+        on_delete=models.CASCADE,
+        related_name="guardian_links",
+    )
+    relation = models.CharField(
+        _("relation to the child"),
+        max_length=16,
+        choices=Relation.choices,
+        default=Relation.PARENT,
+    )
+
+    class Meta:
+        verbose_name = _("child of a guardian")
+        verbose_name_plural = _("children of guardians")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "learner"],
+                name="lms_people_guardianchild_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} – {self.learner} ({self.get_relation_display()})"
+
+
+class GuardianActivationCode(models.Model):
+    """A one-time code ("mã kích hoạt") that opens a guardian's parent account.
+
+    Shown once when issued (on a letter or in an e-mail), stored as a keyed
+    hash only; it expires, works once, and issuing a new one revokes the
+    guardian's earlier codes. It covers every child of the guardian.
+    """
+
+    guardian = models.ForeignKey(
+        Guardian,
+        verbose_name=_("parent or guardian"),
+        on_delete=models.CASCADE,
+        related_name="activation_codes",
+    )
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="lms_people_activationcode_one_open_per_guardian",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.issued_at:%d/%m/%Y})"
+
+    def is_usable(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.used_at is None and self.revoked_at is None and now < self.expires_at
+        )
+
+
+class ActivationAttemptCounter(models.Model):
+    """Activation attempts counted in one fixed window, while the cache is away.
+
+    The same scheme as the certificate lookups: the cache counts normally,
+    one row per hashed key and window otherwise.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class FamilyDigest(models.Model):
+    """One digest of notices sent to a guardian for one period.
+
+    At most one per guardian and period (the constraint, not only the code):
+    a second run in the same period finds this row and sends nothing. The
+    next digest covers what happened after `covered_until`.
+    """
+
+    guardian = models.ForeignKey(
+        Guardian,
+        verbose_name=_("parent or guardian"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    period_start = models.DateField(_("period starting"))
+    channel = models.CharField(_("sent by"), max_length=40)
+    events = models.PositiveIntegerField(_("notices"), default=0)
+    covered_from = models.DateTimeField(_("events from"))
+    covered_until = models.DateTimeField(_("events until"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("family digest")
+        verbose_name_plural = _("family digests")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "period_start"],
+                name="lms_people_familydigest_one_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} – {self.period_start:%d/%m/%Y}"

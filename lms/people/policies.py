@@ -24,7 +24,7 @@ from enum import IntEnum
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import Membership, Role, RosterImportJob, School, SchoolYear
@@ -488,4 +488,113 @@ def schools_visible_to(*, viewer: User) -> QuerySet[School]:
                 "department_id"
             )
         )
+    )
+
+
+# Families ------------------------------------------------------------------
+
+
+def guardian_contact_of(user: User):
+    """The guardian contact `user`'s account belongs to, or None (no query when
+    the sign-in backend loaded it with the user: lms.people.backends)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return user.guardian_contact
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
+def children_of(*, parent: User) -> QuerySet[User]:
+    """The learners whose learning `parent` may see: the active children of the
+    guardian contact their account belongs to, in name order. Nobody else's,
+    whatever else the account may be."""
+    if not parent.is_authenticated or not parent.is_active:
+        return User.objects.none()
+    guardian = guardian_contact_of(parent)
+    if guardian is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            guardian_links__guardian=guardian,
+            guardian_links__guardian__user=parent,
+        )
+        .select_related("lms_profile")
+        .distinct()
+        .order_by("lms_profile__sort_name", "pk")
+    )
+
+
+def may_view_child(*, parent: User, learner: User) -> bool:
+    """Whether `parent` may see `learner`'s courses, progress and certificates."""
+    if learner is None or learner.pk is None:
+        return False
+    return children_of(parent=parent).filter(pk=learner.pk).exists()
+
+
+def guardians_manageable_by(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet:
+    """Guardian contacts `user` may see and change: those of schools they
+    manage, for those whose role carries the guardian permissions (school
+    admins; not Department officers)."""
+    from .models import Guardian
+
+    if not user.has_perm("lms_people.change_guardian"):
+        return Guardian.objects.none()
+    return Guardian.objects.filter(
+        school__in=schools_managed_by(viewer=user, today=today)
+    ).select_related("school", "user")
+
+
+def may_manage_guardian(
+    *, user: User, guardian, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may change `guardian` or issue them an activation code."""
+    return (
+        guardians_manageable_by(user=user, today=today).filter(pk=guardian.pk).exists()
+    )
+
+
+def family_letter_classes(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet:
+    """Classes whose families' letters `user` may print, issuing their one-time
+    activation codes: those of a school where they are school admin in the
+    class's school year, and their homeroom class, while that year has not
+    ended. Like the guardian contacts (`guardians_manageable_by`), not
+    Department officers."""
+    from .models import SchoolClass
+
+    if _is_effective_superuser(user):
+        return SchoolClass.objects.all()
+    memberships = active_memberships(user=user, today=today)
+    return SchoolClass.objects.filter(
+        Q(
+            pk__in=memberships.filter(role=Role.HOMEROOM_TEACHER).values(
+                "school_class_id"
+            )
+        )
+        | Q(
+            Exists(
+                memberships.filter(
+                    role=Role.SCHOOL_ADMIN,
+                    school_id=OuterRef("school_id"),
+                    school_year_id=OuterRef("school_year_id"),
+                )
+            )
+        )
+    )
+
+
+def may_print_family_letters(
+    *, user: User, school_class, today: datetime.date | None = None
+) -> bool:
+    """Whether `user` may print the letters to `school_class`'s families
+    (`family_letter_classes`)."""
+    return (
+        family_letter_classes(user=user, today=today)
+        .filter(pk=school_class.pk)
+        .exists()
     )

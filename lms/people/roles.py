@@ -80,6 +80,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "lms_people.add_consent",
         "lms_people.change_consent",
         "lms_people.view_consent",
+        "lms_people.add_guardian",
+        "lms_people.change_guardian",
+        "lms_people.delete_guardian",
+        "lms_people.view_guardian",
     ],
     Role.DEPARTMENT_OFFICER: [
         "wagtailadmin.access_admin",

@@ -1,13 +1,22 @@
 """Writes about people and organisations."""
 
+import dataclasses
 import datetime
+import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from .models import (
+    Guardian,
+    GuardianActivationCode,
+    GuardianChild,
     Membership,
     PersonErasure,
     PersonProfile,
@@ -25,7 +34,7 @@ from .roles import (
     content_author_group_name,
     school_admin_group_name,
 )
-from .text import normalize_text
+from .text import fold_for_search, normalize_text
 
 User = get_user_model()
 
@@ -382,6 +391,16 @@ def person_erase(
 
     _log_labels_scrub(person=person)
     Consent.objects.filter(learner=person).delete()
+    # The child's parents are the child's data too: a contact left with no
+    # child goes, and so does the contact of an erased parent account.
+    guardian_ids = list(
+        Guardian.objects.filter(child_links__learner=person).values_list(
+            "pk", flat=True
+        )
+    )
+    GuardianChild.objects.filter(learner=person).delete()
+    Guardian.objects.filter(pk__in=guardian_ids, child_links__isnull=True).delete()
+    Guardian.objects.filter(user=person).delete()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=person.get_username()).delete()
     for profile in UserProfile.objects.filter(user=person):
@@ -447,3 +466,279 @@ def people_for_retention(*, school_years: int, today=None):
         .exclude(Exists(PersonErasure.objects.filter(erased_user_id=OuterRef("pk"))))
         .order_by("pk")
     )
+
+
+# Families: guardian contacts, their links to children, one-time activation
+# codes and the parent accounts they open.
+
+ACTIVATION_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+ACTIVATION_CODE_LENGTH = 12  # 60 bits
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedActivationCode:
+    """A code just issued: `code` is the only copy of it in clear text."""
+
+    code: str
+    record: GuardianActivationCode
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.record.expires_at
+
+
+class ActivationRefused(ValueError):
+    """A code cannot open an account; the message says why, to the person."""
+
+
+def activation_code_normalise(code: str) -> str:
+    """The code as issued, whatever spaces, hyphens or case it was typed with."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def activation_code_hash(code: str) -> str:
+    """The keyed hash stored for a code (SECRET_KEY-keyed: a leaked table
+    alone does not let anyone try codes offline)."""
+    return salted_hmac(
+        "lms.people.GuardianActivationCode",
+        activation_code_normalise(code),
+        algorithm="sha256",
+    ).hexdigest()
+
+
+def _activation_code_new() -> str:
+    raw = "".join(
+        secrets.choice(ACTIVATION_CODE_ALPHABET)
+        for _position in range(ACTIVATION_CODE_LENGTH)
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@transaction.atomic
+def guardian_activation_code_issue(
+    *,
+    guardian: Guardian,
+    issued_by: User | None = None,
+    now: datetime.datetime | None = None,
+) -> IssuedActivationCode:
+    """Issue a new one-time code for `guardian`, revoking their earlier ones.
+
+    The clear code is returned once (print it, e-mail it) and never stored.
+    """
+    now = now or timezone.now()
+    Guardian.objects.select_for_update().filter(pk=guardian.pk).first()
+    GuardianActivationCode.objects.filter(
+        guardian=guardian, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    code = _activation_code_new()
+    record = GuardianActivationCode.objects.create(
+        guardian=guardian,
+        code_hash=activation_code_hash(code),
+        issued_at=now,
+        issued_by=issued_by,
+        expires_at=now
+        + datetime.timedelta(days=settings.LMS_PARENT_ACTIVATION_CODE_DAYS),
+    )
+    return IssuedActivationCode(code=code, record=record)
+
+
+@transaction.atomic
+def parent_account_activate(
+    *,
+    code: str,
+    username: str,
+    password: str,
+    now: datetime.datetime | None = None,
+) -> User:
+    """Open the parent account of the guardian `code` was issued to.
+
+    The code is used up; the new account has no role, no staff flag and no
+    admin access: it sees the guardian's children's learning only.
+    Raises ActivationRefused (nothing changed) when the code is unknown,
+    used, revoked or expired, or the guardian already has an account.
+    """
+    now = now or timezone.now()
+    record = (
+        GuardianActivationCode.objects.select_for_update()
+        .select_related("guardian")
+        .filter(code_hash=activation_code_hash(code))
+        .first()
+    )
+    if record is None or record.revoked_at is not None:
+        raise ActivationRefused(
+            _("This code is not valid. Check it, or ask the school for a new one.")
+        )
+    if record.used_at is not None:
+        raise ActivationRefused(_("This code has already been used."))
+    if now >= record.expires_at:
+        raise ActivationRefused(
+            _("This code has expired. Ask the school for a new one.")
+        )
+    guardian = record.guardian
+    if guardian.user_id is not None:
+        raise ActivationRefused(
+            _(
+                "This family already has an account. Sign in, or ask the "
+                "school to reset its password."
+            )
+        )
+    user = user_create(
+        username=username,
+        full_name=guardian.full_name,
+        password=password,
+        email=guardian.email,
+        phone=guardian.phone,
+    )
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    record.used_at = now
+    record.save(update_fields=["used_at"])
+    return user
+
+
+def guardian_consents_link(*, guardian: Guardian) -> int:
+    """Point the consents this guardian gave for their children at them.
+
+    Only consents given by a parent or guardian whose recorded name is the
+    guardian's name (compared folded, as Vietnamese search does) and that
+    point at nobody yet; anything that does not match stays as it was.
+    """
+    from .models import Consent
+
+    wanted = fold_for_search(guardian.full_name)
+    candidates = Consent.objects.filter(
+        learner__guardian_links__guardian=guardian,
+        given_by__in=[Consent.GivenBy.PARENT, Consent.GivenBy.GUARDIAN],
+        guardian__isnull=True,
+    )
+    ids = [c.pk for c in candidates if fold_for_search(c.giver_name) == wanted]
+    return Consent.objects.filter(pk__in=ids).update(guardian=guardian)
+
+
+@transaction.atomic
+def guardian_ensure(
+    *,
+    learner: User,
+    school: School,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    relation: str = "",
+) -> Guardian:
+    """Create or update `learner`'s guardian named `full_name`; safe to repeat.
+
+    A guardian is matched among the learner's own guardians by name, then
+    among the school's by name and phone or e-mail (a sibling's parent); a
+    blank phone, e-mail or relation leaves what is known (a new link is
+    "parent"). Matching consents are linked.
+    """
+    full_name = normalize_text(full_name)
+    wanted = fold_for_search(full_name)
+    guardian = next(
+        (
+            g
+            for g in Guardian.objects.filter(child_links__learner=learner)
+            if fold_for_search(g.full_name) == wanted
+        ),
+        None,
+    )
+    same_contact = (Q(phone=phone) if phone else Q(pk__in=[])) | (
+        Q(email__iexact=email) if email else Q(pk__in=[])
+    )
+    if guardian is None and (phone or email):
+        guardian = next(
+            (
+                g
+                for g in Guardian.objects.filter(same_contact, school=school)
+                if fold_for_search(g.full_name) == wanted
+            ),
+            None,
+        )
+    if guardian is None:
+        guardian = Guardian(school=school, full_name=full_name)
+    if phone:
+        guardian.phone = phone
+    if email:
+        guardian.email = email
+    guardian.full_name = full_name
+    guardian.full_clean(exclude=["user"])
+    guardian.save()
+    link, created = GuardianChild.objects.get_or_create(
+        guardian=guardian,
+        learner=learner,
+        defaults={"relation": relation or GuardianChild.Relation.PARENT},
+    )
+    if relation and not created and link.relation != relation:
+        link.relation = relation
+        link.save(update_fields=["relation"])
+    guardian_consents_link(guardian=guardian)
+    return guardian
+
+
+ACTIVATION_EMAIL_KIND = "parent_activation_code"
+
+
+@transaction.atomic
+def guardian_activation_code_send(
+    *, guardian: Guardian, issued_by: User | None = None
+) -> tuple[IssuedActivationCode, bool]:
+    """Issue `guardian` a new code (see `guardian_activation_code_issue`) and,
+    when they have an e-mail address, queue it to them in their language.
+
+    Returns the code and whether it was e-mailed; the queued message holds
+    the code until it is sent, like any e-mail would.
+    """
+    from django.urls import reverse
+    from django.utils import translation
+
+    from lms.conf import site_url
+    from lms.mail.services import email_queue
+
+    issued = guardian_activation_code_issue(guardian=guardian, issued_by=issued_by)
+    if not guardian.email:
+        return issued, False
+    with translation.override(guardian.language):
+        children = ", ".join(c.get_full_name() for c in guardian.children.all())
+        subject = _("Your parent account at %(school)s") % {
+            "school": guardian.school.name
+        }
+        body = _(
+            "Dear %(name)s,\n\n"
+            "%(school)s invites you to follow the learning of %(children)s "
+            "online: courses, progress and certificates.\n\n"
+            "Open %(url)s, enter the activation code %(code)s and choose a "
+            "username and a password. The code works once, until %(expires)s.\n\n"
+            "If you did not ask for this, you can ignore this e-mail."
+        ) % {
+            "name": guardian.full_name,
+            "school": guardian.school.name,
+            "children": children,
+            "url": site_url() + reverse("lms_people:parent_activate"),
+            "code": issued.code,
+            "expires": timezone.localtime(issued.expires_at).strftime("%d/%m/%Y"),
+        }
+    email_queue(
+        to=guardian.email,
+        subject=subject,
+        body=body,
+        kind=ACTIVATION_EMAIL_KIND,
+        user=guardian.user,
+    )
+    return issued, True
+
+
+@transaction.atomic
+def guardian_children_set(*, guardian: Guardian, children: list[User]) -> None:
+    """Make `children` the guardian's children (new links as "parent"), then
+    link the consents the guardian gave for them."""
+    wanted = {child.pk for child in children}
+    GuardianChild.objects.filter(guardian=guardian).exclude(learner__in=wanted).delete()
+    have = set(
+        GuardianChild.objects.filter(guardian=guardian).values_list(
+            "learner_id", flat=True
+        )
+    )
+    GuardianChild.objects.bulk_create(
+        GuardianChild(guardian=guardian, learner_id=pk) for pk in wanted - have
+    )
+    guardian_consents_link(guardian=guardian)

@@ -22,6 +22,7 @@ from .admin_views import (
     MembershipEditView,
     SchoolClassDeleteView,
     SchoolClassEditView,
+    SchoolClassIndexView,
     SchoolDeleteView,
     SchoolEditView,
     person_data_export_view,
@@ -29,9 +30,11 @@ from .admin_views import (
     school_year_start_view,
 )
 from .bulk_actions import SCOPED_USER_BULK_ACTIONS
+from .guardian_admin import GuardianViewSet, guardians_visible_to
 from .models import (
     Consent,
     Department,
+    Guardian,
     Membership,
     RosterImportJob,
     School,
@@ -124,6 +127,7 @@ class SchoolClassViewSet(ScopedModelViewSet):
     list_filter = ["school_year", "school"]
     search_fields = ["name"]
     scope = staticmethod(classes_visible_to)
+    index_view_class = SchoolClassIndexView
     edit_view_class = SchoolClassEditView
     delete_view_class = SchoolClassDeleteView
 
@@ -202,6 +206,7 @@ class OrganisationGroup(ViewSetGroup):
         RosterImportViewSet("lms_roster", url_prefix="lms/roster-import"),
         ConsentViewSet("lms_consents", url_prefix="lms/consents"),
         ConsentStatusViewSet("lms_consent_status", url_prefix="lms/consent-status"),
+        GuardianViewSet("lms_guardians", url_prefix="lms/guardians"),
     )
 
 
@@ -267,6 +272,7 @@ _log_scope(Membership, memberships_visible_to)
 _log_scope(SchoolClass, classes_visible_to)
 _log_scope(School, policies.schools_visible_to)
 _log_scope(Consent, consents_visible_to)
+_log_scope(Guardian, guardians_visible_to)
 
 
 @hooks.register("construct_reports_menu")

@@ -25,6 +25,7 @@ from certificates.policies import batches_visible_to
 from certificates.selectors import certificates_visible_to
 from courses.models import CoursePage
 from lms.people.models import Membership, Role, School, SchoolClass, SchoolYear
+from lms.people.policies import school_year_is_open
 from lms.people.selectors import learners_missing_consent
 from quizzes.selectors import attempts_waiting_for_grade, essays_waiting_for
 
@@ -60,6 +61,8 @@ class ClassProgress:
     school_class: SchoolClass
     rows: list[tuple[CoursePage, Figures]]
     learners_url: str
+    # The class's family letters, while its school year lasts.
+    letters_url: str = ""
 
 
 def class_progress(
@@ -91,7 +94,12 @@ def class_progress(
         url = reverse("lms_reports:learners") + _query(
             school_year=school_year.pk, school_class=school_class.pk
         )
-        result.append(ClassProgress(school_class, rows, url))
+        letters = (
+            reverse("lms_reports:family_letters", args=[school_class.pk])
+            if school_year_is_open(school_year)
+            else ""
+        )
+        result.append(ClassProgress(school_class, rows, url, letters))
     return result
 
 

@@ -130,3 +130,15 @@ class AnnualReportForm(forms.Form):
                 _("You held no role at this school in this school year."),
             )
         return data
+
+
+class FamilyLettersForm(forms.Form):
+    families = forms.ChoiceField(
+        label=_("Families"),
+        choices=[
+            ("without_email", _("Only families without an e-mail address")),
+            ("all", _("Every family of the class")),
+        ],
+        initial="without_email",
+        widget=forms.RadioSelect,
+    )

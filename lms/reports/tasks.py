@@ -22,3 +22,15 @@ def summary_recount_task(
     summary_run_recount(
         user_id=user_id, course_id=course_id, figures=figures, using=using
     )
+
+
+@task()
+def family_digests_send_task() -> int:
+    """The daily family digests, for a task scheduler instead of cron."""
+    from lms.mail.services import outgoing_send_due
+
+    from .family_digests import family_digests_send
+
+    run = family_digests_send()
+    outgoing_send_due()
+    return len(run.sent)

@@ -7,4 +7,9 @@ urlpatterns = [
     path("learners/", views.LearnerReportView.as_view(), name="learners"),
     path("department/", views.DepartmentReportView.as_view(), name="department"),
     path("annual/", views.AnnualReportView.as_view(), name="annual"),
+    path(
+        "family-letters/<int:class_id>/",
+        views.FamilyLettersView.as_view(),
+        name="family_letters",
+    ),
 ]

@@ -2,14 +2,18 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import annual, charts, tables
-from .forms import AnnualReportForm, ReportFilterForm
+from lms.people.models import SchoolClass
+from lms.people.policies import may_print_family_letters
+
+from . import annual, charts, family_letters, tables
+from .forms import AnnualReportForm, FamilyLettersForm, ReportFilterForm
 from .policies import request_may_view_reports
 from .selectors import (
     ReportFilters,
@@ -235,3 +239,72 @@ class AnnualReportView(View):
                 "title": _("Annual implementation report"),
             },
         )
+
+
+class FamilyLettersView(View):
+    """ "In thư gửi phụ huynh": confirm, then one PDF with a page per family."""
+
+    def dispatch(self, request, class_id: int):
+        self.school_class = (
+            SchoolClass.objects.select_related("school__department", "school_year")
+            .filter(pk=class_id)
+            .first()
+        )
+        if self.school_class is None:
+            raise Http404
+        if not may_print_family_letters(
+            user=request.user, school_class=self.school_class
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, class_id)
+
+    def render_page(self, form, *, status: int = 200):
+        counts = {
+            choice: family_letters.class_guardians(
+                school_class=self.school_class, families=choice
+            ).count()
+            for choice in (
+                family_letters.Families.ALL,
+                family_letters.Families.WITHOUT_EMAIL,
+            )
+        }
+        return TemplateResponse(
+            self.request,
+            "lms_reports/admin/family_letters.html",
+            {
+                "form": form,
+                "school_class": self.school_class,
+                "counts": counts,
+                "title": _("Letters to the families of class %(name)s")
+                % {"name": self.school_class.name},
+            },
+            status=status,
+        )
+
+    def get(self, request, class_id: int):
+        return self.render_page(FamilyLettersForm())
+
+    def post(self, request, class_id: int):
+        form = FamilyLettersForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        # Codes and PDF together: a render that fails revokes no earlier code.
+        with transaction.atomic():
+            letters = family_letters.family_letters_prepare(
+                school_class=self.school_class,
+                issued_by=request.user,
+                families=form.cleaned_data["families"],
+            )
+            if not letters:
+                form.add_error(
+                    "families",
+                    _("No family of this class matches; nothing was printed."),
+                )
+                return self.render_page(form, status=400)
+            pdf = family_letters.family_letters_pdf(
+                school_class=self.school_class, letters=letters
+            )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = family_letters.letters_filename(self.school_class)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

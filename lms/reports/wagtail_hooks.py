@@ -2,6 +2,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+
+from lms.people.policies import family_letter_classes
 
 from . import urls
 from .dashboard import dashboard_panels
@@ -85,3 +88,23 @@ def annual_menu_item():
 def add_dashboard_panels(request, panels):
     """Each member of staff's own panels, before Wagtail's (see dashboard.py)."""
     panels.extend(dashboard_panels(request))
+
+
+@hooks.register("lms_class_listing_buttons")
+def family_letters_button(request, school_class) -> list[ListingMenuItem]:
+    """ "In thư gửi phụ huynh" on each class its viewer may print letters for."""
+    # Asked for every row of the class list: the viewer's classes, read once.
+    if not hasattr(request, "_lms_family_letter_classes"):
+        request._lms_family_letter_classes = set(
+            family_letter_classes(user=request.user).values_list("pk", flat=True)
+        )
+    if school_class.pk not in request._lms_family_letter_classes:
+        return []
+    return [
+        ListingMenuItem(
+            _("Print letters to families"),
+            url=reverse("lms_reports:family_letters", args=[school_class.pk]),
+            icon_name="mail",
+            priority=40,
+        )
+    ]

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 
 from lms.people.models import (
     Department,
+    Guardian,
+    GuardianChild,
     Membership,
     PersonProfile,
     Role,
@@ -155,3 +157,21 @@ def during(year):
     return freeze_time(
         datetime.datetime(year.starts_on.year + 1, 3, 10, 9, 0, tzinfo=datetime.UTC)
     )
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    """A parent contact of the school; pass children=[...] to link them."""
+
+    class Meta:
+        model = Guardian
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    full_name = factory.Sequence(lambda n: f"Trần Thị Phụ Huynh {n}")
+    phone = "0912345678"
+    email = factory.Sequence(lambda n: f"phuhuynh{n}@example.com")
+
+    @factory.post_generation
+    def children(guardian, create, extracted, **kwargs):
+        for child in extracted or ():
+            GuardianChild.objects.create(guardian=guardian, learner=child)

@@ -41,6 +41,10 @@ ACCESS_TESTED = {
         "security/access/cases.py",
         "courses/test_library_review.py",
     ],
+    "lms_guardians:activation_code": [
+        "security/access/cases.py",
+        "people/test_guardians.py",
+    ],
     "lms_person_data:erase": ["people/test_erasure.py"],
     "lms_person_data:export": ["people/test_data_export.py"],
     "lms_quizzes:attempt": ["security/test_access_control.py"],
@@ -61,6 +65,10 @@ ACCESS_TESTED = {
     "lms_reports:annual": ["reports/test_annual.py", "reports/test_views.py"],
     "lms_reports:completion": ["reports/test_views.py"],
     "lms_reports:department": ["reports/test_views.py"],
+    "lms_reports:family_letters": [
+        "security/access/cases.py",
+        "people/test_family_letters.py",
+    ],
     "lms_reports:learners": ["reports/test_views.py"],
     "lms_roster:index": ["people/test_roster_admin.py"],
     "lms_roster:job": ["people/test_roster_jobs.py"],
@@ -74,6 +82,8 @@ PUBLIC = {
     "lms_people:logout",
     "lms_people:password_change",
     "lms_people:password_change_done",
+    # Opens a parent account from a letter's code (throttled; tests/people).
+    "lms_people:parent_activate",
     "lms_certificates:lookup",
     "lms_certificates:trust_root",
     "lms_certificates:verify",
@@ -87,7 +97,7 @@ PUBLIC = {
 }
 # Wagtail viewsets and snippet viewsets over our models (model permissions).
 VIEWSET = re.compile(
-    r"^(lms_(classes|consents|consent_status|departments|memberships|"
+    r"^(lms_(classes|consents|consent_status|departments|guardians|memberships|"
     r"question_categories|school_years|schools)|wagtailsnippets_lms_\w+|"
     r"wagtailsnippetchoosers_lms_\w+):"
 )
@@ -122,6 +132,7 @@ VIEWSET_INDEXES = [
     "lms_consents:index",
     "lms_consent_status:index",
     "lms_departments:index",
+    "lms_guardians:index",
     "lms_memberships:index",
     "lms_question_categories:index",
     "lms_school_years:index",

@@ -26,6 +26,7 @@ from lms.transactions import atomic_retrying_once
 
 from ..models import (
     ROLES_WITH_CLASS,
+    GuardianChild,
     Membership,
     PersonProfile,
     Role,
@@ -34,7 +35,7 @@ from ..models import (
     SchoolYear,
 )
 from ..profiles import profile_of, profile_update
-from ..services import membership_ensure, user_create
+from ..services import guardian_ensure, membership_ensure, user_create
 from ..signals import people_changing
 from ..text import fold_for_search
 from .credentials import Credential, initial_password_generate, initial_password_hash
@@ -70,6 +71,10 @@ class RosterEntry:
     # is why nothing else optional in the file (gender, address…) is kept, and
     # why the date never appears on a public page or a certificate.
     birth_date: datetime.date | None = None
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    guardian_email: str = ""
+    guardian_relation: str = ""
     username: str = ""
     changes: list[str] = field(default_factory=list)
     user: User | None = None
@@ -256,6 +261,39 @@ def _membership_changes(
     return [_("new role: %(role)s") % {"role": entry.role_label}]
 
 
+def _guardian_changes(entry: RosterEntry, links: list[GuardianChild]) -> list[str]:
+    """What the row's parent columns change for a known student."""
+    if not entry.guardian_name:
+        return []
+    wanted = fold_for_search(entry.guardian_name)
+    link = next(
+        (x for x in links if fold_for_search(x.guardian.full_name) == wanted), None
+    )
+    if link is None:
+        return [_("parent: %(name)s") % {"name": entry.guardian_name}]
+    known = link.guardian
+    changes = []
+    if entry.guardian_relation and entry.guardian_relation != link.relation:
+        changes.append(
+            _("parent's relation: %(old)s → %(new)s")
+            % {
+                "old": link.get_relation_display(),
+                "new": GuardianChild.Relation(entry.guardian_relation).label,
+            }
+        )
+    if entry.guardian_phone and entry.guardian_phone != known.phone:
+        changes.append(
+            _("parent's phone: %(old)s → %(new)s")
+            % {"old": known.phone or "–", "new": entry.guardian_phone}
+        )
+    if entry.guardian_email and entry.guardian_email != known.email:
+        changes.append(
+            _("parent's email: %(old)s → %(new)s")
+            % {"old": known.email or "–", "new": entry.guardian_email}
+        )
+    return changes
+
+
 def _entries_plan(
     rows: list[RosterRow],
     school: School,
@@ -298,6 +336,11 @@ def _entries_plan(
         user__in=[user.pk for user in matched.values()], school_year=school_year
     ).select_related("school_class"):
         memberships[membership.user_id].append(membership)
+    guardians: dict[int, list[GuardianChild]] = defaultdict(list)
+    for link in GuardianChild.objects.filter(
+        learner__in=[user.pk for user in matched.values()]
+    ).select_related("guardian"):
+        guardians[link.learner_id].append(link)
     new_entries = []
     for row in rows:
         entry = RosterEntry(
@@ -309,6 +352,10 @@ def _entries_plan(
             role=row.role,
             email=row.email,
             birth_date=row.birth_date,
+            guardian_name=row.guardian_name,
+            guardian_phone=row.guardian_phone,
+            guardian_email=row.guardian_email,
+            guardian_relation=row.guardian_relation,
         )
         user = matched.get(row)
         if user is None:
@@ -339,6 +386,7 @@ def _entries_plan(
                 % {"old": user.email or "–", "new": row.email}
             )
         entry.changes += _membership_changes(entry, memberships[user.pk], school)
+        entry.changes += _guardian_changes(entry, guardians[user.pk])
         (report.updated if entry.changes else report.unchanged).append(entry)
     _usernames_allocate(new_entries)
 
@@ -452,6 +500,15 @@ def _membership_apply(
     school_year: SchoolYear,
     classes: dict[str, SchoolClass],
 ) -> None:
+    if entry.guardian_name:
+        guardian_ensure(
+            learner=entry.user,
+            school=school,
+            full_name=entry.guardian_name,
+            phone=entry.guardian_phone,
+            email=entry.guardian_email,
+            relation=entry.guardian_relation,
+        )
     membership_ensure(
         user=entry.user,
         role=entry.role,

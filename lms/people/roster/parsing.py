@@ -14,6 +14,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from lms.uploads import MAX_WORKBOOK_UNPACKED_BYTES, workbook_too_large
@@ -35,6 +37,10 @@ BIRTH_DATE = "birth_date"
 EMAIL = "email"
 GENDER = "gender"
 ROLE = "role"
+GUARDIAN_NAME = "guardian_name"
+GUARDIAN_PHONE = "guardian_phone"
+GUARDIAN_EMAIL = "guardian_email"
+GUARDIAN_RELATION = "guardian_relation"
 IGNORED = "ignored"
 
 # Header texts folded by `header_key`: lower case, no diacritics, no spaces
@@ -89,6 +95,50 @@ HEADER_ALIASES: dict[str, str] = {
     **dict.fromkeys(["gioitinh", "gender", "sex"], GENDER),
     **dict.fromkeys(["vaitro", "role", "doituong"], ROLE),
     **dict.fromkeys(["stt", "tt", "no", "so", "sott"], IGNORED),
+    # A student's parent or guardian (optional; see docs/families.md).
+    **dict.fromkeys(
+        [
+            "hotenchame",
+            "hovatenchame",
+            "hotenphuhuynh",
+            "hovatenphuhuynh",
+            "phuhuynh",
+            "tenphuhuynh",
+            "hotennguoigiamho",
+            "parentname",
+            "guardianname",
+            "parent",
+            "guardian",
+        ],
+        GUARDIAN_NAME,
+    ),
+    **dict.fromkeys(
+        [
+            "sdtphuhuynh",
+            "sdtchame",
+            "sodienthoaiphuhuynh",
+            "dienthoaiphuhuynh",
+            "dtphuhuynh",
+            "parentphone",
+            "guardianphone",
+        ],
+        GUARDIAN_PHONE,
+    ),
+    **dict.fromkeys(
+        ["emailphuhuynh", "emailchame", "parentemail", "guardianemail"],
+        GUARDIAN_EMAIL,
+    ),
+    **dict.fromkeys(
+        ["quanhe", "moiquanhe", "quanhevoihocsinh", "relation", "relationship"],
+        GUARDIAN_RELATION,
+    ),
+}
+
+RELATION_ALIASES: dict[str, str] = {
+    **dict.fromkeys(["cha", "bo", "ba", "father", "dad"], "father"),
+    **dict.fromkeys(["me", "ma", "mother", "mum", "mom"], "mother"),
+    **dict.fromkeys(["nguoigiamho", "giamho", "guardian"], "guardian"),
+    **dict.fromkeys(["phuhuynh", "chame", "bome", "parent"], "parent"),
 }
 
 ROLE_ALIASES: dict[str, str] = {
@@ -139,6 +189,10 @@ class RosterRow:
     role: str
     email: str = ""
     birth_date: datetime.date | None = None
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    guardian_email: str = ""
+    guardian_relation: str = ""
 
 
 def row_label(row: int | None, sheet: str = "") -> str:
@@ -173,6 +227,25 @@ def role_from_text(value: str) -> str | None:
 def class_name_clean(value: str) -> str:
     """ "lớp 10a1 " -> "10A1", as SchoolClass stores names."""
     return _CLASS_PREFIX.sub("", normalize_text(value)).upper()
+
+
+def phone_clean(value: str) -> str:
+    """A Vietnamese phone number as digits from 0 ("+84 912.345.678" ->
+    "0912345678"); raises ValueError when it is not one.
+
+    A spreadsheet that stored the number as a number lost its leading zero:
+    nine digits starting as a mobile or landline does get it back.
+    """
+    digits = re.sub(r"[\s.()-]", "", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if re.fullmatch(r"[235789]\d{8}", digits):
+        digits = "0" + digits
+    if not re.fullmatch(r"0\d{9,10}", digits):
+        raise ValueError(value)
+    return digits
 
 
 def cell_text(value) -> str:
@@ -438,6 +511,12 @@ def _read_sheet(
                     )
                 )
                 continue
+        guardian = _guardian_read(
+            lambda name, row=row: cell_text(value(row, name)), columns, header, role
+        )
+        if isinstance(guardian, str):
+            result.problems.append(RowProblem(number, guardian, sheet))
+            continue
         result.rows.append(
             RosterRow(
                 row=number,
@@ -448,6 +527,67 @@ def _read_sheet(
                 role=role,
                 email=cell_text(value(row, EMAIL)).lower(),
                 birth_date=birth_date,
+                **guardian,
             )
         )
     return []
+
+
+def _guardian_read(
+    text, columns: dict[str, int], header: tuple, role: str
+) -> dict[str, str] | str:
+    """The row's parent columns as RosterRow fields, or why they are refused
+    (the message names the column as the file's header writes it)."""
+    found = {
+        name: text(name)
+        for name in (GUARDIAN_NAME, GUARDIAN_PHONE, GUARDIAN_EMAIL, GUARDIAN_RELATION)
+    }
+
+    def column(name: str) -> str:
+        return cell_text(header[columns[name]])
+
+    if not any(found.values()):
+        return {}
+    if role != Role.STUDENT:
+        return _("Parent columns are filled in for students only.")
+    if not found[GUARDIAN_NAME]:
+        if GUARDIAN_NAME not in columns:
+            return _(
+                'The file has parent details but no column "Họ tên phụ huynh" '
+                "for the parent's name."
+            )
+        return _('Column "%(column)s": the parent\'s name is missing.') % {
+            "column": column(GUARDIAN_NAME)
+        }
+    phone = found[GUARDIAN_PHONE]
+    if phone:
+        try:
+            phone = phone_clean(phone)
+        except ValueError:
+            return _(
+                'Column "%(column)s": "%(value)s" is not a phone number; write '
+                "10 digits such as 0912345678."
+            ) % {"column": column(GUARDIAN_PHONE), "value": phone}
+    email = found[GUARDIAN_EMAIL].lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            return _('Column "%(column)s": "%(value)s" is not an email address.') % {
+                "column": column(GUARDIAN_EMAIL),
+                "value": email,
+            }
+    relation = ""
+    if found[GUARDIAN_RELATION]:
+        relation = RELATION_ALIASES.get(header_key(found[GUARDIAN_RELATION]), "")
+        if not relation:
+            return _(
+                'Column "%(column)s": unknown relation "%(value)s"; write Cha, Mẹ '
+                "or Người giám hộ."
+            ) % {"column": column(GUARDIAN_RELATION), "value": found[GUARDIAN_RELATION]}
+    return {
+        "guardian_name": found[GUARDIAN_NAME],
+        "guardian_phone": phone,
+        "guardian_email": email,
+        "guardian_relation": relation,
+    }

@@ -36,6 +36,8 @@ LAPSED = frozenset({"admin_a_past"})
 # School A's content author ("soạn bài"): drafts in A's catalogue, never
 # publishes, never approves.
 AUTHOR_A = frozenset({"author_a"})
+# A parent account (issue 15): sees their own child's learning and nothing else.
+PARENT = frozenset({"parent_a"})
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(name, label="", **kwargs):
+def case(name, label="", parent_unsure=False, **kwargs):
     c = Case(id=f"{name}[{label}]" if label else name, name=name, **kwargs)
     # A's content author holds admin access and no management power, like
     # the homeroom teacher: where the case leaves the teacher's answer open
@@ -90,6 +92,11 @@ def case(name, label="", **kwargs):
     named = c.allow | c.unsure | (c.change or NOBODY)
     if "author_a" not in named and "homeroom_a" in c.allow | c.unsure:
         c = replace(c, unsure=c.unsure | AUTHOR_A)
+    # A parent account is never left open: it reaches what `allow` says
+    # (learner pages, their own child's records) and is refused the rest,
+    # every admin URL included.
+    if PARENT <= c.unsure and not parent_unsure:
+        c = replace(c, unsure=c.unsure - PARENT)
     CASES.append(c)
 
 
@@ -121,12 +128,20 @@ case("wagtail_serve", "home", args=lambda w: [""], allow=EVERYONE)
 case(
     "wagtail_serve",
     "lesson_a",
-    allow=EVERYONE - {"anonymous"},
+    # A parent account takes no course: the lesson of a school's course is
+    # not theirs to open.
+    allow=EVERYONE - {"anonymous", "parent_a"},
     args=lambda w: [w["lesson_a"].url.strip("/").split("/", 1)[-1] + "/"],
     unsure=EVERYONE,
 )
 case("set_language", allow=EVERYONE, post=lambda w: {"language": "en"}, get_405=True)
-case("lms_people:logout", allow=EVERYONE, unsure=EVERYONE, post=_nothing)
+case(
+    "lms_people:logout",
+    allow=EVERYONE,
+    unsure=EVERYONE,
+    post=_nothing,
+    parent_unsure=True,  # GET answers 405 to everyone
+)
 case("lms_people:password_change", allow=SIGNED_IN, unsure=SIGNED_IN)
 case("lms_people:password_change_done", allow=SIGNED_IN, unsure=SIGNED_IN)
 case(
@@ -163,6 +178,7 @@ case(
     args=lambda w: [w.pk("document"), "noi-quy.pdf"],
     allow=STAFF,
     unsure=EVERYONE,  # served as its collection's privacy says
+    parent_unsure=True,  # the same for a parent as for any learner
 )
 
 # ---------------------------------------------------------------------------
@@ -191,6 +207,28 @@ case(
     args=pk("certificate_a"),
     allow={"student_a"} | A_MANAGERS,
     unsure={"homeroom_a", "admin_a_past"},
+)
+# A parent downloads their own child's certificate, not another child's
+# (certificate_a, above).
+case(
+    "lms_certificates:download",
+    "child_a",
+    args=pk("certificate_child_a"),
+    allow=PARENT | A_MANAGERS,
+    unsure={"homeroom_a", "admin_a_past"},
+)
+# The letter's code opens a parent account, whoever sends it (a new account,
+# signed in); a wrong or used code changes nothing (tests/people).
+case(
+    "lms_people:parent_activate",
+    allow=EVERYONE,
+    post=lambda w: {
+        "code": w["activation_code"],
+        "username": "ph_moi",
+        "password1": "Mật-khẩu-dài-2026",
+        "password2": "Mật-khẩu-dài-2026",
+    },
+    must_change=True,
 )
 
 # ---------------------------------------------------------------------------
@@ -393,6 +431,15 @@ case(
     unsure=MANAGERS,
     post=lambda w: {"staff": f"{w.pk('school_a')}-{w.pk('year')}"},
     change=A_MANAGERS,
+)
+# Letters to the families of a class (lms/reports/family_letters.py): its
+# school's admins and its homeroom teacher (not officers, as for guardian
+# contacts); printing issues activation codes.
+case(
+    "lms_reports:family_letters",
+    args=pk("class_a"),
+    allow=frozenset({"admin_a", "homeroom_a", "superuser"}),
+    post=lambda w: {"families": "all"},
 )
 # The outgoing mail queue is the Department's (lms/mail/policies.py).
 case("lms_mail_outgoing", allow=DEPT)
@@ -631,6 +678,24 @@ viewset(
     unsure=LAPSED | {"officer"},
     # Consent is withdrawn, not deleted: the record stays.
     delete=SU,
+)
+# Parents and guardians: school admins of their school; the Department's
+# officers hold no guardian permission.
+viewset(
+    "lms_guardians",
+    obj="guardian_a",
+    view=frozenset({"admin_a", "admin_b", "superuser"}),
+    manage=frozenset({"admin_a", "superuser"}),
+    add=frozenset({"admin_a", "admin_b", "superuser"}),
+    unsure=LAPSED,
+)
+case(
+    "lms_guardians:activation_code",
+    args=pk("guardian_a"),
+    allow=frozenset({"admin_a", "superuser"}),
+    unsure=LAPSED,
+    post=_nothing,
+    must_change=True,
 )
 case("lms_consent_status:index", allow=STAFF, unsure=LAPSED | {"officer"})
 case("lms_consent_status:index_results", allow=STAFF, unsure=LAPSED | {"officer"})
@@ -1640,6 +1705,8 @@ for name in (
             )
             else NOBODY
         ),
+        # The admin's icon sprite is a public SVG file.
+        parent_unsure=name == "wagtailadmin_sprite",
     )
 case(
     "wagtailadmin_tag_model_autocomplete",

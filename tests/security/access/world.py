@@ -25,7 +25,8 @@ from certificates.models import CertificateStatus
 from certificates.services import batch_create, certificate_issue
 from courses.models import ConductPrinciple, LegalDocument, LegalReference
 from courses.services import catalogue_permissions_sync, course_open, lesson_complete
-from lms.people.models import Consent, Role, RosterImportJob
+from lms.people.models import Consent, Guardian, GuardianChild, Role, RosterImportJob
+from lms.people.services import guardian_activation_code_issue
 from quizzes.services import attempt_start, attempt_submit
 from tests.certificates.factories import (
     CertificateTemplateFactory,
@@ -65,6 +66,7 @@ RELATIONS = (
     "admin_a_past",  # school admin of A last year only: the power has lapsed
     "officer",  # Department officer
     "superuser",
+    "parent_a",  # parent account of another learner of school A (child_a)
 )
 
 PREVIOUS_YEAR = f"{int(CURRENT_YEAR[:4]) - 1}-{int(CURRENT_YEAR[:4])}"
@@ -227,6 +229,28 @@ def build_world() -> World:
         created_by=p["admin_a"],
         school=school_a,
     )
+
+    # Families: parent_a's account belongs to the guardian of child_a, a
+    # student of A's class 10A1 with a certificate of A's course; a second
+    # family has a fresh activation code and no account yet.
+    o["child_a"] = user("con_a")
+    MembershipFactory(user=o["child_a"], role=Role.STUDENT, school_class=class_a)
+    p["parent_a"] = user("ph_a")
+    o["guardian_a"] = Guardian.objects.create(
+        school=school_a,
+        full_name="Người ph_a",
+        email="ph_a@example.edu.vn",
+        user=p["parent_a"],
+    )
+    GuardianChild.objects.create(guardian=o["guardian_a"], learner=o["child_a"])
+    course_open(user=o["child_a"], course=o["course_a"])
+    lesson_complete(user=o["child_a"], lesson=o["lesson_a"], course=o["course_a"])
+    o["certificate_child_a"] = certificate_issue(
+        user=o["child_a"], course=o["course_a"], notify=False
+    ).certificate
+    new_family = Guardian.objects.create(school=school_a, full_name="Người ph_moi")
+    GuardianChild.objects.create(guardian=new_family, learner=p["student_a"])
+    o["activation_code"] = guardian_activation_code_issue(guardian=new_family).code
 
     # Wagtail content: a collection, a document, an image, snippets.
     # A transactional test run earlier in this process may have flushed the

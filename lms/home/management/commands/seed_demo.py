@@ -42,6 +42,7 @@ LISTED_ACCOUNTS = (
     "officer",
     "teacher2",
     "teacher3",
+    "parent",
 )
 
 
