@@ -630,8 +630,8 @@ class Guardian(models.Model):
     """
 
     class Language(models.TextChoices):
-        VIETNAMESE = "vi", "Tiếng Việt"
-        ENGLISH = "en", "English"
+        VIETNAMESE = "vi", _("Vietnamese")
+        ENGLISH = "en", _("English")
 
     school = models.ForeignKey(
         School,

@@ -23,7 +23,9 @@ CHILD = "Nguyễn Thị Ánh Tuyết"
 
 
 def _overflow(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - window.innerWidth"
+    )
 
 
 def test_parent_sees_their_childs_progress_and_certificate(browse, axe_check):

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('full_name', models.CharField(max_length=150, verbose_name='full name')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone number')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('language', models.CharField(choices=[('vi', 'Tiếng Việt'), ('en', 'English')], default='vi', help_text='The language of the notices and letters sent to the family.', max_length=8, verbose_name='language')),
+                ('language', models.CharField(choices=[('vi', 'Vietnamese'), ('en', 'English')], default='vi', help_text='The language of the notices and letters sent to the family.', max_length=8, verbose_name='language')),
                 ('notices_opt_out', models.BooleanField(default=False, help_text='The family asked not to receive notices.', verbose_name='no notices')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
                 ('sort_name', models.CharField(db_index=True, editable=False, max_length=400)),
