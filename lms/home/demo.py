@@ -85,10 +85,11 @@ def demo_records_adopt() -> None:
 
     Only in a database the demo filled earlier: it has the demo Department
     (a model of ours, so a host adopting the add-on has none) and no record
-    yet. The demo's people are those with a role there; its admin, who has
-    none, is known by the demo address.
+    yet. The demo's people are those with a role there and the parents of
+    its schools' children; its admin, who has none, is known by the demo
+    address.
     """
-    from lms.people.models import Department, Membership
+    from lms.people.models import Department, Guardian, Membership
 
     if DemoRecord.objects.exists():
         return
@@ -99,8 +100,11 @@ def demo_records_adopt() -> None:
     members = Membership.objects.filter(department=department) | (
         Membership.objects.filter(school__department=department)
     )
-    users = User.objects.filter(pk__in=members.values("user")) | User.objects.filter(
-        email=EARLIER_DEMO_ADMIN_EMAIL
+    parents = Guardian.objects.filter(school__department=department)
+    users = (
+        User.objects.filter(pk__in=members.values("user"))
+        | User.objects.filter(pk__in=parents.values("user"))
+        | User.objects.filter(email=EARLIER_DEMO_ADMIN_EMAIL)
     )
     for user in users.distinct():
         demo_record(user)
