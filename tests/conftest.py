@@ -28,14 +28,20 @@ def _signing_key_pool():
 
     from certificates import keystore, signing
 
+    import threading
+
     made = signing.new_private_key
     turn = iter(range(10**9))
+    # Concurrency tests issue from several threads at once: the pool fills
+    # under a lock, up to the key asked for.
+    lock = threading.Lock()
 
     def pooled():
-        index = next(turn) % 4
-        if index >= len(_SIGNING_KEY_POOL):
-            _SIGNING_KEY_POOL.append(made())
-        return _SIGNING_KEY_POOL[index]
+        with lock:
+            index = next(turn) % 4
+            while index >= len(_SIGNING_KEY_POOL):
+                _SIGNING_KEY_POOL.append(made())
+            return _SIGNING_KEY_POOL[index]
 
     # Unsealing re-checks an RSA key (a quarter of a second); the keys a test
     # sealed are handed back as they were (test_signing unseals for real).
