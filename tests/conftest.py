@@ -23,12 +23,11 @@ def _signing_key_pool():
     """Certificate signing keys from a small pool made once per test process:
     an RSA key takes a quarter of a second to make, and every test that
     issues a certificate makes a root, a time-stamping and a school key."""
+    import threading
     from types import SimpleNamespace
     from unittest import mock
 
     from certificates import keystore, signing
-
-    import threading
 
     made = signing.new_private_key
     turn = iter(range(10**9))
