@@ -52,8 +52,16 @@ def _move_to_last_year(student) -> tuple[CourseCompletion, Certificate]:
     QuizGrade.objects.filter(
         user=student, quiz__in=QuizPage.objects.child_of(certificate.course)
     ).update(school_year=last_year, cycle=last_year.pk)
+    # The date printed on it (the snapshot) is last year's end too.
+    snapshot = {
+        **certificate.snapshot,
+        "expires_on": f"{last_year.ends_on:%d/%m/%Y}",
+    }
     Certificate.objects.filter(pk=certificate.pk).update(
-        school_year=last_year, cycle=last_year.pk, expires_on=last_year.ends_on
+        school_year=last_year,
+        cycle=last_year.pk,
+        expires_on=last_year.ends_on,
+        snapshot=snapshot,
     )
     return completion, certificate
 
