@@ -71,6 +71,7 @@ def completed_students(*, course, school_class, count: int, username, full_name)
     from django.contrib.auth import get_user_model
 
     from courses.models import CourseCompletion
+    from courses.services import cycle_for
     from lms.people.models import Membership, Role
     from lms.people.profiles import profile_update
 
@@ -92,8 +93,17 @@ def completed_students(*, course, school_class, count: int, username, full_name)
         )
         for user in users
     )
+    # As the completion service records them: in the class's school year,
+    # once per year for a course required every school year.
+    year_id = school_class.school_year_id
     CourseCompletion.objects.bulk_create(
-        CourseCompletion(user=user, course=course, course_title=course.title)
+        CourseCompletion(
+            user=user,
+            course=course,
+            course_title=course.title,
+            school_year_id=year_id,
+            cycle=cycle_for(course, year_id),
+        )
         for user in users
     )
     return users
