@@ -36,4 +36,8 @@ fi
 export LMS_E2E_CHROMIUM=${LMS_E2E_CHROMIUM:-/usr/bin/chromium}
 # Screenshots of this run only.
 rm -rf var/e2e && mkdir -p var/e2e
-exec .venv/bin/python -m pytest -m e2e -p no:cacheprovider tests/e2e "$@"
+# Two workers (pytest-xdist), each with its own test database and server:
+# the journeys wait on the browser more than on the CPU, so two share two
+# cores well. LMS_E2E_WORKERS=0 runs them in one process.
+exec .venv/bin/python -m pytest -m e2e -p no:cacheprovider \
+  -n "${LMS_E2E_WORKERS:-2}" tests/e2e "$@"
