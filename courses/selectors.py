@@ -172,9 +172,10 @@ def _state_rows(*, user, courses: list[CoursePage]) -> list[tuple]:
             flag="school__learning_needs_consent",
         ),
         _row(
-            Consent.objects.filter(learner=user).filter(
-                Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)
-            ),
+            Consent.objects.filter(
+                learner=user,
+                given_by__in=[Consent.GivenBy.LEARNER, *GUARDIAN_GIVERS],
+            ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)),
             k="o",
             flag=Q(given_by__in=GUARDIAN_GIVERS),
             name="given_by",
