@@ -9,7 +9,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, structure  # noqa: F401
         from .page_cache import connect_signals
 
         connect_signals()

@@ -375,6 +375,11 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         ),
     )
 
+    # A fresh number each time the course's structure may have changed (the
+    # course, a step or its catalogue saved, moved or deleted: courses.structure),
+    # read with the learner's state so a cached structure is never stale.
+    structure_version = models.BigIntegerField(default=0, editable=False)
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
@@ -517,6 +522,11 @@ class LessonPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
             ),
             step_started=done_exists(mine, yearly=yearly),
         )
+
+    @classmethod
+    def learner_rows(cls, *, user, step_ids):
+        rows = LessonProgress.objects.filter(user=user, lesson_id__in=step_ids)
+        return rows, "lesson_id", Q(completed_at__isnull=False)
 
     @classmethod
     def done_counts_by_user(

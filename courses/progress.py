@@ -70,6 +70,13 @@ def this_year_q(year, *, prefix: str = "") -> Q:
     )
 
 
+def counts_this_year(*, yearly: bool, row_year_id, year_id) -> bool:
+    """`this_year_q` for one row already read (a completion, lesson opened,
+    attempt started) of a course (`yearly`: required every school year), the
+    learner's year being `year_id` (an unknown year matches no row)."""
+    return not yearly or (year_id is not None and row_year_id == year_id)
+
+
 def completions_in_year(*, school_year):
     """The completions that count in `school_year`: every completion of a
     course taken once, that year's of a course required every year. Reports

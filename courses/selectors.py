@@ -9,19 +9,27 @@ from datetime import datetime
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, Site
 
 from lms.people.models import Membership, Role
 from lms.people.policies import children_of
 from lms.people.profiles import profile_of
 from lms.people.selectors import (
-    consent_exists,
     consent_is_complete,
-    consent_required_exists,
     learning_year_subquery,
 )
 
@@ -34,8 +42,10 @@ from .models import (
     CoursePage,
     Enrolment,
     EnrolmentMode,
+    LessonProgress,
 )
-from .steps import CourseStep, YearlySteps, open_steps
+from .steps import YearlySteps, open_steps
+from .structure import step_models, structures_for
 
 REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
 
@@ -69,10 +79,6 @@ def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
     )
 
 
-def step_models() -> list[type[Page]]:
-    return [model for model in get_page_models() if issubclass(model, CourseStep)]
-
-
 @dataclass(frozen=True)
 class Access:
     """Whether a person may take a course, and if not, why not."""
@@ -91,98 +97,315 @@ AUDIENCE_ROLES = {
 }
 
 
-def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
-    """Everything access and progress depend on, for many courses, in one query."""
-    if not user.is_authenticated or not course_ids:
-        return {}
+_ROW = ("r_k", "r_a", "r_b", "r_c", "r_at", "r_name", "r_flag")
 
+
+def _row(queryset, *, k, a=None, b=None, c=None, at=None, name=None, flag=None):
+    """`queryset` as rows of the learner's state query: the same seven
+    columns in each part of the UNION (a kind, three ids, a time, a text and
+    a boolean)."""
+
+    def typed(value, output_field):
+        if value is None:
+            return Cast(Value(None), output_field=output_field)
+        if isinstance(value, str):
+            value = F(value)
+        return Cast(value, output_field=output_field)
+
+    return (
+        queryset.order_by()
+        .annotate(
+            r_k=Value(k, output_field=CharField()),
+            r_a=typed(a, BigIntegerField()),
+            r_b=typed(b, BigIntegerField()),
+            r_c=typed(c, BigIntegerField()),
+            r_at=typed(at, DateTimeField()),
+            r_name=typed(name, CharField()),
+            r_flag=(
+                Value(False, output_field=BooleanField())
+                if flag is None
+                else ExpressionWrapper(flag, output_field=BooleanField())
+                if isinstance(flag, Q)
+                else typed(flag, BooleanField())
+            ),
+        )
+        .values_list(*_ROW)
+    )
+
+
+def _state_rows(*, user, courses: list[CoursePage]) -> list[tuple]:
+    """Everything about `user` and `courses` that access and progress depend
+    on, in one query of small parts (a UNION, duplicates dropped): the
+    learner's year, memberships and consents; each course's row (structure
+    version, path, yearly), unpublished ancestors, enrolment, completions,
+    lessons opened or attempts started, class assignments; and the rows that
+    mark the courses' steps done (each step type's `learner_rows`)."""
+    from lms.people.models import Consent
+    from lms.people.selectors import GUARDIAN_GIVERS
+    from quizzes.models import QuizAttempt
+
+    course_ids = [course.pk for course in courses]
+    today = timezone.localdate()
+    User = get_user_model()
+    mine = Membership.objects.filter(user=user)
+    prefixes = {
+        course.path[:end]
+        for course in courses
+        for end in range(2 * course.steplen, len(course.path) + 1, course.steplen)
+    }
+    step_ids = Page.objects.filter(
+        reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+    ).values("pk")
+    parts = [
+        _row(
+            User._default_manager.filter(pk=user.pk),
+            k="u",
+            a=learning_year_subquery(user=user, today=today),
+        ),
+        _row(
+            mine,
+            k="m",
+            a="school_id",
+            b="school_year_id",
+            c="school_class_id",
+            name="role",
+            flag="school__learning_needs_consent",
+        ),
+        _row(
+            Consent.objects.filter(
+                learner=user,
+                given_by__in=[Consent.GivenBy.LEARNER, *GUARDIAN_GIVERS],
+            ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)),
+            k="o",
+            flag=Q(given_by__in=GUARDIAN_GIVERS),
+            name="given_by",
+        ),
+        _row(
+            CoursePage.objects.filter(pk__in=course_ids),
+            k="v",
+            a="pk",
+            b="structure_version",
+            name="path",
+            flag="required_every_year",
+        ),
+        _row(
+            Page.objects.filter(path__in=prefixes, live=False),
+            k="h",
+            name="path",
+        ),
+        _row(
+            Enrolment.objects.filter(user=user, course_id__in=course_ids),
+            k="e",
+            a="course_id",
+        ),
+        _row(
+            CourseCompletion.objects.filter(user=user, course_id__in=course_ids),
+            k="c",
+            a="course_id",
+            b="school_year_id",
+            at="completed_at",
+            name="school_year__name",
+        ),
+        _row(
+            LessonProgress.objects.filter(user=user, course_id__in=course_ids),
+            k="b",
+            a="course_id",
+            b="school_year_id",
+        ),
+        _row(
+            QuizAttempt.objects.filter(user=user, course_id__in=course_ids),
+            k="b",
+            a="course_id",
+            b="school_year_id",
+        ),
+        _row(
+            ClassAssignment.objects.filter(
+                course_id__in=course_ids,
+                school_class_id__in=mine.values("school_class_id"),
+            ),
+            k="x",
+            a="course_id",
+            c="school_class_id",
+        ),
+    ]
+    for model in step_models():
+        rows, step_field, done = model.learner_rows(user=user, step_ids=step_ids)
+        parts.append(
+            _row(
+                rows,
+                k="s",
+                a=step_field,
+                b="school_year_id",
+                flag=Q(pk__isnull=False) if done is None else done,
+            )
+        )
+    first, *rest = parts
+    return list(first.union(*rest))
+
+
+@dataclass
+class _LearnerState:
+    """The learner's state (`_state_rows`), read into Python."""
+
+    year: int | None = None
+    memberships: list[dict] = field(default_factory=list)
+    consent_own: bool = False
+    consent_guardian: bool = False
+    # course id -> (structure_version, path, required every year)
+    courses: dict[int, tuple[int, str, bool]] = field(default_factory=dict)
+    hidden_paths: set[str] = field(default_factory=set)
+    enrolled: set[int] = field(default_factory=set)
+    completions: dict[int, list[tuple]] = field(default_factory=dict)
+    began: dict[int, set] = field(default_factory=dict)
+    assigned: dict[int, set] = field(default_factory=dict)
+    # step id -> [(school year id, done)]
+    step_rows: dict[int, list[tuple]] = field(default_factory=dict)
+
+    @property
+    def consent_required(self) -> bool:
+        return any(
+            m["role"] == Role.STUDENT and m["needs_consent"] for m in self.memberships
+        )
+
+
+def _learner_state(*, user, courses: list[CoursePage]) -> _LearnerState:
+    state = _LearnerState()
+    for k, a, b, c, at, name, flag in _state_rows(user=user, courses=courses):
+        if k == "u":
+            state.year = a
+        elif k == "m":
+            state.memberships.append(
+                {
+                    "school_id": a,
+                    "school_year_id": b,
+                    "school_class_id": c,
+                    "role": name,
+                    "needs_consent": bool(flag),
+                }
+            )
+        elif k == "o":
+            if flag:
+                state.consent_guardian = True
+            else:
+                state.consent_own = True
+        elif k == "v":
+            state.courses[a] = (b, name, bool(flag))
+        elif k == "h":
+            state.hidden_paths.add(name)
+        elif k == "e":
+            state.enrolled.add(a)
+        elif k == "c":
+            state.completions.setdefault(a, []).append((b, at, name))
+        elif k == "b":
+            state.began.setdefault(a, set()).add(b)
+        elif k == "x":
+            state.assigned.setdefault(a, set()).add(c)
+        elif k == "s":
+            state.step_rows.setdefault(a, []).append((b, bool(flag)))
+    return state
+
+
+def _course_versions(courses: list[CoursePage]) -> dict[int, tuple[int, str]]:
+    """Each course's structure version and path, for visitors not signed in."""
+    return {
+        pk: (version, path)
+        for pk, version, path in CoursePage.objects.filter(
+            pk__in=[course.pk for course in courses]
+        ).values_list("pk", "structure_version", "path")
+    }
+
+
+def _facts(*, user, course_id: int, state: _LearnerState, structure) -> dict | None:
+    """The facts `course_access` and the status read, from the learner's
+    state and the course's structure, as courses.progress defines them."""
+    row = state.courses.get(course_id)
+    if row is None:
+        return None
+    _version, path, yearly = row
+    year = state.year
+    owner = structure.owner_school_id
     # Memberships that count for the course: at the school that owns it
     # (courses.progress.Requirement), any school for the Department library,
     # and Department-wide ones (no school) everywhere.
-    def counted(owner):
-        return Membership.objects.filter(user=user).filter(
-            Q(school_id=Coalesce(owner, F("school_id"))) | Q(school__isnull=True)
-        )
+    counted = [
+        m
+        for m in state.memberships
+        if m["school_id"] is None or owner is None or m["school_id"] == owner
+    ]
+    roles = {m["role"] for m in counted}
+    this_year = []
+    earlier = []
+    for row_year, completed_at, year_name in state.completions.get(course_id, []):
+        if progress.counts_this_year(yearly=yearly, row_year_id=row_year, year_id=year):
+            this_year.append(completed_at)
+        else:
+            earlier.append((completed_at, year_name))
+    previous = max(earlier, key=lambda item: item[0], default=(None, None))
+    classes = {m["school_class_id"] for m in counted} - {None}
+    return {
+        "pk": course_id,
+        "f_year": year,
+        "f_enrolled": course_id in state.enrolled,
+        "f_began": any(
+            progress.counts_this_year(yearly=yearly, row_year_id=row_year, year_id=year)
+            for row_year in state.began.get(course_id, ())
+        ),
+        # The course or an ancestor (catalogue, home) is unpublished: the
+        # course is out of reach and nothing may be recorded against it.
+        "f_hidden": any(path.startswith(hidden) for hidden in state.hidden_paths),
+        "f_completed_at": max(this_year, default=None),
+        "f_previous_at": previous[0],
+        "f_previous_year": previous[1],
+        "f_has_years": bool(structure.school_year_ids),
+        "f_year_match": bool(
+            structure.school_year_ids & {m["school_year_id"] for m in counted}
+        ),
+        "f_assigned": bool(state.assigned.get(course_id, set()) & classes),
+        "f_reviewer": bool(roles & REVIEWER_ROLES),
+        "f_consent_required": state.consent_required,
+        "f_consent_own": state.consent_own,
+        "f_consent_guardian": state.consent_guardian,
+        **{
+            f"f_{audience}": bool(roles & set(audience_roles))
+            for audience, audience_roles in AUDIENCE_ROLES.items()
+        },
+    }
 
-    memberships = counted(OuterRef("f_owner"))
-    # The same, inside a subquery of the course row's subqueries.
-    memberships_within = counted(OuterRef(OuterRef("f_owner")))
-    years = CoursePage.school_years.through.objects.filter(coursepage_id=OuterRef("pk"))
-    # The learner's school year: a course required every year counts only
-    # its rows (courses.progress.this_year_q).
-    year = OuterRef("f_year")
-    opened_lesson, started_attempt = progress.began_conditions(
-        {"user": user, "course": OuterRef("pk")}, year=year
+
+def _facts_and_structures(*, user, courses: list[CoursePage]):
+    """(learner state or None, course id -> facts, course id -> structure):
+    one query for the learner's state, the structures from the cache."""
+    saved = [course for course in courses if course.pk and course.path]
+    if not saved:
+        return None, {}, {}
+    if not user.is_authenticated:
+        return None, {}, structures_for(saved, versions=_course_versions(saved))
+    state = _learner_state(user=user, courses=saved)
+    versions = {
+        pk: (version, path) for pk, (version, path, _y) in state.courses.items()
+    }
+    structures = structures_for(
+        [course for course in saved if course.pk in versions], versions=versions
     )
-    completions = CourseCompletion.objects.filter(user=user, course=OuterRef("pk"))
-    counted = completions.filter(progress.this_year_q(year))
-    # A yearly course's latest completion of an earlier year: shown as the
-    # previous result while the learner takes it again.
-    earlier = completions.exclude(progress.this_year_q(year)).order_by("-completed_at")
-    rows = (
-        CoursePage.objects.filter(pk__in=course_ids)
-        .annotate(
-            f_owner=progress.owner_school_subquery(),
-            f_year=learning_year_subquery(user=user),
+    facts = {}
+    for course_id, structure in structures.items():
+        course_facts_row = _facts(
+            user=user, course_id=course_id, state=state, structure=structure
         )
-        .annotate(
-            f_enrolled=Exists(
-                Enrolment.objects.filter(user=user, course=OuterRef("pk"))
-            ),
-            f_began=opened_lesson | started_attempt,
-            f_completed_at=Subquery(counted.values("completed_at")[:1]),
-            f_previous_at=Subquery(earlier.values("completed_at")[:1]),
-            f_previous_year=Subquery(earlier.values("school_year__name")[:1]),
-            # The course or an ancestor (catalogue, home) is unpublished: the
-            # course is out of reach and nothing may be recorded against it.
-            f_hidden=Exists(
-                Page.objects.filter(
-                    live=False,
-                    depth__gt=1,
-                    path=Substr(OuterRef("path"), 1, Length("path")),
-                )
-            ),
-            f_has_years=Exists(years),
-            f_year_match=Exists(
-                years.filter(
-                    schoolyear_id__in=memberships_within.values("school_year_id")
-                )
-            ),
-            f_assigned=Exists(
-                ClassAssignment.objects.filter(
-                    course=OuterRef("pk"),
-                    school_class_id__in=memberships_within.values("school_class_id"),
-                )
-            ),
-            f_reviewer=Exists(memberships.filter(role__in=REVIEWER_ROLES)),
-            f_consent_required=consent_required_exists(learner=user),
-            f_consent_own=consent_exists(learner=user, guardian=False),
-            f_consent_guardian=consent_exists(learner=user, guardian=True),
-            **{
-                f"f_{audience}": Exists(memberships.filter(role__in=roles))
-                for audience, roles in AUDIENCE_ROLES.items()
-            },
-        )
-        .values(
-            "pk",
-            "f_year",
-            "f_enrolled",
-            "f_began",
-            "f_hidden",
-            "f_completed_at",
-            "f_previous_at",
-            "f_previous_year",
-            "f_has_years",
-            "f_year_match",
-            "f_assigned",
-            "f_reviewer",
-            "f_consent_required",
-            "f_consent_own",
-            "f_consent_guardian",
-            *(f"f_{audience}" for audience in AUDIENCE_ROLES),
-        )
+        if course_facts_row is not None:
+            facts[course_id] = course_facts_row
+    return state, facts, structures
+
+
+def course_facts(*, user, course_ids: list[int]) -> dict[int, dict]:
+    """Everything access and progress depend on, for many courses (one query
+    on a warm structure cache)."""
+    if not user.is_authenticated or not course_ids:
+        return {}
+    courses = list(
+        CoursePage.objects.filter(pk__in=course_ids).only("pk", "path", "depth")
     )
-    return {row["pk"]: row for row in rows}
+    return _facts_and_structures(user=user, courses=courses)[1]
 
 
 def course_access(*, user, course: CoursePage, facts: dict | None) -> Access:
@@ -211,7 +434,9 @@ def course_access(*, user, course: CoursePage, facts: dict | None) -> Access:
 
 
 def course_access_for(*, user, course: CoursePage) -> Access:
-    facts = course_facts(user=user, course_ids=[course.pk]).get(course.pk)
+    if not user.is_authenticated:
+        return Access(False, "sign_in")
+    facts = _facts_and_structures(user=user, courses=[course])[1].get(course.pk)
     return course_access(user=user, course=course, facts=facts)
 
 
@@ -360,10 +585,26 @@ def steps_by_course(
     return result
 
 
+def _steps_with_state(
+    *, course: CoursePage, structure, state: _LearnerState | None, yearly: bool
+) -> list[Page]:
+    """The course's steps (from its cached structure) with `step_done` and
+    `step_started` for the learner (the rules of each type's
+    `annotate_step_done`: of a course required every school year only the
+    rows of the learner's year count)."""
+    pages = structure.steps if structure is not None else []
+    for page in pages:
+        rows = state.step_rows.get(page.pk, []) if state is not None else []
+        if yearly:
+            rows = [row for row in rows if row[0] == state.year]
+        page.step_done = any(done for _year, done in rows)
+        page.step_started = bool(rows)
+    return pages
+
+
 def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseStatus]:
-    facts = course_facts(user=user, course_ids=[c.pk for c in courses if c.pk])
-    year_id = next((row["f_year"] for row in facts.values()), None)
-    steps = steps_by_course(user=user, courses=courses, school_year_id=year_id)
+    state, facts, structures = _facts_and_structures(user=user, courses=courses)
+    year_id = state.year if state is not None else None
     statuses = {}
     for course in courses:
         course_facts_row = facts.get(course.pk) or {}
@@ -384,7 +625,13 @@ def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseS
             school_year_id=year_id,
             previous=previous,
         )
-        for position, page in enumerate(steps.get(course.pk, []), start=1):
+        pages = _steps_with_state(
+            course=course,
+            structure=structures.get(course.pk),
+            state=state,
+            yearly=bool(getattr(course, "required_every_year", False)),
+        )
+        for position, page in enumerate(pages, start=1):
             status.steps.append(
                 StepStatus(
                     page=page,

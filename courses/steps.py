@@ -64,6 +64,16 @@ class CourseStep:
         raise NotImplementedError
 
     @classmethod
+    def learner_rows(cls, *, user, step_ids) -> tuple[QuerySet, str, Q | None]:
+        """The rows of `user` that say how far they are with steps of this
+        class among `step_ids` (ids or a subquery), for one query of all of a
+        course's facts (courses.selectors): (a queryset of rows that have a
+        `school_year`, the field naming the step, the condition for a row to
+        mean "done", None if every row does). Any row means "started". The
+        same rule as `annotate_step_done`."""
+        raise NotImplementedError
+
+    @classmethod
     def annotate_nobody(cls, queryset: QuerySet) -> QuerySet:
         return queryset.annotate(step_done=Value(False, output_field=BooleanField()))
 
