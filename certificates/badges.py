@@ -34,26 +34,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pyld import jsonld
-from pyld.jsonld import JsonLdError
 
 from lms import conf
 
 from . import keystore
 from .badge_models import BadgeSigningKey
 from .models import Certificate, CertificateStatus
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+# PyLD and the `cryptography` primitives are imported where they are used: a
+# web process that never signs or checks a badge does not hold them (~12 MB).
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -82,6 +81,8 @@ def _context(url: str) -> dict:
 
 def document_loader(url: str, options=None) -> dict:
     """PyLD's document loader: the vendored contexts only, never the network."""
+    from pyld.jsonld import JsonLdError
+
     if url not in CONTEXT_FILES:
         raise JsonLdError(
             "Only the contexts shipped with the add-on are loaded.",
@@ -136,6 +137,8 @@ def _graph_is_cheap(document: dict) -> bool:
 
 def canonical_nquads(document: dict) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
+    from pyld import jsonld
+
     return jsonld.normalize(
         document,
         {
@@ -173,12 +176,16 @@ def b58decode(text: str) -> bytes:
     return b"\0" * zeros + body
 
 
-def public_key_multibase(public_key: Ed25519PublicKey) -> str:
+def public_key_multibase(public_key: "Ed25519PublicKey") -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return "z" + b58encode(ED25519_PUB_PREFIX + raw)
 
 
-def public_key_from_multibase(value: str) -> Ed25519PublicKey:
+def public_key_from_multibase(value: str) -> "Ed25519PublicKey":
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     if not value.startswith("z"):
         raise ValueError("not a base58btc multibase value")
     raw = b58decode(value[1:])
@@ -208,6 +215,8 @@ def active_key() -> BadgeSigningKey:
 
 def create_key() -> BadgeSigningKey:
     """A new Ed25519 key, sealed; it becomes the active one if none is."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     try:
         with transaction.atomic():
@@ -320,6 +329,9 @@ def verify_proof(document: dict, trusted: dict) -> str:
     `trusted` maps the dids we accept to their retirement time (or None).
     Raises BadgeInvalid("unreadable" | "tampered" | "untrusted").
     """
+    from cryptography.exceptions import InvalidSignature
+    from pyld.jsonld import JsonLdError
+
     if not isinstance(document, dict) or not isinstance(document.get("@context"), list):
         raise BadgeInvalid("unreadable", _("This is not a verifiable credential."))
     proofs = document.get("proof")

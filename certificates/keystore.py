@@ -15,7 +15,6 @@ The embedded default, which has no passphrase set, derives one from
 import hashlib
 from functools import lru_cache
 
-from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
@@ -45,6 +44,8 @@ def passphrase() -> bytes:
 
 def seal(private_key) -> bytes:
     """`private_key` (a `cryptography` private key) as encrypted PKCS#8 PEM."""
+    from cryptography.hazmat.primitives import serialization
+
     return private_key.private_bytes(
         encoding=serialization.Encoding.PEM,
         format=serialization.PrivateFormat.PKCS8,
@@ -63,4 +64,6 @@ def unseal(sealed: bytes):
 
 @lru_cache(maxsize=64)
 def _unseal_cached(sealed: bytes, passphrase_digest: bytes):
+    from cryptography.hazmat.primitives import serialization
+
     return serialization.load_pem_private_key(sealed, password=passphrase())

@@ -35,7 +35,7 @@ from lms.people.profiles import profile_of
 from lms.people.selectors import learning_year_for
 from lms.people.voice import vgettext, voice_of_user
 
-from . import rendering, signing
+from . import rendering
 from .eligibility import eligibility_for, eligibility_for_many
 from .models import (
     Certificate,
@@ -376,6 +376,10 @@ def certificate_render(
     template = certificate.template or CertificateTemplate.objects.get(
         pk=certificate.snapshot["template"]["id"]
     )
+    # Imported here: pyHanko's helpers and the X.509 code stay out of web
+    # processes, which only queue issues.
+    from . import signing
+
     data = rendering.render_pdf(template=template, snapshot=certificate.snapshot)
     # Signed before it is hashed and stored: the ledger holds the signed file.
     data = signing.sign_pdf(data, school_code=certificate.school_code)

@@ -20,7 +20,6 @@ from lms.cache import CacheUnavailable, cache_available
 from lms.people.voice import ADULT
 from lms.security import client_ip
 
-from . import signing
 from .badge_check import BadgeCheckForm, check_uploaded_badge
 from .forms import CodeLookupForm, PdfCheckForm, SerialLookupForm
 from .models import Certificate, CertificateStatus, LookupCounter
@@ -201,6 +200,8 @@ def signed_elsewhere(check) -> bool:
 def pdf_upload_check(upload) -> dict:
     """The page's verdict on an uploaded PDF: its signature, checked offline
     against the trust root, and whether our ledger holds this exact file."""
+    from . import signing  # the X.509 code only where a PDF is checked
+
     data = b"".join(upload.chunks())
     check = signing.verify_pdf(data)
     certificate = certificate_by_sha256(digest=hashlib.sha256(data).hexdigest())
@@ -224,6 +225,8 @@ def pdf_upload_check(upload) -> dict:
 
 def trust_root(request):
     """The Department's root certificate (PEM), to check signed PDFs offline."""
+    from . import signing
+
     response = HttpResponse(
         "".join(signing.trust_root_pems()), content_type="application/x-pem-file"
     )

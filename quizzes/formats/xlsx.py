@@ -12,10 +12,6 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from lms.people.text import fold_for_search
 from lms.uploads import MAX_WORKBOOK_UNPACKED_BYTES, workbook_too_large
@@ -125,6 +121,11 @@ def _cell_text(value) -> str:
 
 def parse_xlsx(data: bytes) -> ParseResult:
     """Parse a question spreadsheet; all or nothing, every problem by row/column."""
+    # Imported here: a web process that never reads a workbook does not hold
+    # openpyxl (about 13 MB).
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     if workbook_too_large(data):
         raise QuestionFileError(
             [
@@ -498,6 +499,10 @@ _NOTES = (
 
 def xlsx_template() -> bytes:
     """A workbook teachers fill in: a questions sheet and Vietnamese instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Câu hỏi"

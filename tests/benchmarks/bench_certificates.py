@@ -122,8 +122,12 @@ def seed(count: int):
         )
         for u in users
     )
+    # As course_completion_evaluate records them: with the learner's school
+    # year (the membership's), which the certificate then belongs to.
     CourseCompletion.objects.bulk_create(
-        CourseCompletion(user=u, course=course, course_title=course.title)
+        CourseCompletion(
+            user=u, course=course, course_title=course.title, school_year=year
+        )
         for u in users
     )
     return course, users
