@@ -40,11 +40,11 @@ def _get_or_create(model, **lookup):
         return model.objects.get(**lookup), False
 
 
-@transaction.atomic
 def enrolment_ensure(
     *, user, course: CoursePage, source: str, new: bool = False
 ) -> Enrolment:
-    """Enrol `user` in `course` if not yet enrolled; safe to call again.
+    """Enrol `user` in `course` if not yet enrolled; safe to call again (one
+    atomic insert: what listeners record commits or rolls back with it).
 
     `new`: the caller saw no enrolment, so one is inserted at once (an
     existing one, made meanwhile, is returned as it is)."""
