@@ -40,26 +40,49 @@ def _get_or_create(model, **lookup):
         return model.objects.get(**lookup), False
 
 
-@transaction.atomic
-def enrolment_ensure(*, user, course: CoursePage, source: str) -> Enrolment:
-    """Enrol `user` in `course` if not yet enrolled; safe to call again."""
-    enrolment, _created = _get_or_create(
-        Enrolment, user=user, course=course, defaults={"source": source}
-    )
+def enrolment_ensure(
+    *, user, course: CoursePage, source: str, new: bool = False
+) -> Enrolment:
+    """Enrol `user` in `course` if not yet enrolled; safe to call again (one
+    atomic insert: what listeners record commits or rolls back with it).
+
+    `new`: the caller saw no enrolment, so one is inserted at once (an
+    existing one, made meanwhile, is returned as it is)."""
+    if new:
+        enrolment, _created = _create_or_get(
+            Enrolment,
+            lookup={"user": user, "course": course},
+            defaults={"source": source},
+        )
+    else:
+        enrolment, _created = _get_or_create(
+            Enrolment, user=user, course=course, defaults={"source": source}
+        )
     return enrolment
 
 
-def course_open(*, user, course: CoursePage) -> Enrolment | None:
-    """A learner opens a course: enrol automatically where the course says so."""
-    if not user.is_authenticated or not course_access_for(user=user, course=course):
+def course_open(*, user, course: CoursePage, status=None) -> Enrolment | None:
+    """A learner opens a course: enrol automatically where the course says so.
+
+    `status`: the learner's course status if the caller just read it (its
+    access is not checked again; not enrolled there, the enrolment is
+    inserted at once).
+    """
+    if not user.is_authenticated:
         return None
+    access = status.access if status is not None else None
+    if access is None:
+        access = course_access_for(user=user, course=course)
+    if not access:
+        return None
+    new = status is not None and not status.enrolled
     if course.enrolment_mode == EnrolmentMode.AUTOMATIC:
         return enrolment_ensure(
-            user=user, course=course, source=Enrolment.Source.AUTOMATIC
+            user=user, course=course, source=Enrolment.Source.AUTOMATIC, new=new
         )
     if course.enrolment_mode == EnrolmentMode.ASSIGNED:
         return enrolment_ensure(
-            user=user, course=course, source=Enrolment.Source.ASSIGNED
+            user=user, course=course, source=Enrolment.Source.ASSIGNED, new=new
         )
     return Enrolment.objects.filter(user=user, course=course).first()
 
@@ -84,6 +107,16 @@ def _year_id(user, school_year_id: int | None | bool) -> int | None:
     return year.pk if year else None
 
 
+def _create_or_get(model, *, lookup: dict, defaults: dict):
+    """For a row that is most likely new: insert first (one statement), and
+    take the existing row if a concurrent insert (or an earlier one) won."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **defaults), True
+    except IntegrityError:
+        return model.objects.get(**lookup), False
+
+
 def cycle_for(course: CoursePage, school_year_id: int | None) -> int:
     """The uniqueness key of a learner's rows for `course`: the school year's
     id for a course required every school year, else 0 (once ever)."""
@@ -93,22 +126,36 @@ def cycle_for(course: CoursePage, school_year_id: int | None) -> int:
 
 
 def lesson_start(
-    *, user, lesson: LessonPage, course: CoursePage, school_year_id=False
+    *,
+    user,
+    lesson: LessonPage,
+    course: CoursePage,
+    school_year_id=False,
+    completed_at=None,
+    new=False,
 ) -> LessonProgress:
     """The learner's progress row for the lesson (this school year's, for a
-    course required every year); `school_year_id`: theirs, when known."""
+    course required every year); `school_year_id`: theirs, when known.
+
+    `new`: the caller saw no row (the course status says the lesson was not
+    opened), so it is inserted at once rather than looked for first; a row
+    that exists after all is returned as it is. `completed_at`: the time to
+    record in a new row (a lesson marked done before it was ever shown).
+    """
     year_id = _year_id(user, school_year_id)
-    progress, _created = _get_or_create(
-        LessonProgress,
-        user=user,
-        lesson=lesson,
-        cycle=cycle_for(course, year_id),
-        defaults={
-            "course": course,
-            "lesson_title": lesson.title,
-            "school_year_id": year_id,
-        },
-    )
+    lookup = {"user": user, "lesson": lesson, "cycle": cycle_for(course, year_id)}
+    defaults = {
+        "course": course,
+        "lesson_title": lesson.title,
+        "school_year_id": year_id,
+        "completed_at": completed_at,
+    }
+    if new:
+        progress, _created = _create_or_get(
+            LessonProgress, lookup=lookup, defaults=defaults
+        )
+    else:
+        progress, _created = _get_or_create(LessonProgress, **lookup, defaults=defaults)
     return progress
 
 
@@ -118,7 +165,9 @@ def lesson_complete(
 ) -> LessonProgress:
     """Record that `user` finished `lesson`; safe to call twice, or at once.
 
-    `status`: the learner's course status if the caller already has it.
+    `status`: the learner's course status if the caller already has it. The
+    returned progress row carries the course status read after the change as
+    `course_status` (the completion rule was evaluated on it).
     """
     if status is None:
         status = course_status_for(user=user, course=course)
@@ -131,15 +180,36 @@ def lesson_complete(
         raise CourseActionRefused("not_a_step")
     if not step.available:
         raise CourseActionRefused("order")
-    progress = lesson_start(
-        user=user, lesson=lesson, course=course, school_year_id=status.school_year_id
-    )
-    # A conditional update: of two simultaneous requests only one sets the time.
-    LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
-        completed_at=timezone.now()
-    )
-    progress.refresh_from_db()
-    course_completion_evaluate(user=user, course=course)
+    now = timezone.now()
+    year_id = status.school_year_id
+    progress = None
+    if getattr(step.page, "step_started", None) is not False:
+        progress = LessonProgress.objects.filter(
+            user=user, lesson=lesson, cycle=cycle_for(course, year_id)
+        ).first()
+    if progress is None:
+        # Never shown: one insert, the row done already (or the row a
+        # concurrent request made, as it is).
+        progress = lesson_start(
+            user=user,
+            lesson=lesson,
+            course=course,
+            school_year_id=year_id,
+            completed_at=now,
+            new=True,
+        )
+    if progress.completed_at is None:
+        # A conditional update: of two simultaneous requests only one sets
+        # the time; the other reads it.
+        if LessonProgress.objects.filter(
+            pk=progress.pk, completed_at__isnull=True
+        ).update(completed_at=now):
+            progress.completed_at = now
+        else:
+            progress.refresh_from_db()
+    progress.course_status = _completion_evaluate(user=user, course=course, row=False)[
+        1
+    ]
     return progress
 
 
@@ -149,27 +219,35 @@ def course_completion_evaluate(*, user, course: CoursePage) -> CourseCompletion 
     A course required every school year is completed once per school year
     (the learner's, `learning_year_for`); earlier years' completions stay.
     """
+    return _completion_evaluate(user=user, course=course)[0]
+
+
+def _completion_evaluate(*, user, course: CoursePage, row: bool = True):
+    """`course_completion_evaluate`, and the course status it read (with the
+    completion's time when it records one). `row`: read a completion made
+    earlier (else None is returned for it: `CourseStatus.completed` says)."""
     status = course_status_for(user=user, course=course)
     year_id = status.school_year_id
     if status.completed:
+        if not row:
+            return None, status
         counted = CourseCompletion.objects.filter(user=user, course=course)
         if course.required_every_year:
             counted = counted.filter(school_year_id=year_id)
-        return counted.first()
+        return counted.first(), status
     if not status.enrolled or not requirements_met(status.steps):
-        return None
-    completion, created = _get_or_create(
+        return None, status
+    completion, created = _create_or_get(
         CourseCompletion,
-        user=user,
-        course=course,
-        cycle=cycle_for(course, year_id),
+        lookup={"user": user, "course": course, "cycle": cycle_for(course, year_id)},
         defaults={"course_title": course.title, "school_year_id": year_id},
     )
     if created:
         # In the completion's own transaction, so what listeners record (the
         # certificate's outbox row) commits or rolls back with it.
         course_completed.send(sender=CourseCompletion, completion=completion)
-    return completion
+    status.completed_at = completion.completed_at
+    return completion, status
 
 
 @atomic_retrying_once

@@ -119,8 +119,10 @@ def course_serve(request, course: CoursePage, *args, **kwargs):
         and course.enrolment_mode != EnrolmentMode.SELF
         and not status.enrolled
     ):
-        course_open(user=user, course=course)
-        status = course_status_for(user=user, course=course)
+        # Enrolling changes only that in the status just read.
+        status.enrolled = (
+            course_open(user=user, course=course, status=status) is not None
+        )
     context = course.get_context(request)
     context["status"] = status
     context["catalogue"] = (
@@ -173,8 +175,10 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
         if course.enrolment_mode == EnrolmentMode.SELF:
             messages.info(request, _("Enrol in the course to start its lessons."))
             return redirect(course.get_url(request))
-        course_open(user=user, course=course)
-        status = course_status_for(user=user, course=course)
+        # Enrolling changes only that in the status just read.
+        status.enrolled = (
+            course_open(user=user, course=course, status=status) is not None
+        )
     step = status.step_for(lesson.pk)
     if step is None:
         raise Http404
@@ -184,13 +188,15 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
 
     if request.method == "POST" and request.POST.get("action") == "complete":
         try:
-            lesson_complete(user=user, lesson=lesson, course=course, status=status)
+            done = lesson_complete(
+                user=user, lesson=lesson, course=course, status=status
+            )
         except CourseActionRefused as refusal:
             messages.error(
                 request, REFUSAL_MESSAGES.get(refusal.reason, refusal.reason)
             )
             return redirect(lesson.get_url(request))
-        status = course_status_for(user=user, course=course)
+        status = done.course_status  # read after the change
         voice = voice_for(user, course)
         if status.completed:
             messages.success(
@@ -209,6 +215,7 @@ def lesson_serve(request, lesson: LessonPage, *args, **kwargs):
             lesson=lesson,
             course=course,
             school_year_id=status.school_year_id,
+            new=True,
         )
     context = lesson.get_context(request)
     context.update(

@@ -32,26 +32,50 @@ MAX_ATTEMPTS = 10
 
 
 def outbox_add(
-    task, args=(), kwargs=None, *, using: str = DEFAULT_DB_ALIAS
+    task, args=(), kwargs=None, *, using: str = DEFAULT_DB_ALIAS, once: bool = False
 ) -> PendingTask:
     """Record `task(*args, **kwargs)` with the caller's change; run it after.
 
     `task` is a django-tasks task (``@task()``); its arguments must be JSON.
     Call inside the transaction of the change that needs the work; `using`
-    is that transaction's database.
+    is that transaction's database. `once`: an idempotent task already
+    recorded with the same arguments in this transaction is not recorded
+    again (its row is returned); the earlier row commits or rolls back with
+    everything after it, as Django drops the commit callbacks of a rolled
+    back savepoint.
     """
+    args, kwargs = list(args), dict(kwargs or {})
+    key = (task.module_path, repr(args), repr(sorted(kwargs.items())))
+    if once:
+        earlier = _recorded_in_this_transaction(key, using=using)
+        if earlier is not None:
+            return earlier
     row = PendingTask.objects.using(using).create(
-        task=task.module_path, args=list(args), kwargs=dict(kwargs or {})
+        task=task.module_path, args=args, kwargs=kwargs
     )
     row_id = row.pk
 
     # A function, not a partial: a robust on_commit logs a failure by the
     # callback's __qualname__, which a partial lacks.
     def hand_to_the_queue() -> None:
+        hand_to_the_queue.lms_outbox = None  # handed over: no longer pending
         _hand_over_after_commit(row_id, using=using)
 
+    hand_to_the_queue.lms_outbox = (key, row)
     transaction.on_commit(hand_to_the_queue, using=using, robust=True)
     return row
+
+
+def _recorded_in_this_transaction(key, *, using: str) -> PendingTask | None:
+    """The row of `key` this transaction recorded already, if any."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        return None
+    for _sids, callback, *_robust in connection.run_on_commit:
+        recorded = getattr(callback, "lms_outbox", None)
+        if recorded is not None and recorded[0] == key:
+            return recorded[1]
+    return None
 
 
 def _hand_over(row_id: int, *, using: str) -> None:

@@ -29,7 +29,7 @@ from .models import (
     QuizPage,
     Regrade,
 )
-from .snapshots import attempt_snapshot, bank_id, max_score, question_snapshot
+from .snapshots import attempt_questions, bank_id, max_score, question_snapshot
 
 
 class AttemptRefused(Exception):
@@ -50,12 +50,14 @@ def quiz_course(quiz: QuizPage) -> CoursePage:
 
 
 def quiz_start_check(
-    *, user, quiz: QuizPage, course: CoursePage, now=None, status=None
+    *, user, quiz: QuizPage, course: CoursePage, now=None, status=None, mine=None
 ):
     """The named checks before a new attempt; raises AttemptRefused with the
     reason, else returns the learner's course status.
 
-    `status`: the learner's course status if the caller already has it.
+    `status`: the learner's course status if the caller already has it;
+    `mine`: every attempt of the learner at the quiz, if the caller read them
+    (the limits are then checked on them, without a query).
     """
     now = now or timezone.now()
     if status is None:
@@ -75,14 +77,28 @@ def quiz_start_check(
         raise AttemptRefused("not_open_yet", opens_at=quiz.opens_at)
     if quiz.closes_at and now >= quiz.closes_at:
         raise AttemptRefused("closed")
-    attempts = attempts_counted(
-        user=user, quiz=quiz, course=course, school_year_id=status.school_year_id
-    )
-    if quiz.attempts_allowed and attempts.count() >= quiz.attempts_allowed:
-        raise AttemptRefused("no_attempts_left")
+    if mine is not None:
+        counted = [
+            attempt
+            for attempt in mine
+            if not course.required_every_year
+            or attempt.school_year_id == status.school_year_id
+        ]
+        if quiz.attempts_allowed and len(counted) >= quiz.attempts_allowed:
+            raise AttemptRefused("no_attempts_left")
+        submitted = [a.submitted_at for a in counted if a.submitted_at is not None]
+        last_at = max(submitted, default=None)
+    else:
+        attempts = attempts_counted(
+            user=user, quiz=quiz, course=course, school_year_id=status.school_year_id
+        )
+        if quiz.attempts_allowed and attempts.count() >= quiz.attempts_allowed:
+            raise AttemptRefused("no_attempts_left")
+        last_at = None
+        if quiz.delay_minutes:
+            last = attempts.exclude(submitted_at=None).aggregate(Max("submitted_at"))
+            last_at = last["submitted_at__max"]
     if quiz.delay_minutes:
-        last = attempts.exclude(submitted_at=None).aggregate(Max("submitted_at"))
-        last_at = last["submitted_at__max"]
         wait_until = last_at and last_at + datetime.timedelta(
             minutes=quiz.delay_minutes
         )
@@ -110,50 +126,73 @@ def attempt_start(
     already loaded; an enrolled learner is then not enrolled again.
     """
     now = now or timezone.now()
-    open_attempt = QuizAttempt.objects.filter(
-        user=user, quiz=quiz, state=AttemptState.IN_PROGRESS
-    ).first()
+    # Every attempt of the learner at the quiz, in one query: the open one,
+    # the limits and the next number are all read from these. The snapshots
+    # (the questions and their keys) stay in the database.
+    mine = list(
+        QuizAttempt.objects.filter(user=user, quiz=quiz)
+        .defer("snapshot")
+        .order_by("number")
+    )
+    open_attempt = next(
+        (attempt for attempt in mine if attempt.state == AttemptState.IN_PROGRESS),
+        None,
+    )
     if open_attempt is not None:
         return open_attempt
     course = course or quiz_course(quiz)
     if status is None or not status.enrolled:
-        course_open(user=user, course=course)
-        status = None  # enrolment may have changed it
+        enrolment = course_open(user=user, course=course, status=status)
+        if status is None or enrolment is None:
+            status = None  # read it (again): quiz_start_check refuses
+        else:
+            status.enrolled = True  # the only change enrolling makes
     status = quiz_start_check(
-        user=user, quiz=quiz, course=course, now=now, status=status
+        user=user, quiz=quiz, course=course, now=now, status=status, mine=mine
     )
-    snapshot = attempt_snapshot(quiz)
-    Question.objects.filter(
-        pk__in=[question["question_id"] for question in snapshot], answered=False
-    ).update(answered=True)
+    snapshot, unanswered = attempt_questions(quiz)
+    if unanswered:
+        Question.objects.filter(pk__in=unanswered, answered=False).update(answered=True)
     deadline = None
     if quiz.time_limit_minutes:
         deadline = now + datetime.timedelta(minutes=quiz.time_limit_minutes)
     if quiz.closes_at and (deadline is None or quiz.closes_at < deadline):
         deadline = quiz.closes_at
+    fields = {
+        "user": user,
+        "quiz": quiz,
+        "course": course,
+        "quiz_title": quiz.title,
+        "started_at": now,
+        "deadline": deadline,
+        "snapshot": snapshot,
+        "max_score": max_score(snapshot),
+        "pass_mark": quiz.pass_mark,
+        "school_year_id": status.school_year_id,
+    }
+    number = max((attempt.number for attempt in mine), default=0) + 1
     try:
         with transaction.atomic():
-            number = (
-                QuizAttempt.objects.filter(user=user, quiz=quiz).aggregate(
-                    Max("number")
-                )["number__max"]
-                or 0
-            ) + 1
-            return QuizAttempt.objects.create(
-                user=user,
-                quiz=quiz,
-                course=course,
-                quiz_title=quiz.title,
-                number=number,
-                started_at=now,
-                deadline=deadline,
-                snapshot=snapshot,
-                max_score=max_score(snapshot),
-                pass_mark=quiz.pass_mark,
-                school_year_id=status.school_year_id,
-            )
+            return QuizAttempt.objects.create(number=number, **fields)
     except IntegrityError:
-        # A second tab started one at the same moment: use that one.
+        pass
+    # A second tab started one at the same moment: use that one. (Or one
+    # started and finished since the attempts were read: take the next number.)
+    open_attempt = QuizAttempt.objects.filter(
+        user=user, quiz=quiz, state=AttemptState.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        return open_attempt
+    number = (
+        QuizAttempt.objects.filter(user=user, quiz=quiz).aggregate(Max("number"))[
+            "number__max"
+        ]
+        or 0
+    ) + 1
+    try:
+        with transaction.atomic():
+            return QuizAttempt.objects.create(number=number, **fields)
+    except IntegrityError:
         return QuizAttempt.objects.get(
             user=user, quiz=quiz, state=AttemptState.IN_PROGRESS
         )

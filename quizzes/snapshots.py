@@ -9,6 +9,8 @@ import random
 import secrets
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
+
 from .models import Question, QuestionType, QuizPage
 
 
@@ -111,7 +113,9 @@ def questions_for_attempt(
     rng = rng or random.SystemRandom()
     chosen: list[Question] = [
         slot.question
-        for slot in quiz.slots.select_related("question").filter(question__live=True)
+        for slot in quiz.slots.select_related("question__category").filter(
+            question__live=True
+        )
     ]
     taken = {question.pk for question in chosen}
     for draw in quiz.draws.select_related("category"):
@@ -123,24 +127,28 @@ def questions_for_attempt(
         ids = list(pool.values_list("pk", flat=True))
         picked = rng.sample(ids, min(draw.count, len(ids)))
         taken.update(picked)
-        chosen.extend(Question.objects.filter(pk__in=picked))
+        chosen.extend(Question.objects.filter(pk__in=picked).select_related("category"))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     return chosen
 
 
 def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> list[dict]:
+    return attempt_questions(quiz, rng=rng)[0]
+
+
+def attempt_questions(
+    quiz: QuizPage, *, rng: random.Random | None = None
+) -> tuple[list[dict], list[int]]:
+    """A new attempt's snapshot, and the ids of its questions never answered
+    yet (`Question.answered`), from the rows the snapshot read anyway."""
     rng = rng or random.SystemRandom()
     questions = questions_for_attempt(quiz, rng=rng)
-    prefetched = {
-        question.pk: question
-        for question in Question.objects.filter(pk__in=[q.pk for q in questions])
-        .select_related("category")
-        .prefetch_related("choices", "pairs")
-    }
-    return [
+    # Choices and pairs of every question at once: two queries in all.
+    prefetch_related_objects(questions, "choices", "pairs")
+    snapshot = [
         question_snapshot(
-            prefetched[question.pk],
+            question,
             key=f"q{index}",
             shuffle_choices=quiz.shuffle_choices,
             rng=rng,
@@ -148,6 +156,7 @@ def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> lis
         )
         for index, question in enumerate(questions, start=1)
     ]
+    return snapshot, [question.pk for question in questions if not question.answered]
 
 
 def public_question(snapshot: dict) -> dict:

@@ -113,7 +113,9 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
     can_start, refusal_text = True, ""
     if open_attempt is None:
         try:
-            quiz_start_check(user=user, quiz=quiz, course=course, status=status)
+            quiz_start_check(
+                user=user, quiz=quiz, course=course, status=status, mine=attempts
+            )
         except AttemptRefused as refusal:
             can_start, refusal_text = False, _refusal_text(refusal, voice)
     context = quiz.get_context(request)
@@ -391,13 +393,20 @@ def _what_next(request, attempt: QuizAttempt, course: CoursePage) -> dict:
         return {}
     can_retake = False
     if not attempt.passed:
+        mine = list(
+            QuizAttempt.objects.filter(user=request.user, quiz=attempt.quiz).defer(
+                "snapshot"
+            )
+        )
         try:
             quiz_start_check(
-                user=request.user, quiz=attempt.quiz, course=course, status=status
+                user=request.user,
+                quiz=attempt.quiz,
+                course=course,
+                status=status,
+                mine=mine,
             )
-            can_retake = not QuizAttempt.objects.filter(
-                user=request.user, quiz=attempt.quiz, state=AttemptState.IN_PROGRESS
-            ).exists()
+            can_retake = all(a.state != AttemptState.IN_PROGRESS for a in mine)
         except AttemptRefused:
             pass
     return {

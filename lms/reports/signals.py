@@ -1,8 +1,10 @@
 """Keep the completion summary right: each change of what it counts recounts it.
 
-Model signals of the other apps, each a call into `summary` inside the
-transaction that made the change (or just after it, for a learner's first
-step and for certificates: see `summary.summary_recount_after_commit`). No
+Model signals of the other apps, each a call into `summary`: inside the
+transaction that made the change for deletions, membership changes and bulk
+enrolments; just after it, through the task queue, for what a learner's own
+request writes (an enrolment, a lesson opened, a quiz attempt, a completion)
+and for certificates: see `summary.summary_recount_after_commit`. No
 other app imports the reports; courses sends `enrolments_added` for the
 enrolments it creates in bulk.
 """
@@ -38,18 +40,14 @@ def _cascade_from(kwargs, model) -> bool:
     return issubclass(origin_model, model)
 
 
+# A learner's own actions (enrolling by opening a course, a first lesson or
+# quiz attempt, completing) recount after the commit, through the task queue:
+# with a real queue none of it runs in the learner's request.
 @receiver(post_save, sender=Enrolment, dispatch_uid=f"{UID}_enrolment_saved")
 @receiver(post_save, sender=CourseCompletion, dispatch_uid=f"{UID}_completion_saved")
-def learner_row_added(sender, instance, created, using, **kwargs) -> None:
-    if created:
-        summary_learners_changed(
-            user_ids=[instance.user_id], course_ids=[instance.course_id], using=using
-        )
-
-
 @receiver(post_save, sender=LessonProgress, dispatch_uid=f"{UID}_lesson_saved")
 @receiver(post_save, sender=QuizAttempt, dispatch_uid=f"{UID}_attempt_saved")
-def learner_step_started(sender, instance, created, using, **kwargs) -> None:
+def learner_row_added(sender, instance, created, using, **kwargs) -> None:
     if created and instance.course_id:
         summary_recount_after_commit(
             user_id=instance.user_id, course_id=instance.course_id, using=using

@@ -11,14 +11,15 @@ Each event recounts the rows it touches from the live tables with
 `selectors.group_counts` (the count the live reports make), rather than adding
 or subtracting one:
 
-- an enrolment or a completion recounts that course for the groups the
-  learner counts in, in the event's own transaction;
+- a bulk enrolment (a course assigned to classes) recounts that course for
+  the groups the learners count in, in the event's own transaction;
 - a membership added, moved or removed recounts every group the person is or
   was in (its members, and every course unless the person has no enrolment,
   completion or certificate), in the event's own transaction;
-- a lesson opened, a quiz attempt started (which can only make a learner "in
-  progress"), a certificate issued, revoked or replaced recount that course
-  just after the commit, through the task queue: see
+- an enrolment, a lesson opened, a quiz attempt started, a completion, a
+  certificate issued, revoked or replaced recount that course just after the
+  commit, through the task queue (a real queue takes it out of the learner's
+  request; the embedded backend runs it at once after the commit): see
   `summary_recount_after_commit`. The request is an outbox row
   (`lms.outbox`) written in the change's own transaction, so a queue that is
   away or a process dying between commit and enqueue leaves the row, and
@@ -155,10 +156,12 @@ def summary_recount_after_commit(
 ) -> None:
     """Recount one learner's groups for one course after commit, in a worker.
 
-    For the writes whose paths keep a pinned query budget: a learner's first
-    lesson or quiz attempt (every learner at the start of a class period,
-    where a whole class would also queue on its group's lock) and certificates
-    (issued one task each, in bulk). The request goes to the outbox
+    For what a learner's own request writes: an enrolment, a first lesson or
+    quiz attempt, a completion (every learner at the start of a class period,
+    where a whole class would also queue on its group's lock; with a real
+    queue no recount runs in the learner's request), and certificates
+    (issued one task each, in bulk). One request asks once per learner and
+    course, whatever it wrote. The request goes to the outbox
     (`lms.outbox`) in the caller's transaction, so it commits or rolls back
     with the change; once committed, it is handed to the task queue
     (in-process with the default immediate backend). If the queue is away,
@@ -175,6 +178,8 @@ def summary_recount_after_commit(
         [user_id, course_id, None if tuple(figures) == SUMMARY_FIGURES else figures],
         {"using": using},
         using=using,
+        # A learner's first visit may enrol and open a lesson: one recount.
+        once=True,
     )
 
 

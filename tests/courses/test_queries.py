@@ -97,3 +97,41 @@ def test_lesson_complete_query_budget(
 
 
 LESSON_COMPLETE_BUDGET = 17
+
+
+# A learner's first visits: enrolling, opening a lesson. The report recount
+# they ask for is one outbox row each, run after the commit (issue 19).
+FIRST_COURSE_VISIT_BUDGET = 14
+FIRST_LESSON_VISIT_BUDGET = 13
+
+
+def test_first_course_visit_query_budget(
+    client, make_course, student, django_assert_max_num_queries
+):
+    """Enrolling on the first visit (an automatic course) recounts no report
+    figure in the request and reads the status once."""
+    course, _lessons = make_course(lessons=3)
+    client.force_login(student)
+    client.get(reverse("lms_courses:my_learning"))  # warm the site cache
+    with django_assert_max_num_queries(FIRST_COURSE_VISIT_BUDGET):
+        assert client.get(course.url).status_code == 200
+    assert student.lms_enrolments.filter(course=course).exists()
+
+
+@pytest.mark.parametrize("enrolled", [True, False])
+def test_first_lesson_visit_query_budget(
+    client, make_course, student, enrolled, django_assert_max_num_queries
+):
+    """Opening a lesson for the first time (enrolling too, straight from a
+    link): one insert per row, one recount request, no report work."""
+    course, lessons = make_course(lessons=3)
+    if enrolled:
+        course_open(user=student, course=course)
+    client.force_login(student)
+    client.get(reverse("lms_courses:my_learning"))  # warm the site cache
+    # + 4 to enrol: a savepoint around the insert, the insert, its report
+    # recount request (one outbox row).
+    budget = FIRST_LESSON_VISIT_BUDGET + (0 if enrolled else 4)
+    with django_assert_max_num_queries(budget):
+        assert client.get(lessons[0].url).status_code == 200
+    assert student.lms_lesson_progress.filter(lesson=lessons[0]).exists()

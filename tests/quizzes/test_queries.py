@@ -80,7 +80,7 @@ def test_quiz_start_query_budget(client, quiz_for, django_assert_max_num_queries
 QUIZ_PAGE_BUDGET = 12
 # + 1: the report recount a first attempt asks for is an outbox row, written
 # with the attempt (lms.reports.summary.summary_recount_after_commit).
-QUIZ_START_BUDGET = 23
+QUIZ_START_BUDGET = 20
 
 
 def test_a_first_and_a_later_grade_cost_the_same_queries(client, started, student):
@@ -102,3 +102,57 @@ def test_a_first_and_a_later_grade_cost_the_same_queries(client, started, studen
         counts.append(len(captured))
     assert QuizGrade.objects.filter(user=student, quiz=quiz).count() == 1
     assert counts[0] == counts[1]
+
+
+AUTOSAVE_BUDGET = 4
+REVIEW_BUDGET = 9
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_autosave_query_budget(client, started, count, django_assert_max_num_queries):
+    """One upsert whatever the number of answers, after reading the attempt."""
+    attempt = started(count)
+    answers = {q["key"]: q["choices"][0]["key"] for q in attempt.snapshot}
+    with django_assert_max_num_queries(AUTOSAVE_BUDGET):
+        response = client.post(
+            reverse("lms_quizzes:save", args=[attempt.pk]),
+            answers,
+            HTTP_ACCEPT="application/json",
+        )
+    assert response.json()["saved"] == count
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_review_query_budget(client, started, passed, django_assert_max_num_queries):
+    """The result page, passed or not (then whether a retake is allowed)."""
+    attempt = started(30)
+    answers = {
+        q["key"]: next(
+            c["key"] for c in q["choices"] if (Decimal(c["fraction"]) == 1) == passed
+        )
+        for q in attempt.snapshot
+    }
+    client.post(reverse("lms_quizzes:submit", args=[attempt.pk]), answers)
+    url = reverse("lms_quizzes:review", args=[attempt.pk])
+    with django_assert_max_num_queries(REVIEW_BUDGET):
+        assert client.get(url).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.passed is passed
+
+
+def test_a_second_attempt_start_query_budget(
+    client, started, django_assert_max_num_queries
+):
+    """A retake: the learner's attempts are read once (open one, limits, next
+    number) and questions already answered once are not updated again."""
+    attempt = started(30)
+    client.post(
+        reverse("lms_quizzes:submit", args=[attempt.pk]), {"blank_confirmed": "1"}
+    )
+    with django_assert_max_num_queries(QUIZ_RESTART_BUDGET):
+        response = client.post(attempt.quiz.url, {"action": "start"})
+    assert response.status_code == 302
+    assert QuizAttempt.objects.filter(quiz=attempt.quiz).count() == 2
+
+
+QUIZ_RESTART_BUDGET = 20
