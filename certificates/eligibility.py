@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from courses.models import Audience, CourseCompletion, CoursePage
 from courses.selectors import AUDIENCE_ROLES, steps_by_course
 from lms.people.models import Membership
-from lms.people.selectors import learning_years_for
+from lms.people.selectors import learning_years_for, roles_of
 
 from .models import Certificate, CertificateStatus, CourseCertificateSetting
 
@@ -163,6 +163,42 @@ def _held_and_revoked(
     return held, revoked
 
 
+def _held_and_revoked_of(
+    certificates: list[Certificate], *, user, course_ids, yearly: dict[int, int]
+) -> tuple[dict[int, Certificate], dict[int, Certificate]]:
+    """`_held_and_revoked` of the learner's certificates already loaded: the
+    same filter (these courses, this cycle of a yearly course) and the same
+    order (status_changed_at with NULLs where the database puts them, pk)."""
+    from django.db import connection
+
+    nulls_last = connection.features.nulls_order_largest
+    wanted = set(course_ids)
+    kept = [
+        certificate
+        for certificate in certificates
+        if certificate.holder_id == user.pk
+        and certificate.course_id in wanted
+        and certificate.status in (CertificateStatus.VALID, CertificateStatus.REVOKED)
+        and (
+            certificate.course_id not in yearly
+            or certificate.cycle == yearly[certificate.course_id]
+        )
+    ]
+    kept.sort(
+        key=lambda c: (
+            (c.status_changed_at is None) == nulls_last,
+            c.status_changed_at or 0,
+            c.pk,
+        )
+    )
+    held: dict[int, Certificate] = {}
+    revoked: dict[int, Certificate] = {}
+    for certificate in kept:
+        target = held if certificate.status == CertificateStatus.VALID else revoked
+        target[certificate.course_id] = certificate
+    return held, revoked
+
+
 def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFacts:
     user_ids = list(user_ids)
     settings = {
@@ -263,11 +299,15 @@ def eligibility_for(*, user, course: CoursePage) -> Eligibility:
     return eligibility_for_many(course=course, users=[user])[0]
 
 
-def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]:
+def eligibility_from_statuses(
+    *, user, statuses: list, certificates: list[Certificate] | None = None
+) -> dict[int, Eligibility]:
     """The same checks for one learner over many courses, from `CourseStatus`es.
 
     "My learning" has already computed each course's steps; this reuses them
-    and adds three queries whatever the number of courses.
+    and adds three queries whatever the number of courses (two when the
+    caller passes `certificates`, every certificate the learner holds, which
+    it has loaded anyway).
     """
     course_ids = [status.course.pk for status in statuses]
     if not course_ids:
@@ -275,18 +315,20 @@ def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]
     settings_by_course: dict[int, dict] = {}
     for setting in CourseCertificateSetting.objects.filter(course_id__in=course_ids):
         settings_by_course.setdefault(setting.course_id, {})[setting.audience] = setting
-    roles = {
-        user.pk: set(
-            Membership.objects.filter(user=user).values_list("role", flat=True)
-        )
-    }
+    roles = {user.pk: roles_of(user=user)}
     yearly = {
         status.course.pk: status.school_year_id or 0
         for status in statuses
         if status.course.required_every_year
     }
-    found = Certificate.objects.filter(holder=user, course_id__in=course_ids)
-    if yearly:
+    if certificates is not None:
+        held, revoked = _held_and_revoked_of(
+            certificates, user=user, course_ids=course_ids, yearly=yearly
+        )
+        found = None
+    else:
+        found = Certificate.objects.filter(holder=user, course_id__in=course_ids)
+    if found is not None and yearly:
         # A course required every year: only this school year's certificate.
         found = found.exclude(
             reduce(
@@ -294,7 +336,8 @@ def eligibility_from_statuses(*, user, statuses: list) -> dict[int, Eligibility]
                 (Q(course_id=pk) & ~Q(cycle=cycle) for pk, cycle in yearly.items()),
             )
         )
-    held, revoked = _held_and_revoked(found, key="course_id")
+    if found is not None:
+        held, revoked = _held_and_revoked(found, key="course_id")
     results = {}
     for status in statuses:
         course = status.course

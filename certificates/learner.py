@@ -1,6 +1,6 @@
 """The certificates section of "My learning", contributed through a courses hook."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from lms.people.policies import may_view_child
@@ -16,13 +16,21 @@ def my_learning_panel(request, context: dict) -> dict | None:
         *context.get("enrolled", []),
         *context.get("completed", []),
     ]
-    eligibility = eligibility_from_statuses(user=user, statuses=statuses)
-    certificates = list(
+    # Every certificate of the learner, in one query for both uses.
+    held = list(
         Certificate.objects.filter(holder=user)
-        .filter(Q(status=CertificateStatus.VALID) | Q(replaced_by__isnull=True))
         .select_related("course")
+        .annotate(replaced=Exists(Certificate.objects.filter(replaces=OuterRef("pk"))))
         .order_by("-issued_at")
     )
+    eligibility = eligibility_from_statuses(
+        user=user, statuses=statuses, certificates=held
+    )
+    certificates = [
+        certificate
+        for certificate in held
+        if certificate.status == CertificateStatus.VALID or not certificate.replaced
+    ]
     # What is left, for courses that give this learner a certificate.
     to_earn = [
         {"status": status, "refusal": eligibility[status.course.pk].refusal}

@@ -33,6 +33,20 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def route(self, request, path_components):
+        # A learner's pages live under a course catalogue, a child of this
+        # page: look it up by its own model, one query instead of two (the
+        # child's base row, then its specific row). Any other child is found
+        # as Wagtail finds it.
+        if path_components:
+            from courses.models import CourseIndexPage
+
+            slug, *rest = path_components
+            catalogue = CourseIndexPage.objects.child_of(self).filter(slug=slug).first()
+            if catalogue is not None:
+                return catalogue.route(request, rest)
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         """A signed-in person's home is their learning dashboard; visitors get
         the catalogues and the way to sign in."""

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .profiles import profile_of
+from .selectors import request_memo_enable
 
 
 class ForcePasswordChangeMiddleware:
@@ -16,6 +17,8 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            request_memo_enable(user)
         if (
             user is not None
             and user.is_authenticated

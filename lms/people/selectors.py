@@ -150,8 +150,34 @@ def classes_visible_to(*, viewer: User) -> QuerySet[SchoolClass]:
     )
 
 
+# Bumped whenever a membership is saved or deleted in this process (signals),
+# so a request's memo of its user's roles never outlives a change it made.
+_membership_generation = [0]
+
+
+def membership_generation_bump() -> None:
+    _membership_generation[0] += 1
+
+
+def request_memo_enable(user) -> None:
+    """Let the signed-in user of this request remember its roles until the
+    request ends (lms.people.middleware): the page, its panels and the layout
+    ask for them several times. Other user objects (a test's, a task's)
+    always query."""
+    user._lms_roles_memo = None
+
+
 def roles_of(*, user: User) -> set[str]:
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    memo_enabled = hasattr(user, "_lms_roles_memo")
+    if memo_enabled and user._lms_roles_memo is not None:
+        generation, roles = user._lms_roles_memo
+        if generation == _membership_generation[0]:
+            return set(roles)
+    generation = _membership_generation[0]
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if memo_enabled:
+        user._lms_roles_memo = (generation, frozenset(roles))
+    return roles
 
 
 # Consent (Decree 13/2023/NĐ-CP art. 20; Personal Data Protection Law 2025):

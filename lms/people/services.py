@@ -25,7 +25,7 @@ from .models import (
     SchoolClass,
     SchoolYear,
 )
-from .policies import active_memberships, open_years_q
+from .policies import open_years_q, school_year_is_open
 from .profiles import profile_of, profile_update
 from .roles import (
     ROLE_GROUPS,
@@ -75,16 +75,32 @@ def user_groups_sync(*, user: User, today: datetime.date | None = None) -> None:
     school's own admin group and its content authors' group carry page rights
     on its catalogues, so only holders of a year not yet ended are in them.
     """
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
-    for membership in (
-        active_memberships(user=user, today=today)
-        .filter(role__in=list(SCHOOL_GROUP_NAMES), school__isnull=False)
-        .select_related("school")
-        .only("role", "school__code")
-    ):
-        wanted.add(_school_group_ensure(role=membership.role, school=membership.school))
+    # At each sign-in the groups are usually right already: the memberships
+    # and the user's groups, two queries, show it; only a change reads and
+    # writes more.
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("school", "school_year")
+        .only("role", "school__code", "school_year__ends_on")
+    )
+    roles = {membership.role for membership in memberships}
+    in_school_groups = [
+        membership
+        for membership in memberships
+        if membership.role in SCHOOL_GROUP_NAMES
+        and membership.school is not None
+        and school_year_is_open(membership.school_year, today=today)
+    ]
+    wanted_names = {ROLE_GROUPS[r] for r in roles} | {
+        SCHOOL_GROUP_NAMES[membership.role](membership.school)
+        for membership in in_school_groups
+    }
     current = set(user.groups.filter(_managed_groups_q()))
+    if {group.name for group in current} == wanted_names:
+        return
+    wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
+    for membership in in_school_groups:
+        wanted.add(_school_group_ensure(role=membership.role, school=membership.school))
     if to_add := wanted - current:
         user.groups.add(*to_add)
     if to_remove := current - wanted:

@@ -5,6 +5,7 @@ from django.dispatch import Signal, receiver
 
 from .models import Membership, School
 from .profiles import profile_create
+from .selectors import membership_generation_bump
 from .services import (
     content_author_group_ensure,
     school_admin_group_ensure,
@@ -18,8 +19,14 @@ from .services import (
 people_changing = Signal()
 
 
+@receiver(people_changing)
+def people_changing_forget_roles(sender, **kwargs) -> None:
+    membership_generation_bump()
+
+
 @receiver([post_save, post_delete], sender=Membership)
 def membership_changed(sender, instance: Membership, **kwargs) -> None:
+    membership_generation_bump()
     user_groups_sync(user=instance.user)
 
 

@@ -116,7 +116,13 @@ def test_sessions_never_come_back_from_the_cache(monkeypatch, client):
     # A sign-out while Redis is away must hold in every process once it
     # returns: production keeps sessions in the database only.
     production = _production_settings(monkeypatch)
-    assert production.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert production.SESSION_ENGINE == "lms.sessions"
+    from django.contrib.sessions.backends.cached_db import SessionStore as Cached
+    from django.contrib.sessions.backends.db import SessionStore as Database
+
+    from lms.sessions import SessionStore
+
+    assert issubclass(SessionStore, Database) and not issubclass(SessionStore, Cached)
 
 
 def test_sign_in_throttling_still_holds(redis_down, client, axes_on, settings):
@@ -323,4 +329,4 @@ def test_production_settings_use_the_resilient_cache():
     backend, value, sessions = json.loads(result.stdout.strip().splitlines()[-1])
     assert backend == "lms.cache.ResilientRedisCache"
     assert value is None
-    assert sessions == "django.contrib.sessions.backends.db"
+    assert sessions == "lms.sessions"

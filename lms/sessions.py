@@ -1,0 +1,62 @@
+"""Database sessions with one write at sign-in where Django's make three.
+
+Django's database store checks that a new random key is free (a SELECT)
+before inserting the session, and at sign-in inserts the session under its
+new key at once and updates it again when the response goes out. This store
+inserts the new session once, when the response goes out, and lets the
+insert itself catch the (astronomically unlikely) clash of two random
+32-character keys, drawing another key then. Everything else is Django's
+database store: the session lives in the database only, read on every
+request, so a sign-out in one web process holds in all of them
+(lms/settings/production.py says why no cache).
+
+    SESSION_ENGINE = "lms.sessions"
+"""
+
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
+from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.utils.crypto import get_random_string
+
+
+def _new_key() -> str:
+    return get_random_string(32, VALID_KEY_CHARS)
+
+
+class SessionStore(DbSessionStore):
+    # A key drawn by cycle_key() whose row is not inserted yet.
+    _insert_pending = False
+
+    def create(self):
+        """A new session under a new key, saved (one INSERT)."""
+        self._insert_pending = False
+        while True:
+            self._session_key = _new_key()
+            try:
+                self.save(must_create=True)
+            except CreateError:
+                continue  # the key was taken: draw another
+            self.modified = True
+            return
+
+    def cycle_key(self):
+        """A new key for the same data (sign-in), inserted when saved."""
+        data = self._session
+        key = self.session_key
+        self._session_key = _new_key()
+        self._session_cache = data
+        self._insert_pending = True
+        self.modified = True
+        if key:
+            self.delete(key)
+
+    def save(self, must_create=False):
+        if not self._insert_pending or must_create:
+            return super().save(must_create=must_create)
+        while True:
+            try:
+                super().save(must_create=True)
+            except CreateError:
+                self._session_key = _new_key()  # the key was taken
+                continue
+            self._insert_pending = False
+            return
