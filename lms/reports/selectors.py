@@ -291,10 +291,14 @@ def _completed_between(filters: ReportFilters) -> Q:
     return condition
 
 
-def _grouped(queryset, prefix: str = "user__memberships__") -> dict:
-    rows = queryset.values(
+def _grouped_rows(queryset, prefix: str = "user__memberships__") -> QuerySet:
+    """Rows counted per course and membership group (GROUP_FIELDS as g_*)."""
+    return queryset.values(
         "course_id", **{f"g_{name}": F(prefix + name) for name in GROUP_FIELDS}
     ).annotate(n=Count("pk"))
+
+
+def _grouped_dict(rows: QuerySet) -> dict:
     return {
         (tuple(row[f"g_{name}"] for name in GROUP_FIELDS), row["course_id"]): row["n"]
         for row in rows
@@ -322,19 +326,19 @@ class GroupCounts:
         }
 
 
-def group_counts(
+def group_count_querysets(
     *,
     members: QuerySet[Membership],
     course_ids: list[int],
     completed_filter: Q | None = None,
     using: str | None = None,
     figures: tuple[str, ...] = SUMMARY_FIGURES,
-) -> GroupCounts:
-    """Enrolled, started, completed and certified members, by group and course.
+) -> dict[str, list[QuerySet]]:
+    """The grouped queries of `group_counts`, by figure, not run yet.
 
-    Five grouped queries, whatever the number of members or courses (fewer
-    when only some `figures` are wanted; the others are left empty). The live
-    reports and the summary both count with this one function.
+    Each yields course_id, g_school_id, g_school_year_id, g_school_class_id,
+    g_role and n; a figure with two queries is their sum. The summary rebuild
+    runs them inside one INSERT ... SELECT.
     """
 
     def rows(model):
@@ -355,38 +359,43 @@ def group_counts(
     def in_year(ref=F) -> Q:
         return progress.year_rows(year_id=ref("g_year"), starts_on=ref("g_starts"))
 
-    enrolled, completed, certificates, started = {}, {}, {}, {}
-    unenrolled = {}
+    found: dict[str, list[QuerySet]] = {}
     if "enrolled" in figures:
-        enrolled = _grouped(rows(Enrolment).filter(**in_scope))
+        found["enrolled"] = [_grouped_rows(rows(Enrolment).filter(**in_scope))]
     if "completed" in figures:
-        completed = _grouped(
-            of_its_year(
-                rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
-            ).filter(in_year())
-        )
+        found["completed"] = [
+            _grouped_rows(
+                of_its_year(
+                    rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+                ).filter(in_year())
+            )
+        ]
     if "completed_unenrolled" in figures:
-        unenrolled = _grouped(
-            of_its_year(
-                rows(CourseCompletion).filter(
-                    completed_filter or Q(),
-                    ~Exists(Enrolment.objects.filter(**same)),
-                    **in_scope,
-                )
-            ).filter(in_year())
-        )
+        found["completed_unenrolled"] = [
+            _grouped_rows(
+                of_its_year(
+                    rows(CourseCompletion).filter(
+                        completed_filter or Q(),
+                        ~Exists(Enrolment.objects.filter(**same)),
+                        **in_scope,
+                    )
+                ).filter(in_year())
+            )
+        ]
     if "certificates" in figures:
-        certificates = _grouped(
-            of_its_year(
-                rows(Certificate).filter(
-                    status=CertificateStatus.VALID,
-                    course_id__in=course_ids,
-                    holder__memberships__in=members,
-                ),
+        found["certificates"] = [
+            _grouped_rows(
+                of_its_year(
+                    rows(Certificate).filter(
+                        status=CertificateStatus.VALID,
+                        course_id__in=course_ids,
+                        holder__memberships__in=members,
+                    ),
+                    prefix="holder__memberships__",
+                ).filter(in_year()),
                 prefix="holder__memberships__",
-            ).filter(in_year()),
-            prefix="holder__memberships__",
-        )
+            )
+        ]
     if "in_progress" in figures:
         # With a completion date range, a completion outside it counts as
         # none (the date-range rule, docs/reports.md): that learner is in progress.
@@ -401,15 +410,48 @@ def group_counts(
         # Begun (courses.progress) = a lesson opened, or else a quiz tried.
         # Two plain (anti-)semi-joins that PostgreSQL hashes, rather than one
         # OR it would probe row by row.
-        started = _grouped(unfinished.filter(lessons))
-        for key, count in _grouped(unfinished.filter(~lessons, attempts)).items():
-            started[key] = started.get(key, 0) + count
+        found["in_progress"] = [
+            _grouped_rows(unfinished.filter(lessons)),
+            _grouped_rows(unfinished.filter(~lessons, attempts)),
+        ]
+    return found
+
+
+def group_counts(
+    *,
+    members: QuerySet[Membership],
+    course_ids: list[int],
+    completed_filter: Q | None = None,
+    using: str | None = None,
+    figures: tuple[str, ...] = SUMMARY_FIGURES,
+) -> GroupCounts:
+    """Enrolled, started, completed and certified members, by group and course.
+
+    Five grouped queries, whatever the number of members or courses (fewer
+    when only some `figures` are wanted; the others are left empty). The live
+    reports and the summary both count with this one function (the rebuild
+    with the same queries, `group_count_querysets`).
+    """
+    found = group_count_querysets(
+        members=members,
+        course_ids=course_ids,
+        completed_filter=completed_filter,
+        using=using,
+        figures=figures,
+    )
+    counts: dict[str, dict] = {}
+    for name, querysets in found.items():
+        total: dict = {}
+        for queryset in querysets:
+            for key, count in _grouped_dict(queryset).items():
+                total[key] = total.get(key, 0) + count
+        counts[name] = total
     return GroupCounts(
-        enrolled=enrolled,
-        in_progress=started,
-        completed=completed,
-        certificates=certificates,
-        completed_unenrolled=unenrolled,
+        enrolled=counts.get("enrolled", {}),
+        in_progress=counts.get("in_progress", {}),
+        completed=counts.get("completed", {}),
+        certificates=counts.get("certificates", {}),
+        completed_unenrolled=counts.get("completed_unenrolled", {}),
     )
 
 
