@@ -147,6 +147,10 @@ def _bulk_load(models) -> Iterator[None]:
             [tables],
         )
         indexes = cursor.fetchall()
+        # Rows written earlier in this transaction (a test's, or the demo
+        # seed's) have foreign-key checks pending, and PostgreSQL alters no
+        # table with pending checks: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         for name, _definition in indexes:
@@ -159,6 +163,8 @@ def _bulk_load(models) -> Iterator[None]:
             cursor.execute(
                 f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
             )
+        # Back to what every constraint here declares (INITIALLY DEFERRED).
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _check_text(value: str) -> str:
