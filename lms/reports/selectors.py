@@ -17,6 +17,7 @@ completed, though the enrolment was deleted since) is counted too, so
 self-enrolled learners are not lost.
 """
 
+import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,6 +151,23 @@ SUMMARY_FIGURES = (
     "certificates",
     "completed_unenrolled",
 )
+
+
+@contextmanager
+def _no_gc_pause():
+    """Build many small objects (no cycles) without the cyclic collector.
+
+    The Department roll-up creates tens of thousands of keys and Figures; the
+    collector's young-generation passes over them doubled its time. Whoever
+    found it enabled enables it again, so threads never leave it off.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -291,10 +309,14 @@ def _completed_between(filters: ReportFilters) -> Q:
     return condition
 
 
-def _grouped(queryset, prefix: str = "user__memberships__") -> dict:
-    rows = queryset.values(
+def _grouped_rows(queryset, prefix: str = "user__memberships__") -> QuerySet:
+    """Rows counted per course and membership group (GROUP_FIELDS as g_*)."""
+    return queryset.values(
         "course_id", **{f"g_{name}": F(prefix + name) for name in GROUP_FIELDS}
     ).annotate(n=Count("pk"))
+
+
+def _grouped_dict(rows: QuerySet) -> dict:
     return {
         (tuple(row[f"g_{name}"] for name in GROUP_FIELDS), row["course_id"]): row["n"]
         for row in rows
@@ -322,19 +344,19 @@ class GroupCounts:
         }
 
 
-def group_counts(
+def group_count_querysets(
     *,
     members: QuerySet[Membership],
     course_ids: list[int],
     completed_filter: Q | None = None,
     using: str | None = None,
     figures: tuple[str, ...] = SUMMARY_FIGURES,
-) -> GroupCounts:
-    """Enrolled, started, completed and certified members, by group and course.
+) -> dict[str, list[QuerySet]]:
+    """The grouped queries of `group_counts`, by figure, not run yet.
 
-    Five grouped queries, whatever the number of members or courses (fewer
-    when only some `figures` are wanted; the others are left empty). The live
-    reports and the summary both count with this one function.
+    Each yields course_id, g_school_id, g_school_year_id, g_school_class_id,
+    g_role and n; a figure with two queries is their sum. The summary rebuild
+    runs them inside one INSERT ... SELECT.
     """
 
     def rows(model):
@@ -355,38 +377,43 @@ def group_counts(
     def in_year(ref=F) -> Q:
         return progress.year_rows(year_id=ref("g_year"), starts_on=ref("g_starts"))
 
-    enrolled, completed, certificates, started = {}, {}, {}, {}
-    unenrolled = {}
+    found: dict[str, list[QuerySet]] = {}
     if "enrolled" in figures:
-        enrolled = _grouped(rows(Enrolment).filter(**in_scope))
+        found["enrolled"] = [_grouped_rows(rows(Enrolment).filter(**in_scope))]
     if "completed" in figures:
-        completed = _grouped(
-            of_its_year(
-                rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
-            ).filter(in_year())
-        )
+        found["completed"] = [
+            _grouped_rows(
+                of_its_year(
+                    rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+                ).filter(in_year())
+            )
+        ]
     if "completed_unenrolled" in figures:
-        unenrolled = _grouped(
-            of_its_year(
-                rows(CourseCompletion).filter(
-                    completed_filter or Q(),
-                    ~Exists(Enrolment.objects.filter(**same)),
-                    **in_scope,
-                )
-            ).filter(in_year())
-        )
+        found["completed_unenrolled"] = [
+            _grouped_rows(
+                of_its_year(
+                    rows(CourseCompletion).filter(
+                        completed_filter or Q(),
+                        ~Exists(Enrolment.objects.filter(**same)),
+                        **in_scope,
+                    )
+                ).filter(in_year())
+            )
+        ]
     if "certificates" in figures:
-        certificates = _grouped(
-            of_its_year(
-                rows(Certificate).filter(
-                    status=CertificateStatus.VALID,
-                    course_id__in=course_ids,
-                    holder__memberships__in=members,
-                ),
+        found["certificates"] = [
+            _grouped_rows(
+                of_its_year(
+                    rows(Certificate).filter(
+                        status=CertificateStatus.VALID,
+                        course_id__in=course_ids,
+                        holder__memberships__in=members,
+                    ),
+                    prefix="holder__memberships__",
+                ).filter(in_year()),
                 prefix="holder__memberships__",
-            ).filter(in_year()),
-            prefix="holder__memberships__",
-        )
+            )
+        ]
     if "in_progress" in figures:
         # With a completion date range, a completion outside it counts as
         # none (the date-range rule, docs/reports.md): that learner is in progress.
@@ -401,15 +428,48 @@ def group_counts(
         # Begun (courses.progress) = a lesson opened, or else a quiz tried.
         # Two plain (anti-)semi-joins that PostgreSQL hashes, rather than one
         # OR it would probe row by row.
-        started = _grouped(unfinished.filter(lessons))
-        for key, count in _grouped(unfinished.filter(~lessons, attempts)).items():
-            started[key] = started.get(key, 0) + count
+        found["in_progress"] = [
+            _grouped_rows(unfinished.filter(lessons)),
+            _grouped_rows(unfinished.filter(~lessons, attempts)),
+        ]
+    return found
+
+
+def group_counts(
+    *,
+    members: QuerySet[Membership],
+    course_ids: list[int],
+    completed_filter: Q | None = None,
+    using: str | None = None,
+    figures: tuple[str, ...] = SUMMARY_FIGURES,
+) -> GroupCounts:
+    """Enrolled, started, completed and certified members, by group and course.
+
+    Five grouped queries, whatever the number of members or courses (fewer
+    when only some `figures` are wanted; the others are left empty). The live
+    reports and the summary both count with this one function (the rebuild
+    with the same queries, `group_count_querysets`).
+    """
+    found = group_count_querysets(
+        members=members,
+        course_ids=course_ids,
+        completed_filter=completed_filter,
+        using=using,
+        figures=figures,
+    )
+    counts: dict[str, dict] = {}
+    for name, querysets in found.items():
+        total: dict = {}
+        for queryset in querysets:
+            for key, count in _grouped_dict(queryset).items():
+                total[key] = total.get(key, 0) + count
+        counts[name] = total
     return GroupCounts(
-        enrolled=enrolled,
-        in_progress=started,
-        completed=completed,
-        certificates=certificates,
-        completed_unenrolled=unenrolled,
+        enrolled=counts.get("enrolled", {}),
+        in_progress=counts.get("in_progress", {}),
+        completed=counts.get("completed", {}),
+        certificates=counts.get("certificates", {}),
+        completed_unenrolled=counts.get("completed_unenrolled", {}),
     )
 
 
@@ -480,9 +540,10 @@ def completion_facts(
     if courses is None:
         courses = courses_for_report(filters=filters)
     if summary_answers(filters=filters):
-        return completion_facts_from_summary(
-            viewer=viewer, filters=filters, courses=courses
-        )
+        with _no_gc_pause():
+            return completion_facts_from_summary(
+                viewer=viewer, filters=filters, courses=courses
+            )
     if members is None:
         members = members_in_scope(viewer=viewer, filters=filters)
     return completion_facts_for(members=members, filters=filters, courses=courses)
@@ -503,7 +564,13 @@ def completion_facts_for(
         course_ids=[course.pk for course in courses],
         completed_filter=_completed_between(filters),
     )
-    return _facts(courses=courses, member_counts=member_counts, counts=counts)
+    return _facts(courses=courses, member_counts=member_counts, found=_by_key(counts))
+
+
+def _by_key(counts: GroupCounts) -> dict[tuple[GroupKey, int], tuple[int, ...]]:
+    """The counts as (group, course) -> the SUMMARY_FIGURES, zeros included."""
+    by_name = [getattr(counts, name) for name in SUMMARY_FIGURES]
+    return {key: tuple(found.get(key, 0) for found in by_name) for key in counts.keys()}
 
 
 def summary_answers(*, filters: ReportFilters) -> bool:
@@ -534,57 +601,61 @@ def completion_facts_from_summary(
     member_counts = {
         row[:4]: row[4] for row in groups.values_list(*GROUP_FIELDS, "members")
     }
-    counts = GroupCounts(enrolled={}, in_progress={}, completed={}, certificates={})
-    by_name = [getattr(counts, name) for name in SUMMARY_FIGURES]
     rows = CompletionSummary.objects.filter(
         group__in=groups.values("pk"), course_id__in=[course.pk for course in courses]
     ).values_list(
         *(f"group__{name}" for name in GROUP_FIELDS), "course_id", *SUMMARY_FIGURES
     )
-    for row in rows:
-        key = (row[:4], row[4])
-        for found, value in zip(by_name, row[5:], strict=True):
-            if value:
-                found[key] = value
-    return _facts(courses=courses, member_counts=member_counts, counts=counts)
+    # (group, course) -> the SUMMARY_FIGURES, one dictionary look-up a pair.
+    found = {(row[:4], row[4]): row[5:] for row in rows}
+    return _facts(courses=courses, member_counts=member_counts, found=found)
 
 
 def _facts(
     *,
     courses: list[CoursePage],
     member_counts: dict[GroupKey, int],
-    counts: GroupCounts,
+    found: dict[tuple[GroupKey, int], tuple[int, ...]],
 ) -> CompletionFacts:
-    """Learners per group and course (who should take it), then the facts."""
+    """Learners per group and course (who should take it), then the facts.
+
+    `found`: (group, course) -> the SUMMARY_FIGURES, for the pairs with any.
+    A Department has tens of thousands of pairs: one look-up a pair.
+    """
     course_ids = [course.pk for course in courses]
     class_ids = {group[2] for group in member_counts if group[2]}
-    requirement = Requirement(courses, class_ids=class_ids)
+    # Over many classes, every assignment of the courses is fewer rows (and a
+    # cheaper query) than the classes' ids; `required` checks the class anyway.
+    requirement = Requirement(
+        courses, class_ids=class_ids if len(class_ids) <= 500 else None
+    )
+    required = requirement.required
+    nothing = (0,) * len(SUMMARY_FIGURES)
     figures: dict[tuple[GroupKey, int], Figures] = {}
     for group, count in member_counts.items():
         school_id, year_id, class_id, role = group
         for course_id in course_ids:
             key = (group, course_id)
-            row = Figures(
-                enrolled=counts.enrolled.get(key, 0),
-                in_progress=counts.in_progress.get(key, 0),
-                completed=counts.completed.get(key, 0),
-                certificates=counts.certificates.get(key, 0),
+            enrolled, in_progress, completed, certificates, unenrolled = found.get(
+                key, nothing
             )
-            if requirement.required(
+            if required(
                 course_id,
                 school_id=school_id,
                 role=role,
                 school_year_id=year_id,
                 school_class_id=class_id,
             ):
-                row.learners = count
+                learners = count
             else:
                 # Everyone who enrolled, and whoever completed without an
                 # enrolment (one no longer there): distinct people, since a
                 # completion of an enrolled member is among the enrolled.
-                row.learners = row.enrolled + counts.completed_unenrolled.get(key, 0)
-            if row.learners or row.enrolled or row.completed or row.certificates:
-                figures[key] = row
+                learners = enrolled + unenrolled
+            if learners or enrolled or completed or certificates:
+                figures[key] = Figures(
+                    learners, enrolled, in_progress, completed, certificates
+                )
     school_ids = {group[0] for group in member_counts}
     return CompletionFacts(
         courses=courses,

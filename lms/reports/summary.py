@@ -74,6 +74,7 @@ from .selectors import (
     SUMMARY_FIGURES,
     GroupKey,
     counted_memberships,
+    group_count_querysets,
     group_counts,
     reporting_session,
 )
@@ -260,33 +261,87 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
         settled = list(_recount_requests(using).values_list("pk", flat=True))
         members = counted_memberships().using(using)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
-        groups = {
-            row[:4]: ReportGroup(
-                **dict(zip(GROUP_FIELDS, row[:4], strict=True)), members=row[4]
-            )
-            for row in members.values(*GROUP_FIELDS)
-            .annotate(n=Count("pk"))
-            .values_list(*GROUP_FIELDS, "n")
-        }
-        ReportGroup.objects.using(using).bulk_create(groups.values(), batch_size=BATCH)
-        counts = group_counts(members=members, course_ids=course_ids, using=using)
-        rows = [
-            row
-            for key, course_id in counts.keys()
-            for row in _summary_rows(
-                counts, [(groups[key], key)], course_ids=[course_id]
-            )
-        ]
-        CompletionSummary.objects.using(using).bulk_create(rows, batch_size=BATCH)
+        # Set-based: the database counts and writes every row in two
+        # INSERT ... SELECT, the counting queries being group_counts' own.
+        group_count = _insert_groups(members, using=using)
+        row_count = _insert_summary_rows(members, course_ids, using=using)
         for start in range(0, len(settled), BATCH):
             PendingTask.objects.using(using).filter(
                 pk__in=settled[start : start + BATCH]
             ).delete()
         return SummaryBuild.objects.using(using).create(
             seconds=round(time.monotonic() - started, 3),
-            groups=len(groups),
-            rows=len(rows),
+            groups=group_count,
+            rows=row_count,
         )
+
+
+def _sql(queryset, using: str) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using).as_sql()
+
+
+def _insert_groups(members, *, using: str) -> int:
+    """One report group per (school, year, class, role) of counted members."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    sql, params = _sql(
+        members.values(*GROUP_FIELDS).annotate(n=Count("pk")).order_by(), using
+    )
+    columns = ", ".join(quote(name) for name in GROUP_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(ReportGroup._meta.db_table)} "  # noqa: S608
+            f"({columns}, {quote('members')}) "
+            f"SELECT {columns}, n FROM ({sql}) AS counted",
+            params,
+        )
+        return cursor.rowcount
+
+
+def _insert_summary_rows(members, course_ids: list[int], *, using: str) -> int:
+    """A summary row per group and course with anything counted, zeros included.
+
+    The figures' grouped queries (`group_count_querysets`, what
+    `group_counts` runs) joined to their groups and summed by figure.
+    """
+    if not course_ids:
+        return 0
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    found = group_count_querysets(members=members, course_ids=course_ids, using=using)
+    parts, params = [], []
+    keys = ", ".join(f"g_{name}" for name in GROUP_FIELDS)
+    for figure, name in enumerate(SUMMARY_FIGURES):
+        for queryset in found[name]:
+            sql, more = _sql(queryset.order_by(), using)
+            parts.append(
+                f"SELECT {figure} AS figure, course_id, {keys}, n FROM ({sql}) AS q"  # noqa: S608
+            )
+            params.extend(more)
+    sums = ", ".join(
+        f"SUM(CASE WHEN f.figure = {figure} THEN f.n ELSE 0 END)"
+        for figure, _name in enumerate(SUMMARY_FIGURES)
+    )
+    names = ", ".join(quote(name) for name in SUMMARY_FIGURES)
+    group = quote(ReportGroup._meta.db_table)
+    summary = quote(CompletionSummary._meta.db_table)
+    union = " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {summary} ({quote('group_id')}, {quote('course_id')}, "  # noqa: S608
+            f"{names}, {quote('updated_at')}) "
+            f"SELECT g.{quote('id')}, f.course_id, {sums}, %s "
+            f"FROM ({union}) AS f JOIN {group} AS g "
+            f"ON g.{quote('school_id')} = f.g_school_id "
+            f"AND g.{quote('school_year_id')} = f.g_school_year_id "
+            f"AND g.{quote('role')} = f.g_role "
+            # A class of None is "no class": COALESCE keeps the join hashable.
+            f"AND COALESCE(g.{quote('school_class_id')}, 0) "
+            f"= COALESCE(f.g_school_class_id, 0) "
+            f"GROUP BY g.{quote('id')}, f.course_id",
+            [timezone.now(), *params],
+        )
+        return cursor.rowcount
 
 
 def _have_learning_records(user_ids: list[int], *, using: str) -> bool:

@@ -83,9 +83,8 @@ def main() -> None:
     ).count()
 
     def viewer(username: str, **membership) -> User:
-        user, _created = User.objects.get_or_create(
-            username=username, defaults={"full_name": username}
-        )
+        # The profile (and its name) comes with the user (people signals).
+        user, _created = User.objects.get_or_create(username=username)
         Membership.objects.get_or_create(user=user, school_year=year, **membership)
         return user
 

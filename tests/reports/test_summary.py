@@ -259,7 +259,7 @@ def test_rebuild_is_all_or_nothing(world, monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(summary_module, "group_counts", fail)
+    monkeypatch.setattr(summary_module, "group_count_querysets", fail)
     builds = SummaryBuild.objects.count()
     with pytest.raises(RuntimeError):
         summary_rebuild()
