@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash lms/scripts/bootstrap.sh
 base_url=$(bash lms/scripts/postgres.sh | tail -n 1)
+# Redis for the cache and the task queue bench_requests measures with, as in
+# production (databases 14 and 15, apart from the development ones).
+bash lms/scripts/redis.sh >/dev/null
 # LMS_BENCH_DATABASE: another database to run on, e.g. one already holding
 # the seed_scale dataset (bench_reports seeds it the first time otherwise).
 bench_db="${LMS_BENCH_DATABASE:-lms_bench}"

@@ -20,7 +20,10 @@ any learner's first pass made: enrolment, first lesson, first attempt),
 `request_queries_max_all`, the largest of all: the issue's "every learner
 request, first visit included" as one figure),
 `learner_mix_ms_per_request` (mean over the mix, sign-in excluded as in
-the load test's steps), the split as `request_profile_share`, and the
+the load test's steps; REDIS_URL cache and LMS_TASK_BACKEND=rq as in
+production), `learner_mix_deferred_ms_per_request` (the CPU the jobs those
+requests queued took in a worker, per request of the mix), the split as
+`request_profile_share`, and the
 profile's top functions to var/bench/request_profile.txt. A measurement,
 not a test.
 """
@@ -43,6 +46,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.production")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# As production runs: the shared Redis cache, and the work a learner action
+# defers (report recounts) queued for the task workers rather than run in the
+# request. The queued jobs are then run apart and reported on their own.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("LMS_TASK_BACKEND", "rq")
+os.environ.setdefault("LMS_RQ_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 PROFILE_TXT = ROOT / "var" / "bench" / "request_profile.txt"
 RADIO_RE = re.compile(r'<input type="radio" name="([^"]+)" id="[^"]*" value="([^"]+)"')
@@ -144,6 +153,22 @@ def main() -> None:
     queries: dict[str, int] = {}
     first_visit: dict[str, int] = {}
 
+    def drain() -> tuple[int, float]:
+        """Run every queued job in this process; (jobs, CPU seconds)."""
+        from django.conf import settings
+
+        if not getattr(settings, "RQ_QUEUES", None):
+            return 0, 0.0
+        from django_rq import get_queue, get_worker
+        from rq import SimpleWorker
+
+        jobs = get_queue("default").count
+        began = time.process_time()
+        get_worker(
+            "default", job_class="django_tasks_rq.Job", worker_class=SimpleWorker
+        ).work(burst=True, logging_level="WARNING")
+        return jobs, time.process_time() - began
+
     def counted(name, send):
         with CaptureQueriesContext(connection) as captured:
             reply = send()
@@ -168,13 +193,19 @@ def main() -> None:
     lessons = config["lesson_urls"]
     warm = Learner(config, config["student_pattern"] % 1, untimed)
     warm.round(lessons[0])
+    drain()
     # Each learner's first pass (enrolment, first lesson) is left out: the
     # load test's learners repeat the mix, so the second pass is the usual one.
+    deferred_jobs, deferred_seconds = 0, 0.0
     for number in range(args.rounds):
         account = config["student_pattern"] % (number + 2)
         Learner(config, account, counted).round(lessons[number % len(lessons)])
+        drain()
         learner = Learner(config, account, timed)
         learner.round(lessons[(number + 1) % len(lessons)])
+        jobs, seconds = drain()
+        deferred_jobs += jobs
+        deferred_seconds += seconds
 
     profiler = cProfile.Profile()
     for number in range(args.rounds):
@@ -184,6 +215,7 @@ def main() -> None:
         profiler.enable()
         learner.round(lessons[(number + 1) % len(lessons)])
         profiler.disable()
+        drain()
 
     stats = pstats.Stats(profiler)
     by_area: dict[str, float] = defaultdict(float)
@@ -213,6 +245,10 @@ def main() -> None:
         "request_queries_max": queries_max,
         "request_queries_max_all": max(queries_max.values()),
         "learner_mix_ms_per_request": round(per_request, 2),
+        "learner_mix_deferred_jobs": deferred_jobs,
+        "learner_mix_deferred_ms_per_request": round(
+            1000 * deferred_seconds / len(mix), 2
+        ),
         "request_profile_share": dict(sorted(share.items(), key=lambda kv: -kv[1])),
     }
     results_merge(figures)
@@ -234,6 +270,10 @@ def main() -> None:
             f" {first_visit.get(name, 0):6d}"
         )
     print(f"mean over the mix (no sign-in): {per_request:.1f} ms per request")
+    print(
+        f"deferred: {deferred_jobs} jobs, "
+        f"{figures['learner_mix_deferred_ms_per_request']} ms per request of the mix"
+    )
     print("CPU by area:", figures["request_profile_share"])
     print(f"profile: {PROFILE_TXT.relative_to(ROOT)}")
 
