@@ -458,12 +458,28 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
         if not path_components:
             return super().route(request, path_components)
         slug, *rest = path_components
-        for model in self.clean_subpage_models():
+        for model in self._step_models_for(slug):
             step = model.objects.child_of(self).filter(slug=slug).first()
             if step is not None:
                 request.lms_course = self
                 return step.route(request, rest)
         raise Http404
+
+    def _step_models_for(self, slug: str) -> list:
+        """The page types to look `slug` up in: the live step's own type when
+        the course's cached structure (courses.structure, under the version
+        this row was just read with) knows it, one query instead of one per
+        step type; else every type a course may hold."""
+        if self.pk and self.structure_version:
+            from .structure import structures_for
+
+            structure = structures_for(
+                [self], versions={self.pk: (self.structure_version, self.path)}
+            )[self.pk]
+            for step in structure.steps:
+                if step.slug == slug:
+                    return [type(step)]
+        return self.clean_subpage_models()
 
     def serve(self, request, *args, **kwargs):
         from . import views

@@ -141,16 +141,22 @@ def test_a_learner_page_is_routed_in_one_query_per_level(
     home, rf, django_assert_num_queries
 ):
     """Under the home page, the catalogue is found by its own model: one
-    query for it, one for the course, one for the lesson (not two for the
-    catalogue, its base row then its specific row)."""
+    query for it, one for the course, one for the lesson or quiz (not two for
+    the catalogue, its base row then its specific row; not one per step type
+    once the course's structure is cached, as any learner's visit does)."""
     catalogue = CourseIndexPageFactory(parent=home)
     course = CoursePageFactory(parent=catalogue)
     lesson = LessonPageFactory(parent=course)
+    quiz = QuizPageFactory(parent=course)
     other = home.add_child(title="Giới thiệu", slug="gioi-thieu")
     path = [catalogue.slug, course.slug, lesson.slug]
+    home.route(rf.get("/"), path)  # the structure is built and cached
     with django_assert_num_queries(3):
         page, _args, _kwargs = home.route(rf.get("/"), path)
     assert page.pk == lesson.pk
+    with django_assert_num_queries(3):
+        page, _args, _kwargs = home.route(rf.get("/"), path[:2] + [quiz.slug])
+    assert page.pk == quiz.pk
     # Any other child of the home page is still found.
     page, _args, _kwargs = home.route(rf.get("/"), [other.slug])
     assert page.pk == other.pk
