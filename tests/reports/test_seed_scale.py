@@ -2,8 +2,11 @@
 puts them back: the same dataset as row-by-row inserts, constraints intact."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 from courses.models import CourseCompletion, Enrolment, LessonProgress
 from lms.people.models import Membership, PersonProfile, School, User
@@ -57,6 +60,13 @@ def people_of(prefix: str) -> dict[str, int]:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_seed_scale_puts_every_foreign_key_and_index_back():
+    # A transaction test starts from what the last one left: flushed tables,
+    # without Wagtail's migrated locale and root page, which seed_demo needs.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
     before = catalogue()
     call_command("seed_scale", schools=2, students_per_school=45, prefix="TK")
     assert catalogue() == before
