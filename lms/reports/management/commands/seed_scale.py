@@ -64,6 +64,21 @@ def _school_year() -> SchoolYear:
 NULL = "\\N"
 
 
+def bulk_loaded_models() -> list:
+    """The big tables the seed writes with COPY, their foreign keys and plain
+    indexes dropped during the load and put back at the end."""
+    return [
+        User,
+        PersonProfile,
+        Membership,
+        Enrolment,
+        LessonProgress,
+        QuizAttempt,
+        QuizGrade,
+        CourseCompletion,
+    ]
+
+
 def _copy(model, columns: list[str], rows: list[tuple]) -> None:
     """Insert rows (values in `columns` order) in one statement per table.
 
@@ -208,16 +223,7 @@ class Command(BaseCommand):
         self.password = make_password(None)
         self.now = timezone.now()
         started = timezone.now()
-        loaded = [
-            User,
-            PersonProfile,
-            Membership,
-            Enrolment,
-            LessonProgress,
-            QuizAttempt,
-            QuizGrade,
-            CourseCompletion,
-        ]
+        loaded = bulk_loaded_models()
         # One transaction: a failed seed leaves nothing (and no dropped key).
         with transaction.atomic(), _bulk_load(loaded):
             for index in range(schools):
