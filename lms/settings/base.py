@@ -12,6 +12,7 @@ import dj_database_url
 
 import lms.addon
 from lms import conf
+from lms.db_pool import with_connection_pool
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("LMS_VAR_DIR", BASE_DIR / "var"))
@@ -112,6 +113,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# DB_POOL=1: a connection pool in each process instead of persistent
+# connections (Django's, with psycopg 3; lms/db_pool.py).
+DATABASES = {
+    alias: with_connection_pool(database, os.environ)
+    for alias, database in DATABASES.items()
+}
 LMS_REPLICA_DATABASE = "replica" if "replica" in DATABASES else None
 DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
