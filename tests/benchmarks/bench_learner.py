@@ -51,7 +51,8 @@ def main() -> None:
     from tests.benchmarks.results import results_merge
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", verbosity=0)
+    # force: the other benchmarks add their own learners to this database.
+    call_command("seed_demo", verbosity=0, force=True)
     catalogue = CourseIndexPage.objects.get(slug="khoa-hoc")
     course = CoursePage.objects.child_of(catalogue).filter(slug="bench-course").first()
     if course is None:

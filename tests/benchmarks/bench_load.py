@@ -6,8 +6,11 @@
 Run by `bash lms/scripts/bench.sh bench_load` (production settings, database
 `lms_bench`). It prepares the data (seed_demo, a load course with lessons and
 a 30-question quiz, `--students` learners with one password hashed once),
-starts gunicorn on 127.0.0.1 (and a private Redis for the cache when
-redis-server is installed), measures learner page weight, then runs
+starts gunicorn on 127.0.0.1 and, as production runs, a private Redis for
+the cache and the task queue with `--task-workers` RQ workers
+(LMS_TASK_BACKEND=rq: the report recounts a learner action asks for run
+there, not in the web workers; `--task-workers 0` or `--no-redis`: the
+embedded backend), measures learner page weight, then runs
 tests/benchmarks/load/locustfile.py twice:
 
 1. "rush": the class period (see the locustfile): p50/p95/p99, requests/s and
@@ -18,11 +21,17 @@ tests/benchmarks/load/locustfile.py twice:
    300 ms and no errors, divided by os.cpu_count()). Locust runs on the same
    cores; its CPU share is reported next to it.
 
-Then web_worker_rss_mb (median RSS of the gunicorn workers after the load).
-Figures are merged into var/bench/latest.json. A measurement, not a test.
+After each phase the queue is drained (load_task_jobs: jobs the workers
+ran, load_task_jobs_failed, load_task_queue_left: still queued or running
+when the wait ran out). Then web_worker_rss_mb (median RSS of the gunicorn
+workers after the load). Figures are merged into var/bench/latest.json; with
+`--label NAME` they go to var/bench/serving.json under NAME instead, so
+serving stacks (`--worker-class`, `--workers`, `--threads`, `--conn-max-age`,
+`--db-pool`) can be compared side by side. A measurement, not a test.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -71,7 +80,11 @@ def parse_args() -> argparse.Namespace:
     add("--worker-class", default="sync")
     add("--port", type=int, default=0, help="0: a free port")
     add("--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE for gunicorn")
+    add("--db-pool", action="store_true", help="DB_POOL=1 (needs the pool extra)")
     add("--redis", action=argparse.BooleanOptionalAction, default=True)
+    add("--task-workers", type=int, default=1, help="RQ workers (0: embedded)")
+    add("--drain-timeout", type=float, default=300, help="seconds to empty the queue")
+    add("--label", default="", help="write to var/bench/serving.json under this")
     add("--lessons", type=int, default=6)
     add("--questions", type=int, default=30)
     add("--keep-files", action="store_true", help="keep the samples directory")
@@ -282,10 +295,47 @@ def start_gunicorn(args, port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
-def stop(process: subprocess.Popen | None) -> None:
+def start_task_workers(count: int, env: dict) -> list[subprocess.Popen]:
+    """RQ workers as docs/deployment.md runs them (SimpleWorker: no fork per job)."""
+    return [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [str(BIN / "python"), "manage.py", "rqworker"]
+            + ["--job-class", "django_tasks_rq.Job"]
+            + ["--worker-class", "rq.worker.SimpleWorker"]
+            + ["--name", f"bench-load-{os.getpid()}-{number}", "--verbosity", "0"]
+            + ["default"],
+            cwd=ROOT,
+            env=env,
+        )
+        for number in range(count)
+    ]
+
+
+def queue_drain(queue_url: str, timeout: float) -> dict:
+    """Wait until the task workers have emptied the queue; what they ran so far."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    queue = Queue("default", connection=Redis.from_url(queue_url))
+    began = time.monotonic()
+    while True:
+        left = queue.count + queue.started_job_registry.count
+        if not left or time.monotonic() - began > timeout:
+            break
+        time.sleep(0.5)
+    workers = Worker.all(queue=queue)
+    return {
+        "load_task_jobs": sum(w.successful_job_count for w in workers),
+        "load_task_jobs_failed": sum(w.failed_job_count for w in workers),
+        "load_task_queue_left": left,
+        "load_task_drain_seconds": round(time.monotonic() - began, 1),
+    }
+
+
+def stop(process: subprocess.Popen | None, sig=signal.SIGTERM) -> None:
     if process is None or process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(sig)
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -411,15 +461,16 @@ def _decoded(raw: bytes, reply) -> str:
 
 
 class CpuWatch(threading.Thread):
-    """CPU seconds used by Locust, gunicorn, our PostgreSQL backends and Redis,
-    and by everything else on the machine, sampled once a second."""
+    """CPU seconds used by Locust, gunicorn, the RQ task workers, our PostgreSQL
+    backends and Redis, and by everything else on the machine, sampled once a
+    second."""
 
-    NAMES = ("locust", "gunicorn", "database", "others")
+    NAMES = ("locust", "gunicorn", "tasks", "database", "others")
 
-    def __init__(self, locust_pid: int, gunicorn_pid: int, redis_pid: int | None):
+    def __init__(self, locust_pid: int, stack: dict):
         super().__init__(daemon=True)
-        self.locust_pid, self.gunicorn_pid = locust_pid, gunicorn_pid
-        self.redis_pid = redis_pid
+        self.locust_pid, self.gunicorn_pid = locust_pid, stack["gunicorn"]
+        self.redis_pid, self.task_pids = stack["redis"], stack["tasks"]
         self.rows: list[tuple[float, ...]] = []
         self.totals = dict.fromkeys(self.NAMES, 0.0)
         self.last: dict[int, float] = {}
@@ -433,6 +484,8 @@ class CpuWatch(threading.Thread):
             return "database"
         if pid == self.gunicorn_pid or process.ppid() == self.gunicorn_pid:
             return "gunicorn"
+        if pid in self.task_pids:
+            return "tasks"
         name = process.info["name"] or ""
         if name.startswith("postgres"):
             cmdline = " ".join(process.info["cmdline"] or [])
@@ -464,7 +517,7 @@ class CpuWatch(threading.Thread):
             busy += system.softirq + getattr(system, "steal", 0.0)
             if busy_first is None:
                 busy_first = busy
-            ours = sum(self.totals[n] for n in self.NAMES[:3])
+            ours = sum(self.totals[n] for n in self.NAMES[:-1])
             self.totals["others"] = max(0.0, busy - busy_first - ours)
             self.rows.append(
                 (time.time() - started, *(self.totals[n] for n in self.NAMES))
@@ -483,7 +536,7 @@ class CpuWatch(threading.Thread):
         }
 
 
-def run_locust(args, phase, config, base, tmp, server, redis_pid):
+def run_locust(args, phase, config, base, tmp, stack: dict):
     config_path = tmp / f"{phase}.json"
     samples_path = tmp / f"{phase}-samples.jsonl"
     config_path.write_text(json.dumps(config))
@@ -508,7 +561,7 @@ def run_locust(args, phase, config, base, tmp, server, redis_pid):
         *classes,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    watch = CpuWatch(process.pid, server.pid, redis_pid)
+    watch = CpuWatch(process.pid, stack)
     watch.start()
     process.wait()
     watch.running = False
@@ -573,22 +626,46 @@ def environment_defaults() -> None:
 def main() -> None:
     environment_defaults()
     args = parse_args()
+    if args.db_pool and not importlib.util.find_spec("psycopg_pool"):
+        sys.exit("--db-pool needs psycopg 3 and its pool: pip install -e '.[pool]'")
     ensure_locust()
     phases = [p for p in args.phases.split(",") if p]
     print("==> preparing data")
     config = prepare_data(args)
-    from tests.benchmarks.results import results_merge
+    from tests.benchmarks.results import results_label, results_merge
 
     tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
     redis_process, redis_url = start_redis(tmp) if args.redis else (None, None)
     env = {**os.environ, "DB_CONN_MAX_AGE": str(args.conn_max_age)}
+    if args.db_pool:
+        env["DB_POOL"] = "1"  # lms/db_pool.py; start-up fails without psycopg 3
+    queue_url = None
     if redis_url:
-        env["REDIS_URL"] = redis_url
-    redis_pid = redis_process.pid if redis_process else None
+        # As docs/deployment.md: the cache on /1, the task queue on /0.
+        env["REDIS_URL"] = redis_url.rsplit("/", 1)[0] + "/1"
+        if args.task_workers > 0:
+            queue_url = redis_url
+            env.update(LMS_TASK_BACKEND="rq", LMS_RQ_REDIS_URL=queue_url)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     cores = os.cpu_count() or 1
     server = start_gunicorn(args, port, env)
+    task_workers = start_task_workers(args.task_workers, env) if queue_url else []
+    stack = {
+        "gunicorn": server.pid,
+        "redis": redis_process.pid if redis_process else None,
+        "tasks": {worker.pid for worker in task_workers},
+    }
+
+    def drained(figure: str) -> dict:
+        """Empty the queue after a phase, so the next starts without a backlog."""
+        if not queue_url:
+            return {}
+        result = queue_drain(queue_url, args.drain_timeout)
+        result[figure] = result.pop("load_task_drain_seconds")
+        print(f"    task queue: {result}")
+        return result
+
     figures: dict = {}
     load_average_before = round(os.getloadavg()[0], 2)
     try:
@@ -635,9 +712,7 @@ def main() -> None:
                 f"think {args.think_min}-{args.think_max} s, "
                 f"{rush['run_seconds']:.0f} s"
             )
-            samples, starts, watch = run_locust(
-                args, "rush", rush, base, tmp, server, redis_pid
-            )
+            samples, starts, watch = run_locust(args, "rush", rush, base, tmp, stack)
             print_by_name(samples)
             overall = summary(samples)
             duration = max(s[0] for s in samples) if samples else 1
@@ -663,6 +738,7 @@ def main() -> None:
                 load_cpu_share=cpu,
                 load_students=args.students,
             )
+            figures.update(drained("load_task_drain_seconds"))
         if "steps" in phases:
             steps = [int(n) for n in args.steps.split(",") if n]
             stepped = {
@@ -678,7 +754,7 @@ def main() -> None:
             }
             print(f"==> steps without think time: users {steps}")
             samples, _starts, watch = run_locust(
-                args, "steps", stepped, base, tmp, server, redis_pid
+                args, "steps", stepped, base, tmp, stack
             )
             table = []
             for index, users in enumerate(steps):
@@ -715,6 +791,7 @@ def main() -> None:
                     best["cpu"].get("locust") if best else None
                 ),
             )
+            figures.update(drained("learner_mix_task_drain_seconds"))
         rss = worker_rss_mb(server.pid)
         figures.update(
             web_worker_rss_mb=statistics.median(rss),
@@ -722,20 +799,29 @@ def main() -> None:
         )
     finally:
         stop(server)
+        for worker in task_workers:  # warm shutdown: the job in hand finishes
+            stop(worker, signal.SIGINT)
         stop(redis_process)
         if not args.keep_files:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             print(f"    samples kept in {tmp}")
+    connections = f"DB_CONN_MAX_AGE={args.conn_max_age}"
+    if args.db_pool:
+        connections = "DB_POOL=1"
+    tasks = f"rq workers={len(task_workers)}" if queue_url else "tasks embedded"
     figures.update(
         load_server=(
             f"gunicorn {args.worker_class} workers={args.workers} "
-            f"threads={args.threads}, DB_CONN_MAX_AGE={args.conn_max_age}, "
-            f"cache={'redis' if redis_url else 'locmem'}"
+            f"threads={args.threads}, {connections}, "
+            f"cache={'redis' if redis_url else 'locmem'}, {tasks}"
         ),
         load_cores=cores,
     )
-    results_merge(figures)
+    if args.label:
+        results_label(args.label, figures)
+    else:
+        results_merge(figures)
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")

@@ -5,7 +5,11 @@
         --students-per-school 1500
 
 Seeds the data once (``seed_scale`` with the prefix BN) into the database at
-DATABASE_URL (seeding it is timed as ``seed_scale_seconds``), rebuilds the completion
+DATABASE_URL (``make bench``: lms_bench_reports, a database of its own). The
+seed is timed as ``seed_scale_seconds`` and kept in var/bench/seed_scale.json
+for that database, so a later run on the same dataset reports it again with
+``seed_scale_measured`` (when, at which commit, whether in this run). It then
+rebuilds the completion
 summary the reports read and times that (``--keep-summary``: only if the
 database has none yet), then times the admin pages as a
 school admin and as a department officer would load them (median of several
@@ -29,6 +33,26 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 PREFIX = "BN"
+SEED_RECORDS = ROOT / "var" / "bench" / "seed_scale.json"
+
+
+def seed_record(database: str, seeded: dict) -> dict:
+    """The seed's time: this run's (then kept), or that of the run that seeded."""
+    from tests.benchmarks.results import run_record
+
+    records = json.loads(SEED_RECORDS.read_text()) if SEED_RECORDS.exists() else {}
+    if seeded:
+        record = run_record()
+        records[database] = {**seeded, "date": record["date"]}
+        records[database]["commit"] = record["commit"]
+        SEED_RECORDS.parent.mkdir(parents=True, exist_ok=True)
+        SEED_RECORDS.write_text(json.dumps(records, indent=2) + "\n")
+    if database not in records:
+        return {"seed_scale_measured": "unknown: seeded before it was recorded"}
+    earlier = dict(records[database])
+    figures = {"seed_scale_seconds": earlier.pop("seed_scale_seconds")}
+    figures["seed_scale_measured"] = {**earlier, "in_this_run": bool(seeded)}
+    return figures
 
 
 def main() -> None:
@@ -68,9 +92,8 @@ def main() -> None:
             students_per_school=args.students_per_school,
             prefix=PREFIX,
         )
-        # Only when this run seeded: a database seeded earlier keeps the
-        # figure of the run that seeded it (var/bench/latest.json).
         seeded = {"seed_scale_seconds": round(time.perf_counter() - began, 1)}
+    seeded = seed_record(settings.DATABASES["default"]["NAME"], seeded)
     if not args.keep_summary or not SummaryBuild.objects.exists():
         # A database seeded before the summary existed has none yet.
         call_command("rebuild_report_summary")

@@ -60,7 +60,7 @@ SUBMIT_URL_RE = re.compile(r'<form method="post" action="([^"]+)" class="attempt
 
 # Where CPU time is spent, by the file a function lives in (first match wins).
 AREAS = [
-    ("database driver", ("psycopg2", "sqlite3")),
+    ("database driver", ("psycopg", "sqlite3")),  # psycopg2 and psycopg 3
     ("password hashing", ("argon2", "hashlib", "hashers.py")),
     ("ORM query building", ("django/db/models",)),
     ("templates", ("django/template", "jinja2")),
