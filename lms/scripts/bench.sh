@@ -37,8 +37,9 @@ else
   fresh=(--fresh)
 fi
 command="bash lms/scripts/bench.sh $*"
-[ -n "${LMS_BENCH_DATABASE:-}" ] && command="LMS_BENCH_DATABASE=$bench_db $command"
-[ "${LMS_BENCH_RESEED:-0}" = 1 ] && command="LMS_BENCH_RESEED=1 $command"
+for name in LMS_BENCH_DATABASE LMS_BENCH_REPORTS_DATABASE LMS_BENCH_RESEED; do
+  if [ -n "${!name:-}" ]; then command="$name=${!name} $command"; fi
+done
 .venv/bin/python tests/benchmarks/results.py "${fresh[@]}" "${command% }" \
   --database "$bench_db, reports: $reports_db"
 for bench in "${benches[@]}"; do
@@ -46,7 +47,7 @@ for bench in "${benches[@]}"; do
   db="$bench_db"
   if [ "$bench" = bench_reports ]; then
     db="$reports_db"
-    if [ "${LMS_BENCH_RESEED:-0}" = 1 ]; then as_postgres dropdb --if-exists "$db" || true; fi
+    if [ "${LMS_BENCH_RESEED:-0}" = 1 ]; then as_postgres dropdb --if-exists --force "$db" || true; fi
   fi
   as_postgres createdb -O lms "$db" || true
   DATABASE_URL="${base_url%/*}/$db" .venv/bin/python "tests/benchmarks/$bench.py"
