@@ -47,6 +47,7 @@ def main() -> None:
     from courses.services import course_open
     from lms.people.models import Membership, Role, SchoolClass, User
     from lms.people.policies import current_school_year
+    from lms.people.profiles import profile_update
     from quizzes.models import Choice, Question, QuizAttempt, QuizPage, QuizSlot
     from tests.benchmarks.results import results_merge
 
@@ -110,9 +111,8 @@ def main() -> None:
         .order_by("pk")
         .first()
     )
-    student, _created = User.objects.get_or_create(
-        username="bench.student", defaults={"full_name": "Học Sinh Đo Hiệu Năng"}
-    )
+    student, _created = User.objects.get_or_create(username="bench.student")
+    profile_update(user=student, full_name="Học Sinh Đo Hiệu Năng")
     Membership.objects.get_or_create(
         user=student,
         role=Role.STUDENT,
