@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.models import Audience, CourseCompletion, CoursePage
-from courses.selectors import AUDIENCE_ROLES, steps_by_course
+from courses.selectors import AUDIENCE_ROLES
+from courses.structure import course_steps
 from lms.people.models import Membership
 from lms.people.selectors import learning_years_for, roles_of
 
@@ -265,9 +265,7 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
     )
     pending = [uid for uid in user_ids if uid not in completions]
     if pending:
-        steps = steps_by_course(user=AnonymousUser(), courses=[course]).get(
-            course.pk, []
-        )
+        steps = course_steps(course)
         facts.required_steps = [s for s in steps if s.step_is_required()]
         # One query per required step, whatever the number of learners.
         for step in facts.required_steps:

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,7 +28,7 @@ from lms.people.models import SchoolClass, SchoolYear
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
 from .panels import SupersededLawPanel
-from .steps import CourseStep, done_exists
+from .steps import CourseStep
 
 
 class Audience(models.TextChoices):
@@ -528,16 +528,6 @@ class LessonPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
-
-    @classmethod
-    def annotate_step_done(cls, queryset, *, user, yearly=None):
-        mine = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
-        return queryset.annotate(
-            step_done=done_exists(
-                mine.filter(completed_at__isnull=False), yearly=yearly
-            ),
-            step_started=done_exists(mine, yearly=yearly),
-        )
 
     @classmethod
     def learner_rows(cls, *, user, step_ids):

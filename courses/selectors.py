@@ -44,8 +44,8 @@ from .models import (
     EnrolmentMode,
     LessonProgress,
 )
-from .steps import YearlySteps, open_steps
-from .structure import step_models, structures_for
+from .steps import open_steps
+from .structure import course_steps, step_models, structures_for
 
 REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
 
@@ -541,56 +541,12 @@ def requirements_met(steps: list[StepStatus]) -> bool:
     return bool(required) and all(step.done for step in required)
 
 
-def steps_by_course(
-    *, user, courses: list[CoursePage], school_year_id: int | None = None
-) -> dict[int, list[Page]]:
-    """Live steps of each course in page order, each with `step_done` for `user`.
-
-    One query per step type, whatever the number of courses and steps. Steps
-    of a course required every school year are done only by rows of
-    `school_year_id` (the learner's year, courses.progress).
-    """
-    saved = [course for course in courses if course.pk and course.path]
-    result: dict[int, list[Page]] = {course.pk: [] for course in saved}
-    if not saved:
-        return result
-    by_path = {course.path: course.pk for course in saved}
-    scope = reduce(
-        or_,
-        (Q(path__startswith=c.path, depth=c.depth + 1) for c in saved),
-    )
-    yearly_courses = [c for c in saved if getattr(c, "required_every_year", False)]
-    extra = {}
-    if yearly_courses:
-        extra["yearly"] = YearlySteps(
-            steps=reduce(
-                or_,
-                (Q(path__startswith=c.path, depth=c.depth + 1) for c in yearly_courses),
-            ),
-            school_year_id=school_year_id,
-        )
-    found: list[Page] = []
-    for model in step_models():
-        queryset = model.objects.live().filter(scope)
-        if user.is_authenticated:
-            queryset = model.annotate_step_done(queryset, user=user, **extra)
-        else:
-            queryset = model.annotate_nobody(queryset)
-        found.extend(queryset)
-    found.sort(key=lambda page: page.path)
-    for page in found:
-        course_id = by_path.get(page.path[: -Page.steplen])
-        if course_id is not None:
-            result[course_id].append(page)
-    return result
-
-
 def _steps_with_state(
     *, course: CoursePage, structure, state: _LearnerState | None, yearly: bool
 ) -> list[Page]:
     """The course's steps (from its cached structure) with `step_done` and
     `step_started` for the learner (the rules of each type's
-    `annotate_step_done`: of a course required every school year only the
+    `learner_rows`: of a course required every school year only the
     rows of the learner's year count)."""
     pages = structure.steps if structure is not None else []
     for page in pages:
@@ -931,7 +887,7 @@ def course_learners_for(
         )
     )
     by_year = {"school_year_id": year.pk} if year is not None else {}
-    steps = steps_by_course(user=viewer, courses=[course]).get(course.pk, [])
+    steps = course_steps(course)
     required = [step for step in steps if step.step_is_required()]
     done: dict[int, int] = {}
     by_model: dict[type, list] = {}

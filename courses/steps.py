@@ -2,43 +2,17 @@
 
 A course's children are steps: published pages whose class is a `CourseStep`.
 `courses` knows nothing else about a step: lessons live here, quizzes in the
-quizzes app. Each step type annotates a queryset of its pages with whether a
-learner has done them, so listing a course's steps and their status costs one
-query per step type whatever the course's length.
+quizzes app. Each step type names the rows that record a learner's work on
+its pages (`learner_rows`, read for every step of every course in the
+learner's one state query, courses.selectors) and counts the steps many
+learners have done (`done_counts_by_user`, for reports and issuing).
 
 `open_steps` is the one rule for which steps are open: pages, services and
 the quiz start check all read the `available` and `waiting_for` it sets.
 """
 
-from dataclasses import dataclass
-
-from django.db.models import BooleanField, Case, Exists, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-
-
-@dataclass(frozen=True)
-class YearlySteps:
-    """Which steps belong to courses required every school year (`steps`, a
-    filter on the step pages) and the learner's school year, whose rows
-    alone count for them (courses.progress)."""
-
-    steps: Q
-    school_year_id: int | None
-
-
-def done_exists(rows: QuerySet, *, yearly: YearlySteps | None = None):
-    """`Exists(rows)` for a step's "done" rows (they have a `school_year`);
-    for the steps `yearly` names, only the rows of its school year."""
-    if yearly is None:
-        return Exists(rows)
-    return Case(
-        When(
-            yearly.steps,
-            then=Exists(rows.filter(school_year_id=yearly.school_year_id)),
-        ),
-        default=Exists(rows),
-        output_field=BooleanField(),
-    )
 
 
 class CourseStep:
@@ -54,28 +28,14 @@ class CourseStep:
         return bool(getattr(self, "required", True))
 
     @classmethod
-    def annotate_step_done(
-        cls, queryset: QuerySet, *, user, yearly: YearlySteps | None = None
-    ) -> QuerySet:
-        """Add a boolean `step_done`: has `user` done each step in `queryset`?
-
-        `yearly`: the steps of courses required every school year, for which
-        only that year's rows count (see `done_exists`)."""
-        raise NotImplementedError
-
-    @classmethod
     def learner_rows(cls, *, user, step_ids) -> tuple[QuerySet, str, Q | None]:
         """The rows of `user` that say how far they are with steps of this
         class among `step_ids` (ids or a subquery), for one query of all of a
         course's facts (courses.selectors): (a queryset of rows that have a
         `school_year`, the field naming the step, the condition for a row to
         mean "done", None if every row does). Any row means "started". The
-        same rule as `annotate_step_done`."""
+        same rule as `done_counts_by_user`."""
         raise NotImplementedError
-
-    @classmethod
-    def annotate_nobody(cls, queryset: QuerySet) -> QuerySet:
-        return queryset.annotate(step_done=Value(False, output_field=BooleanField()))
 
     @classmethod
     def done_counts_by_user(

@@ -137,6 +137,14 @@ def structures_for(
     return result
 
 
+def course_steps(course: CoursePage) -> list[Page]:
+    """The live steps of one course in page order, from its cached structure
+    (for staff and issuing paths that need the steps, not a learner's state;
+    the version is the one on `course` as it was read)."""
+    versions = {course.pk: (course.structure_version, course.path)}
+    return structures_for([course], versions=versions)[course.pk].steps
+
+
 # Invalidation: a fresh version on the rows of the courses concerned. Each is
 # one UPDATE, run when the change is saved and again once the transaction
 # commits (a structure read between the two, from the old rows, cannot be

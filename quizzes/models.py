@@ -7,7 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,7 +34,7 @@ from courses.models import (
     LegalReference,
     OneQueryViewRestrictionsMixin,
 )
-from courses.steps import CourseStep, done_exists
+from courses.steps import CourseStep
 from lms.people.models import SchoolYear
 
 from .page_forms import QuizPageForm
@@ -689,15 +689,6 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         ).bind_to_model(cls)
 
     @classmethod
-    def annotate_step_done(cls, queryset, *, user, yearly=None):
-        return queryset.annotate(
-            step_done=done_exists(
-                QuizGrade.objects.filter(user=user, quiz=OuterRef("pk"), passed=True),
-                yearly=yearly,
-            )
-        )
-
-    @classmethod
     def learner_rows(cls, *, user, step_ids):
         rows = QuizGrade.objects.filter(user=user, quiz_id__in=step_ids, passed=True)
         return rows, "quiz_id", None
@@ -709,7 +700,7 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
         from django.db.models import Count
 
         # Done = the grade under the quiz's grading method passes, as for the
-        # learner's own pages (annotate_step_done; courses.progress).
+        # learner's own pages (learner_rows; courses.selectors).
         rows = QuizGrade.objects.filter(
             quiz_id__in=[step.pk for step in steps],
             user_id__in=user_ids,

@@ -55,10 +55,8 @@ def test_a_quiz_step_is_done_by_its_grade_not_by_any_passed_attempt(
         user=student, quiz=quiz, percent=Decimal("40.00"), passed=False
     )
     assert type(quiz).done_counts_by_user(steps=[quiz], user_ids=[student.pk]) == {}
-    annotated = type(quiz).annotate_step_done(
-        type(quiz).objects.filter(pk=quiz.pk), user=student
-    )
-    assert annotated.get().step_done is False
+    step = course_status_for(user=student, course=course).step_for(quiz.pk)
+    assert step.done is False
 
 
 def test_learner_report_and_figures_agree_an_unfinished_attempt_is_in_progress(
