@@ -37,6 +37,8 @@ max_requests_jitter = 200
 
 
 def when_ready(server):
+    if not server.cfg.preload_app:
+        return  # nothing loaded in the master (--no-preload)
     # The master never serves: a connection opened while loading the app
     # must not be inherited by the workers.
     from django.db import connections
