@@ -39,15 +39,16 @@ INSTALLED_APPS = [
     *lms.addon.APPS,
     *lms.addon.OPTIONAL_APPS,
     "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
+    # lms.wagtail_apps: Wagtail's apps without their API v3 schemas.
+    "lms.wagtail_apps.RedirectsConfig",  # wagtail.contrib.redirects
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
     # Our people app installs its user views into this app (see PeopleConfig).
     "wagtail.users",
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
+    "lms.wagtail_apps.SnippetsConfig",  # wagtail.snippets
+    "lms.wagtail_apps.DocumentsConfig",  # wagtail.documents
+    "lms.wagtail_apps.ImagesConfig",  # wagtail.images
     "wagtail.search",
     "wagtail.admin",
     "wagtail",

@@ -49,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+GUNICORN_CONF = ROOT / "lms" / "gunicorn.conf.py"
 LOCUSTFILE = ROOT / "tests" / "benchmarks" / "load" / "locustfile.py"
 BIN = Path(sys.executable).parent
 STUDENT_PATTERN = "load.hs%04d"
@@ -78,6 +79,7 @@ def parse_args() -> argparse.Namespace:
     add("--workers", type=int, default=4)
     add("--threads", type=int, default=1)
     add("--worker-class", default="sync")
+    add("--config", default=str(GUNICORN_CONF), help="gunicorn settings file")
     add("--port", type=int, default=0, help="0: a free port")
     add("--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE for gunicorn")
     add("--db-pool", action="store_true", help="DB_POOL=1 (needs the pool extra)")
@@ -264,6 +266,8 @@ def start_gunicorn(args, port: int, env: dict) -> subprocess.Popen:
     command = [
         str(BIN / "gunicorn"),
         "lms.wsgi:application",
+        "--config",
+        args.config,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

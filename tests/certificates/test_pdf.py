@@ -174,3 +174,21 @@ def test_pdf_is_tagged_for_screen_readers(issued):
     root = PdfReader(io.BytesIO(pdf_bytes(issued))).trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"]
+
+
+def test_qr_svg_draws_exactly_the_dark_modules_of_the_code():
+    import re
+
+    import segno
+
+    qr = segno.make("https://lms.example.edu.vn/xac-minh/ABCD-EFGH/", error="m")
+    svg = rendering.qr_svg(qr.matrix)
+    size = len(qr.matrix)
+    drawn = [[0] * size for _ in range(size)]
+    path = re.search(r' d="([^"]+)"', svg).group(1)
+    for x, y, length in re.findall(r"M(\d+) (\d+)\.5h(\d+)", path):
+        for column in range(int(x), int(x) + int(length)):
+            drawn[int(y) - rendering.QR_BORDER][column - rendering.QR_BORDER] = 1
+    assert drawn == [list(row) for row in qr.matrix]
+    border = (size + 2 * rendering.QR_BORDER) * rendering.QR_SCALE
+    assert f'width="{border}" height="{border}"' in svg
