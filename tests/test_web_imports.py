@@ -14,9 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Each of these weighs megabytes once imported (measured: WeasyPrint 31 MB,
-# pyHanko 29, openpyxl 13, PyLD 10, the X.509 part of cryptography 8; the
-# django-ninja schemas of Wagtail's API v3, which this site does not install,
-# 10 with ninja: lms/wagtail_apps.py).
+# pyHanko 29, openpyxl 13, PyLD 10, the X.509 part of cryptography 8).
 HEAVY = [
     "weasyprint",
     "pydyf",
@@ -28,8 +26,6 @@ HEAVY = [
     "asn1crypto",
     "cryptography.x509",
     "cryptography.hazmat.primitives",
-    "ninja",
-    "wagtail.api.v3",
 ]
 
 SCRIPT = """

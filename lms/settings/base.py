@@ -39,16 +39,15 @@ INSTALLED_APPS = [
     *lms.addon.APPS,
     *lms.addon.OPTIONAL_APPS,
     "wagtail.contrib.forms",
-    # lms.wagtail_apps: Wagtail's apps without their API v3 schemas.
-    "lms.wagtail_apps.RedirectsConfig",  # wagtail.contrib.redirects
+    "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
     # Our people app installs its user views into this app (see PeopleConfig).
     "wagtail.users",
-    "lms.wagtail_apps.SnippetsConfig",  # wagtail.snippets
-    "lms.wagtail_apps.DocumentsConfig",  # wagtail.documents
-    "lms.wagtail_apps.ImagesConfig",  # wagtail.images
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
