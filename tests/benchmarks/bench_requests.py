@@ -85,10 +85,17 @@ class Learner:
 
     HEADERS = {"HTTP_X_FORWARDED_PROTO": "https", "secure": True}
 
+    handler = None  # one WSGI handler for every learner, as in a web worker
+
     def __init__(self, config: dict, username: str, record):
         from django.test import Client
 
         self.client = Client()
+        # A new client loads the middleware again (WhiteNoise scans every
+        # static file then); a worker does that once, not per learner.
+        if Learner.handler is None:
+            Learner.handler = self.client.handler
+        self.client.handler = Learner.handler
         self.config, self.username, self.record = config, username, record
 
     def call(self, name: str, method: str, url: str, data=None, **extra):
