@@ -478,6 +478,10 @@ class CpuWatch(threading.Thread):
         self.rows: list[tuple[float, ...]] = []
         self.totals = dict.fromkeys(self.NAMES, 0.0)
         self.last: dict[int, float] = {}
+        # The largest resident memory any web worker had at a sample: workers
+        # are recycled (gunicorn.conf.py's max_requests), so the figure at the
+        # end alone could miss what one grew to before it was replaced.
+        self.worker_rss_peak = 0.0
         self.running = True
 
     def _group(self, process) -> str | None:
@@ -509,6 +513,9 @@ class CpuWatch(threading.Thread):
                     if group is None:
                         continue
                     times = process.cpu_times()
+                    if group == "gunicorn" and process.pid != self.gunicorn_pid:
+                        rss = process.memory_info().rss / 2**20
+                        self.worker_rss_peak = max(self.worker_rss_peak, rss)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 used = times.user + times.system
@@ -698,6 +705,7 @@ def main() -> None:
             "staff": args.staff,
             "p95_limit_ms": args.p95_limit_ms,
         }
+        peaks: list[float] = []
         if "rush" in phases:
             rush_at = args.signin_window + 10
             rush = {
@@ -725,6 +733,7 @@ def main() -> None:
                 s for s in samples if rush_at <= s[0] <= rush_at + args.rush_window + 60
             ]
             cpu = watch.share()
+            peaks.append(watch.worker_rss_peak)
             figures.update(
                 load_average_at_start=load_average_before,
                 load_p50_ms=overall["p50"],
@@ -774,6 +783,7 @@ def main() -> None:
                 figures_step["rps"] = round(len(window) / (end - start), 1)
                 figures_step["cpu"] = watch.share(start, end)
                 table.append(figures_step)
+            peaks.append(watch.worker_rss_peak)
             header = ("users", "req/s", "p50", "p95", "p99", "err")
             print("    " + "".join(f"{h:>8}" for h in header))
             for row in table:
@@ -800,6 +810,7 @@ def main() -> None:
         figures.update(
             web_worker_rss_mb=statistics.median(rss),
             web_worker_rss_mb_all=rss,
+            web_worker_rss_mb_peak=round(max(peaks), 1) if peaks else None,
         )
     finally:
         stop(server)
