@@ -25,6 +25,7 @@ ORM as the one place that defines the query, but compiles it only once per
 
 import datetime
 import logging
+import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +68,7 @@ class _Compiled:
 
 _UNCACHEABLE = object()
 _shapes: dict[Hashable, Any] = {}
+_lock = threading.Lock()
 
 
 def _sentinel(kind: type, round_: int, n: int):
@@ -236,9 +238,10 @@ def cached_rows(
         compiled = _prepare(build, values, alias) or _UNCACHEABLE
         if compiled is _UNCACHEABLE:
             logger.warning("sqlcache: %r is run through the ORM each time", key)
-        if len(_shapes) >= MAX_SHAPES:
-            _shapes.pop(next(iter(_shapes)), None)
-        _shapes[shape] = compiled
+        with _lock:
+            if len(_shapes) >= MAX_SHAPES:
+                _shapes.pop(next(iter(_shapes)), None)
+            _shapes[shape] = compiled
     if compiled is _UNCACHEABLE:
         return list(build(dict(values)))
     connection = connections[alias]
