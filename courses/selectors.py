@@ -64,9 +64,12 @@ def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
     step = page.steplen
     paths = [page.path[:end] for end in range(2 * step, len(page.path) + 1, step)]
     blockers = set(
-        Page.objects.filter(path__in=paths)
-        .filter(Q(live=False) | Q(view_restrictions__isnull=False))
-        .values_list("live", "view_restrictions")
+        sqlcache.cached_rows(
+            "courses.page_is_live_for_learners",
+            _blockers_queryset,
+            model=Page,
+            values={"paths": paths},
+        )
     )
     if any(not live for live, _restriction in blockers):
         return False
@@ -77,6 +80,16 @@ def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
     return all(
         restriction.accept_request(request)
         for restriction in page.get_view_restrictions()
+    )
+
+
+def _blockers_queryset(values: dict):
+    """Which of the pages at `values["paths"]` keep learners out: (live,
+    view restriction id) of those unpublished or restricted."""
+    return (
+        Page.objects.filter(path__in=values["paths"])
+        .filter(Q(live=False) | Q(view_restrictions__isnull=False))
+        .values_list("live", "view_restrictions")
     )
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import FlatValuesListIterable, ValuesListIterable
@@ -67,6 +68,7 @@ class _Compiled:
 
 
 _UNCACHEABLE = object()
+_EMPTY = object()  # a shape the ORM answers without a query
 _shapes: dict[Hashable, Any] = {}
 _lock = threading.Lock()
 
@@ -161,7 +163,9 @@ def _prepare(build, values, alias) -> _Compiled | None:
     try:
         compiler, sql_a, params_a = _compile(qs_a)
         _compiler_b, sql_b, params_b = _compile(qs_b)
-    except Exception:  # EmptyResultSet, FullResultSet: the ORM knows best
+    except EmptyResultSet:  # e.g. an empty list: no query to keep
+        return _EMPTY
+    except Exception:  # the ORM knows best
         return None
     if not sql_a or sql_a != sql_b or len(params_a) != len(params_b):
         return None
@@ -238,6 +242,8 @@ def cached_rows(
         compiled = _prepare(build, values, alias) or _UNCACHEABLE
         if compiled is _UNCACHEABLE:
             logger.warning("sqlcache: %r is run through the ORM each time", key)
+        elif compiled is _EMPTY:
+            compiled = _UNCACHEABLE
         with _lock:
             if len(_shapes) >= MAX_SHAPES:
                 _shapes.pop(next(iter(_shapes)), None)

@@ -142,3 +142,9 @@ def test_booleans_must_be_part_of_the_key():
             model=User,
             values={"on": True},
         )
+
+
+def test_an_empty_list_is_answered_by_the_orm_without_a_warning(people, caplog):
+    values = {"start": "a", "not": "zz", "ids": []}
+    assert sqlcache.cached_rows("by name", _by_name, model=User, values=values) == []
+    assert "run through the ORM" not in caplog.text

@@ -195,3 +195,36 @@ def test_a_shape_the_cache_cannot_explain_goes_through_the_orm(
             assert as_sql.call_count > 0
         expected = list(shifted(values))
     assert _same(first) == _same(second) == _same(expected)
+
+
+def test_page_is_live_for_learners_reuses_its_sql(make_course, catalogue, rf):
+    from django.contrib.auth.models import AnonymousUser, Group
+    from wagtail.models import PageViewRestriction
+
+    inner = CourseIndexPageFactory(parent=catalogue)
+    hidden = CoursePageFactory(parent=inner)
+    restricted = CoursePageFactory(parent=inner)
+    shown = CoursePageFactory(parent=inner)
+    PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.GROUPS
+    ).groups.add(Group.objects.create(name="Nhóm riêng"))
+    hidden.unpublish()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    assert selectors.page_is_live_for_learners(shown, request=request)
+    compile_ = SQLCompiler.as_sql
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=compile_
+    ) as as_sql:
+        assert selectors.page_is_live_for_learners(shown, request=request)
+        assert not selectors.page_is_live_for_learners(
+            CoursePageFactory.build(live=False)
+        )
+        hidden.live = True  # the stale instance: its row says otherwise
+        assert not selectors.page_is_live_for_learners(hidden, request=request)
+        assert as_sql.call_count == 0
+    assert not selectors.page_is_live_for_learners(restricted, request=request)
+    assert not selectors.page_is_live_for_learners(restricted)
+    inner.unpublish()
+    assert not selectors.page_is_live_for_learners(shown, request=request)
