@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from lms import sqlcache
 from lms.people.models import Membership, Role
 from lms.people.policies import children_of
 from lms.people.profiles import profile_of
@@ -63,9 +64,12 @@ def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
     step = page.steplen
     paths = [page.path[:end] for end in range(2 * step, len(page.path) + 1, step)]
     blockers = set(
-        Page.objects.filter(path__in=paths)
-        .filter(Q(live=False) | Q(view_restrictions__isnull=False))
-        .values_list("live", "view_restrictions")
+        sqlcache.cached_rows(
+            "courses.page_is_live_for_learners",
+            _blockers_queryset,
+            model=Page,
+            values={"paths": paths},
+        )
     )
     if any(not live for live, _restriction in blockers):
         return False
@@ -76,6 +80,16 @@ def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
     return all(
         restriction.accept_request(request)
         for restriction in page.get_view_restrictions()
+    )
+
+
+def _blockers_queryset(values: dict):
+    """Which of the pages at `values["paths"]` keep learners out: (live,
+    view restriction id) of those unpublished or restricted."""
+    return (
+        Page.objects.filter(path__in=values["paths"])
+        .filter(Q(live=False) | Q(view_restrictions__isnull=False))
+        .values_list("live", "view_restrictions")
     )
 
 
@@ -135,26 +149,62 @@ def _row(queryset, *, k, a=None, b=None, c=None, at=None, name=None, flag=None):
 
 def _state_rows(*, user, courses: list[CoursePage]) -> list[tuple]:
     """Everything about `user` and `courses` that access and progress depend
-    on, in one query of small parts (a UNION, duplicates dropped): the
-    learner's year, memberships and consents; each course's row (structure
-    version, path, yearly), unpublished ancestors, enrolment, completions,
-    lessons opened or attempts started, class assignments; and the rows that
-    mark the courses' steps done (each step type's `learner_rows`)."""
-    from lms.people.models import Consent
-    from lms.people.selectors import GUARDIAN_GIVERS
-    from quizzes.models import QuizAttempt
+    on, in one query of small parts (`_state_queryset`), its SQL compiled once
+    per process and number of courses (lms.sqlcache)."""
+    return sqlcache.cached_rows(
+        ("courses._state_rows", tuple(m._meta.label for m in step_models())),
+        _state_queryset,
+        model=get_user_model(),
+        values=_state_values(user=user, courses=courses),
+    )
 
-    course_ids = [course.pk for course in courses]
-    today = timezone.localdate()
-    User = get_user_model()
-    mine = Membership.objects.filter(user=user)
+
+def _state_values(*, user, courses: list[CoursePage]) -> dict:
+    """The inputs of `_state_queryset` for `user` and `courses`."""
+    courses = list({course.pk: course for course in courses}.values())
     prefixes = {
         course.path[:end]
         for course in courses
         for end in range(2 * course.steplen, len(course.path) + 1, course.steplen)
     }
+    return {
+        "user": user.pk,
+        "courses": [course.pk for course in courses],
+        "paths": [course.path for course in courses],
+        "step_depths": [course.depth + 1 for course in courses],
+        "prefixes": sorted(prefixes),
+        "today": timezone.localdate(),
+    }
+
+
+def _state_queryset(values: dict):
+    """The learner's state as one query of small parts (a UNION, duplicates
+    dropped): the learner's year, memberships and consents; each course's row
+    (structure version, path, yearly), unpublished ancestors, enrolment,
+    completions, lessons opened or attempts started, class assignments; and
+    the rows that mark the courses' steps done (each step type's
+    `learner_rows`). `values`: the user's pk, the courses' pks, paths and
+    depths + 1, the paths of the courses and their ancestors (`prefixes`),
+    and today."""
+    from lms.people.models import Consent
+    from lms.people.selectors import GUARDIAN_GIVERS
+    from quizzes.models import QuizAttempt
+
+    User = get_user_model()
+    user = User(pk=values["user"])
+    course_ids = values["courses"]
+    today = values["today"]
+    mine = Membership.objects.filter(user=user)
     step_ids = Page.objects.filter(
-        reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+        reduce(
+            or_,
+            (
+                Q(path__startswith=path, depth=depth)
+                for path, depth in zip(
+                    values["paths"], values["step_depths"], strict=True
+                )
+            ),
+        )
     ).values("pk")
     parts = [
         _row(
@@ -189,7 +239,7 @@ def _state_rows(*, user, courses: list[CoursePage]) -> list[tuple]:
             flag="required_every_year",
         ),
         _row(
-            Page.objects.filter(path__in=prefixes, live=False),
+            Page.objects.filter(path__in=values["prefixes"], live=False),
             k="h",
             name="path",
         ),
@@ -240,7 +290,7 @@ def _state_rows(*, user, courses: list[CoursePage]) -> list[tuple]:
             )
         )
     first, *rest = parts
-    return list(first.union(*rest))
+    return first.union(*rest)
 
 
 @dataclass

@@ -1,0 +1,269 @@
+"""Compile a hot ORM query once per process and query shape, then reuse its SQL.
+
+Building a queryset and compiling it to SQL costs far more Python than the
+database spends running a small query. For a query a learner request runs
+every time (the learner's state in courses.selectors), `cached_rows` keeps the
+ORM as the one place that defines the query, but compiles it only once per
+*shape*:
+
+- `build(values)` makes the queryset from plain `values` (ints, strings,
+  dates, or lists of them). The first call for a shape builds and compiles it
+  twice with two sets of unique stand-in values, and keeps the SQL text with a
+  template of its parameters: which parameter is which input, and how Django
+  adapted it (a date as the backend wants it, a string escaped for LIKE with
+  its `%`). Later calls only fill the template with the real values and run
+  the SQL, reading rows as `values_list` would (the backend's converters).
+- The shape is the caller's `key` (what changes the SQL besides the values,
+  e.g. which step models exist), the database alias, and the length of each
+  list. Only SQL text is kept, which depends on code and schema alone, so
+  nothing needs invalidating.
+- When the two compilations disagree (a value written into the SQL text, a
+  parameter derived from an input, a value Django changed in a way this module
+  does not know), the shape is marked and always goes through the plain ORM:
+  the cache never sends parameters the ORM would not have sent.
+"""
+
+import datetime
+import logging
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+
+logger = logging.getLogger(__name__)
+
+# Kept SQL per process; more shapes than this means something varies that
+# should not, so the oldest is dropped rather than growing for ever.
+MAX_SHAPES = 512
+
+_INT_BASES = (1_900_000_000, 1_950_000_000)  # inside a 32-bit integer column
+_DATE_BASES = (datetime.date(1111, 1, 1), datetime.date(1333, 1, 1))
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where one parameter of the SQL comes from: a constant, or the input
+    `name` (item `index` of a list) turned into a parameter by `kind`."""
+
+    const: Any = None
+    name: str | None = None
+    index: int | None = None
+    kind: str = ""  # "raw", "date", "like" (escaped for LIKE) or "text"
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    slots: tuple[_Slot, ...]
+    query: Any  # the compiled Query, to ask for the converters per connection
+    fields: tuple  # the selected expressions, in order
+    flat: bool
+
+
+_UNCACHEABLE = object()
+_EMPTY = object()  # a shape the ORM answers without a query
+_shapes: dict[Hashable, Any] = {}
+_lock = threading.Lock()
+
+
+def _sentinel(kind: type, round_: int, n: int):
+    if kind is int:
+        return _INT_BASES[round_] + n
+    if kind is str:
+        # Set A is plain letters and digits; set B holds a LIKE wildcard, so
+        # comparing the two shows whether Django escaped the value for LIKE.
+        return f"zqsentinel{n}x" if round_ == 0 else f"zq_sentinel{n}x"
+    return _DATE_BASES[round_] + datetime.timedelta(days=n)
+
+
+def _kind_of(value) -> type:
+    if isinstance(value, bool) or value is None:
+        raise TypeError("booleans and None change the SQL: put them in the key")
+    for kind in (int, str):
+        if isinstance(value, kind):
+            return kind
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return datetime.date
+    raise TypeError(f"cached_rows cannot stand in for {type(value).__name__}")
+
+
+def _stand_ins(values: Mapping[str, Any], round_: int):
+    """`values` with each int, string and date replaced by a unique stand-in,
+    and {(type, stand-in): (name, index in the list or None)}."""
+    out, where, n = {}, {}, 0
+    for name, value in values.items():
+        many = isinstance(value, list | tuple)
+        subs = []
+        for index, item in enumerate(value if many else [value]):
+            sub = _sentinel(_kind_of(item), round_, n)
+            n += 1
+            subs.append(sub)
+            where[(type(sub), sub)] = (name, index if many else None)
+        out[name] = subs if many else subs[0]
+    return out, where
+
+
+def _compile(queryset: QuerySet):
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    return compiler, sql, tuple(params)
+
+
+def _slot(param_a, param_b, where_a, where_b, ops) -> _Slot | None:
+    """The slot that explains a parameter of both compilations, or None."""
+    subs_b = {place: sub for (_kind, sub), place in where_b.items()}
+    for (kind, sub_a), (name, index) in where_a.items():
+        sub_b = subs_b[(name, index)]
+        if kind is int and type(param_a) is int and param_a == sub_a:
+            if type(param_b) is int and param_b == sub_b:
+                return _Slot(name=name, index=index, kind="raw")
+            return None
+        if kind is datetime.date:
+            if type(param_a) is type(sub_a) and param_a == sub_a:
+                return (
+                    _Slot(name=name, index=index, kind="raw")
+                    if (type(param_b) is type(sub_b) and param_b == sub_b)
+                    else None
+                )
+            adapted = ops.adapt_datefield_value(sub_a)
+            if type(param_a) is type(adapted) and param_a == adapted:
+                if param_b == ops.adapt_datefield_value(sub_b):
+                    return _Slot(name=name, index=index, kind="date")
+                return None
+        if kind is str and isinstance(param_a, str) and sub_a in param_a:
+            if param_a.count(sub_a) != 1 or not isinstance(param_b, str):
+                return None
+            prefix, suffix = param_a.split(sub_a)
+            if param_b == prefix + sub_b + suffix:
+                return _Slot(
+                    name=name, index=index, kind="text", prefix=prefix, suffix=suffix
+                )
+            if param_b == prefix + ops.prep_for_like_query(sub_b) + suffix:
+                return _Slot(
+                    name=name, index=index, kind="like", prefix=prefix, suffix=suffix
+                )
+            return None
+    return None
+
+
+def _prepare(build, values, alias) -> _Compiled | None:
+    (subs_a, where_a), (subs_b, where_b) = _stand_ins(values, 0), _stand_ins(values, 1)
+    qs_a, qs_b = build(subs_a), build(subs_b)
+    if qs_a.db != alias or qs_b.db != alias:
+        return None
+    if qs_a._iterable_class not in (ValuesListIterable, FlatValuesListIterable):
+        return None
+    try:
+        compiler, sql_a, params_a = _compile(qs_a)
+        _compiler_b, sql_b, params_b = _compile(qs_b)
+    except EmptyResultSet:  # e.g. an empty list: no query to keep
+        return _EMPTY
+    except Exception:  # the ORM knows best
+        return None
+    if not sql_a or sql_a != sql_b or len(params_a) != len(params_b):
+        return None
+    if compiler.has_extra_select or any(
+        str(sub) in sql_a for _kind, sub in (*where_a, *where_b)
+    ):
+        return None
+    fields = tuple(s[0] for s in compiler.select[0 : compiler.col_count])
+    if compiler.has_composite_fields(fields):
+        return None
+    ops = connections[alias].ops
+    slots = []
+    for param_a, param_b in zip(params_a, params_b, strict=True):
+        slot = _slot(param_a, param_b, where_a, where_b, ops)
+        if slot is None:
+            if type(param_a) is not type(param_b) or param_a != param_b:
+                return None  # derived from an input in a way we do not know
+            if any(
+                isinstance(param_a, str) and str(sub) in param_a
+                for _kind, sub in where_a
+            ):
+                return None
+            slot = _Slot(const=param_a)
+        slots.append(slot)
+    return _Compiled(
+        sql=sql_a,
+        slots=tuple(slots),
+        query=qs_a.query,
+        fields=fields,
+        flat=qs_a._iterable_class is FlatValuesListIterable,
+    )
+
+
+def _params(compiled: _Compiled, values: Mapping[str, Any], ops) -> list:
+    params = []
+    for slot in compiled.slots:
+        if slot.name is None:
+            params.append(slot.const)
+            continue
+        value = values[slot.name]
+        if slot.index is not None:
+            value = value[slot.index]
+        if slot.kind == "date":
+            value = ops.adapt_datefield_value(value)
+        elif slot.kind == "text":
+            value = slot.prefix + value + slot.suffix
+        elif slot.kind == "like":
+            value = slot.prefix + ops.prep_for_like_query(value) + slot.suffix
+        params.append(value)
+    return params
+
+
+def cached_rows(
+    key: Hashable,
+    build: Callable[[dict[str, Any]], QuerySet],
+    *,
+    model: type[Model],
+    values: Mapping[str, Any],
+) -> list:
+    """The rows of `build(values)` (a `values_list` queryset on `model`), with
+    its SQL compiled once per process for `key` and the lengths of the lists
+    in `values` (see the module's docstring)."""
+    alias = router.db_for_read(model)
+    shape = (
+        key,
+        alias,
+        tuple(
+            (name, len(v) if isinstance(v, list | tuple) else -1)
+            for name, v in values.items()
+        ),
+    )
+    compiled = _shapes.get(shape)
+    if compiled is None:
+        compiled = _prepare(build, values, alias) or _UNCACHEABLE
+        if compiled is _UNCACHEABLE:
+            logger.warning("sqlcache: %r is run through the ORM each time", key)
+        elif compiled is _EMPTY:
+            compiled = _UNCACHEABLE
+        with _lock:
+            if len(_shapes) >= MAX_SHAPES:
+                _shapes.pop(next(iter(_shapes)), None)
+            _shapes[shape] = compiled
+    if compiled is _UNCACHEABLE:
+        return list(build(dict(values)))
+    connection = connections[alias]
+    params = _params(compiled, values, connection.ops)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    compiler = compiled.query.get_compiler(connection=connection)
+    converters = compiler.get_converters(compiled.fields)
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    if compiled.flat:
+        return [row[0] for row in rows]
+    return [tuple(row) for row in rows]
+
+
+def clear() -> None:
+    """Forget every compiled shape (tests)."""
+    _shapes.clear()
