@@ -37,13 +37,13 @@ BUDGETS = {
     "sign in": (10, 10),
     "course page": (12, 8),
     "lesson page": (12, 12),
-    "lesson complete": (13, 13),
+    "lesson complete": (11, 11),
     "quiz page": (9, 9),
     "quiz start": (17, 17),
-    "attempt page": (5, 5),
-    "quiz autosave": (7, 7),
-    "quiz submit": (14, 14),
-    "quiz review": (7, 7),
+    "attempt page": (4, 4),
+    "quiz autosave": (6, 6),
+    "quiz submit": (13, 13),
+    "quiz review": (6, 6),
     "my learning": (12, 12),
 }
 VISITS = ("first", "later")
