@@ -51,16 +51,30 @@ from .structure import course_steps, step_models, structures_for
 REVIEWER_ROLES = {Role.SCHOOL_ADMIN, Role.DEPARTMENT_OFFICER}
 
 
-def page_is_live_for_learners(page: Page | None, *, request=None) -> bool:
+def page_is_live_for_learners(
+    page: Page | None, *, request=None, blockers: tuple[bool, bool] | None = None
+) -> bool:
     """Whether learners may reach `page` (a catalogue, course, lesson or quiz).
 
     The page and every ancestor below the tree's root must be live, and no
     view restriction on them may keep this request out (without a request,
     any restriction does). One query; restrictions are only loaded when one
-    exists. A page that fails answers 404 and records nothing.
+    exists. A page that fails answers 404 and records nothing. `blockers`:
+    (unpublished, restricted) as `page_blockers` read them with the row that
+    names the page, instead of the query.
     """
     if page is None or not page.live:
         return False
+    if blockers is not None and page.depth <= BLOCKER_DEPTH:
+        unpublished, restricted = blockers
+        if unpublished:
+            return False
+        if not restricted:
+            return True
+        return request is not None and all(
+            restriction.accept_request(request)
+            for restriction in page.get_view_restrictions()
+        )
     step = page.steplen
     paths = [page.path[:end] for end in range(2 * step, len(page.path) + 1, step)]
     blockers = set(
@@ -91,6 +105,35 @@ def _blockers_queryset(values: dict):
         .filter(Q(live=False) | Q(view_restrictions__isnull=False))
         .values_list("live", "view_restrictions")
     )
+
+
+# The deepest page `page_blockers` checks with its row; deeper pages (never an
+# LMS step: home, catalogue, course, step) get the query of their own.
+BLOCKER_DEPTH = 10
+
+
+def page_blockers(path: str) -> dict:
+    """Annotations for a row naming a page by the relation `path` (e.g.
+    "quiz__path"): whether the page or an ancestor below the root is
+    unpublished, and whether one has a view restriction. Read with the row,
+    they spare `page_is_live_for_learners` its query (`blockers=`)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Substr
+
+    step = Page.steplen
+    chain = Page.objects.filter(
+        reduce(
+            or_,
+            (
+                Q(path=Substr(OuterRef(path), 1, depth * step))
+                for depth in range(2, BLOCKER_DEPTH + 1)
+            ),
+        )
+    )
+    return {
+        "lms_unpublished": Exists(chain.filter(live=False)),
+        "lms_restricted": Exists(chain.filter(view_restrictions__isnull=False)),
+    }
 
 
 @dataclass(frozen=True)

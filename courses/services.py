@@ -159,7 +159,6 @@ def lesson_start(
     return progress
 
 
-@transaction.atomic
 def lesson_complete(
     *, user, lesson: LessonPage, course: CoursePage, status=None
 ) -> LessonProgress:
@@ -169,6 +168,10 @@ def lesson_complete(
     returned progress row carries the course status read after the change as
     `course_status` (the completion rule was evaluated on it).
     """
+    # No transaction around it all: each write is one statement (the
+    # conditional update) or makes its own transaction (a new row with its
+    # outbox row, a completion with what its listeners record), so the usual
+    # mark-as-done sends no BEGIN and COMMIT of its own.
     if status is None:
         status = course_status_for(user=user, course=course)
     if not status.access:
@@ -237,15 +240,21 @@ def _completion_evaluate(*, user, course: CoursePage, row: bool = True):
         return counted.first(), status
     if not status.enrolled or not requirements_met(status.steps):
         return None, status
-    completion, created = _create_or_get(
-        CourseCompletion,
-        lookup={"user": user, "course": course, "cycle": cycle_for(course, year_id)},
-        defaults={"course_title": course.title, "school_year_id": year_id},
-    )
-    if created:
-        # In the completion's own transaction, so what listeners record (the
-        # certificate's outbox row) commits or rolls back with it.
-        course_completed.send(sender=CourseCompletion, completion=completion)
+    # In the completion's own transaction (the caller's, when it has one), so
+    # what listeners record (the certificate's outbox row) commits or rolls
+    # back with it.
+    with transaction.atomic(savepoint=False):
+        completion, created = _create_or_get(
+            CourseCompletion,
+            lookup={
+                "user": user,
+                "course": course,
+                "cycle": cycle_for(course, year_id),
+            },
+            defaults={"course_title": course.title, "school_year_id": year_id},
+        )
+        if created:
+            course_completed.send(sender=CourseCompletion, completion=completion)
     status.completed_at = completion.completed_at
     return completion, status
 

@@ -96,6 +96,7 @@ DEFAULTS = {
     "AXES_COOLOFF_TIME": timedelta(minutes=15),
     "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
     "AXES_RESET_ON_SUCCESS": True,
+    "AXES_HANDLER": "lms.security.AxesHandler",
     "AXES_LOCKOUT_CALLABLE": "lms.people.views.locked_out",
     "AXES_CLIENT_IP_CALLABLE": "lms.security.client_ip",
     "AXES_VERBOSE": False,

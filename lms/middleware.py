@@ -2,6 +2,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from wagtail.models import Site
+from wagtail.views import serve as wagtail_serve
 
 
 class DefaultLanguageMiddleware:
@@ -26,6 +28,28 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class SiteRootPageMiddleware:
+    """Wagtail routes a page request from the site's root page made specific:
+    one query for the home page's own row, which routing never reads. Its
+    specific instance is made without a query instead, its own fields
+    deferred (read only if the home page itself is shown).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve:
+            site = Site.find_for_request(request)  # kept on the request
+            root = site.root_page if site is not None else None
+            if root is not None and "specific" not in root.__dict__:
+                root.specific = root.specific_deferred
+        return None
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

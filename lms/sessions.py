@@ -5,7 +5,9 @@ before inserting the session, and at sign-in inserts the session under its
 new key at once and updates it again when the response goes out. This store
 inserts the new session once, when the response goes out, and lets the
 insert itself catch the (astronomically unlikely) clash of two random
-32-character keys, drawing another key then. Everything else is Django's
+32-character keys, drawing another key then. Outside a transaction the
+write is one statement, atomic by itself: it is sent alone, without the
+BEGIN and COMMIT of Django's `transaction.atomic` around it. Everything else is Django's
 database store: the session lives in the database only, read on every
 request, so a sign-out in one web process holds in all of them
 (lms/settings/production.py says why no cache).
@@ -13,8 +15,15 @@ request, so a sign-out in one web process holds in all of them
     SESSION_ENGINE = "lms.sessions"
 """
 
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
+from contextlib import nullcontext
+
+from django.contrib.sessions.backends.base import (
+    VALID_KEY_CHARS,
+    CreateError,
+    UpdateError,
+)
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.db import DatabaseError, IntegrityError, router, transaction
 from django.utils.crypto import get_random_string
 
 
@@ -51,12 +60,35 @@ class SessionStore(DbSessionStore):
 
     def save(self, must_create=False):
         if not self._insert_pending or must_create:
-            return super().save(must_create=must_create)
+            return self._write(must_create=must_create)
         while True:
             try:
-                super().save(must_create=True)
+                self._write(must_create=True)
             except CreateError:
                 self._session_key = _new_key()  # the key was taken
                 continue
             self._insert_pending = False
             return
+
+    def _write(self, *, must_create: bool) -> None:
+        """Django's database `save()`; its savepoint only inside a transaction
+        (an insert that fails there must not abort the caller's transaction)."""
+        if self.session_key is None:
+            return self.create()
+        data = self._get_session(no_load=must_create)
+        obj = self.create_model_instance(data)
+        using = router.db_for_write(self.model, instance=obj)
+        in_transaction = transaction.get_connection(using).in_atomic_block
+        try:
+            with transaction.atomic(using=using) if in_transaction else nullcontext():
+                obj.save(
+                    force_insert=must_create, force_update=not must_create, using=using
+                )
+        except IntegrityError as error:
+            if must_create:
+                raise CreateError from error
+            raise
+        except DatabaseError as error:
+            if not must_create:
+                raise UpdateError from error
+            raise

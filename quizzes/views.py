@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
-from courses.selectors import course_status_for, page_is_live_for_learners
+from courses.selectors import (
+    course_status_for,
+    page_blockers,
+    page_is_live_for_learners,
+)
 from courses.views import course_certificate
 from lms.people.voice import ADULT, vgettext, voice_for
 
@@ -140,13 +144,21 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
 def _own_attempt(request, attempt_id: int) -> QuizAttempt:
     """Another learner's attempt answers 404, like one that does not exist."""
     attempt = get_object_or_404(
-        QuizAttempt.objects.select_related("quiz", "course"),
+        # Whether the quiz is still reachable, read with the attempt.
+        QuizAttempt.objects.select_related("quiz", "course").annotate(
+            **page_blockers("quiz__path")
+        ),
         pk=attempt_id,
         user=request.user,
     )
     attempt.user = request.user  # already loaded: spare a query
     page = attempt.quiz or attempt.course  # both gone: history, nothing to reach
-    if page is not None and not page_is_live_for_learners(page, request=request):
+    blockers = (
+        (attempt.lms_unpublished, attempt.lms_restricted) if attempt.quiz else None
+    )
+    if page is not None and not page_is_live_for_learners(
+        page, request=request, blockers=blockers
+    ):
         raise Http404
     return attempt
 

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "lms.people.middleware.ForcePasswordChangeMiddleware",
     # Content-Security-Policy, with the Wagtail admin's own policy.
     "lms.middleware.ContentSecurityPolicyMiddleware",
+    # Wagtail's page routing without a query for the home page's own row.
+    "lms.middleware.SiteRootPageMiddleware",
     # Catalogue and course pages for anonymous visitors (off by default).
     "courses.page_cache.AnonymousPageCacheMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.

@@ -315,7 +315,7 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Failures are counted in the database, not the cache, so throttling holds
 # while Redis is away (never the cache handler: it would fail open).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "lms.security.AxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lms.people.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "lms.security.client_ip"

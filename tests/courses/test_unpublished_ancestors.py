@@ -90,3 +90,58 @@ def test_live_page_under_live_ancestors_is_reachable(course_with_quiz):
     _course, lesson, quiz = course_with_quiz
     assert page_is_live_for_learners(lesson)
     assert page_is_live_for_learners(quiz)
+
+
+@pytest.mark.parametrize("blocker", ["unpublished catalogue", "private course"])
+def test_attempt_urls_read_their_quiz_reachability_with_the_attempt(
+    client, course_with_quiz, student, blocker
+):
+    """The attempt's own query says whether its quiz is still reachable
+    (courses.selectors.page_blockers): an ancestor unpublished or restricted
+    keeps it out as the separate check did."""
+    course, _lesson, quiz = course_with_quiz
+    client.force_login(student)
+    client.post(quiz.url, {"action": "start"})
+    attempt = QuizAttempt.objects.get(user=student)
+    url = reverse("lms_quizzes:attempt", args=[attempt.pk])
+    assert client.get(url).status_code == 200
+    if blocker == "unpublished catalogue":
+        course.get_parent().unpublish()
+    else:
+        restriction = PageViewRestriction.objects.create(
+            page=course, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.add(Group.objects.create(name="Nhóm riêng"))
+    assert client.get(url).status_code == 404
+    review = reverse("lms_quizzes:review", args=[attempt.pk])
+    assert client.get(review).status_code == 404
+    for name in ("save", "submit"):
+        url = reverse(f"lms_quizzes:{name}", args=[attempt.pk])
+        assert client.post(url, {}).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+
+
+@pytest.mark.parametrize("restricted", ["catalogue", "course", "lesson"])
+def test_routing_reads_whether_a_view_restriction_applies_with_the_page(
+    course_with_quiz, django_assert_num_queries, restricted
+):
+    from courses.models import LessonPage, view_restriction_flags
+
+    course, lesson, _quiz = course_with_quiz
+
+    def routed():
+        return (
+            LessonPage.objects.filter(pk=lesson.pk)
+            .annotate(**view_restriction_flags())
+            .get()
+        )
+
+    page = routed()
+    with django_assert_num_queries(0):
+        assert list(page.get_view_restrictions()) == []
+    on = {"catalogue": course.get_parent(), "course": course, "lesson": lesson}
+    restriction = PageViewRestriction.objects.create(
+        page=on[restricted], restriction_type=PageViewRestriction.LOGIN
+    )
+    assert list(routed().get_view_restrictions()) == [restriction]
