@@ -20,6 +20,7 @@ self-enrolled learners are not lost.
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -195,12 +196,32 @@ def reporting_session(using: str = DEFAULT_DB_ALIAS):
         yield
 
 
+# Inside `report_reading`: the viewer's visibility scope by (viewer, year),
+# read once for the page (its selectors each ask for it).
+_scopes: ContextVar[dict | None] = ContextVar("lms_report_scopes", default=None)
+
+
 @contextmanager
 def report_reading():
     """Report pages: their reads go to the read replica when one is configured
     (lms.db_router), with the planner settings of `reporting_session` there."""
-    with reading_from_replica(), reporting_session(read_alias()):
-        yield
+    token = _scopes.set({})
+    try:
+        with reading_from_replica(), reporting_session(read_alias()):
+            yield
+    finally:
+        _scopes.reset(token)
+
+
+def _visible_scope(*, viewer, school_year: SchoolYear | None) -> Q | None:
+    """`visible_membership_scope`, once per page inside `report_reading`."""
+    memo = _scopes.get()
+    if memo is None:
+        return visible_membership_scope(viewer=viewer, school_year=school_year)
+    key = (viewer.pk, getattr(school_year, "pk", None))
+    if key not in memo:
+        memo[key] = visible_membership_scope(viewer=viewer, school_year=school_year)
+    return memo[key]
 
 
 def current_school_year(*, today: date | None = None) -> SchoolYear | None:
@@ -272,7 +293,7 @@ def members_in_scope(*, viewer, filters: ReportFilters) -> QuerySet[Membership]:
     A member of staff holding several roles in one school and year (a teacher
     who is also a homeroom teacher) is counted once.
     """
-    scope = visible_membership_scope(viewer=viewer, school_year=filters.school_year)
+    scope = _visible_scope(viewer=viewer, school_year=filters.school_year)
     school = filters.school_class.school_id if filters.school_class else None
     if filters.school is not None:
         school = filters.school.pk
@@ -593,7 +614,7 @@ def completion_facts_from_summary(
     The summary's groups carry Membership's field names, so the one visibility
     rule and the filters narrow them exactly as they narrow memberships.
     """
-    scope = visible_membership_scope(viewer=viewer, school_year=filters.school_year)
+    scope = _visible_scope(viewer=viewer, school_year=filters.school_year)
     groups = ReportGroup.objects.filter(members__gt=0)
     if scope is not None:
         groups = groups.filter(scope)
