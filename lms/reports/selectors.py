@@ -31,6 +31,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Expression,
     F,
     Max,
     Min,
@@ -367,7 +368,7 @@ class GroupCounts:
 
 def group_count_querysets(
     *,
-    members: QuerySet[Membership],
+    members: QuerySet[Membership] | Expression,
     course_ids: list[int],
     completed_filter: Q | None = None,
     using: str | None = None,
@@ -377,13 +378,20 @@ def group_count_querysets(
 
     Each yields course_id, g_school_id, g_school_year_id, g_school_class_id,
     g_role and n; a figure with two queries is their sum. The summary rebuild
-    runs them inside one INSERT ... SELECT.
+    runs them inside one INSERT ... SELECT. `members` may also be an
+    expression giving the memberships' ids (the rebuild's table of them),
+    matched without joining the memberships a second time.
     """
 
     def rows(model):
         return model.objects.using(using) if using else model.objects
 
-    in_scope = {"course_id__in": course_ids, "user__memberships__in": members}
+    def of_members(path: str) -> dict:
+        if isinstance(members, QuerySet):
+            return {f"{path}__in": members}
+        return {f"{path}__id__in": members}
+
+    in_scope = {"course_id__in": course_ids, **of_members("user__memberships")}
     same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
 
     # The school year of the membership each row is counted under, read as an
@@ -428,7 +436,7 @@ def group_count_querysets(
                     rows(Certificate).filter(
                         status=CertificateStatus.VALID,
                         course_id__in=course_ids,
-                        holder__memberships__in=members,
+                        **of_members("holder__memberships"),
                     ),
                     prefix="holder__memberships__",
                 ).filter(in_year()),

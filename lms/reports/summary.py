@@ -260,12 +260,13 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
         # Requests committed before now are for changes this rebuild counts.
         settled = list(_recount_requests(using).values_list("pk", flat=True))
-        members = _counted_once(counted_memberships().using(using), using=using)
+        member_ids = _counted_once(counted_memberships().using(using), using=using)
+        members = Membership.objects.using(using).filter(pk__in=member_ids)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
         # Set-based: the database counts and writes every row in two
         # INSERT ... SELECT, the counting queries being group_counts' own.
         group_count = _insert_groups(members, using=using)
-        row_count = _insert_summary_rows(members, course_ids, using=using)
+        row_count = _insert_summary_rows(member_ids, course_ids, using=using)
         for start in range(0, len(settled), BATCH):
             PendingTask.objects.using(using).filter(
                 pk__in=settled[start : start + BATCH]
@@ -285,17 +286,17 @@ COUNTED_TABLE = "lms_reports_rebuild_counted"
 
 
 def _counted_once(members, *, using: str):
-    """The counted memberships as the rebuild's queries read them.
+    """The ids of the counted memberships, as the rebuild's queries read them.
 
     On PostgreSQL they are worked out once into a temporary table (dropped at
-    commit) and analyzed: the rebuild's six grouped queries then join 300,000
-    rows whose number the planner knows, instead of each evaluating the
-    counting rule again (`counted_memberships`, with its subqueries) and
-    planning for a fifth of the rows. Elsewhere the queryset as it is.
+    commit) and analyzed: the rebuild's six grouped queries then match
+    300,000 ids whose number the planner knows, instead of each evaluating
+    the counting rule again (`counted_memberships`, with its subqueries) and
+    planning for a fifth of the rows. Elsewhere the ids' subquery.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return members
+        return members.values("pk")
     sql, params = _sql(members.values("pk").order_by(), using)
     with connection.cursor() as cursor:
         # A second rebuild in one outer transaction finds the first's table.
@@ -305,9 +306,7 @@ def _counted_once(members, *, using: str):
             params,
         )
         cursor.execute(f"ANALYZE {COUNTED_TABLE}")
-    return Membership.objects.using(using).filter(
-        pk__in=RawSQL(f"SELECT c.id FROM {COUNTED_TABLE} AS c", [])  # noqa: S608, S611
-    )
+    return RawSQL(f"SELECT c.id FROM {COUNTED_TABLE} AS c", [])  # noqa: S608, S611
 
 
 def _insert_groups(members, *, using: str) -> int:
