@@ -298,15 +298,20 @@ def staff_passwords_reissuable(
 def is_department_manager(*, user: User, today: datetime.date | None = None) -> bool:
     """Superusers and Department officers in a year not yet ended.
 
-    They maintain the Department's shared library.
+    They maintain the Department's shared library. Asked by several admin
+    menu items and hooks on every admin page: for today, answered once per
+    user object (that is, once per request).
     """
     if _is_effective_superuser(user):
         return True
-    return (
-        active_memberships(user=user, today=today)
-        .filter(role=Role.DEPARTMENT_OFFICER)
-        .exists()
-    )
+    memo = user.__dict__ if today is None else {}
+    if "_lms_is_department_manager" not in memo:
+        memo["_lms_is_department_manager"] = (
+            active_memberships(user=user, today=today)
+            .filter(role=Role.DEPARTMENT_OFFICER)
+            .exists()
+        )
+    return memo["_lms_is_department_manager"]
 
 
 def school_years_readable_by(

@@ -59,6 +59,7 @@ from functools import reduce
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -259,12 +260,13 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
         # Requests committed before now are for changes this rebuild counts.
         settled = list(_recount_requests(using).values_list("pk", flat=True))
-        members = counted_memberships().using(using)
+        member_ids = _counted_once(counted_memberships().using(using), using=using)
+        members = Membership.objects.using(using).filter(pk__in=member_ids)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
         # Set-based: the database counts and writes every row in two
         # INSERT ... SELECT, the counting queries being group_counts' own.
         group_count = _insert_groups(members, using=using)
-        row_count = _insert_summary_rows(members, course_ids, using=using)
+        row_count = _insert_summary_rows(member_ids, course_ids, using=using)
         for start in range(0, len(settled), BATCH):
             PendingTask.objects.using(using).filter(
                 pk__in=settled[start : start + BATCH]
@@ -278,6 +280,33 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
 
 def _sql(queryset, using: str) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using).as_sql()
+
+
+COUNTED_TABLE = "lms_reports_rebuild_counted"
+
+
+def _counted_once(members, *, using: str):
+    """The ids of the counted memberships, as the rebuild's queries read them.
+
+    On PostgreSQL they are worked out once into a temporary table (dropped at
+    commit) and analyzed: the rebuild's six grouped queries then match
+    300,000 ids whose number the planner knows, instead of each evaluating
+    the counting rule again (`counted_memberships`, with its subqueries) and
+    planning for a fifth of the rows. Elsewhere the ids' subquery.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return members.values("pk")
+    sql, params = _sql(members.values("pk").order_by(), using)
+    with connection.cursor() as cursor:
+        # A second rebuild in one outer transaction finds the first's table.
+        cursor.execute(f"DROP TABLE IF EXISTS {COUNTED_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {COUNTED_TABLE} (id) ON COMMIT DROP AS {sql}",
+            params,
+        )
+        cursor.execute(f"ANALYZE {COUNTED_TABLE}")
+    return RawSQL(f"SELECT c.id FROM {COUNTED_TABLE} AS c", [])  # noqa: S608, S611
 
 
 def _insert_groups(members, *, using: str) -> int:

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from lms.people import policies
 from lms.people.models import Role
@@ -118,6 +119,20 @@ def test_an_officer_manages_every_school_of_the_department(world):
     assert policies.may_manage_school(user=officer, school=world["school_b"])
     assert policies.is_department_manager(user=officer)
     assert not policies.is_department_manager(user=world["admin_a"])
+
+
+def test_department_manager_is_asked_once_per_user_object(
+    world, django_assert_num_queries
+):
+    # Seven admin menu items and hooks ask on every admin page: one query.
+    officer, admin_a = world["officer"], world["admin_a"]
+    with django_assert_num_queries(2):
+        for _asked in range(3):
+            assert policies.is_department_manager(user=officer)
+            assert not policies.is_department_manager(user=admin_a)
+    # A given day is not remembered: asked again.
+    with django_assert_num_queries(1):
+        assert policies.is_department_manager(user=officer, today=timezone.localdate())
 
 
 def test_people_a_school_admin_may_manage(world):
