@@ -1,14 +1,11 @@
 """Courses as Wagtail pages, and the learner activity recorded against them."""
 
 import re
-from functools import reduce
-from operator import or_
 
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -209,37 +206,6 @@ class ConductPrinciple(index.Indexed, models.Model):
         return self.name
 
 
-# The deepest page whose view restrictions `view_restriction_flags` reads.
-RESTRICTION_DEPTH = 10
-
-
-def _ancestors_q(field: str) -> Q:
-    """`field` is the path of the outer page or of one of its ancestors."""
-    return reduce(
-        or_,
-        (
-            Q(**{field: Substr(OuterRef("path"), 1, depth * Page.steplen)})
-            for depth in range(1, RESTRICTION_DEPTH + 1)
-        ),
-    )
-
-
-def view_restriction_flags() -> dict:
-    """Annotations for a page queryset: whether a view restriction is on the
-    page or an ancestor, and whether an ancestor is an alias (whose original's
-    restrictions count too). Read with the page, they spare
-    `OneQueryViewRestrictionsMixin.get_view_restrictions` its query when no
-    restriction applies, as for almost every learner page."""
-    return {
-        "lms_restricted": Exists(
-            PageViewRestriction.objects.filter(_ancestors_q("page__path"))
-        ),
-        "lms_under_alias": Exists(
-            Page.objects.filter(_ancestors_q("path"), alias_of__isnull=False)
-        ),
-    }
-
-
 class OneQueryViewRestrictionsMixin:
     """Look up view restrictions of the page and its ancestors in one query.
 
@@ -249,13 +215,6 @@ class OneQueryViewRestrictionsMixin:
     """
 
     def get_view_restrictions(self):
-        if (
-            getattr(self, "lms_restricted", None) is False
-            and getattr(self, "lms_under_alias", None) is False
-            and self.depth <= RESTRICTION_DEPTH
-        ):
-            # Routing read with the page that none applies (view_restriction_flags).
-            return PageViewRestriction.objects.none()
         paths = [
             self.path[:end]
             for end in range(self.steplen, len(self.path) + 1, self.steplen)
@@ -329,12 +288,7 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
         if not path_components:
             return super().route(request, path_components)
         slug, *rest = path_components
-        course = (
-            CoursePage.objects.child_of(self)
-            .filter(slug=slug)
-            .annotate(**view_restriction_flags())
-            .first()
-        )
+        course = CoursePage.objects.child_of(self).filter(slug=slug).first()
         if course is None:
             raise Http404
         request.lms_catalogue = self
@@ -505,12 +459,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
             return super().route(request, path_components)
         slug, *rest = path_components
         for model in self._step_models_for(slug):
-            step = (
-                model.objects.child_of(self)
-                .filter(slug=slug)
-                .annotate(**view_restriction_flags())
-                .first()
-            )
+            step = model.objects.child_of(self).filter(slug=slug).first()
             if step is not None:
                 request.lms_course = self
                 return step.route(request, rest)

@@ -120,28 +120,3 @@ def test_attempt_urls_read_their_quiz_reachability_with_the_attempt(
         assert client.post(url, {}).status_code == 404
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
-
-
-@pytest.mark.parametrize("restricted", ["catalogue", "course", "lesson"])
-def test_routing_reads_whether_a_view_restriction_applies_with_the_page(
-    course_with_quiz, django_assert_num_queries, restricted
-):
-    from courses.models import LessonPage, view_restriction_flags
-
-    course, lesson, _quiz = course_with_quiz
-
-    def routed():
-        return (
-            LessonPage.objects.filter(pk=lesson.pk)
-            .annotate(**view_restriction_flags())
-            .get()
-        )
-
-    page = routed()
-    with django_assert_num_queries(0):
-        assert list(page.get_view_restrictions()) == []
-    on = {"catalogue": course.get_parent(), "course": course, "lesson": lesson}
-    restriction = PageViewRestriction.objects.create(
-        page=on[restricted], restriction_type=PageViewRestriction.LOGIN
-    )
-    assert list(routed().get_view_restrictions()) == [restriction]
