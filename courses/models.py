@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
