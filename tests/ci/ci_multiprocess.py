@@ -41,7 +41,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 # Reused from the single-process queue check and the load benchmark.
-from tests.benchmarks.bench_load import free_port, start_gunicorn, stop  # noqa: E402
+from tests.benchmarks.bench_load import (  # noqa: E402
+    GUNICORN_CONF,
+    free_port,
+    start_gunicorn,
+    stop,
+)
 from tests.ci.ci_queue import PYTHON, completed_students, start_worker  # noqa: E402
 
 COUNT = int(os.environ.get("LMS_MULTIPROCESS_CI_COUNT", "100"))
@@ -79,7 +84,12 @@ class Web:
     def start(self) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        options = Namespace(workers=WEB_WORKERS, threads=1, worker_class="sync")
+        options = Namespace(
+            workers=WEB_WORKERS,
+            threads=1,
+            worker_class="sync",
+            config=str(GUNICORN_CONF),
+        )
         self.process = start_gunicorn(options, self.port, dict(os.environ))
 
 
