@@ -220,10 +220,17 @@ def add_block(page, label: str) -> None:
 
 
 def type_rich_text(page, text: str) -> None:
-    """Type into the newest Draftail editor."""
+    """Type into the newest Draftail editor, once it is there: a block's
+    editor appears a moment after its other fields, and `.last` found the
+    previous block's editor then (the text went into the wrong block)."""
+    from playwright.sync_api import expect
+
     editor = page.locator(".Draftail-Editor [contenteditable=true]").last
+    expect(editor).to_have_text("")  # the new block's editor, still empty
     editor.click()
+    expect(editor).to_be_focused()
     page.keyboard.type(text)
+    expect(editor).to_contain_text(text)
 
 
 def publish(page) -> None:
