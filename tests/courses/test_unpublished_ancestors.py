@@ -60,14 +60,7 @@ def test_attempt_urls_answer_404_once_the_course_is_unpublished(
     client.post(quiz.url, {"action": "start"})
     attempt = QuizAttempt.objects.get(user=student)
     course.unpublish()
-    for name in ("attempt", "review"):
-        url = reverse(f"lms_quizzes:{name}", args=[attempt.pk])
-        assert client.get(url).status_code == 404
-    for name in ("save", "submit"):
-        url = reverse(f"lms_quizzes:{name}", args=[attempt.pk])
-        assert client.post(url, {}).status_code == 404
-    attempt.refresh_from_db()
-    assert attempt.submitted_at is None
+    assert_attempt_refused(client, attempt)
 
 
 def test_course_restricted_to_a_group_hides_its_lessons_from_others(
@@ -112,9 +105,14 @@ def test_attempt_urls_read_their_quiz_reachability_with_the_attempt(
             page=course, restriction_type=PageViewRestriction.GROUPS
         )
         restriction.groups.add(Group.objects.create(name="Nhóm riêng"))
-    assert client.get(url).status_code == 404
-    review = reverse("lms_quizzes:review", args=[attempt.pk])
-    assert client.get(review).status_code == 404
+    assert_attempt_refused(client, attempt)
+
+
+def assert_attempt_refused(client, attempt):
+    """Every URL of `attempt` answers 404 and nothing is submitted."""
+    for name in ("attempt", "review"):
+        url = reverse(f"lms_quizzes:{name}", args=[attempt.pk])
+        assert client.get(url).status_code == 404
     for name in ("save", "submit"):
         url = reverse(f"lms_quizzes:{name}", args=[attempt.pk])
         assert client.post(url, {}).status_code == 404
