@@ -100,3 +100,23 @@ def yearly_learner(student, school_class, two_years):
         ),
     )
     return student
+
+
+@pytest.fixture
+def completed_each_year(make_course, yearly_learner, two_years):
+    """A yearly course completed in both school years and a once-only course
+    completed once, by `yearly_learner`: (yearly, once)."""
+    from courses.models import CourseCompletion
+
+    yearly, _ = make_course(lessons=1, required_every_year=True)
+    once, _ = make_course(lessons=1)
+    for year in two_years:
+        CourseCompletion.objects.create(
+            user=yearly_learner,
+            course=yearly,
+            course_title="x",
+            school_year=year,
+            cycle=year.pk,
+        )
+    CourseCompletion.objects.create(user=yearly_learner, course=once, course_title="y")
+    return yearly, once

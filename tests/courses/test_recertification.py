@@ -101,24 +101,14 @@ def test_a_course_made_yearly_later_counts_only_this_two_years_completion(
 
 
 def test_one_completion_per_learner_course_and_school_year(
-    make_course, yearly_learner, two_years
+    yearly_learner, two_years, completed_each_year
 ):
-    last_year, this_year = two_years
-    yearly, _ = make_course(lessons=1, required_every_year=True)
-    once, _ = make_course(lessons=1)
-    for year in (last_year, this_year):
-        CourseCompletion.objects.create(
-            user=yearly_learner,
-            course=yearly,
-            course_title="x",
-            school_year=year,
-            cycle=year.pk,
-        )
+    _last_year, this_year = two_years
+    yearly, once = completed_each_year
     with pytest.raises(IntegrityError), transaction.atomic():
         CourseCompletion.objects.create(
             user=yearly_learner, course=yearly, course_title="x", cycle=this_year.pk
         )
-    CourseCompletion.objects.create(user=yearly_learner, course=once, course_title="y")
     with pytest.raises(IntegrityError), transaction.atomic():
         CourseCompletion.objects.create(
             user=yearly_learner, course=once, course_title="y", school_year=this_year

@@ -9,7 +9,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from courses import selectors, services
-from courses.models import ClassAssignment, CourseCompletion, Enrolment
+from courses.models import ClassAssignment, Enrolment
 from lms import sqlcache
 from lms.people.models import Consent
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory
@@ -130,20 +130,9 @@ def test_consent_variants(make_course, student, school_class, consents):
 
 
 def test_yearly_course_with_completions_in_several_years(
-    make_course, yearly_learner, two_years
+    yearly_learner, completed_each_year
 ):
-    last_year, this_year = two_years
-    yearly, lessons = make_course(lessons=1, required_every_year=True)
-    once, _ = make_course(lessons=1)
-    for year in (last_year, this_year):
-        CourseCompletion.objects.create(
-            user=yearly_learner,
-            course=yearly,
-            course_title="x",
-            school_year=year,
-            cycle=year.pk,
-        )
-    CourseCompletion.objects.create(user=yearly_learner, course=once, course_title="y")
+    yearly, once = completed_each_year
     Enrolment.objects.create(
         user=yearly_learner, course=yearly, source=Enrolment.Source.SELF
     )
