@@ -11,6 +11,7 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -757,33 +758,7 @@ def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
     One query for the courses (those enrolled in or completed, and the
     candidates of `not_started`), one for the learner's state of all of them
     (memberships included), the structures from the cache."""
-    memberships = Membership.objects.filter(user=user)
-    candidate = (
-        Exists(memberships)
-        & ~Q(enrolment_mode=EnrolmentMode.SELF)
-        # Requirement: a course is meant only for members of the school that
-        # owns it (any school for the Department library).
-        & (
-            Q(owner_school_id__isnull=True)
-            | Q(owner_school_id__in=memberships.values("school_id"))
-        )
-    )
-    courses = list(
-        CoursePage.objects.live()
-        .annotate(owner_school_id=progress.owner_school_subquery())
-        .filter(
-            Q(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
-            | Q(
-                pk__in=CourseCompletion.objects.filter(
-                    user=user, course__isnull=False
-                ).values("course_id")
-            )
-            | candidate
-        )
-        .select_related("cover_image")
-        .prefetch_related("cover_image__renditions")
-        .order_by("path")
-    )
+    courses = _my_learning_courses(user=user)
     state, facts, structures = _facts_and_structures(user=user, courses=courses)
     if state is None:
         return {"in_progress": [], "enrolled": [], "completed": [], "not_started": []}
@@ -811,6 +786,61 @@ def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
             courses=courses, statuses=statuses, state=state, structures=structures
         ),
     }
+
+
+def _course_fields() -> list[str]:
+    return [field.attname for field in CoursePage._meta.concrete_fields]
+
+
+def _my_learning_courses_queryset(values: dict):
+    """The live courses `values["user"]` enrolled in or completed, and the
+    candidates of their `not_started` list: not self-enrolled, at a school
+    they belong to or in the Department library (courses.progress.Requirement
+    decides which are meant for them); every column of each, and the school
+    owning it (`owner_school_id`)."""
+    user = get_user_model()(pk=values["user"])
+    memberships = Membership.objects.filter(user=user)
+    candidate = (
+        Exists(memberships)
+        & ~Q(enrolment_mode=EnrolmentMode.SELF)
+        & (
+            Q(owner_school_id__isnull=True)
+            | Q(owner_school_id__in=memberships.values("school_id"))
+        )
+    )
+    return (
+        CoursePage.objects.live()
+        .annotate(owner_school_id=progress.owner_school_subquery())
+        .filter(
+            Q(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
+            | Q(
+                pk__in=CourseCompletion.objects.filter(
+                    user=user, course__isnull=False
+                ).values("course_id")
+            )
+            | candidate
+        )
+        .order_by("path")
+        .values_list(*_course_fields(), "owner_school_id")
+    )
+
+
+def _my_learning_courses(*, user) -> list[CoursePage]:
+    """`_my_learning_courses_queryset` as pages, its SQL compiled once per
+    process (lms.sqlcache)."""
+    names = _course_fields()
+    alias = router.db_for_read(CoursePage)
+    courses = []
+    for row in sqlcache.cached_rows(
+        "courses._my_learning_courses",
+        _my_learning_courses_queryset,
+        model=CoursePage,
+        values={"user": user.pk},
+    ):
+        course = CoursePage.from_db(alias, names, row[:-1])
+        course.owner_school_id = row[-1]
+        courses.append(course)
+    return courses
 
 
 def _meant_for(
