@@ -219,20 +219,38 @@ class Requirement:
     the course runs in their school year (or in every year), and it is
     automatic or assigned to their class."""
 
-    def __init__(self, courses: list[CoursePage], class_ids=None):
-        self.owners = course_owners(courses)
+    def __init__(
+        self,
+        courses: list[CoursePage],
+        class_ids=None,
+        *,
+        owners: dict | None = None,
+        years: dict | None = None,
+        assigned: set | None = None,
+    ):
+        """`owners` (course id -> school id), `years` (course id -> school
+        year ids) and `assigned` ((course id, class id) pairs) when already
+        read, e.g. from the courses' structures and the learner's state
+        (courses.selectors.my_learning_for); else each is queried."""
+        self.owners = owners if owners is not None else course_owners(courses)
         self.roles = {course.pk: audience_roles(course) for course in courses}
-        self.years = {
-            course.pk: {year.pk for year in course.school_years.all()}
-            for course in courses
-        }
-        self.modes = {course.pk: course.enrolment_mode for course in courses}
-        assigned = ClassAssignment.objects.filter(
-            course_id__in=[course.pk for course in courses]
+        self.years = (
+            years
+            if years is not None
+            else {
+                course.pk: {year.pk for year in course.school_years.all()}
+                for course in courses
+            }
         )
-        if class_ids is not None:
-            assigned = assigned.filter(school_class_id__in=class_ids)
-        self.assigned = set(assigned.values_list("course_id", "school_class_id"))
+        self.modes = {course.pk: course.enrolment_mode for course in courses}
+        if assigned is None:
+            found = ClassAssignment.objects.filter(
+                course_id__in=[course.pk for course in courses]
+            )
+            if class_ids is not None:
+                found = found.filter(school_class_id__in=class_ids)
+            assigned = set(found.values_list("course_id", "school_class_id"))
+        self.assigned = assigned
 
     def required(
         self, course_id: int, *, school_id, role, school_year_id, school_class_id

@@ -11,11 +11,13 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
     CharField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     Q,
@@ -32,6 +34,8 @@ from lms.people.profiles import profile_of
 from lms.people.selectors import (
     consent_is_complete,
     learning_year_subquery,
+    roles_memo_generation,
+    roles_memo_prime,
 )
 
 from . import progress
@@ -363,6 +367,7 @@ class _LearnerState:
 
 def _learner_state(*, user, courses: list[CoursePage]) -> _LearnerState:
     state = _LearnerState()
+    generation = roles_memo_generation()
     for k, a, b, c, at, name, flag in _state_rows(user=user, courses=courses):
         if k == "u":
             state.year = a
@@ -395,6 +400,11 @@ def _learner_state(*, user, courses: list[CoursePage]) -> _LearnerState:
             state.assigned.setdefault(a, set()).add(c)
         elif k == "s":
             state.step_rows.setdefault(a, []).append((b, bool(flag)))
+    # Every membership of theirs is in the state: the page's voice and
+    # policies read the roles from it (lms.people.selectors.roles_of).
+    roles_memo_prime(
+        user, {m["role"] for m in state.memberships}, generation=generation
+    )
     return state
 
 
@@ -653,6 +663,15 @@ def _steps_with_state(
 
 def course_statuses_for(*, user, courses: list[CoursePage]) -> dict[int, CourseStatus]:
     state, facts, structures = _facts_and_structures(user=user, courses=courses)
+    return _statuses_from(
+        user=user, courses=courses, state=state, facts=facts, structures=structures
+    )
+
+
+def _statuses_from(
+    *, user, courses: list[CoursePage], state, facts, structures
+) -> dict[int, CourseStatus]:
+    """Each course's status from what `_facts_and_structures` read."""
     year_id = state.year if state is not None else None
     statuses = {}
     for course in courses:
@@ -734,27 +753,28 @@ def catalogue_main(*, request) -> CourseIndexPage | None:
 def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
     """The learner's dashboard: courses in progress, enrolled but not begun,
     completed, and meant for them but not opened yet (`not_started`), as
-    courses.progress defines those states."""
-    course_ids = set(
-        Enrolment.objects.filter(user=user).values_list("course_id", flat=True)
-    ) | set(
-        CourseCompletion.objects.filter(user=user, course__isnull=False).values_list(
-            "course_id", flat=True
-        )
+    courses.progress defines those states.
+
+    One query for the courses (those enrolled in or completed, and the
+    candidates of `not_started`), one for the learner's state of all of them
+    (memberships included), the structures from the cache."""
+    courses = _my_learning_courses(user=user)
+    state, facts, structures = _facts_and_structures(user=user, courses=courses)
+    if state is None:
+        return {"in_progress": [], "enrolled": [], "completed": [], "not_started": []}
+    statuses = _statuses_from(
+        user=user, courses=courses, state=state, facts=facts, structures=structures
     )
-    courses = list(
-        CoursePage.objects.live()
-        .filter(pk__in=course_ids)
-        .select_related("cover_image")
-        .prefetch_related("cover_image__renditions")
-        .order_by("path")
-    )
-    statuses = course_statuses_for(user=user, courses=courses)
+    mine = [
+        statuses[course.pk]
+        for course in courses
+        if course.pk in state.enrolled or course.pk in state.completions
+    ]
     by_standing: dict[str, list[CourseStatus]] = {}
-    for status in statuses.values():
+    for status in mine:
         by_standing.setdefault(status.standing, []).append(status)
     completed = sorted(
-        (s for s in statuses.values() if s.completed),
+        (s for s in mine if s.completed),
         key=lambda s: s.completed_at,
         reverse=True,
     )
@@ -762,54 +782,123 @@ def my_learning_for(*, user) -> dict[str, list[CourseStatus]]:
         "in_progress": by_standing.get(progress.IN_PROGRESS, []),
         "enrolled": by_standing.get(progress.ENROLLED, []),
         "completed": completed,
-        "not_started": courses_meant_for(user=user),
+        "not_started": _meant_for(
+            courses=courses, statuses=statuses, state=state, structures=structures
+        ),
     }
+
+
+def _course_fields() -> list[str]:
+    return [field.attname for field in CoursePage._meta.concrete_fields]
+
+
+def _my_learning_courses_queryset(values: dict):
+    """The live courses `values["user"]` enrolled in or completed, and the
+    candidates of their `not_started` list: not self-enrolled, at a school
+    they belong to or in the Department library (courses.progress.Requirement
+    decides which are meant for them); every column of each, and the school
+    owning it (`owner_school_id`)."""
+    user = get_user_model()(pk=values["user"])
+    memberships = Membership.objects.filter(user=user)
+    candidate = (
+        Exists(memberships)
+        & ~Q(enrolment_mode=EnrolmentMode.SELF)
+        & (
+            Q(owner_school_id__isnull=True)
+            | Q(owner_school_id__in=memberships.values("school_id"))
+        )
+    )
+    return (
+        CoursePage.objects.live()
+        .annotate(owner_school_id=progress.owner_school_subquery())
+        .filter(
+            Q(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
+            | Q(
+                pk__in=CourseCompletion.objects.filter(
+                    user=user, course__isnull=False
+                ).values("course_id")
+            )
+            | candidate
+        )
+        .order_by("path")
+        .values_list(*_course_fields(), "owner_school_id")
+    )
+
+
+def _my_learning_courses(*, user) -> list[CoursePage]:
+    """`_my_learning_courses_queryset` as pages, its SQL compiled once per
+    process (lms.sqlcache)."""
+    names = _course_fields()
+    alias = router.db_for_read(CoursePage)
+    courses = []
+    for row in sqlcache.cached_rows(
+        "courses._my_learning_courses",
+        _my_learning_courses_queryset,
+        model=CoursePage,
+        values={"user": user.pk},
+    ):
+        course = CoursePage.from_db(alias, names, row[:-1])
+        course.owner_school_id = row[-1]
+        courses.append(course)
+    return courses
+
+
+def _meant_for(
+    *, courses, statuses: dict[int, CourseStatus], state: _LearnerState, structures
+) -> list[CourseStatus]:
+    """The statuses of `courses` the learner is meant to take
+    (courses.progress.Requirement) and has not enrolled in or completed this
+    school year; courses held back for want of consent stay listed. Read from
+    the learner's state and the courses' structures (no query)."""
+    if not state.memberships:
+        return []
+    # A yearly course completed in an earlier year is meant for them again
+    # (courses.progress): `completed` counts this year's completions only.
+    candidates = [
+        course
+        for course in courses
+        if course.enrolment_mode != EnrolmentMode.SELF
+        and course.pk in structures
+        and not statuses[course.pk].enrolled
+        and not statuses[course.pk].completed
+    ]
+    if not candidates:
+        return []
+    requirement = progress.Requirement(
+        candidates,
+        owners={course.pk: course.owner_school_id for course in candidates},
+        years={
+            course.pk: set(structures[course.pk].school_year_ids)
+            for course in candidates
+        },
+        assigned={
+            (course_id, class_id)
+            for course_id, class_ids in state.assigned.items()
+            for class_id in class_ids
+        },
+    )
+    memberships = [
+        {
+            key: m[key]
+            for key in ("school_id", "role", "school_year_id", "school_class_id")
+        }
+        for m in state.memberships
+    ]
+    return [
+        statuses[course.pk]
+        for course in candidates
+        if any(requirement.required(course.pk, **m) for m in memberships)
+        and (
+            statuses[course.pk].access or statuses[course.pk].access.reason == "consent"
+        )
+    ]
 
 
 def courses_meant_for(*, user) -> list[CourseStatus]:
     """Live courses `user` is meant to take (courses.progress.Requirement: their
     role, school year and class) and has not enrolled in or completed, with
     their status; courses held back for want of consent stay listed."""
-    memberships = list(
-        Membership.objects.filter(user=user).values(
-            "school_id", "role", "school_year_id", "school_class_id"
-        )
-    )
-    if not memberships:
-        return []
-    candidates = list(
-        CoursePage.objects.live()
-        .exclude(enrolment_mode=EnrolmentMode.SELF)
-        .exclude(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
-        .exclude(
-            # A yearly course completed in an earlier year is meant for them
-            # again (courses.progress).
-            pk__in=CourseCompletion.objects.filter(
-                progress.this_year_q(learning_year_subquery(user=user)),
-                user=user,
-                course__isnull=False,
-            ).values("course_id")
-        )
-        .prefetch_related("school_years")
-        .annotate(owner_school_id=progress.owner_school_subquery())
-        .order_by("path")
-    )
-    if not candidates:
-        return []
-    requirement = progress.Requirement(
-        candidates, class_ids=[m["school_class_id"] for m in memberships]
-    )
-    meant = [
-        course
-        for course in candidates
-        if any(requirement.required(course.pk, **m) for m in memberships)
-    ]
-    statuses = course_statuses_for(user=user, courses=meant)
-    return [
-        statuses[course.pk]
-        for course in meant
-        if statuses[course.pk].access or statuses[course.pk].access.reason == "consent"
-    ]
+    return my_learning_for(user=user)["not_started"]
 
 
 _STANDING_ORDER = {progress.IN_PROGRESS: 0, progress.ENROLLED: 1}

@@ -167,6 +167,21 @@ def request_memo_enable(user) -> None:
     user._lms_roles_memo = None
 
 
+def roles_memo_generation() -> int:
+    """The generation to pass to `roles_memo_prime`, taken before the read."""
+    return _membership_generation[0]
+
+
+def roles_memo_prime(user, roles, *, generation: int) -> None:
+    """Remember the roles of a request's user read with other data (every
+    membership of theirs, e.g. in courses.selectors' learner state), so
+    `roles_of` need not ask again; `generation` as before the read (a
+    membership changed since makes `roles_of` query). A no-op for users
+    without the request memo."""
+    if getattr(user, "_lms_roles_memo", False) is None:
+        user._lms_roles_memo = (generation, frozenset(roles))
+
+
 def roles_of(*, user: User) -> set[str]:
     memo_enabled = hasattr(user, "_lms_roles_memo")
     if memo_enabled and user._lms_roles_memo is not None:

@@ -105,3 +105,47 @@ def test_empty_completed_list_speaks_to_a_student_in_one_voice(
     completed = completed[: completed.index("</section>")]
     assert "Em chưa hoàn thành khóa học nào." in completed
     assert "Bạn" not in completed
+
+
+def test_my_learning_reads_the_learners_state_and_memberships_once(
+    client, make_course, student, school_class, django_capture_on_commit_callbacks
+):
+    """Courses in progress, not begun, completed and meant for the learner:
+    one query for the courses, one for the learner's state (their memberships
+    and roles included, for the lists and the page's voice), however many
+    courses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.services import lesson_complete
+
+    begun, begun_lessons = make_course(lessons=2)
+    course_open(user=student, course=begun)
+    lesson_complete(user=student, lesson=begun_lessons[0], course=begun)
+    enrolled, _ = make_course(lessons=1)
+    course_open(user=student, course=enrolled)
+    done, done_lessons = make_course(lessons=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        course_open(user=student, course=done)
+        lesson_complete(user=student, lesson=done_lessons[0], course=done)
+    automatic, _ = make_course(lessons=1)
+    assigned, _ = make_course(lessons=1, enrolment_mode=EnrolmentMode.ASSIGNED)
+    ClassAssignment.objects.create(course=assigned, school_class=school_class)
+    make_course(lessons=1, enrolment_mode=EnrolmentMode.SELF)
+    client.force_login(student)
+    client.get(MY_LEARNING)  # structures cached, as on a running site
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(MY_LEARNING).content.decode()
+
+    assert f'href="{automatic.url}"' in _for_you(html)
+    assert f'href="{assigned.url}"' in _for_you(html)
+    assert "Khóa học dành cho em" in _for_you(html)  # the roles read once
+    queries = [query["sql"] for query in captured.captured_queries]
+    state = [sql for sql in queries if "'u' AS \"r_k\"" in sql]
+    assert len(state) == 1, queries
+    memberships = [
+        sql for sql in queries if sql.startswith('SELECT "lms_people_membership"')
+    ]
+    assert memberships == []
+    assert len(queries) <= 6, queries

@@ -47,7 +47,7 @@ BUDGETS = {
     "quiz autosave": (6, 6),
     "quiz submit": (13, 13),
     "quiz review": (6, 6),
-    "my learning": (12, 12),
+    "my learning": (7, 7),
 }
 VISITS = ("first", "later")
 
