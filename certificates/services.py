@@ -370,7 +370,9 @@ def certificate_issue(
             replaces=None,
             membership=eligibility.membership,
             notify_pending=render and notify,
-            flush_later=render,
+            # Only a transaction of its own: inside a caller's, the setting
+            # would hold for the caller's whole transaction and its commit.
+            flush_later=render and not connection.in_atomic_block,
         )
     except IntegrityError:
         existing = (

@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from certificates import services
 from certificates.eligibility import eligibility_for
@@ -253,14 +253,17 @@ def test_issuing_one_certificate_takes_few_database_round_trips(
     outbox row, written with the certificate). One read of the active
     signing keys (the parsed chain is cached; the read makes a rotation
     apply at once). Four more for the two transactions' savepoints in a
-    test (tests/certificates/test_issue_postgres.py counts PostgreSQL's)."""
+    test. On PostgreSQL the stored file and its audit row are one statement,
+    outside a transaction (tests/certificates/test_issue_postgres.py counts
+    the real commits)."""
     course, lessons = make_course(lessons=1)
     CourseCertificateSettingFactory(course=course, template=template, auto_issue=False)
     other = make_learner(username="other", full_name="Trần Văn Bình")
     complete(tuyet, course, lessons)
     complete(other, course, lessons)
     certificate_issue(user=other, course=course, notify=False)
-    with django_assert_num_queries(14) as captured:
+    expected = 11 if connection.vendor == "postgresql" else 14
+    with django_assert_num_queries(expected) as captured:
         result = certificate_issue(user=tuyet, course=course, notify=False)
     assert result.created and result.certificate.pdf
     statements = [q["sql"].split()[0] for q in captured.captured_queries]

@@ -6,7 +6,7 @@ Run with DATABASE_URL pointing at a PostgreSQL database (skipped on SQLite).
 import hashlib
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from certificates import services
@@ -46,8 +46,8 @@ def test_an_issue_waits_for_one_disk_flush_in_eleven_round_trips(two_finished):
     statements = [q["sql"] for q in captured.captured_queries]
     assert len(statements) == 11, "\n".join(s[:120] for s in statements)
     assert statements.count("COMMIT") == 1
-    transaction = statements[statements.index("BEGIN") : statements.index("COMMIT")]
-    assert transaction[1].startswith("SET LOCAL synchronous_commit TO OFF;")
+    issuing = statements[statements.index("BEGIN") : statements.index("COMMIT")]
+    assert issuing[1].startswith("SET LOCAL synchronous_commit TO OFF;")
     assert sum("synchronous_commit" in s for s in statements) == 1
     assert statements[-1].startswith("WITH stored AS (UPDATE")
     certificate = Certificate.objects.get(pk=result.certificate.pk)
@@ -101,3 +101,17 @@ def test_an_owed_email_is_queued_with_the_pdf_in_one_transaction(two_finished):
     certificate = Certificate.objects.get(holder=tuyet)
     assert certificate.pdf and not certificate.notify_pending
     assert certificate.events.filter(action="rendered").count() == 1
+
+
+def test_inside_a_callers_transaction_the_commit_waits_for_the_disk(two_finished):
+    """The caller's transaction is not made to commit without waiting: the
+    issue's setting would hold for the caller's whole transaction."""
+    course, tuyet, _other = two_finished
+    with (
+        override_settings(TASKS=QUEUED),
+        CaptureQueriesContext(connection) as captured,
+        transaction.atomic(),
+    ):
+        result = certificate_issue(user=tuyet, course=course, notify=False)
+    assert result.created and result.certificate.pdf
+    assert not any("synchronous_commit" in q["sql"] for q in captured.captured_queries)
