@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -230,11 +230,29 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         roles.setdefault(membership.user_id, set()).add(membership.role)
         if membership.school_id is not None:
             issuing.setdefault(membership.user_id, membership)
-    completions_found = CourseCompletion.objects.filter(
-        course=course, user_id__in=user_ids
-    ).select_related("school_year")  # the certificate's year and validity
+    held_or_revoked = [CertificateStatus.VALID, CertificateStatus.REVOKED]
+    # Each completion says whether its learner has any valid or revoked
+    # certificate of the course (any year): those learners' certificates
+    # are read below, and a learner who completed the course and has none
+    # (everyone a new certificate is issued to) costs no second query.
+    completions_found = list(
+        CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
+        .select_related("school_year")  # the certificate's year and validity
+        .annotate(
+            has_certificate=Exists(
+                Certificate.objects.filter(
+                    course=course,
+                    holder_id=OuterRef("user_id"),
+                    status__in=held_or_revoked,
+                )
+            )
+        )
+    )
+    certificate_holders = set(user_ids) - {
+        c.user_id for c in completions_found if not c.has_certificate
+    }
     certificates_found = Certificate.objects.filter(
-        course=course, holder_id__in=user_ids
+        course=course, holder_id__in=certificate_holders
     )
     years: dict[int, int | None] = {}
     if course.required_every_year:
@@ -249,7 +267,11 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         )
     completions = {c.user_id: c for c in completions_found}
     # One query for the valid certificates and the revoked ones.
-    held, revoked = _held_and_revoked(certificates_found, key="holder_id")
+    held, revoked = (
+        _held_and_revoked(certificates_found, key="holder_id")
+        if certificate_holders
+        else ({}, {})
+    )
     if course.required_every_year:
         held = {k: c for k, c in held.items() if c.cycle == (years.get(k) or 0)}
         revoked = {k: c for k, c in revoked.items() if c.cycle == (years.get(k) or 0)}
