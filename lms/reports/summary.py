@@ -23,7 +23,9 @@ or subtracting one:
   `summary_recount_after_commit`. The request is an outbox row
   (`lms.outbox`) written in the change's own transaction, so a queue that is
   away or a process dying between commit and enqueue leaves the row, and
-  `manage.py resume_outbox` (scheduled) enqueues it again.
+  `manage.py resume_outbox` (scheduled) enqueues it again. Requests add up:
+  the job of one serves every pending one it can claim, each course
+  recounted once for all its requesters' groups (`summary_run_recounts`).
 
 A bulk writer (the demo seed) can defer every recount and rebuild the whole
 summary once at its end instead: `summary_recounts_deferred`.
