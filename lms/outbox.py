@@ -57,9 +57,10 @@ def outbox_batch(task, runner: str) -> None:
     before the outbox's row locks, then calls ``claim()`` once for the rows
     to serve (the job's own row among them unless another run holds it;
     possibly none) and does the work of all of them. The rows it returns are
-    deleted in the same transaction. The task itself must stay runnable on
-    one row (`outbox_run` falls back to it), and serving rows together must
-    give what running them one by one would.
+    deleted in the same transaction; a row it cannot serve it leaves out
+    (the row's own job then runs it alone and records the error). The task
+    itself must stay runnable on one row (`outbox_run` falls back to it),
+    and serving rows together must give what running them one by one would.
     """
     _BATCH_RUNNERS[task.module_path] = runner
 
@@ -153,7 +154,8 @@ def _run_batch(row: PendingTask, runner, *, using: str) -> str | None:
     """Serve `row` and the other pending rows of its task in one transaction.
 
     Returns what the job reports, or None when the run failed (rolled back;
-    logged): the caller then runs `row` alone. Older rows are claimed first;
+    logged) or the runner left `row` unserved: the caller then runs `row`
+    alone. Older rows are claimed first;
     a run that did not reach `row` (more than BATCH_ROWS were waiting) is
     followed by another.
     """
@@ -185,8 +187,11 @@ def _run_batch(row: PendingTask, runner, *, using: str) -> str | None:
             )
             return None
         total += len(served)
-        # Done once a run had our row, or took all that was free.
-        if len(claimed) < BATCH_ROWS or row.pk in {done.pk for done in claimed}:
+        if row.pk in {done.pk for done in claimed}:
+            if row.pk not in {done.pk for done in served}:
+                return None  # the runner left it: it runs alone
+            break
+        if len(claimed) < BATCH_ROWS:  # took all that was free
             break
     return f"done ({total} requests)" if total else "taken by another run"
 

@@ -233,15 +233,20 @@ def summary_run_recounts(claim, *, using: str = DEFAULT_DB_ALIAS) -> list[Pendin
     asked = inspect.signature(summary_recount_task.func)
     users_of: dict[int, set[int]] = defaultdict(set)
     figures_of: dict[int, set[str]] = defaultdict(set)
+    served = []
     for row in rows:
-        request = asked.bind(*row.args, **row.kwargs).arguments
+        try:
+            request = asked.bind(*row.args, **row.kwargs).arguments
+        except TypeError:
+            continue  # left to its own job, which records the error
+        served.append(row)
         user_id, course_id = request.get("user_id"), request.get("course_id")
         if user_id and course_id:
             users_of[course_id].add(user_id)
             figures_of[course_id].update(request.get("figures") or SUMMARY_FIGURES)
     users = sorted(set().union(*users_of.values()))
     if not users:
-        return rows
+        return served
     _lock_people(users, using=using)
     keys_of: dict[int, set[GroupKey]] = defaultdict(set)
     for user_id, *key in (
@@ -260,7 +265,7 @@ def summary_run_recounts(claim, *, using: str = DEFAULT_DB_ALIAS) -> list[Pendin
         if keys:
             plans[keys, figures].append(course_id)
     if not plans:
-        return rows
+        return served
     every_key = set().union(*(keys for keys, _figures in plans))
     _advisory_locks(LOCK_GROUP, [_lock_id(key) for key in every_key], using=using)
     for (keys, figures), course_ids in plans.items():
@@ -271,7 +276,7 @@ def summary_run_recounts(claim, *, using: str = DEFAULT_DB_ALIAS) -> list[Pendin
             using=using,
             figures=figures,
         )
-    return rows
+    return served
 
 
 def _recount_requests(using: str):

@@ -130,6 +130,30 @@ def test_a_failing_batch_leaves_the_others_and_runs_its_own_row_alone(
     assert_summary_equals_live(UserFactory(is_superuser=True), ReportFilters())
 
 
+@pytest.mark.django_db
+def test_a_request_the_batch_cannot_read_is_left_to_its_own_job(
+    make_course,  # noqa: F811
+    queue_away,
+):
+    summary_rebuild()
+    course, lessons = make_course(lessons=1)
+    students = two_classes(sizes=(2, 0))
+    for student in students:
+        course_open(user=student, course=course)
+        lesson_complete(user=student, lesson=lessons[0], course=course)
+    bad = PendingTask.objects.create(
+        task=summary_recount_task.module_path, args=[1, 2, None, None, "x", "y"]
+    )
+    good = list(recounts().exclude(pk=bad.pk))
+    assert outbox_run(row_id=good[0].pk) == f"done ({len(good)} requests)"
+    assert list(recounts()) == [bad]
+    with pytest.raises(TypeError):
+        outbox_run(row_id=bad.pk)
+    bad.refresh_from_db()
+    assert bad.attempts == 1 and "TypeError" in bad.last_error
+    assert_summary_equals_live(UserFactory(is_superuser=True), ReportFilters())
+
+
 def in_thread(job) -> tuple[threading.Thread, list]:
     result = []
 
