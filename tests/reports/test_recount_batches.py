@@ -259,3 +259,46 @@ def test_a_rebuild_during_a_run_waits_for_it_without_deadlock(
     assert not isinstance(built[0], Exception)
     assert not recounts().exists()
     assert_summary_equals_live(UserFactory(is_superuser=True), ReportFilters())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_run_started_during_a_rebuild_waits_for_it_without_deadlock(
+    make_course,  # noqa: F811
+    queue_away,
+    monkeypatch,
+):
+    summary_rebuild()
+    course, lessons = make_course(lessons=1)
+    students = two_classes(sizes=(3, 0))
+    for student in students:
+        course_open(user=student, course=course)
+        lesson_complete(user=student, lesson=lessons[0], course=course)
+    rows = list(recounts())
+
+    settling, release = threading.Event(), threading.Event()
+    real = summary_module._recount_requests
+
+    def paused(using):
+        found = real(using)
+        if threading.current_thread() is rebuild:
+            list(found)  # the rebuild holds its exclusive lock by now
+            settling.set()
+            assert release.wait(timeout=60)
+        return found
+
+    monkeypatch.setattr(summary_module, "_recount_requests", paused)
+    rebuild, built = in_thread(summary_rebuild)
+    assert settling.wait(timeout=60)
+    # The run takes the rebuild's shared lock before any outbox row, so it
+    # waits here rather than holding rows the rebuild is about to delete.
+    runner, ran = in_thread(lambda: outbox_run(row_id=rows[0].pk))
+    runner.join(timeout=2)
+    release.set()
+    rebuild.join(timeout=60)
+    runner.join(timeout=60)
+    assert not rebuild.is_alive() and not runner.is_alive()
+    assert not isinstance(built[0], Exception), built
+    assert ran == ["taken by another run"]  # the rebuild settled them all
+    assert not recounts().exists()
+    assert_summary_equals_live(UserFactory(is_superuser=True), ReportFilters())
