@@ -13,13 +13,24 @@ The queue runs ``outbox_run_task``, which runs the task the row names and
 then deletes the row. A row run twice (resumed while its first job still
 waited in the queue) does its work twice: the tasks given to the outbox must
 be idempotent. A row whose job finds it already gone does nothing.
+
+A task whose requests add up (a report recount: forty of one class and
+course are answered by one recount run after them) registers a batch runner
+with ``outbox_batch``. Its job then claims, in one transaction, its own row
+and every other pending row of that task no other run holds (``SELECT ...
+FOR UPDATE SKIP LOCKED``), has the runner serve them together and deletes
+them when that transaction commits. A row committed while a run is under way
+is not among its rows: its own job (or ``outbox_resume``) serves it. A run
+that fails rolls back and leaves every row; the job then runs its own row
+alone, as any other task, so one bad row cannot hold back the rest.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,6 +40,29 @@ logger = logging.getLogger(__name__)
 
 # A row whose task raised this many times is no longer resumed by itself.
 MAX_ATTEMPTS = 10
+# At most this many rows served by one batch run (one transaction).
+BATCH_ROWS = 500
+
+# Task module path -> dotted path of its batch runner (see `outbox_batch`).
+_BATCH_RUNNERS: dict[str, str] = {}
+
+Claim = Callable[[], list[PendingTask]]
+
+
+def outbox_batch(task, runner: str) -> None:
+    """Let one job of `task` serve every pending row of it at once.
+
+    `runner` is the dotted path of ``runner(claim, *, using) -> rows``. It
+    runs inside the job's transaction; it takes whatever locks must come
+    before the outbox's row locks, then calls ``claim()`` once for the rows
+    to serve (the job's own row among them unless another run holds it;
+    possibly none) and does the work of all of them. The rows it returns are
+    deleted in the same transaction; a row it cannot serve it leaves out
+    (the row's own job then runs it alone and records the error). The task
+    itself must stay runnable on one row (`outbox_run` falls back to it),
+    and serving rows together must give what running them one by one would.
+    """
+    _BATCH_RUNNERS[task.module_path] = runner
 
 
 def outbox_add(
@@ -101,6 +135,11 @@ def outbox_run(*, row_id: int, using: str = DEFAULT_DB_ALIAS) -> str:
         return "done already"
     try:
         target = import_string(row.task)
+        runner = _BATCH_RUNNERS.get(row.task)
+        if runner is not None:
+            served = _run_batch(row, import_string(runner), using=using)
+            if served is not None:
+                return served
         target.call(*row.args, **row.kwargs)
     except Exception as error:
         PendingTask.objects.using(using).filter(pk=row_id).update(
@@ -109,6 +148,52 @@ def outbox_run(*, row_id: int, using: str = DEFAULT_DB_ALIAS) -> str:
         raise
     PendingTask.objects.using(using).filter(pk=row_id).delete()
     return "done"
+
+
+def _run_batch(row: PendingTask, runner, *, using: str) -> str | None:
+    """Serve `row` and the other pending rows of its task in one transaction.
+
+    Returns what the job reports, or None when the run failed (rolled back;
+    logged) or the runner left `row` unserved: the caller then runs `row`
+    alone. Older rows are claimed first;
+    a run that did not reach `row` (more than BATCH_ROWS were waiting) is
+    followed by another.
+    """
+    free = (
+        PendingTask.objects.using(using)
+        .select_for_update(skip_locked=True)
+        .filter(Q(pk=row.pk) | Q(task=row.task, attempts__lt=MAX_ATTEMPTS))
+    )
+    total = 0
+    while True:
+        claimed: list[PendingTask] = []
+
+        def claim(claimed: list[PendingTask] = claimed) -> list[PendingTask]:
+            claimed[:] = free[:BATCH_ROWS]
+            return list(claimed)
+
+        try:
+            with transaction.atomic(using=using):
+                served = runner(claim, using=using)
+                PendingTask.objects.using(using).filter(
+                    pk__in=[done.pk for done in served]
+                ).delete()
+        except Exception:
+            logger.exception(
+                "A batch of %s outbox rows of %s failed; row %s runs alone.",
+                len(claimed),
+                row.task,
+                row.pk,
+            )
+            return None
+        total += len(served)
+        if row.pk in {done.pk for done in claimed}:
+            if row.pk not in {done.pk for done in served}:
+                return None  # the runner left it: it runs alone
+            break
+        if len(claimed) < BATCH_ROWS:  # took all that was free
+            break
+    return f"done ({total} requests)" if total else "taken by another run"
 
 
 @dataclass(frozen=True)

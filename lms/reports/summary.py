@@ -23,7 +23,9 @@ or subtracting one:
   `summary_recount_after_commit`. The request is an outbox row
   (`lms.outbox`) written in the change's own transaction, so a queue that is
   away or a process dying between commit and enqueue leaves the row, and
-  `manage.py resume_outbox` (scheduled) enqueues it again.
+  `manage.py resume_outbox` (scheduled) enqueues it again. Requests add up:
+  the job of one serves every pending one it can claim, each course
+  recounted once for all its requesters' groups (`summary_run_recounts`).
 
 A bulk writer (the demo seed) can defer every recount and rebuild the whole
 summary once at its end instead: `summary_recounts_deferred`.
@@ -47,6 +49,7 @@ lets one transaction write at a time, and an event writes its own row before
 recounting.
 """
 
+import inspect
 import operator
 import time
 import zlib
@@ -200,6 +203,80 @@ def summary_run_recount(
             figures=figures or SUMMARY_FIGURES,
             using=using,
         )
+
+
+def summary_run_recounts(claim, *, using: str = DEFAULT_DB_ALIAS) -> list[PendingTask]:
+    """Serve pending recount requests together (the outbox's batch runner).
+
+    A class of forty opening a lesson asks forty recounts of one group and
+    course; one recount run after them all gives the same rows, as a
+    recount reads the live tables. The requests `claim()` returns are
+    grouped by course: each course is recounted once for every group its
+    requesting learners count in (the pairs the requests would have
+    recounted one by one), with the figures any of them asked for, and
+    courses with the same groups and figures share the counting queries.
+    Runs inside the outbox's transaction, which deletes the rows served.
+
+    Locks, as a single recount takes them: the rebuild's shared lock before
+    the outbox's row locks (a rebuild holding it exclusively deletes the
+    rows it settled), then every requester's person lock in one statement,
+    then every group's lock in one statement, each in ascending order.
+    """
+    from .tasks import summary_recount_task
+
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [LOCK_REBUILD])
+    rows = claim()
+    if _deferred.get():
+        return rows  # the deferred rebuild counts them all
+    asked = inspect.signature(summary_recount_task.func)
+    users_of: dict[int, set[int]] = defaultdict(set)
+    figures_of: dict[int, set[str]] = defaultdict(set)
+    served = []
+    for row in rows:
+        try:
+            request = asked.bind(*row.args, **row.kwargs).arguments
+        except TypeError:
+            continue  # left to its own job, which records the error
+        served.append(row)
+        user_id, course_id = request.get("user_id"), request.get("course_id")
+        if user_id and course_id:
+            users_of[course_id].add(user_id)
+            figures_of[course_id].update(request.get("figures") or SUMMARY_FIGURES)
+    users = sorted(set().union(*users_of.values()))
+    if not users:
+        return served
+    _lock_people(users, using=using)
+    keys_of: dict[int, set[GroupKey]] = defaultdict(set)
+    for user_id, *key in (
+        counted_memberships(user_ids=users)
+        .using(using)
+        .values_list("user_id", *GROUP_FIELDS)
+        .distinct()
+    ):
+        keys_of[user_id].add(tuple(key))
+    plans: dict[tuple[frozenset, tuple[str, ...]], list[int]] = defaultdict(list)
+    for course_id, course_users in users_of.items():
+        keys = frozenset().union(*(keys_of[pk] for pk in course_users))
+        figures = tuple(
+            name for name in SUMMARY_FIGURES if name in figures_of[course_id]
+        )
+        if keys:
+            plans[keys, figures].append(course_id)
+    if not plans:
+        return served
+    every_key = set().union(*(keys for keys, _figures in plans))
+    _advisory_locks(LOCK_GROUP, [_lock_id(key) for key in every_key], using=using)
+    for (keys, figures), course_ids in plans.items():
+        _recount(
+            set(keys),
+            members=False,
+            course_ids=sorted(course_ids),
+            using=using,
+            figures=figures,
+        )
+    return served
 
 
 def _recount_requests(using: str):

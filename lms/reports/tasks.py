@@ -3,6 +3,8 @@
 from django.db import DEFAULT_DB_ALIAS
 from django_tasks import task
 
+from lms.outbox import outbox_batch
+
 
 @task()
 def summary_recount_task(
@@ -22,6 +24,10 @@ def summary_recount_task(
     summary_run_recount(
         user_id=user_id, course_id=course_id, figures=figures, using=using
     )
+
+
+# One job serves every pending recount request: see summary_run_recounts.
+outbox_batch(summary_recount_task, "lms.reports.summary.summary_run_recounts")
 
 
 @task()
