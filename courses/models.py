@@ -25,6 +25,7 @@ from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
 from lms.people.models import SchoolClass, SchoolYear
+from lms.routing import child_by_slug
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
 from .panels import SupersededLawPanel
@@ -288,7 +289,7 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
         if not path_components:
             return super().route(request, path_components)
         slug, *rest = path_components
-        course = CoursePage.objects.child_of(self).filter(slug=slug).first()
+        course = child_by_slug(CoursePage, self, slug)
         if course is None:
             raise Http404
         request.lms_catalogue = self
@@ -459,7 +460,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
             return super().route(request, path_components)
         slug, *rest = path_components
         for model in self._step_models_for(slug):
-            step = model.objects.child_of(self).filter(slug=slug).first()
+            step = child_by_slug(model, self, slug)
             if step is not None:
                 request.lms_course = self
                 return step.route(request, rest)
