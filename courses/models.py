@@ -24,6 +24,7 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
+from lms import sqlcache
 from lms.people.models import SchoolClass, SchoolYear
 from lms.routing import child_by_slug
 
@@ -220,12 +221,24 @@ class OneQueryViewRestrictionsMixin:
             self.path[:end]
             for end in range(self.steplen, len(self.path) + 1, self.steplen)
         ]
-        aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
-            "alias_of_id"
+        # Its SQL compiled once per process and depth (lms.sqlcache): Wagtail
+        # reads it on every page it serves.
+        return sqlcache.cached_queryset(
+            "courses.get_view_restrictions",
+            _view_restrictions,
+            model=PageViewRestriction,
+            values={"paths": paths},
         )
-        return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths) | Q(page_id__in=aliased)
-        )
+
+
+def _view_restrictions(values):
+    paths = values["paths"]
+    aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
+        "alias_of_id"
+    )
+    return PageViewRestriction.objects.filter(
+        Q(page__path__in=paths) | Q(page_id__in=aliased)
+    )
 
 
 class CatalogueForm(WagtailAdminPageForm):

@@ -66,6 +66,8 @@ class SessionStore(DbSessionStore):
 
     def _get_session_from_db(self):
         """Django's: the unexpired session of this key, or None (and no key)."""
+        if not isinstance(self.session_key, str):  # no key: Django's own
+            return super()._get_session_from_db()
         model = self.model
         try:
             return sqlcache.cached_get(

@@ -419,6 +419,55 @@ def cached_first(
     )
 
 
+def cached_queryset(
+    key: Hashable,
+    build: Callable[[dict[str, Any]], QuerySet],
+    *,
+    model: type[Model],
+    values: Mapping[str, Any],
+) -> QuerySet:
+    """`build(values)` itself, for callers that may chain it: evaluated as it
+    is (iterated, `len`, `bool`, `list`), it reads its instances with
+    `cached_instances`; anything chained on it (`order_by`, `exists`,
+    `filter`...) is a clone that the ORM answers as usual."""
+    values = dict(values)
+    queryset = build(values)
+    queryset.__class__ = _cached_class(type(queryset))
+    queryset._sqlcache_call = (key, build, model, values)
+    return queryset
+
+
+_cached_classes: dict[type, type] = {}
+
+
+def _cached_class(cls: type) -> type:
+    cached = _cached_classes.get(cls)
+    if cached is None:
+
+        def _fetch_all(self):
+            call, self._sqlcache_call = self._sqlcache_call, None
+            if call is not None and self._result_cache is None:
+                key, build, model, values = call
+                self._result_cache = cached_instances(
+                    key, build, model=model, values=values
+                )
+            cls._fetch_all(self)  # prefetching, as Django does
+
+        cached = type(
+            cls.__name__,
+            (cls,),
+            {
+                "_fetch_all": _fetch_all,
+                "_sqlcache_call": None,  # clones: the ORM's
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+            },
+        )
+        with _lock:
+            cached = _cached_classes.setdefault(cls, cached)
+    return cached
+
+
 def _first(build):
     def first(values):
         # QuerySet.first(): by primary key unless ordered, one row.

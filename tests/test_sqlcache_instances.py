@@ -316,3 +316,31 @@ def test_a_related_managers_queryset_runs_through_the_orm(people, caplog):
         assert cached == [membership]
         assert cached[0].user is student
     assert "run through the ORM" in caplog.text
+
+
+def _restricted(values):
+    return User.objects.filter(pk__in=values["ids"]).order_by("username")
+
+
+def test_a_cached_queryset_reads_cached_sql_and_its_clones_are_the_orms(
+    people, django_assert_num_queries
+):
+    ids = [u.pk for u in people.values()]
+    values = {"ids": ids}
+    expected = list(_restricted(values))
+    first = sqlcache.cached_queryset("qs", _restricted, model=User, values=values)
+    assert list(first) == expected
+    queryset = sqlcache.cached_queryset("qs", _restricted, model=User, values=values)
+    with django_assert_num_queries(1):
+        rows, compiled = _compiles(lambda: list(queryset))
+        assert list(queryset) == rows  # evaluated once
+        assert bool(queryset) and len(queryset) == 3
+    assert compiled == 0
+    assert rows == expected
+    for one, other in zip(rows, expected, strict=True):
+        _same(one, other)
+    fresh = sqlcache.cached_queryset("qs", _restricted, model=User, values=values)
+    assert list(fresh.order_by("-username")) == expected[::-1]
+    assert fresh.filter(username="hs1").exists()
+    assert fresh.count() == 3
+    assert isinstance(fresh, type(_restricted(values)))
