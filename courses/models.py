@@ -24,7 +24,9 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.search import index
 from wagtail.utils.decorators import cached_classmethod
 
+from lms import sqlcache
 from lms.people.models import SchoolClass, SchoolYear
+from lms.routing import child_by_slug
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
 from .panels import SupersededLawPanel
@@ -219,12 +221,24 @@ class OneQueryViewRestrictionsMixin:
             self.path[:end]
             for end in range(self.steplen, len(self.path) + 1, self.steplen)
         ]
-        aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
-            "alias_of_id"
+        # Its SQL compiled once per process and depth (lms.sqlcache): Wagtail
+        # reads it on every page it serves.
+        return sqlcache.cached_queryset(
+            "courses.get_view_restrictions",
+            _view_restrictions,
+            model=PageViewRestriction,
+            values={"paths": paths},
         )
-        return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths) | Q(page_id__in=aliased)
-        )
+
+
+def _view_restrictions(values):
+    paths = values["paths"]
+    aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
+        "alias_of_id"
+    )
+    return PageViewRestriction.objects.filter(
+        Q(page__path__in=paths) | Q(page_id__in=aliased)
+    )
 
 
 class CatalogueForm(WagtailAdminPageForm):
@@ -288,7 +302,7 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
         if not path_components:
             return super().route(request, path_components)
         slug, *rest = path_components
-        course = CoursePage.objects.child_of(self).filter(slug=slug).first()
+        course = child_by_slug(CoursePage, self, slug)
         if course is None:
             raise Http404
         request.lms_catalogue = self
@@ -459,7 +473,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
             return super().route(request, path_components)
         slug, *rest = path_components
         for model in self._step_models_for(slug):
-            step = model.objects.child_of(self).filter(slug=slug).first()
+            step = child_by_slug(model, self, slug)
             if step is not None:
                 request.lms_course = self
                 return step.route(request, rest)

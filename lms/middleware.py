@@ -1,9 +1,19 @@
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.db.models import Case, IntegerField, Q, When
+from django.http.request import split_domain_port
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.models import Site
+from wagtail.models.sites import (
+    MATCH_DEFAULT,
+    MATCH_HOSTNAME,
+    MATCH_HOSTNAME_DEFAULT,
+    MATCH_HOSTNAME_PORT,
+)
 from wagtail.views import serve as wagtail_serve
+
+from lms import sqlcache
 
 
 class DefaultLanguageMiddleware:
@@ -34,7 +44,8 @@ class SiteRootPageMiddleware:
     """Wagtail routes a page request from the site's root page made specific:
     one query for the home page's own row, which routing never reads. Its
     specific instance is made without a query instead, its own fields
-    deferred (read only if the home page itself is shown).
+    deferred (read only if the home page itself is shown). The site itself
+    is found by Wagtail's query with its SQL compiled once (`site_for_request`).
     """
 
     def __init__(self, get_response):
@@ -45,11 +56,59 @@ class SiteRootPageMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is wagtail_serve:
-            site = Site.find_for_request(request)  # kept on the request
+            if not hasattr(request, "_wagtail_site"):
+                # Where Site.find_for_request keeps it for the request.
+                request._wagtail_site = site_for_request(request)
+            site = request._wagtail_site
             root = site.root_page if site is not None else None
             if root is not None and "specific" not in root.__dict__:
                 root.specific = root.specific_deferred
         return None
+
+
+def site_for_request(request) -> Site | None:
+    """Wagtail's `Site.find_for_request` (Site._find_for_request and
+    get_site_for_hostname in wagtail.models.sites, the same query and choice)
+    with the query's SQL compiled once per process (lms.sqlcache)."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    if not (port.isascii() and port.isdigit()):
+        return Site._find_for_request(request)
+    sites = sqlcache.cached_instances(
+        "lms.middleware.site_for_request",
+        _sites_queryset,
+        model=Site,
+        values={"hostname": hostname, "port": int(port)},
+    )
+    if sites:
+        if len(sites) == 1 or sites[0].match in (
+            MATCH_HOSTNAME_PORT,
+            MATCH_HOSTNAME_DEFAULT,
+        ):
+            return sites[0]
+        if sites[0].match == MATCH_DEFAULT:
+            return sites[len(sites) == 2]
+    return None
+
+
+def _sites_queryset(values):
+    hostname, port = values["hostname"], values["port"]
+    return (
+        Site.objects.annotate(
+            match=Case(
+                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
+                When(
+                    hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT
+                ),
+                When(is_default_site=True, then=MATCH_DEFAULT),
+                default=MATCH_HOSTNAME,
+                output_field=IntegerField(),
+            )
+        )
+        .filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by("match")
+        .select_related("root_page")
+    )
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -10,11 +10,13 @@ write is one statement, atomic by itself: it is sent alone, without the
 BEGIN and COMMIT of Django's `transaction.atomic` around it. Everything else is Django's
 database store: the session lives in the database only, read on every
 request, so a sign-out in one web process holds in all of them
-(lms/settings/production.py says why no cache).
+(lms/settings/production.py says why no cache). That read's SQL is compiled
+once per process (lms.sqlcache).
 
     SESSION_ENGINE = "lms.sessions"
 """
 
+import logging
 from contextlib import nullcontext
 
 from django.contrib.sessions.backends.base import (
@@ -23,8 +25,12 @@ from django.contrib.sessions.backends.base import (
     UpdateError,
 )
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, IntegrityError, router, transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
+
+from lms import sqlcache
 
 
 def _new_key() -> str:
@@ -57,6 +63,26 @@ class SessionStore(DbSessionStore):
         self.modified = True
         if key:
             self.delete(key)
+
+    def _get_session_from_db(self):
+        """Django's: the unexpired session of this key, or None (and no key)."""
+        if not isinstance(self.session_key, str):  # no key: Django's own
+            return super()._get_session_from_db()
+        model = self.model
+        try:
+            return sqlcache.cached_get(
+                ("lms.sessions", model._meta.label),
+                lambda values: model.objects.filter(
+                    session_key=values["key"], expire_date__gt=values["now"]
+                ),
+                model=model,
+                values={"key": self.session_key, "now": timezone.now()},
+            )
+        except (model.DoesNotExist, SuspiciousOperation) as e:
+            if isinstance(e, SuspiciousOperation):
+                logger = logging.getLogger(f"django.security.{e.__class__.__name__}")
+                logger.warning(str(e))
+            self._session_key = None
 
     def save(self, must_create=False):
         if not self._insert_pending or must_create:

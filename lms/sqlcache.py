@@ -17,6 +17,14 @@ ORM as the one place that defines the query, but compiles it only once per
   e.g. which step models exist), the database alias, and the length of each
   list. Only SQL text is kept, which depends on code and schema alone, so
   nothing needs invalidating.
+- `cached_instances` and `cached_get` do the same for a queryset of model
+  instances (`select_related`, `only`/`defer` and annotations included): the
+  rows are turned into instances exactly as Django's ModelIterable does, with
+  the columns, `klass_info` and related populators of the first compilation
+  and the backend's converters of the connection at hand. Querysets Django
+  post-processes (prefetch_related, objects known to a related manager,
+  select_for_update, `specific()` and other iterables) always go through the
+  ORM.
 - When the two compilations disagree (a value written into the SQL text, a
   parameter derived from an input, a value Django changed in a way this module
   does not know), the shape is marked and always goes through the plain ORM:
@@ -33,7 +41,13 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+from django.db.models.query import (
+    MAX_GET_RESULTS,
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +57,10 @@ MAX_SHAPES = 512
 
 _INT_BASES = (1_900_000_000, 1_950_000_000)  # inside a 32-bit integer column
 _DATE_BASES = (datetime.date(1111, 1, 1), datetime.date(1333, 1, 1))
+_DATETIME_BASES = (
+    datetime.datetime(1111, 1, 1, 1, 1, 1, 111111, tzinfo=datetime.UTC),
+    datetime.datetime(1333, 3, 3, 3, 3, 3, 333333, tzinfo=datetime.UTC),
+)
 
 
 @dataclass(frozen=True)
@@ -53,9 +71,10 @@ class _Slot:
     const: Any = None
     name: str | None = None
     index: int | None = None
-    kind: str = ""  # "raw", "date", "like" (escaped for LIKE) or "text"
+    kind: str = ""  # "raw", "date", "datetime", "like" (escaped) or "text"
     prefix: str = ""
     suffix: str = ""
+    input_type: type | None = None  # _kind_of the input, checked each call
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,20 @@ class _Compiled:
     query: Any  # the compiled Query, to ask for the converters per connection
     fields: tuple  # the selected expressions, in order
     flat: bool
+    instances: "_Instances | None" = None
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """How ModelIterable makes instances of this query's rows."""
+
+    model: type[Model]  # the queryset's model (its DoesNotExist)
+    model_cls: type[Model]  # the model the rows are made into
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    related_populators: tuple
+    annotation_col_map: tuple[tuple[str, int], ...]
 
 
 _UNCACHEABLE = object()
@@ -76,6 +109,8 @@ _lock = threading.Lock()
 def _sentinel(kind: type, round_: int, n: int):
     if kind is int:
         return _INT_BASES[round_] + n
+    if kind is datetime.datetime:
+        return _DATETIME_BASES[round_] + datetime.timedelta(days=n)
     if kind is str:
         # Set A is plain letters and digits; set B holds a LIKE wildcard, so
         # comparing the two shows whether Django escaped the value for LIKE.
@@ -89,7 +124,11 @@ def _kind_of(value) -> type:
     for kind in (int, str):
         if isinstance(value, kind):
             return kind
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise TypeError("cached_rows takes aware datetimes only")
+        return datetime.datetime
+    if isinstance(value, datetime.date):
         return datetime.date
     raise TypeError(f"cached_rows cannot stand in for {type(value).__name__}")
 
@@ -123,19 +162,26 @@ def _slot(param_a, param_b, where_a, where_b, ops) -> _Slot | None:
         sub_b = subs_b[(name, index)]
         if kind is int and type(param_a) is int and param_a == sub_a:
             if type(param_b) is int and param_b == sub_b:
-                return _Slot(name=name, index=index, kind="raw")
+                return _Slot(name=name, index=index, kind="raw", input_type=kind)
             return None
-        if kind is datetime.date:
+        if kind is datetime.date or kind is datetime.datetime:
             if type(param_a) is type(sub_a) and param_a == sub_a:
                 return (
-                    _Slot(name=name, index=index, kind="raw")
+                    _Slot(name=name, index=index, kind="raw", input_type=kind)
                     if (type(param_b) is type(sub_b) and param_b == sub_b)
                     else None
                 )
-            adapted = ops.adapt_datefield_value(sub_a)
+            slot_kind, adapt = (
+                ("date", ops.adapt_datefield_value)
+                if kind is datetime.date
+                else ("datetime", ops.adapt_datetimefield_value)
+            )
+            adapted = adapt(sub_a)
             if type(param_a) is type(adapted) and param_a == adapted:
-                if param_b == ops.adapt_datefield_value(sub_b):
-                    return _Slot(name=name, index=index, kind="date")
+                if param_b == adapt(sub_b):
+                    return _Slot(
+                        name=name, index=index, kind=slot_kind, input_type=kind
+                    )
                 return None
         if kind is str and isinstance(param_a, str) and sub_a in param_a:
             if param_a.count(sub_a) != 1 or not isinstance(param_b, str):
@@ -143,11 +189,21 @@ def _slot(param_a, param_b, where_a, where_b, ops) -> _Slot | None:
             prefix, suffix = param_a.split(sub_a)
             if param_b == prefix + sub_b + suffix:
                 return _Slot(
-                    name=name, index=index, kind="text", prefix=prefix, suffix=suffix
+                    name=name,
+                    index=index,
+                    kind="text",
+                    prefix=prefix,
+                    suffix=suffix,
+                    input_type=kind,
                 )
             if param_b == prefix + ops.prep_for_like_query(sub_b) + suffix:
                 return _Slot(
-                    name=name, index=index, kind="like", prefix=prefix, suffix=suffix
+                    name=name,
+                    index=index,
+                    kind="like",
+                    prefix=prefix,
+                    suffix=suffix,
+                    input_type=kind,
                 )
             return None
     return None
@@ -158,7 +214,16 @@ def _prepare(build, values, alias) -> _Compiled | None:
     qs_a, qs_b = build(subs_a), build(subs_b)
     if qs_a.db != alias or qs_b.db != alias:
         return None
-    if qs_a._iterable_class not in (ValuesListIterable, FlatValuesListIterable):
+    iterable = qs_a._iterable_class
+    if iterable is ModelIterable:
+        if (
+            qs_a._prefetch_related_lookups
+            or qs_a._known_related_objects
+            or qs_a.query.select_for_update
+            or qs_b._iterable_class is not ModelIterable
+        ):
+            return None
+    elif iterable not in (ValuesListIterable, FlatValuesListIterable):
         return None
     try:
         compiler, sql_a, params_a = _compile(qs_a)
@@ -195,7 +260,28 @@ def _prepare(build, values, alias) -> _Compiled | None:
         slots=tuple(slots),
         query=qs_a.query,
         fields=fields,
-        flat=qs_a._iterable_class is FlatValuesListIterable,
+        flat=iterable is FlatValuesListIterable,
+        instances=(
+            _instances(qs_a.model, compiler, alias)
+            if iterable is ModelIterable
+            else None
+        ),
+    )
+
+
+def _instances(model, compiler, alias) -> _Instances:
+    """What ModelIterable.__iter__ reads from the compiler, kept."""
+    select, klass_info = compiler.select, compiler.klass_info
+    select_fields = klass_info["select_fields"]
+    start, end = select_fields[0], select_fields[-1] + 1
+    return _Instances(
+        model=model,
+        model_cls=klass_info["model"],
+        init_list=tuple(f[0].target.attname for f in select[start:end]),
+        start=start,
+        end=end,
+        related_populators=tuple(get_related_populators(klass_info, select, alias)),
+        annotation_col_map=tuple((compiler.annotation_col_map or {}).items()),
     )
 
 
@@ -208,14 +294,63 @@ def _params(compiled: _Compiled, values: Mapping[str, Any], ops) -> list:
         value = values[slot.name]
         if slot.index is not None:
             value = value[slot.index]
+        if _kind_of(value) is not slot.input_type:
+            raise TypeError(
+                f"{slot.name} is not a {slot.input_type.__name__} this time"
+            )
         if slot.kind == "date":
             value = ops.adapt_datefield_value(value)
+        elif slot.kind == "datetime":
+            value = ops.adapt_datetimefield_value(value)
         elif slot.kind == "text":
             value = slot.prefix + value + slot.suffix
         elif slot.kind == "like":
             value = slot.prefix + ops.prep_for_like_query(value) + slot.suffix
         params.append(value)
     return params
+
+
+def _run(key, build, model, values, *, instances: bool):
+    """The compiled shape of `build(values)` and its converted rows, or
+    (None, None) when the ORM must answer."""
+    alias = router.db_for_read(model)
+    shape = (
+        key,
+        alias,
+        instances,
+        tuple(
+            (name, len(v) if isinstance(v, list | tuple) else -1)
+            for name, v in values.items()
+        ),
+    )
+    compiled = _shapes.get(shape)
+    if compiled is None:
+        compiled = _prepare(build, values, alias) or _UNCACHEABLE
+        if compiled is not _UNCACHEABLE and compiled is not _EMPTY:
+            if (compiled.instances is not None) is not instances:
+                compiled = _UNCACHEABLE  # the wrong kind of queryset
+        if compiled is _UNCACHEABLE:
+            logger.warning("sqlcache: %r is run through the ORM each time", key)
+        elif compiled is _EMPTY:
+            compiled = _UNCACHEABLE
+        with _lock:
+            if len(_shapes) >= MAX_SHAPES:
+                _shapes.pop(next(iter(_shapes)), None)
+            _shapes[shape] = compiled
+    if compiled is _UNCACHEABLE:
+        return None, None
+    connection = connections[alias]
+    params = _params(compiled, values, connection.ops)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    # A compiler of this thread's connection, for its converters only: the
+    # query is not set up nor compiled again.
+    compiler = compiled.query.get_compiler(connection=connection)
+    converters = compiler.get_converters(compiled.fields)
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    return compiled, rows
 
 
 def cached_rows(
@@ -228,40 +363,157 @@ def cached_rows(
     """The rows of `build(values)` (a `values_list` queryset on `model`), with
     its SQL compiled once per process for `key` and the lengths of the lists
     in `values` (see the module's docstring)."""
-    alias = router.db_for_read(model)
-    shape = (
-        key,
-        alias,
-        tuple(
-            (name, len(v) if isinstance(v, list | tuple) else -1)
-            for name, v in values.items()
-        ),
-    )
-    compiled = _shapes.get(shape)
+    compiled, rows = _run(key, build, model, values, instances=False)
     if compiled is None:
-        compiled = _prepare(build, values, alias) or _UNCACHEABLE
-        if compiled is _UNCACHEABLE:
-            logger.warning("sqlcache: %r is run through the ORM each time", key)
-        elif compiled is _EMPTY:
-            compiled = _UNCACHEABLE
-        with _lock:
-            if len(_shapes) >= MAX_SHAPES:
-                _shapes.pop(next(iter(_shapes)), None)
-            _shapes[shape] = compiled
-    if compiled is _UNCACHEABLE:
         return list(build(dict(values)))
-    connection = connections[alias]
-    params = _params(compiled, values, connection.ops)
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    compiler = compiled.query.get_compiler(connection=connection)
-    converters = compiler.get_converters(compiled.fields)
-    if converters:
-        rows = compiler.apply_converters(rows, converters)
     if compiled.flat:
         return [row[0] for row in rows]
     return [tuple(row) for row in rows]
+
+
+def cached_instances(
+    key: Hashable,
+    build: Callable[[dict[str, Any]], QuerySet],
+    *,
+    model: type[Model],
+    values: Mapping[str, Any],
+) -> list[Model]:
+    """The model instances of `build(values)` (a queryset of `model`
+    instances, `select_related` included), as `list(build(values))` makes
+    them, with its SQL compiled once per process and shape (see the module's
+    docstring)."""
+    compiled, rows = _run(key, build, model, values, instances=True)
+    if compiled is None:
+        return list(build(dict(values)))
+    return _make_instances(compiled.instances, rows, router.db_for_read(model))
+
+
+def _make_instances(spec: _Instances, rows, db: str) -> list[Model]:
+    """ModelIterable.__iter__ on rows already read and converted."""
+    objects = []
+    from_db, start, end = spec.model_cls.from_db, spec.start, spec.end
+    for row in rows:
+        obj = from_db(db, spec.init_list, row[start:end])
+        for populator in spec.related_populators:
+            populator.populate(row, obj)
+        for attr_name, col_pos in spec.annotation_col_map:
+            setattr(obj, attr_name, row[col_pos])
+        objects.append(obj)
+    return objects
+
+
+def cached_first(
+    key: Hashable,
+    build: Callable[[dict[str, Any]], QuerySet],
+    *,
+    model: type[Model],
+    values: Mapping[str, Any],
+) -> Model | None:
+    """`build(values).first()`, with its SQL compiled once per process and
+    shape."""
+    return next(
+        iter(
+            cached_instances(("first", key), _first(build), model=model, values=values)
+        ),
+        None,
+    )
+
+
+def cached_queryset(
+    key: Hashable,
+    build: Callable[[dict[str, Any]], QuerySet],
+    *,
+    model: type[Model],
+    values: Mapping[str, Any],
+) -> QuerySet:
+    """`build(values)` itself, for callers that may chain it: evaluated as it
+    is (iterated, `len`, `bool`, `list`), it reads its instances with
+    `cached_instances`; anything chained on it (`order_by`, `exists`,
+    `filter`...) is a clone that the ORM answers as usual."""
+    values = dict(values)
+    queryset = build(values)
+    queryset.__class__ = _cached_class(type(queryset))
+    queryset._sqlcache_call = (key, build, model, values)
+    return queryset
+
+
+_cached_classes: dict[type, type] = {}
+
+
+def _cached_class(cls: type) -> type:
+    cached = _cached_classes.get(cls)
+    if cached is None:
+
+        def _fetch_all(self):
+            call, self._sqlcache_call = self._sqlcache_call, None
+            if call is not None and self._result_cache is None:
+                key, build, model, values = call
+                self._result_cache = cached_instances(
+                    key, build, model=model, values=values
+                )
+            cls._fetch_all(self)  # prefetching, as Django does
+
+        cached = type(
+            cls.__name__,
+            (cls,),
+            {
+                "_fetch_all": _fetch_all,
+                "_sqlcache_call": None,  # clones: the ORM's
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+            },
+        )
+        with _lock:
+            cached = _cached_classes.setdefault(cls, cached)
+    return cached
+
+
+def _first(build):
+    def first(values):
+        # QuerySet.first(): by primary key unless ordered, one row.
+        queryset = build(values)
+        return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
+
+    return first
+
+
+def _for_get(queryset: QuerySet) -> QuerySet:
+    """The queryset `queryset.get()` runs (QuerySet.get: no ordering, at
+    most MAX_GET_RESULTS rows)."""
+    clone = queryset._chain()
+    if clone.query.can_filter() and not clone.query.distinct_fields:
+        clone = clone.order_by()
+    clone.query.set_limits(high=MAX_GET_RESULTS)
+    return clone
+
+
+def cached_get(
+    key: Hashable,
+    build: Callable[[dict[str, Any]], QuerySet],
+    *,
+    model: type[Model],
+    values: Mapping[str, Any],
+) -> Model:
+    """`build(values).get()`, with its SQL compiled once per process and
+    shape: the one instance, or the model's DoesNotExist or
+    MultipleObjectsReturned with Django's own message."""
+    compiled, rows = _run(
+        ("get", key), lambda v: _for_get(build(v)), model, values, instances=True
+    )
+    if compiled is None:
+        return build(dict(values)).get()
+    spec = compiled.instances
+    objects = _make_instances(spec, rows, router.db_for_read(model))
+    if len(objects) == 1:
+        return objects[0]
+    name = spec.model._meta.object_name
+    if not objects:
+        raise spec.model.DoesNotExist(f"{name} matching query does not exist.")
+    num = len(objects)
+    raise spec.model.MultipleObjectsReturned(
+        f"get() returned more than one {name} -- it returned "
+        f"{num if num < MAX_GET_RESULTS else f'more than {MAX_GET_RESULTS - 1}'}!"
+    )
 
 
 def clear() -> None:

@@ -5,6 +5,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from lms.routing import child_by_slug
+
 from .blocks import HomeBodyBlock
 
 
@@ -42,7 +44,7 @@ class HomePage(Page):
             from courses.models import CourseIndexPage
 
             slug, *rest = path_components
-            catalogue = CourseIndexPage.objects.child_of(self).filter(slug=slug).first()
+            catalogue = child_by_slug(CourseIndexPage, self, slug)
             if catalogue is not None:
                 return catalogue.route(request, rest)
         return super().route(request, path_components)
