@@ -93,7 +93,14 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
 
     if request.method == "POST" and request.POST.get("action") == "start":
         try:
-            attempt = attempt_start(user=user, quiz=quiz, course=course, status=status)
+            attempt = attempt_start(
+                user=user,
+                quiz=quiz,
+                course=course,
+                status=status,
+                # Read with the quiz's row as the request was routed.
+                content_version=quiz.content_version,
+            )
         except AttemptRefused as refusal:
             messages.error(request, _refusal_text(refusal, voice))
             return redirect(quiz.get_url(request))
