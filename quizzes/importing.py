@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from lms.html import html_clean, html_to_text
 
+from .content import questions_changed
+
 # Exports live in .exporting; these names stay importable from here.
 from .exporting import category_export, parsed_from_question  # noqa: F401
 from .formats import parse
@@ -238,6 +240,9 @@ def _create(
         MatchPair(question=created, sort_order=index, **_pair_fields(pair, stored))
         for index, pair in enumerate(question.pairs)
     )
+    # bulk_create sends no signal: the quizzes drawing from the bank see the
+    # question whole (quizzes.content).
+    questions_changed([created.pk])
     return created
 
 
@@ -301,6 +306,7 @@ def published_as_imported(question: Question, *, user=None) -> None:
         last_published_at=now,
         first_published_at=Coalesce("first_published_at", Value(now)),
     )
+    questions_changed([question.pk])  # live now: random draws may pick it
 
 
 def _plan(

@@ -13,6 +13,7 @@ The school's questions and quizzes are left as they were.
 
 from django.db.models import Q
 
+from .content import quizzes_changed
 from .importing import published_as_imported
 from .models import Question, QuestionCategory, QuizPage, QuizRandomDraw, QuizSlot
 
@@ -154,6 +155,9 @@ def library_quizzes_own_their_questions(*, course, title: str, user) -> int:
             draw.save(update_fields=["category"])
             changed = True
         if changed:
+            # The slots and draws were edited in place: attempts started from
+            # now on must not draw from the cached content (quizzes.content).
+            quizzes_changed([quiz.pk])
             quiz = QuizPage.objects.get(pk=quiz.pk)
             quiz.save_revision(user=user, log_action=False, clean=False)
     return len(copier.questions)

@@ -618,6 +618,10 @@ class QuizPage(OneQueryViewRestrictionsMixin, CourseStep, Page):
     closed_review_correct_answers = models.BooleanField(
         _("show correct answers once the quiz has closed"), default=True
     )
+    # The version of what an attempt draws its questions from (slots, random
+    # draws, the bank's questions): a fresh number whenever that may have
+    # changed (quizzes.content). 0: never versioned, nothing is cached.
+    content_version = models.BigIntegerField(default=0, editable=False)
     success_text = RichTextField(
         _("text when passed"), blank=True, features=["bold", "italic", "link"]
     )

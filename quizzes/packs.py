@@ -28,6 +28,7 @@ from courses.packs.container import PackError
 from courses.packs.sections import ExportContext, ImportContext, Section
 from lms.slugs import ascii_slug
 
+from .content import questions_changed
 from .exporting import ExportRefused, category_export
 from .formats import parse
 from .import_files import recording_stored_files
@@ -52,8 +53,9 @@ IN_ORDER = F("sort_order").asc(nulls_first=True)
 
 FOLDER = "quizzes/"
 QUESTIONS = "questions/"
-# A school's timetable, not the course's: never in a pack.
-NOT_EXPORTED = {"opens_at", "closes_at"}
+# A school's timetable, not the course's, and the cache's bookkeeping
+# (quizzes.content): never in a pack.
+NOT_EXPORTED = {"opens_at", "closes_at", "content_version"}
 RICH_TEXT_FIELDS = {"intro", "success_text", "failure_text"}
 SLOT_KEYS = {"category", "idnumber", "name", "number"}
 DRAW_KEYS = {"category", "count", "legal_reference"}
@@ -535,6 +537,8 @@ def _apply_tags(question, row: dict, context: ImportContext) -> None:
         )
         for name in row.get("principles") or []
     )
+    # bulk_create sends no signal: draws by legal article (quizzes.content).
+    questions_changed([question.pk])
 
 
 def _page_for(cleaned: dict, context: ImportContext) -> QuizPage:

@@ -14,6 +14,7 @@ from courses.selectors import course_status_for, requirements_met
 from courses.services import course_completion_evaluate, course_open
 from lms.people.selectors import learning_year_for
 
+from .content import answered_marked
 from .grading import grade
 from .models import (
     AttemptState,
@@ -118,12 +119,20 @@ def attempts_counted(*, user, quiz: QuizPage, course: CoursePage, school_year_id
 
 
 def attempt_start(
-    *, user, quiz: QuizPage, now=None, course=None, status=None
+    *,
+    user,
+    quiz: QuizPage,
+    now=None,
+    course=None,
+    status=None,
+    content_version: int = 0,
 ) -> QuizAttempt:
     """Resume the open attempt, or start a new one if the rules allow it.
 
     The quiz page passes the `course` and the learner's `status` it has
-    already loaded; an enrolled learner is then not enrolled again.
+    already loaded; an enrolled learner is then not enrolled again. It
+    passes `content_version` too, as read with the quiz row in the request:
+    the questions then come from the cache (quizzes.content).
     """
     now = now or timezone.now()
     # Every attempt of the learner at the quiz, in one query: the open one,
@@ -150,9 +159,10 @@ def attempt_start(
     status = quiz_start_check(
         user=user, quiz=quiz, course=course, now=now, status=status, mine=mine
     )
-    snapshot, unanswered = attempt_questions(quiz)
+    snapshot, unanswered = attempt_questions(quiz, content_version=content_version)
     if unanswered:
         Question.objects.filter(pk__in=unanswered, answered=False).update(answered=True)
+        answered_marked(quiz, version=content_version, ids=unanswered)
     deadline = None
     if quiz.time_limit_minutes:
         deadline = now + datetime.timedelta(minutes=quiz.time_limit_minutes)

@@ -9,8 +9,6 @@ import random
 import secrets
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
-
 from .models import Question, QuestionType, QuizPage
 
 
@@ -39,42 +37,19 @@ def question_snapshot(
     """Everything an attempt needs of `question`; `ignore_diacritics_default`
     is the quiz's default, used when neither the question nor its category
     says (the snapshot keeps the setting that applied)."""
-    rng = rng or random.SystemRandom()
-    bank_choices = list(question.choices.all())
-    choices = [
-        {
-            "key": choice_key,
-            # The bank row it came from: for regrading, never sent to the page.
-            "choice_id": choice.pk,
-            "text": choice.text,
-            "html": choice.text_html,
-            "fraction": str(choice.credit),
-            "feedback": choice.feedback,
-        }
-        for choice, choice_key in zip(
-            bank_choices, random_keys(len(bank_choices)), strict=True
-        )
-    ]
-    if shuffle_choices and question.qtype in (
-        QuestionType.SINGLE_CHOICE,
-        QuestionType.MULTIPLE_CHOICE,
-    ):
-        rng.shuffle(choices)
-    bank_pairs = list(question.pairs.all())
-    pairs = [
-        {
-            "key": pair_key,
-            "pair_id": pair.pk,
-            "prompt": pair.prompt,
-            "html": pair.prompt_html,
-            "answer": pair.answer,
-        }
-        for pair, pair_key in zip(bank_pairs, random_keys(len(bank_pairs)), strict=True)
-    ]
-    answer_pool = sorted({pair["answer"] for pair in pairs})
-    rng.shuffle(answer_pool)
+    return snapshot_from_facts(
+        question_facts(question, ignore_diacritics_default=ignore_diacritics_default),
+        key=key,
+        shuffle_choices=shuffle_choices,
+        rng=rng,
+    )
+
+
+def question_facts(question: Question, *, ignore_diacritics_default: bool) -> dict:
+    """What every attempt shows of `question` the same (plain data, kept in
+    the cache by quizzes.content): the snapshot without its random keys and
+    order. Choices and pairs are read from `question.choices` / `.pairs`."""
     return {
-        "key": key,
         "question_id": question.pk,
         "version": question.version,
         # The published revision the attempt shows (None for a question only
@@ -86,9 +61,26 @@ def question_snapshot(
         "name": question.name,
         "text": question.text,
         "points": str(question.points),
-        "choices": choices,
-        "pairs": pairs,
-        "answer_pool": answer_pool,
+        "choices": [
+            {
+                # The bank row it came from: for regrading, never sent to the page.
+                "choice_id": choice.pk,
+                "text": choice.text,
+                "html": choice.text_html,
+                "fraction": str(choice.credit),
+                "feedback": choice.feedback,
+            }
+            for choice in question.choices.all()
+        ],
+        "pairs": [
+            {
+                "pair_id": pair.pk,
+                "prompt": pair.prompt,
+                "html": pair.prompt_html,
+                "answer": pair.answer,
+            }
+            for pair in question.pairs.all()
+        ],
         "correct": question.correct_answer,
         "feedback_true": question.feedback_true,
         "feedback_false": question.feedback_false,
@@ -102,35 +94,58 @@ def question_snapshot(
     }
 
 
-def questions_for_attempt(
-    quiz: QuizPage, *, rng: random.Random | None = None
-) -> list[Question]:
-    """Fixed questions plus this attempt's random draws, in presentation order.
-
-    Only live questions: a question never approved is skipped, and a live one
-    shows its published content (the row; drafts are revisions).
-    """
+def snapshot_from_facts(
+    facts: dict, *, key: str, shuffle_choices: bool, rng: random.Random | None
+) -> dict:
+    """One attempt's snapshot of a question from its `facts`: fresh random
+    keys for its choices and pairs, choices and answers shuffled."""
     rng = rng or random.SystemRandom()
-    chosen: list[Question] = [
-        slot.question
-        for slot in quiz.slots.select_related("question__category").filter(
-            question__live=True
+    choices = [
+        {"key": choice_key, **choice}
+        for choice, choice_key in zip(
+            facts["choices"], random_keys(len(facts["choices"])), strict=True
         )
     ]
-    taken = {question.pk for question in chosen}
-    for draw in quiz.draws.select_related("category"):
-        pool = Question.objects.filter(
-            category__in=draw.category.descendants_and_self(), live=True
-        ).exclude(pk__in=taken)
-        if draw.legal_reference_id:
-            pool = pool.filter(legal_references=draw.legal_reference_id)
-        ids = list(pool.values_list("pk", flat=True))
-        picked = rng.sample(ids, min(draw.count, len(ids)))
-        taken.update(picked)
-        chosen.extend(Question.objects.filter(pk__in=picked).select_related("category"))
-    if quiz.shuffle_questions:
-        rng.shuffle(chosen)
-    return chosen
+    if shuffle_choices and facts["qtype"] in (
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MULTIPLE_CHOICE,
+    ):
+        rng.shuffle(choices)
+    pairs = [
+        {"key": pair_key, **pair}
+        for pair, pair_key in zip(
+            facts["pairs"], random_keys(len(facts["pairs"])), strict=True
+        )
+    ]
+    answer_pool = sorted({pair["answer"] for pair in pairs})
+    rng.shuffle(answer_pool)
+    return {
+        "key": key,
+        **{name: facts[name] for name in SNAPSHOT_FACTS[:8]},
+        "choices": choices,
+        "pairs": pairs,
+        "answer_pool": answer_pool,
+        **{name: facts[name] for name in SNAPSHOT_FACTS[8:]},
+    }
+
+
+# The facts in the order a snapshot lists them (around its choices and pairs).
+SNAPSHOT_FACTS = (
+    "question_id",
+    "version",
+    "revision_id",
+    "category",
+    "qtype",
+    "name",
+    "text",
+    "points",
+    "correct",
+    "feedback_true",
+    "feedback_false",
+    "general_feedback",
+    "case_sensitive",
+    "ignore_diacritics",
+)
 
 
 def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> list[dict]:
@@ -138,25 +153,37 @@ def attempt_snapshot(quiz: QuizPage, *, rng: random.Random | None = None) -> lis
 
 
 def attempt_questions(
-    quiz: QuizPage, *, rng: random.Random | None = None
+    quiz: QuizPage, *, rng: random.Random | None = None, content_version: int = 0
 ) -> tuple[list[dict], list[int]]:
     """A new attempt's snapshot, and the ids of its questions never answered
-    yet (`Question.answered`), from the rows the snapshot read anyway."""
+    yet (`Question.answered`).
+
+    `content_version`: the quiz's `content_version` as the caller read it with
+    the quiz row in this request; the questions' facts then come from the
+    cache (quizzes.content), else from the database.
+    """
+    from .content import quiz_content
+
     rng = rng or random.SystemRandom()
-    questions = questions_for_attempt(quiz, rng=rng)
-    # Choices and pairs of every question at once: two queries in all.
-    prefetch_related_objects(questions, "choices", "pairs")
+    content = quiz_content(quiz, version=content_version)
+    chosen = list(content.fixed)
+    taken = {facts["question_id"] for facts in chosen}
+    for count, pool in content.draws:
+        ids = [pk for pk in pool if pk not in taken]
+        picked = set(rng.sample(ids, min(count, len(ids))))
+        taken.update(picked)
+        # In the bank's order, as the database gives them.
+        chosen.extend(content.pool[pk] for pk in pool if pk in picked)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
     snapshot = [
-        question_snapshot(
-            question,
-            key=f"q{index}",
-            shuffle_choices=quiz.shuffle_choices,
-            rng=rng,
-            ignore_diacritics_default=quiz.ignore_diacritics,
+        snapshot_from_facts(
+            facts, key=f"q{index}", shuffle_choices=quiz.shuffle_choices, rng=rng
         )
-        for index, question in enumerate(questions, start=1)
+        for index, facts in enumerate(chosen, start=1)
     ]
-    return snapshot, [question.pk for question in questions if not question.answered]
+    unanswered = [facts["question_id"] for facts in chosen if not facts["answered"]]
+    return snapshot, unanswered
 
 
 def public_question(snapshot: dict) -> dict:

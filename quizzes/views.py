@@ -1,12 +1,13 @@
 """Learner pages for quizzes: the quiz page, an attempt, saving, submitting, review."""
 
+import functools
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from courses.selectors import (
     page_is_live_for_learners,
 )
 from courses.views import course_certificate
+from lms import sqlcache
 from lms.people.voice import ADULT, vgettext, voice_for
 
 from .grading import grade
@@ -93,7 +95,14 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
 
     if request.method == "POST" and request.POST.get("action") == "start":
         try:
-            attempt = attempt_start(user=user, quiz=quiz, course=course, status=status)
+            attempt = attempt_start(
+                user=user,
+                quiz=quiz,
+                course=course,
+                status=status,
+                # Read with the quiz's row as the request was routed.
+                content_version=quiz.content_version,
+            )
         except AttemptRefused as refusal:
             messages.error(request, _refusal_text(refusal, voice))
             return redirect(quiz.get_url(request))
@@ -143,14 +152,9 @@ def quiz_serve(request, quiz: QuizPage, *args, **kwargs):
 
 def _own_attempt(request, attempt_id: int) -> QuizAttempt:
     """Another learner's attempt answers 404, like one that does not exist."""
-    attempt = get_object_or_404(
-        # Whether the quiz is still reachable, read with the attempt.
-        QuizAttempt.objects.select_related("quiz", "course").annotate(
-            **page_blockers("quiz__path")
-        ),
-        pk=attempt_id,
-        user=request.user,
-    )
+    attempt = _attempt_with_pages(attempt_id=attempt_id, user_id=request.user.pk)
+    if attempt is None:
+        raise Http404
     attempt.user = request.user  # already loaded: spare a query
     page = attempt.quiz or attempt.course  # both gone: history, nothing to reach
     blockers = (
@@ -160,6 +164,65 @@ def _own_attempt(request, attempt_id: int) -> QuizAttempt:
         page, request=request, blockers=blockers
     ):
         raise Http404
+    return attempt
+
+
+@functools.cache
+def _loaded_fields() -> tuple[tuple, ...]:
+    """The columns `_attempt_with_pages` reads: each model with its concrete
+    fields, and the lookup naming them from the attempt."""
+    return tuple(
+        (model, fields, tuple(f"{prefix}{field.name}" for field in fields))
+        for model, prefix in (
+            (QuizAttempt, ""),
+            (QuizPage, "quiz__"),
+            (CoursePage, "course__"),
+        )
+        for fields in [tuple(model._meta.concrete_fields)]
+    )
+
+
+def _attempt_query(values: dict):
+    lookups = [lookup for _m, _f, names in _loaded_fields() for lookup in names]
+    return (
+        QuizAttempt.objects.filter(pk=values["attempt"], user=values["user"])
+        .order_by()
+        # Whether the quiz is still reachable, read with the attempt.
+        .annotate(**page_blockers("quiz__path"))
+        .values_list(*lookups, "lms_unpublished", "lms_restricted")
+    )
+
+
+def _attempt_with_pages(*, attempt_id: int, user_id: int) -> QuizAttempt | None:
+    """The user's attempt with its quiz and course, as
+    `select_related("quiz", "course")` would load them, in one query whose
+    SQL is compiled once per process (lms.sqlcache: the attempt pages are
+    the learner's busiest requests)."""
+    rows = sqlcache.cached_rows(
+        "quizzes._own_attempt",
+        _attempt_query,
+        model=QuizAttempt,
+        values={"attempt": int(attempt_id), "user": int(user_id)},
+    )
+    if not rows:
+        return None
+    row, at = rows[0], 0
+    instances = []
+    for model, fields, _names in _loaded_fields():
+        values = row[at : at + len(fields)]
+        at += len(fields)
+        pk = values[[field.primary_key for field in fields].index(True)]
+        instances.append(
+            None
+            if pk is None
+            else model.from_db(
+                QuizAttempt.objects.db, [field.attname for field in fields], values
+            )
+        )
+    attempt, quiz, course = instances
+    QuizAttempt.quiz.field.set_cached_value(attempt, quiz)
+    QuizAttempt.course.field.set_cached_value(attempt, course)
+    attempt.lms_unpublished, attempt.lms_restricted = row[at], row[at + 1]
     return attempt
 
 

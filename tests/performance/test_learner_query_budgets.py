@@ -42,7 +42,7 @@ BUDGETS = {
     "lesson page": (12, 12),
     "lesson complete": (11, 11),
     "quiz page": (9, 9),
-    "quiz start": (17, 17),
+    "quiz start": (13, 13),
     "attempt page": (4, 4),
     "quiz autosave": (6, 6),
     "quiz submit": (13, 13),
