@@ -26,7 +26,7 @@ from wagtail.utils.decorators import cached_classmethod
 
 from lms import sqlcache
 from lms.people.models import SchoolClass, SchoolYear
-from lms.routing import child_by_slug
+from lms.routing import child_by_slug, known_unrestricted
 
 from .blocks import LessonBodyBlock, ObjectivesBlock
 from .panels import SupersededLawPanel
@@ -217,6 +217,9 @@ class OneQueryViewRestrictionsMixin:
     """
 
     def get_view_restrictions(self):
+        if known_unrestricted(self):
+            # Routing read with this page that none applies.
+            return PageViewRestriction.objects.none()
         paths = [
             self.path[:end]
             for end in range(self.steplen, len(self.path) + 1, self.steplen)
@@ -302,7 +305,7 @@ class CourseIndexPage(OneQueryViewRestrictionsMixin, Page):
         if not path_components:
             return super().route(request, path_components)
         slug, *rest = path_components
-        course = child_by_slug(CoursePage, self, slug)
+        course = child_by_slug(CoursePage, self, slug, last=not rest)
         if course is None:
             raise Http404
         request.lms_catalogue = self
@@ -473,7 +476,7 @@ class CoursePage(OneQueryViewRestrictionsMixin, Page):
             return super().route(request, path_components)
         slug, *rest = path_components
         for model in self._step_models_for(slug):
-            step = child_by_slug(model, self, slug)
+            step = child_by_slug(model, self, slug, last=not rest)
             if step is not None:
                 request.lms_course = self
                 return step.route(request, rest)

@@ -37,6 +37,7 @@ from lms.people.selectors import (
     roles_memo_generation,
     roles_memo_prime,
 )
+from lms.routing import BLOCKER_DEPTH
 
 from . import progress
 from .models import (
@@ -69,6 +70,9 @@ def page_is_live_for_learners(
     """
     if page is None or not page.live:
         return False
+    if blockers is None and hasattr(page, "lms_unpublished"):
+        # Read with the page by routing (lms.routing.child_by_slug).
+        blockers = (page.lms_unpublished, page.lms_restricted)
     if blockers is not None and page.depth <= BLOCKER_DEPTH:
         unpublished, restricted = blockers
         if unpublished:
@@ -109,35 +113,6 @@ def _blockers_queryset(values: dict):
         .filter(Q(live=False) | Q(view_restrictions__isnull=False))
         .values_list("live", "view_restrictions")
     )
-
-
-# The deepest page `page_blockers` checks with its row; deeper pages (never an
-# LMS step: home, catalogue, course, step) get the query of their own.
-BLOCKER_DEPTH = 10
-
-
-def page_blockers(path: str) -> dict:
-    """Annotations for a row naming a page by the relation `path` (e.g.
-    "quiz__path"): whether the page or an ancestor below the root is
-    unpublished, and whether one has a view restriction. Read with the row,
-    they spare `page_is_live_for_learners` its query (`blockers=`)."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Substr
-
-    step = Page.steplen
-    chain = Page.objects.filter(
-        reduce(
-            or_,
-            (
-                Q(path=Substr(OuterRef(path), 1, depth * step))
-                for depth in range(2, BLOCKER_DEPTH + 1)
-            ),
-        )
-    )
-    return {
-        "lms_unpublished": Exists(chain.filter(live=False)),
-        "lms_restricted": Exists(chain.filter(view_restrictions__isnull=False)),
-    }
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
-from courses.selectors import (
-    course_status_for,
-    page_blockers,
-    page_is_live_for_learners,
-)
+from courses.selectors import course_status_for, page_is_live_for_learners
 from courses.views import course_certificate
 from lms import sqlcache
 from lms.people.voice import ADULT, vgettext, voice_for
+from lms.routing import page_blockers
 
 from .grading import grade
 from .models import AttemptState, FeedbackTiming, QuestionType, QuizAttempt, QuizPage

@@ -44,7 +44,7 @@ class HomePage(Page):
             from courses.models import CourseIndexPage
 
             slug, *rest = path_components
-            catalogue = child_by_slug(CourseIndexPage, self, slug)
+            catalogue = child_by_slug(CourseIndexPage, self, slug, last=not rest)
             if catalogue is not None:
                 return catalogue.route(request, rest)
         return super().route(request, path_components)

@@ -6,12 +6,13 @@ from unittest import mock
 import pytest
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
-from wagtail.models import Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.selectors import page_is_live_for_learners
 from lms import sqlcache
 from lms.middleware import site_for_request
-from lms.routing import child_by_slug
+from lms.routing import child_by_slug, known_unrestricted
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,84 @@ def test_no_site_is_none(site_root):
     request = RequestFactory().get("/", SERVER_NAME="x.example")
     assert Site._find_for_request(request) is None
     assert site_for_request(request) is None
+
+
+def _restricted(page):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    return restriction.pk
+
+
+def _routed(page):
+    """`page` as routing finds the page a request serves, with its flags."""
+    parent = page.get_parent()
+    return child_by_slug(type(page), parent.specific, page.slug, last=True)
+
+
+def test_a_routed_page_with_no_restriction_checks_none_without_a_query(
+    make_course, django_assert_num_queries
+):
+    course, lessons = make_course(lessons=1)
+    lesson = _routed(lessons[0])
+    assert (lesson.lms_unpublished, lesson.lms_restricted) == (False, False)
+    with django_assert_num_queries(0):
+        assert list(lesson.get_view_restrictions()) == []
+        assert page_is_live_for_learners(lesson)
+
+
+def test_routed_pages_get_the_restrictions_wagtail_finds(
+    make_course, catalogue, site_root
+):
+    """Restrictions on the page, an ancestor, the root and an alias's
+    original: a routed page's restrictions are those its own lookup finds
+    (all Wagtail's Page.get_view_restrictions finds, and an alias's own), and
+    no page with one is taken as free."""
+    free, free_lessons = make_course(lessons=1)
+    on_course, on_course_lessons = make_course(lessons=2)
+    _restricted(on_course)
+    on_lesson, on_lesson_lessons = make_course(lessons=2)
+    _restricted(on_lesson_lessons[1])
+    original, _ = make_course(lessons=1, title="Gốc")
+    _restricted(original)
+    alias = original.create_alias(parent=catalogue, update_slug="ban-sao")
+    pages = [
+        free,
+        *free_lessons,
+        on_course,
+        *on_course_lessons,
+        on_lesson,
+        *on_lesson_lessons,
+        original,
+        alias.specific,
+    ]
+
+    def compare():
+        for page in pages:
+            routed = _routed(page)
+            # The query the flags spare (page was not read by routing).
+            expected = {r.pk for r in page.get_view_restrictions()}
+            wagtails = set(
+                Page.get_view_restrictions(page).values_list("pk", flat=True)
+            )
+            found = {r.pk for r in routed.get_view_restrictions()}
+            assert found == expected, page.title
+            assert wagtails <= found, page.title
+            assert known_unrestricted(routed) == (not expected), page.title
+
+    compare()
+    assert _routed(alias.specific).lms_restricted_elsewhere is True
+    assert _routed(free_lessons[0]).lms_restricted_elsewhere is False
+    _restricted(site_root.get_parent())  # the tree's root
+    compare()
+    assert _routed(free_lessons[0]).lms_restricted_elsewhere is True
+
+
+def test_a_routed_page_under_an_unpublished_course_is_not_live_without_a_query(
+    make_course, django_assert_num_queries
+):
+    course, lessons = make_course(lessons=1)
+    course.unpublish()
+    lesson = _routed(lessons[0])
+    with django_assert_num_queries(0):
+        assert not page_is_live_for_learners(lesson)
