@@ -10,8 +10,8 @@ from wagtail.models import Locale, Page
 
 from courses.models import CourseCompletion, Enrolment, LessonProgress
 from lms.people.models import Membership, PersonProfile, School, User
-from lms.reports.models import CompletionSummary, ReportGroup
 from lms.reports.management.commands.seed_scale import bulk_loaded_models
+from lms.reports.models import CompletionSummary, ReportGroup
 from quizzes.models import QuizAttempt, QuizGrade
 
 LOADED = bulk_loaded_models()
