@@ -263,8 +263,8 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
         member_ids = _counted_once(counted_memberships().using(using), using=using)
         members = Membership.objects.using(using).filter(pk__in=member_ids)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
-        # Set-based: the database counts and writes every row in two
-        # INSERT ... SELECT, the counting queries being group_counts' own.
+        # Set-based: the database counts and writes every row itself, the
+        # counting queries being group_counts' own.
         group_count = _insert_groups(members, using=using)
         row_count = _insert_summary_rows(member_ids, course_ids, using=using)
         for start in range(0, len(settled), BATCH):
