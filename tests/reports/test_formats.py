@@ -99,3 +99,24 @@ def test_csv_decimals_follow_the_page_language_and_say_so(client, world):
     column = header.index("Completed (%) (decimal separator “.”)")
     assert an_lac[column] == "37.5"
     assert "37.5" in client.get(DEPARTMENT).content.decode()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_table_cells_show_figures_as_the_template_would_localize_them(language):
+    # `cell` formats each figure once per language and value: the same text
+    # as the template's own localization (counts) and number_format (rates).
+    from django.template import Context, Template
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    cell = Template("{% load lms_reports_tags %}{{ value|cell }}")
+    plain = Template("{{ value }}")
+    with translation.override(language):
+        for value in (0, 7, 1234, 1234567, True):
+            assert cell.render(Context({"value": value})) == plain.render(
+                Context({"value": value})
+            )
+        for value in (0.0, 12.25, 66.66666666666667, 100.0, 1234.5):
+            expected = number_format(value, 1)
+            assert cell.render(Context({"value": value})) == expected
+            assert cell.render(Context({"value": value})) == expected

@@ -13,16 +13,27 @@ from .conftest import attempt
 
 pytestmark = pytest.mark.django_db
 
+# Each page's queries as measured (2026-12-06) on PostgreSQL, where
+# `reporting_session` adds three (BEGIN, its settings, COMMIT) that SQLite
+# does without: each budget is the page's own count, so one query more fails.
 PAGES = [
-    (reverse("lms_reports:completion"), {}),
-    (reverse("lms_reports:learners"), {}),
-    (reverse("lms_reports:department"), {"sort": "-percent"}),
-    (reverse("lms_reports:completion"), {"export": "xlsx", "table": "course_class"}),
-    (reverse("lms_reports:learners"), {"export": "csv", "table": "learners"}),
+    (reverse("lms_reports:completion"), {}, 35),
+    (reverse("lms_reports:learners"), {}, 36),
+    (reverse("lms_reports:department"), {"sort": "-percent"}, 32),
+    (
+        reverse("lms_reports:completion"),
+        {"export": "xlsx", "table": "course_class"},
+        23,
+    ),
+    (reverse("lms_reports:learners"), {"export": "csv", "table": "learners"}, 23),
 ]
-# Measured: 42 on PostgreSQL on the busiest page, since the admin menu's
-# recomputed grades, mail queue and waiting tasks items (one question each).
-BUDGET = 43
+ANNUAL_BUDGET = 27
+DEPARTMENT_BUDGET = 32
+
+
+def budget(queries: int) -> int:
+    """A page's measured PostgreSQL count, on the database the tests run on."""
+    return queries if connection.vendor == "postgresql" else queries - 3
 
 
 def add_classes(world, count: int, start: int):
@@ -48,16 +59,16 @@ def count_queries(client, url, params) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize(("url", "params"), PAGES)
+@pytest.mark.parametrize(("url", "params", "queries"), PAGES)
 def test_query_count_does_not_grow_with_classes_or_learners(
-    client, world, url, params, django_assert_max_num_queries
+    client, world, url, params, queries, django_assert_max_num_queries
 ):
     client.force_login(world.people["qt"])
     client.get(url, params)  # warm per-process caches (site root, content types)
     add_classes(world, 2, start=0)
     few = count_queries(client, url, params)
     add_classes(world, 4, start=2)
-    with django_assert_max_num_queries(BUDGET):
+    with django_assert_max_num_queries(budget(queries)):
         many = count_queries(client, url, params)
     assert many == few
 
@@ -76,7 +87,7 @@ def test_annual_report_query_count_does_not_grow_with_classes(
     add_classes(world, 2, start=0)
     few = count_queries(client, url, params)
     add_classes(world, 4, start=2)
-    with django_assert_max_num_queries(BUDGET):
+    with django_assert_max_num_queries(budget(ANNUAL_BUDGET)):
         many = count_queries(client, url, params)
     assert many == few
 
@@ -101,7 +112,7 @@ def test_department_rollup_query_count_does_not_grow_with_schools(
             role=Role.STUDENT,
             school_class=school_class,
         )
-    with django_assert_max_num_queries(BUDGET):
+    with django_assert_max_num_queries(budget(DEPARTMENT_BUDGET)):
         many = count_queries(client, url, {})
     assert many == few
 

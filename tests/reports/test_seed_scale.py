@@ -11,6 +11,7 @@ from wagtail.models import Locale, Page
 from courses.models import CourseCompletion, Enrolment, LessonProgress
 from lms.people.models import Membership, PersonProfile, School, User
 from lms.reports.management.commands.seed_scale import bulk_loaded_models
+from lms.reports.models import CompletionSummary, ReportGroup
 from quizzes.models import QuizAttempt, QuizGrade
 
 LOADED = bulk_loaded_models()
@@ -68,6 +69,31 @@ def test_seed_scale_puts_every_foreign_key_and_index_back():
         PersonProfile.objects.create(user_id=10**9, full_name="Không ai")
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def vacuumed_tables() -> dict[str, tuple[bool, bool]]:
+    """Each table's (vacuumed, analyzed) by hand, not by autovacuum."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
+            "FROM pg_stat_user_tables"
+        )
+        return {name: (vacuumed, analyzed) for name, vacuumed, analyzed in cursor}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_seed_scale_ends_with_vacuum_analyze_of_what_it_loaded():
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    call_command("seed_scale", schools=1, students_per_school=45, prefix="TV")
+    tables = vacuumed_tables()
+    loaded = [*LOADED, School, ReportGroup, CompletionSummary]
+    for model in loaded:
+        assert tables[model._meta.db_table] == (True, True), model
 
 
 @pytest.mark.django_db

@@ -39,6 +39,7 @@ from lms.people.models import (
     SchoolYear,
 )
 from lms.people.text import fold_for_search, vietnamese_sort_key
+from lms.reports.models import CompletionSummary, ReportGroup
 from quizzes.models import AttemptState, QuizAttempt, QuizGrade, QuizPage
 
 User = get_user_model()
@@ -201,6 +202,25 @@ def _bulk_load(models) -> Iterator[None]:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def _vacuum_analyze(models) -> None:
+    """VACUUM (ANALYZE) these tables, so what reads them next does not depend
+    on autovacuum having run over the rows just loaded.
+
+    VACUUM sets the visibility map (index-only scans then skip the heap) and
+    the rows' hint bits, and ANALYZE gives the planner their statistics.
+    VACUUM cannot run in a transaction: inside one (a test's) only ANALYZE.
+    Elsewhere (SQLite) nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table) for model in models
+    )
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {tables}")
+
+
 def _check_text(value: str) -> str:
     if any(char in value for char in "\t\n\r\\"):
         raise CommandError(f"Cannot seed {value!r}: tab, newline or backslash.")
@@ -249,9 +269,7 @@ class Command(BaseCommand):
                 self._school(department, prefix, index, students_per_school)
                 if (index + 1) % 10 == 0 or index + 1 == schools:
                     self.stdout.write(f"{index + 1}/{schools} schools")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        _vacuum_analyze([*loaded, School, SchoolClass])
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(
             self.style.SUCCESS(
@@ -261,6 +279,8 @@ class Command(BaseCommand):
         )
         # Bulk inserts send no signals: recount the report summary once, whole.
         call_command("rebuild_report_summary", stdout=self.stdout)
+        # The rebuild deleted the old summary rows and wrote new ones.
+        _vacuum_analyze([ReportGroup, CompletionSummary])
 
     def _courses(self) -> list[dict]:
         courses = []
