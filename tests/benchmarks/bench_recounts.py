@@ -76,7 +76,10 @@ def seed(classes: int, size: int):
     lessons = [LessonPageFactory(parent=course) for _ in range(2)]
     # A school and department of its own (the factories' codes may exist).
     school = SchoolFactory(
-        code=f"BR{stamp}", department=DepartmentFactory(code=f"br-{stamp}")
+        code=f"BR{stamp}",
+        department=DepartmentFactory(
+            code=f"br-{stamp}", name=f"Sở đo tổng hợp lại {stamp}"
+        ),
     )
     first = SchoolClassFactory(name=f"B{stamp}-0", school=school)
     klasses = [first] + [
