@@ -1,6 +1,7 @@
 """Routing lookups with their SQL compiled once (lms.routing, the site in
 lms.middleware): the same pages and site as Wagtail's own queries."""
 
+import importlib
 from unittest import mock
 
 import pytest
@@ -195,3 +196,26 @@ def test_a_routed_page_under_an_unpublished_course_is_not_live_without_a_query(
     lesson = _routed(lessons[0])
     with django_assert_num_queries(0):
         assert not page_is_live_for_learners(lesson)
+
+
+def test_a_course_from_before_structure_versions_gets_one(make_course):
+    """Migration 0017: a course still at version 0 (made before 0016) gets a
+    version, so routing finds a step by its own page type, not by each."""
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module(
+        "courses.migrations.0017_structure_version_for_existing_courses"
+    )
+    old, lessons = make_course(lessons=1)
+    versioned, _ = make_course(lessons=1)
+    CoursePage.objects.filter(pk=old.pk).update(structure_version=0)
+    kept = CoursePage.objects.get(pk=versioned.pk).structure_version
+    old.refresh_from_db()
+    assert len(old._step_models_for(lessons[0].slug)) > 1
+
+    migration.version_existing_courses(django_apps, None)
+
+    old.refresh_from_db()
+    assert old.structure_version != 0
+    assert old._step_models_for(lessons[0].slug) == [LessonPage]
+    assert CoursePage.objects.get(pk=versioned.pk).structure_version == kept
