@@ -134,3 +134,13 @@ def pytest_sessionfinish(session, exitstatus):
     if problems:
         print("\nAccess suite coverage by requests:\n  " + "\n  ".join(problems[:50]))
         session.exitstatus = 1
+
+
+@pytest.fixture
+def fresh_sqlcache():
+    """No compiled SQL shape (lms.sqlcache) before or after the test."""
+    from lms import sqlcache
+
+    sqlcache.clear()
+    yield
+    sqlcache.clear()

@@ -2,40 +2,23 @@
 parameters exactly as the ORM would send them, or not at all."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models.sql.compiler import SQLCompiler
 
 from lms import sqlcache
 from lms.people.models import SchoolYear
+from tests.sqlcache_support import compiles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    sqlcache.clear()
-    yield
-    sqlcache.clear()
 
 
 @pytest.fixture
 def people(db):
     names = ["a_b", "axb", "a%c", "ab%", "a\\b", "zz"]
     return {name: User.objects.create(username=name) for name in names}
-
-
-def _compiles(fn):
-    compile_ = SQLCompiler.as_sql
-    with mock.patch.object(
-        SQLCompiler, "as_sql", autospec=True, side_effect=compile_
-    ) as as_sql:
-        result = fn()
-    return result, as_sql.call_count
 
 
 def _by_name(values):
@@ -66,7 +49,7 @@ def test_like_patterns_and_exact_strings_are_escaped_as_the_orm_does(
     orm = list(_by_name(values))
     assert orm == expected
     assert sqlcache.cached_rows("by name", _by_name, model=User, values=values) == orm
-    again, compiled = _compiles(
+    again, compiled = compiles(
         lambda: sqlcache.cached_rows("by name", _by_name, model=User, values=values)
     )
     assert again == orm
@@ -127,7 +110,7 @@ def test_what_the_template_cannot_explain_runs_through_the_orm(people, build, ca
     rows = sqlcache.cached_rows(build.__name__, build, model=User, values=values)
     assert "run through the ORM" in caplog.text
     assert list(rows) == list(build(values))
-    again, compiled = _compiles(
+    again, compiled = compiles(
         lambda: sqlcache.cached_rows(build.__name__, build, model=User, values=values)
     )
     assert list(again) == list(build(values))

@@ -4,30 +4,22 @@ ORM makes them, or by the ORM itself. Run under PostgreSQL too
 (DATABASE_URL, docs/testing.md)."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import Length
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from lms import sqlcache
 from lms.people.models import Guardian, PersonProfile
 from tests.people.factories import GuardianFactory, MembershipFactory, UserFactory
+from tests.sqlcache_support import compiles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    sqlcache.clear()
-    yield
-    sqlcache.clear()
 
 
 @pytest.fixture
@@ -45,15 +37,6 @@ def people():
         last_login=timezone.now(),
     )
     return {"student": student, "parent": parent, "bare": bare}
-
-
-def _compiles(fn):
-    compile_ = SQLCompiler.as_sql
-    with mock.patch.object(
-        SQLCompiler, "as_sql", autospec=True, side_effect=compile_
-    ) as as_sql:
-        result = fn()
-    return result, as_sql.call_count
 
 
 def _fields(obj) -> dict:
@@ -103,7 +86,7 @@ def test_instances_with_select_related_equal_the_orms(people):
     orm = list(_users(values))
     assert [u.username for u in orm] == ["bare", "hs1", "ph1"]
     first = sqlcache.cached_instances("users", _users, model=User, values=values)
-    cached, compiled = _compiles(
+    cached, compiled = compiles(
         lambda: sqlcache.cached_instances("users", _users, model=User, values=values)
     )
     assert compiled == 0
@@ -147,7 +130,7 @@ def test_a_second_call_with_other_values_runs_one_query_and_compiles_nothing(
     ] == [student.pk]
     values = {"ids": [parent.pk, student.pk], "start": "p"}
     with django_assert_num_queries(1):
-        again, compiled = _compiles(
+        again, compiled = compiles(
             lambda: sqlcache.cached_instances(
                 "users", _users, model=User, values=values
             )
@@ -191,7 +174,7 @@ def test_cached_get_answers_as_get_does(people, django_assert_num_queries):
     orm = _by_pk({"pk": student.pk}).get()
     sqlcache.cached_get("by pk", _by_pk, model=User, values={"pk": student.pk})
     with django_assert_num_queries(1):
-        cached, compiled = _compiles(
+        cached, compiled = compiles(
             lambda: sqlcache.cached_get(
                 "by pk", _by_pk, model=User, values={"pk": student.pk}
             )
@@ -263,7 +246,7 @@ def test_what_cannot_be_kept_runs_through_the_orm(people, build, caplog):
     cached = sqlcache.cached_instances(build.__name__, build, model=User, values=values)
     assert "run through the ORM" in caplog.text
     assert cached == orm
-    again, compiled = _compiles(
+    again, compiled = compiles(
         lambda: sqlcache.cached_instances(
             build.__name__, build, model=User, values=values
         )
@@ -332,7 +315,7 @@ def test_a_cached_queryset_reads_cached_sql_and_its_clones_are_the_orms(
     assert list(first) == expected
     queryset = sqlcache.cached_queryset("qs", _restricted, model=User, values=values)
     with django_assert_num_queries(1):
-        rows, compiled = _compiles(lambda: list(queryset))
+        rows, compiled = compiles(lambda: list(queryset))
         assert list(queryset) == rows  # evaluated once
         assert bool(queryset) and len(queryset) == 3
     assert compiled == 0

@@ -2,36 +2,18 @@
 lms.middleware): the same pages and site as Wagtail's own queries."""
 
 import importlib
-from unittest import mock
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 from wagtail.models import Page, PageViewRestriction, Site
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.selectors import page_is_live_for_learners
-from lms import sqlcache
 from lms.middleware import site_for_request
 from lms.routing import child_by_slug, known_unrestricted
+from tests.sqlcache_support import compiles
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    sqlcache.clear()
-    yield
-    sqlcache.clear()
-
-
-def _compiles(fn):
-    compile_ = SQLCompiler.as_sql
-    with mock.patch.object(
-        SQLCompiler, "as_sql", autospec=True, side_effect=compile_
-    ) as as_sql:
-        result = fn()
-    return result, as_sql.call_count
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
 
 def test_child_by_slug_finds_what_child_of_finds(make_course, catalogue, site_root):
@@ -57,7 +39,7 @@ def test_child_by_slug_finds_what_child_of_finds(make_course, catalogue, site_ro
             assert found.title == expected.title
             assert found.live == expected.live
             assert found.get_deferred_fields() == expected.get_deferred_fields()
-    found, compiled = _compiles(
+    found, compiled = compiles(
         lambda: child_by_slug(LessonPage, course, lessons[2].slug)
     )
     assert found == lessons[2]
@@ -71,7 +53,7 @@ def test_a_lesson_url_is_routed_without_compiling_its_lookups(
     request = rf.get("/")
     path = [course.slug, lessons[1].slug]
     catalogue.route(request, path)  # compiles once
-    route, compiled = _compiles(lambda: catalogue.route(request, path))
+    route, compiled = compiles(lambda: catalogue.route(request, path))
     assert route.page == lessons[1]
     assert compiled == 0
 

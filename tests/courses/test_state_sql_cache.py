@@ -10,19 +10,11 @@ from django.utils import timezone
 
 from courses import selectors, services
 from courses.models import ClassAssignment, Enrolment
-from lms import sqlcache
 from lms.people.models import Consent
 from tests.courses.factories import CourseIndexPageFactory, CoursePageFactory
 from tests.quizzes.factories import QuizPageFactory, add_slots, single_choice
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    sqlcache.clear()
-    yield
-    sqlcache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
 
 def _orm_rows(user, courses):

@@ -2,39 +2,21 @@
 process (lms.sessions, lms.people.backends): the same rows as the ORM's."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from lms import sqlcache
 from lms.people.backends import ProfileModelBackend
 from lms.people.models import PersonProfile
 from lms.sessions import SessionStore
 from tests.people.factories import UserFactory
+from tests.sqlcache_support import compiles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    sqlcache.clear()
-    yield
-    sqlcache.clear()
-
-
-def _compiles(fn):
-    compile_ = SQLCompiler.as_sql
-    with mock.patch.object(
-        SQLCompiler, "as_sql", autospec=True, side_effect=compile_
-    ) as as_sql:
-        result = fn()
-    return result, as_sql.call_count
 
 
 def test_the_request_user_comes_with_its_profile_compiled_once(
@@ -44,7 +26,7 @@ def test_the_request_user_comes_with_its_profile_compiled_once(
     backend = ProfileModelBackend()
     backend.get_user(first.pk)
     with django_assert_num_queries(1):
-        user, compiled = _compiles(lambda: backend.get_user(second.pk))
+        user, compiled = compiles(lambda: backend.get_user(second.pk))
     assert compiled == 0
     expected = (
         User.objects.select_related("lms_profile", "guardian_contact")
@@ -79,7 +61,7 @@ def test_a_session_is_read_compiled_once_and_expires_as_djangos(
         stores.append(store.session_key)
     assert SessionStore(stores[0])["n"] == 0
     with django_assert_num_queries(1):
-        store, compiled = _compiles(lambda: SessionStore(stores[1]).load())
+        store, compiled = compiles(lambda: SessionStore(stores[1]).load())
     assert compiled == 0
     assert store == {"n": 1}
     Session.objects.filter(session_key=stores[1]).update(
