@@ -56,6 +56,11 @@ logger = logging.getLogger(__name__)
 MAX_SHAPES = 512
 
 _INT_BASES = (1_900_000_000, 1_950_000_000)  # inside a 32-bit integer column
+# The real date and datetime classes, in a mapping: while a test freezes time,
+# freezegun puts its fakes in their place on the datetime module and on every
+# module attribute that holds one, and an input's kind must not depend on
+# whether time was frozen when its shape was compiled.
+_REAL = {"date": datetime.date, "datetime": datetime.datetime}
 _DATE_BASES = (datetime.date(1111, 1, 1), datetime.date(1333, 1, 1))
 _DATETIME_BASES = (
     datetime.datetime(1111, 1, 1, 1, 1, 1, 111111, tzinfo=datetime.UTC),
@@ -109,7 +114,7 @@ _lock = threading.Lock()
 def _sentinel(kind: type, round_: int, n: int):
     if kind is int:
         return _INT_BASES[round_] + n
-    if kind is datetime.datetime:
+    if kind is _REAL["datetime"]:
         return _DATETIME_BASES[round_] + datetime.timedelta(days=n)
     if kind is str:
         # Set A is plain letters and digits; set B holds a LIKE wildcard, so
@@ -124,12 +129,12 @@ def _kind_of(value) -> type:
     for kind in (int, str):
         if isinstance(value, kind):
             return kind
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, _REAL["datetime"]):
         if value.tzinfo is None or value.utcoffset() is None:
             raise TypeError("cached_rows takes aware datetimes only")
-        return datetime.datetime
-    if isinstance(value, datetime.date):
-        return datetime.date
+        return _REAL["datetime"]
+    if isinstance(value, _REAL["date"]):
+        return _REAL["date"]
     raise TypeError(f"cached_rows cannot stand in for {type(value).__name__}")
 
 
@@ -164,7 +169,7 @@ def _slot(param_a, param_b, where_a, where_b, ops) -> _Slot | None:
             if type(param_b) is int and param_b == sub_b:
                 return _Slot(name=name, index=index, kind="raw", input_type=kind)
             return None
-        if kind is datetime.date or kind is datetime.datetime:
+        if kind is _REAL["date"] or kind is _REAL["datetime"]:
             if type(param_a) is type(sub_a) and param_a == sub_a:
                 return (
                     _Slot(name=name, index=index, kind="raw", input_type=kind)
@@ -173,7 +178,7 @@ def _slot(param_a, param_b, where_a, where_b, ops) -> _Slot | None:
                 )
             slot_kind, adapt = (
                 ("date", ops.adapt_datefield_value)
-                if kind is datetime.date
+                if kind is _REAL["date"]
                 else ("datetime", ops.adapt_datetimefield_value)
             )
             adapted = adapt(sub_a)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from lms import sqlcache
 from lms.people.models import SchoolYear
@@ -77,6 +78,39 @@ def test_dates_are_adapted_and_read_back_as_the_orm_does():
         assert rows == list(_years(values))
         assert all(isinstance(row[1], datetime.date) for row in rows)
     assert len(rows) == 3
+
+
+def test_dates_from_a_frozen_clock_fit_a_shape_compiled_without_one_and_back():
+    """Tests freeze time (freezegun) around code that reads today's date: a
+    shape compiled before is used with the fake date, and the other way."""
+    from freezegun import freeze_time
+
+    SchoolYear.objects.create(
+        name="2021-2022",
+        starts_on=datetime.date(2021, 9, 5),
+        ends_on=datetime.date(2022, 5, 31),
+    )
+    real = {"day": datetime.date(2022, 1, 1)}
+    assert sqlcache.cached_rows("years", _years, model=SchoolYear, values=real)
+    with freeze_time("2022-03-10"):
+        frozen = {"day": timezone.localdate()}
+        assert type(frozen["day"]) is not type(real["day"])  # freezegun's
+        rows, compiled = compiles(
+            lambda: sqlcache.cached_rows(
+                "years", _years, model=SchoolYear, values=frozen
+            )
+        )
+        assert rows == list(_years(frozen))
+        assert compiled == 0
+    sqlcache.clear()
+    with freeze_time("2022-03-10"):
+        frozen = {"day": timezone.localdate()}
+        assert sqlcache.cached_rows("years", _years, model=SchoolYear, values=frozen)
+    rows, compiled = compiles(
+        lambda: sqlcache.cached_rows("years", _years, model=SchoolYear, values=real)
+    )
+    assert rows == list(_years(real))
+    assert compiled == 0
 
 
 def test_lists_of_another_length_are_another_shape(people):
