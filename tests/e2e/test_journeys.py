@@ -222,7 +222,8 @@ def add_block(page, label: str) -> None:
 def type_rich_text(page, text: str) -> None:
     """Type into the newest Draftail editor, once it is there: a block's
     editor appears a moment after its other fields, and `.last` found the
-    previous block's editor then (the text went into the wrong block)."""
+    previous block's editor then (the text went into the wrong block).
+    Return once the text has reached the form."""
     from playwright.sync_api import expect
 
     editor = page.locator(".Draftail-Editor [contenteditable=true]").last
@@ -231,6 +232,14 @@ def type_rich_text(page, text: str) -> None:
     expect(editor).to_be_focused()
     page.keyboard.type(text)
     expect(editor).to_contain_text(text)
+    # Draftail copies its state into the form's hidden input 250 ms after
+    # the last keystroke; publishing sooner sent the block empty ("This
+    # field is required" on the callout's text in a CI run on a busy machine).
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('input[type=hidden]')]"
+        ".some(input => input.value.includes(text))",
+        arg=text,
+    )
 
 
 def publish(page) -> None:
