@@ -50,16 +50,20 @@ def people_of(prefix: str) -> dict[str, int]:
     }
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_seed_scale_puts_every_foreign_key_and_index_back():
-    # A transaction test starts from what the last one left: flushed tables,
-    # without Wagtail's migrated locale and root page, which seed_demo needs.
+@pytest.fixture
+def wagtail_root(transactional_db):
+    """A transaction test starts from what the last one left: flushed tables,
+    without Wagtail's migrated locale and root page, which seed_demo needs."""
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
     if Page.get_first_root_node() is None:
         Page.add_root(title="Root", slug="root")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_seed_scale_puts_every_foreign_key_and_index_back(wagtail_root):
     before = catalogue()
     call_command("seed_scale", schools=2, students_per_school=45, prefix="TK")
     assert catalogue() == before
@@ -83,12 +87,7 @@ def vacuumed_tables() -> dict[str, tuple[bool, bool]]:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_seed_scale_ends_with_vacuum_analyze_of_what_it_loaded():
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if Page.get_first_root_node() is None:
-        Page.add_root(title="Root", slug="root")
+def test_seed_scale_ends_with_vacuum_analyze_of_what_it_loaded(wagtail_root):
     call_command("seed_scale", schools=1, students_per_school=45, prefix="TV")
     tables = vacuumed_tables()
     loaded = [*LOADED, School, ReportGroup, CompletionSummary]
