@@ -164,14 +164,15 @@ def coalescing() -> bool:
     chosen = getattr(settings, "LMS_OUTBOX_COALESCE", None)
     if chosen is not None:
         return bool(chosen)
+    from django.core.cache import caches
     from django.core.cache.backends.memcached import BaseMemcachedCache
     from django.core.cache.backends.redis import RedisCache
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks.backends.immediate import ImmediateBackend
 
-    return isinstance(cache, RedisCache | BaseMemcachedCache) and not isinstance(
-        default_task_backend, ImmediateBackend
-    )
+    shared = isinstance(caches["default"], RedisCache | BaseMemcachedCache)
+    queued = not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+    return shared and queued
 
 
 def _marker(task: str, using: str) -> str:
