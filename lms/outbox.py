@@ -176,7 +176,10 @@ def coalescing() -> bool:
 
 
 def _marker(task: str, using: str) -> str:
-    return f"lms:outbox:queued:{using}:{task}"
+    """The cache key; by database name, as sites may share one Redis."""
+    from django.db import connections
+
+    return f"lms:outbox:queued:{connections[using].settings_dict['NAME']}:{task}"
 
 
 def _hand_over_after_commit(row_id: int, *, task: str, using: str) -> None:
