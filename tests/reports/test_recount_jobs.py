@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.services import course_open, lesson_complete
@@ -248,6 +249,26 @@ def test_a_failed_batch_runs_every_row_it_would_have_served_alone(
     monkeypatch.setattr(summary_module, "summary_run_recounts", broken)
     assert run(handed[0]) == "done"
     everyone_agrees()
+
+
+@pytest.mark.django_db
+def test_the_marker_adds_no_query_to_the_learners_request(
+    make_course,  # noqa: F811
+    handed,
+    settings,
+    act,
+):
+    summary_rebuild()
+    course, lessons = make_course(lessons=1)
+    students = two_classes(sizes=(4, 0))
+    counts = []
+    for student, coalesce in zip(students, (False, False, True, True), strict=True):
+        settings.LMS_OUTBOX_COALESCE = coalesce
+        with CaptureQueriesContext(connection) as queries:
+            act(student, course, lessons[0])
+        counts.append(len(queries))
+    assert len(handed) == 2 * 2 + 1  # a job for each row, then one for both
+    assert counts[1] == counts[2] == counts[3]
 
 
 def test_only_a_queue_with_a_shared_cache_coalesces(settings):
