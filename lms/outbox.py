@@ -21,15 +21,19 @@ and every other pending row of that task no other run holds (``SELECT ...
 FOR UPDATE SKIP LOCKED``), has the runner serve them together and deletes
 them when that transaction commits. A row committed while a run is under way
 is not among its rows: its own job (or ``outbox_resume``) serves it. A run
-that fails rolls back and leaves every row; the job then runs its own row
-alone, as any other task, so one bad row cannot hold back the rest.
+that fails rolls back; the job then runs the rows it would have served (at
+most BATCH_ROWS) alone, one by one, as any other task, each failure recorded
+on its row, so one bad row cannot hold back the rest. Rows the runner leaves
+out are run alone the same way.
 
 One job per request, though, is mostly jobs with nothing left to do (4,473
-for a class period of 500). With a queue and a shared cache (Redis, or with
-``LMS_OUTBOX_COALESCE`` on), a batched task's row is handed over only if
-``cache.add(marker)`` succeeds after its commit: one queued job per task
-and database. Its job deletes the marker *before* its transaction begins,
-then claims until a claim comes back short of BATCH_ROWS. The races:
+jobs for about 15,000 requests in the 500-student class period). With a
+queue and a shared cache (Redis, or with ``LMS_OUTBOX_COALESCE`` on), a
+batched task's row is handed over only if ``cache.add(marker)`` succeeds
+after its commit: one queued job per task and database, named in the job
+(``task``) so it claims even if another run served its own row. The job
+deletes the marker *before* its transaction begins, then claims until a
+claim comes back short of BATCH_ROWS. The races:
 
 - A row committed while the marker is set was committed before the job's
   claim began (its add ran after its commit, the job's delete after that
@@ -37,9 +41,8 @@ then claims until a claim comes back short of BATCH_ROWS. The races:
 - A row committed after the job deleted the marker sets it again and queues
   a new job; if the running claim saw it too, that job finds nothing.
 - A run fails and rolls back, or its runner leaves rows out: they have no
-  job of their own, so the job runs the task's pending rows (after a
-  failure) or the rows left out alone, one by one, each failure recorded on
-  its row. A row another run holds is served or left by that run.
+  job of their own, so the job runs them alone (above). A row another run
+  holds is served, or run alone, by that run.
 - The worker dies, or the queue loses the job: the transaction rolls back;
   the marker is gone (deleted first) or expires after MARKER_SECONDS, the
   next commit queues a job that claims what waits, and ``outbox_resume``
