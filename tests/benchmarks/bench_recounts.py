@@ -15,7 +15,10 @@ rolled back after:
 
 - ``one_by_one``: every job recounts its own request (before coalescing);
 - ``coalesced``: a job serves every pending request (summary_run_recounts),
-  the jobs whose rows were served find them gone.
+  the jobs whose rows were served find them gone;
+- ``marked``: as coalesced, but a commit queues a job only when no job of
+  the task is queued (the outbox's marker in the shared cache), so a wave
+  queues one job.
 
 One by one is measured once (every job recounts, whatever the wave);
 coalesced per wave. Jobs, recount runs (jobs that did work), queries and the
@@ -130,18 +133,33 @@ def burst(course, lessons, users) -> list[int]:
     return waves
 
 
-def replay(rows_per_commit: list[list[int]], wave: int, *, coalesce: bool) -> dict:
-    """The worker runs the queued jobs after every `wave` commits; rolled back."""
+def replay(
+    rows_per_commit: list[list[int]], wave: int, *, coalesce: bool, marker: bool = False
+) -> dict:
+    """The worker runs the queued jobs after every `wave` commits; rolled back.
+
+    `marker`: a row is queued only if it set the outbox's marker (one queued
+    job at a time, lms/outbox.py), through the outbox's own hand-over.
+    """
+    from django.core.cache import cache
     from django.db import connection, transaction
+    from django.test import override_settings
 
     from lms import outbox
     from lms.models import PendingTask
     from lms.reports.summary import summary_run_recounts  # noqa: F401 - registers
     from lms.reports.tasks import summary_recount_task
 
+    task = summary_recount_task.module_path
     runners = dict(outbox._BATCH_RUNNERS)
     if not coalesce:
-        outbox._BATCH_RUNNERS.pop(summary_recount_task.module_path, None)
+        outbox._BATCH_RUNNERS.pop(task, None)
+    hand_over = outbox._hand_over
+    queued: list[tuple[int, str]] = []
+    outbox._hand_over = lambda row_id, *, using, task="": queued.append((row_id, task))
+    marking = override_settings(LMS_OUTBOX_COALESCE=marker)
+    marking.enable()
+    cache.delete(outbox._marker(task, "default"))
     queries = 0
 
     def count(execute, sql, params, many, context):
@@ -155,22 +173,22 @@ def replay(rows_per_commit: list[list[int]], wave: int, *, coalesce: bool) -> di
             # Each commit's rows appear with it, as they did in the burst.
             waiting = {row.pk: row for row in PendingTask.objects.all()}
             PendingTask.objects.all().delete()
-            queued: list[int] = []
             for number, rows in enumerate(rows_per_commit, start=1):
                 PendingTask.objects.bulk_create(waiting[pk] for pk in rows)
-                queued.extend(rows)
+                for row_id in rows:  # each after its commit
+                    outbox._hand_over_after_commit(row_id, task=task, using="default")
                 if number % wave and number != len(rows_per_commit):
                     continue
                 started = time.process_time()
                 with connection.execute_wrapper(count):
-                    for row_id in queued:
-                        done = outbox.outbox_run(row_id=row_id)
+                    while queued:
+                        row_id, name = queued.pop(0)
+                        done = outbox.outbox_run(row_id=row_id, task=name)
                         figures["jobs"] += 1
                         figures["runs"] += done.startswith("done") and (
                             done != "done already"
                         )
                 figures["cpu_seconds"] += time.process_time() - started
-                queued = []
             from lms.reports.summary import _recount_requests
 
             assert not _recount_requests("default").exists()
@@ -181,6 +199,8 @@ def replay(rows_per_commit: list[list[int]], wave: int, *, coalesce: bool) -> di
     finally:
         outbox._BATCH_RUNNERS.clear()
         outbox._BATCH_RUNNERS.update(runners)
+        outbox._hand_over = hand_over
+        marking.disable()
     figures["queries"] = queries
     figures["cpu_seconds"] = round(figures["cpu_seconds"], 3)
     return figures
@@ -245,11 +265,12 @@ def measure(course, lessons, users, size: int) -> None:
         figures[f"recount_burst_one_by_one_{key}"] = value
     for wave in (1, size, len(users)):
         name = "all" if wave == len(users) else str(wave)
-        found = replay(rows_per_commit, wave, coalesce=True)
-        assert found.pop("rows") == expected
-        print(f"coalesced {name:>5} {found}")
-        for key, value in found.items():
-            figures[f"recount_burst_wave_{name}_coalesced_{key}"] = value
+        for mode, marker in (("coalesced", False), ("marked", True)):
+            found = replay(rows_per_commit, wave, coalesce=True, marker=marker)
+            assert found.pop("rows") == expected
+            print(f"{mode:<9} {name:>5} {found}")
+            for key, value in found.items():
+                figures[f"recount_burst_wave_{name}_{mode}_{key}"] = value
     results_merge(figures)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from courses.services import course_open, lesson_complete
+from lms import outbox
 from lms.models import PendingTask
 from lms.outbox import outbox_run
 from lms.people.models import Role
@@ -104,7 +105,7 @@ def test_one_run_serves_every_pending_request_like_one_by_one_recounts(
 
 
 @pytest.mark.django_db
-def test_a_failing_batch_leaves_the_others_and_runs_its_own_row_alone(
+def test_a_failing_batch_is_rolled_back_and_its_rows_run_alone(
     make_course,  # noqa: F811
     queue_away,
     monkeypatch,
@@ -116,45 +117,56 @@ def test_a_failing_batch_leaves_the_others_and_runs_its_own_row_alone(
         course_open(user=student, course=course)
         lesson_complete(user=student, lesson=lessons[0], course=course)
     rows = list(recounts())
+    expected = one_by_one(rows)
 
     def broken(claim, *, using):
         claim()
         raise RuntimeError("batch broken")
 
     monkeypatch.setattr(summary_module, "summary_run_recounts", broken)
-    assert outbox_run(row_id=rows[0].pk) == "done"
-    assert list(recounts()) == rows[1:]
-    monkeypatch.undo()
-    outbox_run(row_id=rows[1].pk)
+    # With one job for many rows (a marker, lms.outbox) the other rows have
+    # no job of their own: this one runs them all, one by one.
+    assert outbox_run(row_id=rows[1].pk) == "done"
     assert not recounts().exists()
+    assert stored_rows() == expected
     assert_summary_equals_live(UserFactory(is_superuser=True), ReportFilters())
 
 
 @pytest.mark.django_db
-def test_a_request_the_batch_cannot_read_is_left_to_its_own_job(
+def test_a_request_the_batch_cannot_read_runs_alone_and_records_its_error(
     make_course,  # noqa: F811
     queue_away,
+    monkeypatch,
 ):
     summary_rebuild()
     course, lessons = make_course(lessons=1)
-    students = two_classes(sizes=(2, 0))
+    students = two_classes(sizes=(3, 0))
     for student in students:
         course_open(user=student, course=course)
         lesson_complete(user=student, lesson=lessons[0], course=course)
-    bad = PendingTask.objects.create(
-        task=summary_recount_task.module_path, args=[1, 2, None, None, "x", "y"]
-    )
-    good = list(recounts().exclude(pk=bad.pk))
+    bad = [
+        PendingTask.objects.create(
+            task=summary_recount_task.module_path, args=[1, 2, None, None, "x", "y"]
+        )
+        for _ in range(3)
+    ]
+    good = list(recounts().exclude(pk__in=[row.pk for row in bad]))
+    # Claims of two: the rows left out are not claimed again (no endless
+    # loop), and the claims go on until one comes back short.
+    monkeypatch.setattr(outbox, "BATCH_ROWS", 2)
     assert outbox_run(row_id=good[0].pk) == f"done ({len(good)} requests)"
-    assert list(recounts()) == [bad]
-    with pytest.raises(TypeError):
-        outbox_run(row_id=bad.pk)
-    bad.refresh_from_db()
-    assert bad.attempts == 1 and "TypeError" in bad.last_error
+    assert list(recounts()) == bad
+    for row in bad:
+        row.refresh_from_db()
+        assert row.attempts == 1 and "TypeError" in row.last_error
+    with pytest.raises(TypeError):  # its own job fails with its error
+        outbox_run(row_id=bad[0].pk)
+    bad[0].refresh_from_db()
+    assert bad[0].attempts == 2
     assert_summary_equals_live(UserFactory(is_superuser=True), ReportFilters())
 
 
-def in_thread(job) -> tuple[threading.Thread, list]:
+def in_thread(job, name: str = "") -> tuple[threading.Thread, list]:
     result = []
 
     def run():
@@ -165,9 +177,36 @@ def in_thread(job) -> tuple[threading.Thread, list]:
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, name=name or None)
     thread.start()
     return thread, result
+
+
+def paused_in_thread(monkeypatch, job, *, inside: str, after: bool = False):
+    """Run `job` in a thread that stops in `summary_module.<inside>`.
+
+    Stops before the call, or `after` it (the rows it returns read, so the
+    locks it takes are held). Returns when the thread has stopped: (thread,
+    result list, release event).
+    """
+    name = f"paused-{inside}"
+    reached, release = threading.Event(), threading.Event()
+    real = getattr(summary_module, inside)
+
+    def paused(*args, **kwargs):
+        if threading.current_thread().name != name:
+            return real(*args, **kwargs)
+        found = real(*args, **kwargs) if after else None
+        if after:
+            list(found)
+        reached.set()
+        assert release.wait(timeout=60)
+        return found if after else real(*args, **kwargs)
+
+    monkeypatch.setattr(summary_module, inside, paused)
+    thread, result = in_thread(job, name)
+    assert reached.wait(timeout=60)
+    return thread, result, release
 
 
 @pytest.mark.postgres
@@ -186,18 +225,9 @@ def test_a_request_written_during_a_run_is_not_lost(
         lesson_complete(user=student, lesson=lessons[0], course=course)
     early = list(recounts())
 
-    counting, release = threading.Event(), threading.Event()
-    real = summary_module._recount
-
-    def paused(*args, **kwargs):
-        if threading.current_thread() is runner:
-            counting.set()
-            assert release.wait(timeout=60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(summary_module, "_recount", paused)
-    runner, first = in_thread(lambda: outbox_run(row_id=early[0].pk))
-    assert counting.wait(timeout=60)
+    runner, first, release = paused_in_thread(
+        monkeypatch, lambda: outbox_run(row_id=early[0].pk), inside="_recount"
+    )
     # The run holds every early row: their jobs neither wait nor redo them.
     other, second = in_thread(lambda: outbox_run(row_id=early[1].pk))
     other.join(timeout=60)
@@ -238,18 +268,9 @@ def test_a_rebuild_during_a_run_waits_for_it_without_deadlock(
         lesson_complete(user=student, lesson=lessons[0], course=course)
     rows = list(recounts())
 
-    counting, release = threading.Event(), threading.Event()
-    real = summary_module._recount
-
-    def paused(*args, **kwargs):
-        if threading.current_thread() is runner:
-            counting.set()
-            assert release.wait(timeout=60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(summary_module, "_recount", paused)
-    runner, first = in_thread(lambda: outbox_run(row_id=rows[0].pk))
-    assert counting.wait(timeout=60)
+    runner, first, release = paused_in_thread(
+        monkeypatch, lambda: outbox_run(row_id=rows[0].pk), inside="_recount"
+    )
     rebuild, built = in_thread(summary_rebuild)
     release.set()
     runner.join(timeout=60)
@@ -276,20 +297,10 @@ def test_a_run_started_during_a_rebuild_waits_for_it_without_deadlock(
         lesson_complete(user=student, lesson=lessons[0], course=course)
     rows = list(recounts())
 
-    settling, release = threading.Event(), threading.Event()
-    real = summary_module._recount_requests
-
-    def paused(using):
-        found = real(using)
-        if threading.current_thread() is rebuild:
-            list(found)  # the rebuild holds its exclusive lock by now
-            settling.set()
-            assert release.wait(timeout=60)
-        return found
-
-    monkeypatch.setattr(summary_module, "_recount_requests", paused)
-    rebuild, built = in_thread(summary_rebuild)
-    assert settling.wait(timeout=60)
+    # Stopped once the rebuild holds its exclusive lock.
+    rebuild, built, release = paused_in_thread(
+        monkeypatch, summary_rebuild, inside="_recount_requests", after=True
+    )
     # The run takes the rebuild's shared lock before any outbox row, so it
     # waits here rather than holding rows the rebuild is about to delete.
     runner, ran = in_thread(lambda: outbox_run(row_id=rows[0].pk))
