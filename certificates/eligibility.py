@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from courses.models import Audience, CourseCompletion, CoursePage
 from courses.selectors import AUDIENCE_ROLES
 from courses.structure import course_steps
+from lms import sqlcache
 from lms.people.models import Membership
 from lms.people.selectors import learning_years_for, roles_of
 
@@ -199,20 +200,17 @@ def _held_and_revoked_of(
     return held, revoked
 
 
-def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFacts:
-    user_ids = list(user_ids)
-    settings = {
-        s.audience: s
-        for s in CourseCertificateSetting.objects.filter(course=course).select_related(
-            "template"
-        )
-    }
-    roles: dict[int, set[str]] = {}
-    # One query gives both the roles and the school a certificate is issued
-    # under: the school membership of the latest school year.
-    issuing: dict[int, Membership] = {}
-    memberships = (
-        Membership.objects.filter(user_id__in=user_ids)
+def _settings_queryset(values: dict):
+    return CourseCertificateSetting.objects.filter(
+        course_id=values["course"]
+    ).select_related("template")
+
+
+def _memberships_queryset(values: dict):
+    """The learners' memberships, latest school year first: their roles, and
+    the school a certificate is issued under."""
+    return (
+        Membership.objects.filter(user_id__in=values["users"])
         .select_related("school", "school_year")
         .only(
             "user_id",
@@ -226,27 +224,68 @@ def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFa
         )
         .order_by("user_id", "-school_year__starts_on", "-pk")
     )
-    for membership in memberships:
-        roles.setdefault(membership.user_id, set()).add(membership.role)
-        if membership.school_id is not None:
-            issuing.setdefault(membership.user_id, membership)
-    held_or_revoked = [CertificateStatus.VALID, CertificateStatus.REVOKED]
-    # Each completion says whether its learner has any valid or revoked
-    # certificate of the course (any year): those learners' certificates
-    # are read below, and a learner who completed the course and has none
-    # (everyone a new certificate is issued to) costs no second query.
-    completions_found = list(
-        CourseCompletion.objects.filter(course=course, user_id__in=user_ids)
+
+
+def _completions_queryset(values: dict):
+    """The learners' completions of the course, each saying whether its
+    learner has any valid or revoked certificate of the course (any year)."""
+    return (
+        CourseCompletion.objects.filter(
+            course_id=values["course"], user_id__in=values["users"]
+        )
         .select_related("school_year")  # the certificate's year and validity
         .annotate(
             has_certificate=Exists(
                 Certificate.objects.filter(
-                    course=course,
+                    course_id=values["course"],
                     holder_id=OuterRef("user_id"),
-                    status__in=held_or_revoked,
+                    status__in=[CertificateStatus.VALID, CertificateStatus.REVOKED],
                 )
             )
         )
+    )
+
+
+def _instances(key: str, build, *, model, values: dict) -> list:
+    """`list(build(values))`; for one learner (an issue, "My learning") with
+    its SQL compiled once per process (lms.sqlcache). Many learners (a bulk
+    preview) go through the ORM: each number of them would be a shape."""
+    if len(values["users"]) == 1:
+        return sqlcache.cached_instances(
+            f"certificates.eligibility.{key}", build, model=model, values=values
+        )
+    return list(build(values))
+
+
+def course_facts_for(*, course: CoursePage, user_ids: Iterable[int]) -> CourseFacts:
+    user_ids = list(user_ids)
+    values = {"course": course.pk, "users": user_ids}
+    settings = {
+        s.audience: s
+        for s in _instances(
+            "settings",
+            _settings_queryset,
+            model=CourseCertificateSetting,
+            values=values,
+        )
+    }
+    roles: dict[int, set[str]] = {}
+    # One query gives both the roles and the school a certificate is issued
+    # under: the school membership of the latest school year.
+    issuing: dict[int, Membership] = {}
+    memberships = _instances(
+        "memberships", _memberships_queryset, model=Membership, values=values
+    )
+    for membership in memberships:
+        roles.setdefault(membership.user_id, set()).add(membership.role)
+        if membership.school_id is not None:
+            issuing.setdefault(membership.user_id, membership)
+    # Each completion says whether its learner has any valid or revoked
+    # certificate of the course (any year): those learners' certificates
+    # are read below, and a learner who completed the course and has none
+    # (everyone a new certificate is issued to) costs no second query.
+    completions_found = _instances(
+        "completions", _completions_queryset, model=CourseCompletion, values=values
     )
     certificate_holders = set(user_ids) - {
         c.user_id for c in completions_found if not c.has_certificate

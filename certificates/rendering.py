@@ -193,10 +193,94 @@ def qr_data_uri(url: str) -> str:
     printed page. The SVG is one path of horizontal runs written here from
     the module matrix: segno's general SVG writer took as long as encoding.
     """
-    qr = segno.make(url, error="m", micro=False, mask=2, boost_error=False)
     return "data:image/svg+xml;base64," + base64.b64encode(
-        qr_svg(qr.matrix).encode("ascii")
+        qr_svg(qr_matrix(url)).encode("ascii")
     ).decode("ascii")
+
+
+def _qr_make(data: str | bytes):
+    return segno.make(data, error="m", micro=False, mask=2, boost_error=False)
+
+
+def _qr_modules(qr) -> int:
+    """A code's module matrix as one integer: a byte (0 or 1) per module."""
+    return int.from_bytes(b"".join(qr.matrix), "big")
+
+
+@dataclass
+class _QRLinear:
+    """The codes of the URLs of one length, from a first one (`url`, its
+    modules `base`) and what flipping one bit of one byte of the URL flips
+    in the modules (`flips[(index, bit)]`, computed when first needed).
+
+    With the version, the error correction level, the mask and the byte mode
+    fixed, a code is linear over GF(2) in the bits it encodes: the
+    Reed-Solomon codewords are sums of the data's images, and placing and
+    masking them is an XOR with a fixed pattern. So a URL's modules are
+    `base` XOR the flips of the bits where it differs from `url`, exactly
+    the matrix segno makes (tests/certificates/test_pdf.py compares them).
+    A verification URL differs from another in its code only: after the
+    first few certificates of a process, a code costs a few dozen integer
+    XORs instead of encoding it (about 1 ms)."""
+
+    url: bytes
+    version: int
+    size: int
+    base: int
+    flips: dict
+
+
+_QR_LINEAR: dict[int, _QRLinear] = {}
+_QR_LINEAR_LOCK = threading.Lock()
+_QR_LINEAR_LENGTHS = 8  # URL lengths kept per process (verification, letters)
+
+
+def qr_matrix(url: str):
+    """The module matrix of `url`'s code, as `_qr_make(url).matrix` (rows of
+    0 and 1 bytes), for a URL of a length seen before without encoding it."""
+    data = url.encode("ascii") if url.isascii() else None
+    if data is None or not any(c.islower() for c in url):
+        # Only URLs segno writes in byte mode whatever their characters.
+        return _qr_make(url).matrix
+    linear = _QR_LINEAR.get(len(data))
+    if linear is None:
+        qr = _qr_make(url)
+        if qr.mode != "byte" or qr.is_micro:
+            return qr.matrix
+        with _QR_LINEAR_LOCK:
+            if len(_QR_LINEAR) < _QR_LINEAR_LENGTHS:
+                _QR_LINEAR.setdefault(
+                    len(data),
+                    _QRLinear(
+                        url=data,
+                        version=qr.version,
+                        size=len(qr.matrix),
+                        base=_qr_modules(qr),
+                        flips={},
+                    ),
+                )
+        return qr.matrix
+    modules = linear.base
+    for index, (byte, first) in enumerate(zip(data, linear.url, strict=True)):
+        differ = byte ^ first
+        while differ:
+            low = differ & -differ
+            differ ^= low
+            flip = linear.flips.get((index, low))
+            if flip is None:
+                flipped = bytearray(linear.url)
+                flipped[index] ^= low
+                qr = _qr_make(bytes(flipped))
+                if qr.version != linear.version or qr.mode != "byte":
+                    return _qr_make(url).matrix
+                flip = _qr_modules(qr) ^ linear.base
+                linear.flips[(index, low)] = flip
+            modules ^= flip
+    size = linear.size
+    flat = modules.to_bytes(size * size, "big")
+    return tuple(
+        bytearray(flat[row : row + size]) for row in range(0, size * size, size)
+    )
 
 
 _DARK_RUN = re.compile(rb"[^\x00]+")

@@ -192,3 +192,70 @@ def test_qr_svg_draws_exactly_the_dark_modules_of_the_code():
     assert drawn == [list(row) for row in qr.matrix]
     border = (size + 2 * rendering.QR_BORDER) * rendering.QR_SCALE
     assert f'width="{border}" height="{border}"' in svg
+
+
+def test_qr_matrix_is_segnos_for_every_url_length_and_code():
+    """The linear shortcut (rendering.qr_matrix) gives exactly segno's
+    modules: verification URLs of two site lengths, family-letter URLs, and
+    the URLs it leaves to segno (no lower case, not ASCII)."""
+    import secrets
+
+    import segno
+
+    rendering._QR_LINEAR.clear()
+    urls = [
+        f"{site}/certificates/verify/{secrets.token_urlsafe(16)}/"
+        for site in ("https://lms.example.edu.vn", "http://127.0.0.1:8000")
+        for _ in range(40)
+    ]
+    # Another site of the same length: its URLs differ in the site too.
+    urls += [
+        f"https://abc.example.edu.vn/certificates/verify/{secrets.token_urlsafe(16)}/"
+        for _ in range(10)
+    ]
+    urls += [
+        f"https://truong.example/kich-hoat/{secrets.token_urlsafe(24)}/"
+        for _ in range(10)
+    ]
+    urls += ["HTTPS://LMS.VN/CERTIFICATES/VERIFY/ABCDEFGH/", "https://lms.vn/xác-minh/"]
+    for url in urls:
+        expected = segno.make(url, error="m", micro=False, mask=2, boost_error=False)
+        assert [bytes(row) for row in rendering.qr_matrix(url)] == [
+            bytes(row) for row in expected.matrix
+        ], url
+    assert len(rendering._QR_LINEAR) == 3  # one per length of URL
+    rendering._QR_LINEAR.clear()
+
+
+def _clear_render_caches():
+    rendering.template_stylesheet.cache_clear()
+    rendering._cached_assets.cache_clear()
+    rendering._QR_LINEAR.clear()
+
+
+def test_a_render_after_a_template_edit_is_the_uncached_render(issued):
+    """What a worker keeps between certificates (the template's stylesheet
+    and images, the QR codes' base) follows an edit of the template: the PDF
+    of a process that rendered before the edit is, byte for byte, that of a
+    fresh process."""
+    from freezegun import freeze_time
+
+    snapshot = dict(issued.snapshot, name="Trần Văn Bình")
+    template = issued.template
+
+    def render():
+        with freeze_time("2026-12-06 05:00:00"):
+            return rendering.render_pdf(template=template, snapshot=snapshot)
+
+    before = render()
+    template.accent_colour = "#0b6e4f"
+    template.body = "Chứng nhận {name} đã hoàn thành {course}."
+    template.page_size = "A5"
+    template.save()
+    cached = render()
+    _clear_render_caches()
+    fresh = render()
+    assert cached == fresh
+    assert cached != before
+    _clear_render_caches()
+    assert render() == fresh
