@@ -140,7 +140,13 @@ def structures_for(
 def course_steps(course: CoursePage) -> list[Page]:
     """The live steps of one course in page order, from its cached structure
     (for staff and issuing paths that need the steps, not a learner's state;
-    the version is the one on `course` as it was read)."""
+    the version is the one on `course` as it was read). Version 0 is "not
+    read": a course object made in this process before its version was
+    written (the version is set by a queryset update), so its structure is
+    built afresh and not stored, or it would be stored under a key another
+    course may later have (same id and path after a rollback)."""
+    if not course.structure_version:
+        return structures_for([course], versions={})[course.pk].steps
     versions = {course.pk: (course.structure_version, course.path)}
     return structures_for([course], versions=versions)[course.pk].steps
 
