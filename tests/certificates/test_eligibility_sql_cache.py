@@ -13,16 +13,6 @@ from tests.sqlcache_support import compiles
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache_after():
-    """SQLite gives the next test's course this one's id and path: the
-    course structure this test cached must not be served to it."""
-    from django.core.cache import cache
-
-    yield
-    cache.clear()
-
-
 def _facts(facts) -> dict:
     """What the checks read, comparable: instances by pk and their fields."""
 
