@@ -36,9 +36,9 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from lms.people.models import Membership, Role, School
 from lms.people.policies import (
     is_department_manager,
+    managed_school_ids,
     managed_school_years,
     open_years_q,
-    schools_managed_by,
 )
 
 from .models import (
@@ -81,9 +81,7 @@ def bank_scope(user) -> BankScope:
     if not _active(user):
         scope = BankScope(False, False, frozenset(), frozenset())
     else:
-        managed = frozenset(
-            schools_managed_by(viewer=user).values_list("pk", flat=True)
-        )
+        managed = managed_school_ids(user=user)
         staff_roles = [Role.TEACHER, Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN]
         # Staff use their school's bank while they hold a role there: someone
         # who left keeps no access to what the school wrote since.

@@ -137,16 +137,31 @@ def managed_school_years(
     return cache[key]
 
 
+def _manager_memberships(
+    *, user: User, today: datetime.date | None
+) -> list[tuple[str, int | None, int | None, int]]:
+    """(role, school id, department id, year id) of `user`'s management roles
+    in years not yet ended: read once per user object and day, for
+    `managed_school_years` and `is_department_manager` (the admin menu asks
+    both on every page)."""
+    cache = user.__dict__.setdefault("_lms_manager_memberships", {})
+    key = _today(today)
+    if key not in cache:
+        cache[key] = list(
+            active_memberships(user=user, today=today)
+            .filter(role__in=MANAGER_ROLES)
+            .values_list("role", "school_id", "department_id", "school_year_id")
+        )
+    return cache[key]
+
+
 def _managed_school_years(
     *, user: User, today: datetime.date | None
 ) -> list[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
-    memberships = active_memberships(user=user, today=today).filter(
-        role__in=MANAGER_ROLES
-    )
     department_years: list[tuple[int, int]] = []
-    for role, school_id, department_id, year_id in memberships.values_list(
-        "role", "school_id", "department_id", "school_year_id"
+    for role, school_id, department_id, year_id in _manager_memberships(
+        user=user, today=today
     ):
         if role == Role.SCHOOL_ADMIN:
             pairs.add((school_id, year_id))
@@ -178,6 +193,15 @@ def schools_managed_by(
             )
         )
     )
+
+
+def managed_school_ids(*, user: User) -> frozenset[int]:
+    """The ids of `schools_managed_by(viewer=user)` today, for an active user:
+    every school for a superuser, else worked out from `managed_school_years`
+    (no query of its own once that is known for this request)."""
+    if _is_effective_superuser(user):
+        return frozenset(School.objects.values_list("pk", flat=True))
+    return frozenset(school_id for school_id, _year in managed_school_years(user=user))
 
 
 def schools_authored_by(
@@ -304,14 +328,18 @@ def is_department_manager(*, user: User, today: datetime.date | None = None) -> 
     """
     if _is_effective_superuser(user):
         return True
-    memo = user.__dict__ if today is None else {}
-    if "_lms_is_department_manager" not in memo:
-        memo["_lms_is_department_manager"] = (
+    if today is not None:
+        return (
             active_memberships(user=user, today=today)
             .filter(role=Role.DEPARTMENT_OFFICER)
             .exists()
         )
-    return memo["_lms_is_department_manager"]
+    if not user.is_authenticated:
+        return False
+    return any(
+        role == Role.DEPARTMENT_OFFICER
+        for role, *_rest in _manager_memberships(user=user, today=None)
+    )
 
 
 def school_years_readable_by(

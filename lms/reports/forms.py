@@ -1,6 +1,7 @@
 """Report filters, limited to what the viewer may see."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
 
 
 class ListedChoices(ModelChoiceIterator):
-    """The choices read with one plain query.
+    """The choices read with one plain query, the one validation reads.
 
     Django's iterator reads them through a server-side cursor, which on
     PostgreSQL is three round trips (declare, fetch, close) for a few rows.
@@ -29,24 +30,74 @@ class ListedChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
+        for obj in self.field.rows():
             yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A model choice read once per form: the options shown and the value
+    checked come from the same rows, so checking the chosen one costs no
+    query of its own (Django's field asks `queryset.get` for it).
+
+    Named as Django's so that the admin's field markup (a CSS class made of
+    the field class's name) stays the same."""
+
+    iterator = ListedChoices
+
+    def _set_queryset(self, queryset):
+        self._rows = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def rows(self) -> list:
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+    def use_rows(self, rows) -> None:
+        """The rows of this field's queryset, already read by the caller."""
+        self._rows = list(rows)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        model = self.queryset.model
+        key = self.to_field_name or model._meta.pk.attname
+        try:
+            if isinstance(value, model):
+                value = getattr(value, key)
+            wanted = model._meta.get_field(key).to_python(value)
+        except (ValueError, TypeError, ValidationError):
+            wanted = None
+        for obj in self.rows():
+            if wanted is not None and getattr(obj, key) == wanted:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class ReportFilterForm(forms.Form):
-    school_year = forms.ModelChoiceField(
+    school_year = ModelChoiceField(
         label=_("School year"),
         queryset=SchoolYear.objects.all(),
         required=False,
         empty_label=_("Every school year"),
     )
-    school = forms.ModelChoiceField(
+    school = ModelChoiceField(
         label=_("School"),
         queryset=School.objects.none(),
         required=False,
         empty_label=_("Every school"),
     )
-    school_class = forms.ModelChoiceField(
+    school_class = ModelChoiceField(
         label=_("Class"),
         queryset=SchoolClass.objects.none(),
         required=False,
@@ -57,7 +108,7 @@ class ReportFilterForm(forms.Form):
         choices=[("", _("Every role")), *BUCKET_LABELS.items()],
         required=False,
     )
-    course = forms.ModelChoiceField(
+    course = ModelChoiceField(
         label=_("Course"),
         queryset=CoursePage.objects.none(),
         required=False,
@@ -89,16 +140,12 @@ class ReportFilterForm(forms.Form):
             classes = classes.filter(school_year_id=year)
         if school and str(school).isdigit():
             classes = classes.filter(school_id=school)
-        elif len(schools[:2]) > 1:
+        elif len(self.fields["school"].rows()) > 1:
             classes = classes.none()
             self.fields["school_class"].help_text = _(
                 "Choose a school first to list its classes."
             )
         self.fields["school_class"].queryset = classes
-        for name in ("school_year", "school", "school_class", "course"):
-            field = self.fields[name]
-            field.iterator = ListedChoices
-            field.queryset = field.queryset  # the widget's choices, anew
 
     def clean(self):
         data = super().clean()

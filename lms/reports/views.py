@@ -88,6 +88,11 @@ class ReportView(View):
             with report_reading():
                 built = self.get_tables(filters)
                 charts_context = self.get_charts(filters, built)
+            shared = getattr(self, "shared", None)
+            if shared and filters.course is None:
+                # Every live course, in the choices' order: the course
+                # choices, read already.
+                form.fields["course"].use_rows(shared["courses"])
         query = request.GET.copy()
         query.pop("export", None)
         query.pop("table", None)

@@ -227,3 +227,28 @@ def test_inactive_or_anonymous_users_manage_nothing(world):
     officer.is_active = False
     officer.save()
     assert not policies.may_manage_school(user=officer, school=world["school_a"])
+
+
+def test_a_managers_memberships_are_read_once_for_the_admin_menu(
+    world, django_assert_num_queries
+):
+    # The admin menu asks all three on every page; a school admin's answers
+    # come from one read of their management roles.
+    admin_a = world["admin_a"]
+    with django_assert_num_queries(1):
+        assert policies.managed_school_ids(user=admin_a) == {world["school_a"].pk}
+        assert not policies.is_department_manager(user=admin_a)
+        assert policies.managed_school_years(user=admin_a) == [
+            (world["school_a"].pk, world["this_year"].pk)
+        ]
+    officer = world["officer"]
+    assert policies.managed_school_ids(user=officer) == {
+        world["school_a"].pk,
+        world["school_b"].pk,
+    }
+    assert policies.is_department_manager(user=officer)
+    # A lapsed school admin manages nothing now, and was never an officer.
+    assert policies.managed_school_ids(user=world["admin_a_past"]) == frozenset()
+    assert set(policies.managed_school_ids(user=world["officer"])) == set(
+        policies.schools_managed_by(viewer=officer).values_list("pk", flat=True)
+    )
