@@ -29,6 +29,10 @@ class LmsConfig(AppConfig):
         admin_csp.install()
         # Page slugs in ASCII, folded from Vietnamese titles.
         slugs.install()
+        # Wagtail's site lookup with its SQL compiled once (lms.sqlcache).
+        from .middleware import site_lookup_install
+
+        site_lookup_install()
         # Every model's HTML fields are cleaned on save, in this one place.
         pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")
         # Queue workers reconnect after a database restart, job by job.

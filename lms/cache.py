@@ -20,7 +20,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,26 @@ UPLOAD_NOT_KEPT = gettext_lazy(
 )
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis-py client per pool.
+
+    Django makes a new `redis.Redis` (and its table of response callbacks)
+    for every cache call; the client is only a handle on the pool, so one
+    per pool serves every call (shared the way the pool already is).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, degrading to "always empty" while Redis is away."""
 
@@ -132,6 +152,7 @@ class ResilientRedisCache(RedisCache):
         params = dict(params)
         params["OPTIONS"] = {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._outage = _outage_for(",".join(self._servers))
 
     # -- outage bookkeeping -------------------------------------------------

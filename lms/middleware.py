@@ -66,6 +66,21 @@ class SiteRootPageMiddleware:
         return None
 
 
+# Wagtail's own, before `site_lookup_install` (an odd port goes to it).
+_wagtail_find_for_request = Site._find_for_request
+
+
+def site_lookup_install() -> None:
+    """Wagtail's `Site.find_for_request` everywhere through `site_for_request`.
+
+    Outside page serving (a quiz review, "My learning"), `{% pageurl %}` and
+    `page.get_url(request)` find the site with Wagtail's query built afresh
+    each time; this makes them use the compiled one too (same query, same
+    choice, still once per request: Wagtail keeps it on the request).
+    """
+    Site._find_for_request = staticmethod(site_for_request)
+
+
 def site_for_request(request) -> Site | None:
     """Wagtail's `Site.find_for_request` (Site._find_for_request and
     get_site_for_hostname in wagtail.models.sites, the same query and choice)
@@ -73,7 +88,7 @@ def site_for_request(request) -> Site | None:
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
     if not (port.isascii() and port.isdigit()):
-        return Site._find_for_request(request)
+        return _wagtail_find_for_request(request)
     sites = sqlcache.cached_instances(
         "lms.middleware.site_for_request",
         _sites_queryset,

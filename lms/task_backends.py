@@ -12,12 +12,21 @@ queue that cannot be reached (refused, timed out, not a Redis):
 
 After a refusal the backend leaves Redis alone for `RETRY_SECONDS` (one
 warning per interval), so a page does not wait on a dead address each time.
+
+Each process keeps one Redis client (and its connection pool) per queue
+configuration: django-rq makes a new client, pool and TCP connection for
+every task enqueued, which a learner's write paid for (`queue_connection`).
 """
 
 import logging
 import threading
 import time
 
+import django_rq.queues
+from django_rq.connection_utils import (
+    filter_connection_params,
+    get_redis_connection,
+)
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_rq.backend import RQBackend
 
@@ -49,7 +58,44 @@ def queue_available() -> bool:
     return time.monotonic() >= _outage.down_until
 
 
+_clients: dict[tuple, object] = {}
+_clients_lock = threading.Lock()
+
+
+def queue_connection(name: str = "default", use_strict_redis: bool = False):
+    """django-rq's `get_connection`, one client per process and configuration.
+
+    A redis-py client is safe to share between threads; its pool checks out
+    a live connection for each command (a connection the server closed, as
+    after a Redis restart, is reopened) and starts afresh after a fork. The
+    key is the queue's connection settings, so a changed RQ_QUEUES (tests)
+    gets its own client.
+    """
+    from django_rq.settings import QUEUES
+
+    config = QUEUES[name]
+    key = (
+        name,
+        use_strict_redis,
+        repr(sorted(filter_connection_params(config).items())),
+    )
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = get_redis_connection(config, use_strict_redis)
+                _clients[key] = client
+    return client
+
+
 class ResilientRQBackend(RQBackend):
+    def __init__(self, alias: str, params: dict) -> None:
+        super().__init__(alias, params)
+        # django_rq.get_queue (what RQBackend.enqueue calls) takes its
+        # connection from here.
+        django_rq.queues.get_connection = queue_connection
+
     def enqueue(self, task, args, kwargs):
         error = None
         if queue_available():

@@ -54,3 +54,54 @@ def atomic_retrying_once(func=None, *, using=None):
         return wrapper
 
     return decorate(func) if func is not None else decorate
+
+
+def upsert_in_one_statement(model, rows, *, unique_fields, update_fields, using=None):
+    """`bulk_create(rows, update_conflicts=True, ...)` sent as one statement.
+
+    Django's bulk_create wraps its inserts in `transaction.atomic` even when
+    they are one statement, so outside a transaction it sends BEGIN and
+    COMMIT around a single INSERT. One INSERT ... ON CONFLICT DO UPDATE is
+    atomic by itself: when the rows fit in one batch it is sent alone (in
+    the caller's transaction if there is one); more rows than the database
+    takes in one statement go through bulk_create, transaction and all.
+    The rows' primary keys are not read back.
+    """
+    from django.db import connections, router
+    from django.db.models import AutoField
+    from django.db.models.constants import OnConflict
+
+    rows = list(rows)
+    if not rows:
+        return
+    using = using or router.db_for_write(model)
+    opts = model._meta
+    fields = [
+        field
+        for field in opts.concrete_fields
+        if not field.generated and not isinstance(field, AutoField)
+    ]
+    if any(row._is_pk_set() for row in rows) or len(rows) > max(
+        connections[using].ops.bulk_batch_size(fields, rows), 1
+    ):
+        model._default_manager.using(using).bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+        return
+    queryset = model._default_manager.using(using)
+    # What bulk_create does first (defaults, a related object saved).
+    queryset._prepare_for_bulk_create(rows)
+    queryset._insert(
+        rows,
+        fields=fields,
+        using=using,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[opts.get_field(name) for name in update_fields],
+        unique_fields=[opts.get_field(name) for name in unique_fields],
+    )
+    for row in rows:
+        row._state.adding = False
+        row._state.db = using

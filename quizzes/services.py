@@ -13,6 +13,7 @@ from courses.models import CoursePage
 from courses.selectors import course_status_for, requirements_met
 from courses.services import course_completion_evaluate, course_open
 from lms.people.selectors import learning_year_for
+from lms.transactions import upsert_in_one_statement
 
 from .content import answered_marked
 from .grading import grade
@@ -258,14 +259,14 @@ def answers_save(*, attempt: QuizAttempt, answers: dict, now=None) -> int:
         for key, raw in answers.items()
         if key in questions
     ]
-    if rows:
-        # One upsert whatever the number of answers.
-        QuestionResponse.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["attempt", "key"],
-            update_fields=["answer", "saved_at"],
-        )
+    # One upsert whatever the number of answers, one statement: no BEGIN
+    # and COMMIT of its own around it.
+    upsert_in_one_statement(
+        QuestionResponse,
+        rows,
+        unique_fields=["attempt", "key"],
+        update_fields=["answer", "saved_at"],
+    )
     return len(rows)
 
 

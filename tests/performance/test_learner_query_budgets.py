@@ -44,7 +44,7 @@ BUDGETS = {
     "quiz page": (8, 8),
     "quiz start": (12, 12),
     "attempt page": (4, 4),
-    "quiz autosave": (6, 6),
+    "quiz autosave": (4, 4),
     "quiz submit": (13, 13),
     "quiz review": (6, 6),
     "my learning": (7, 7),
