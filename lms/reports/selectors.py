@@ -415,8 +415,10 @@ def group_count_querysets(
             g_starts=F(f"{prefix}school_year__starts_on"),
         )
 
-    def in_year(ref=F) -> Q:
-        return progress.year_rows(year_id=ref("g_year"), starts_on=ref("g_starts"))
+    def in_year(ref=F, **yearly) -> Q:
+        return progress.year_rows(
+            year_id=ref("g_year"), starts_on=ref("g_starts"), **yearly
+        )
 
     found: dict[str, list[QuerySet]] = {}
     if "enrolled" in figures:
@@ -459,8 +461,12 @@ def group_count_querysets(
         # With a completion date range, a completion outside it counts as
         # none (the date-range rule, docs/reports.md): that learner is in progress.
         # So does a completion that does not count in the membership's year.
-        outer = in_year(OuterRef)
-        unfinished = of_its_year(rows(Enrolment).filter(in_scope)).filter(
+        # The enrolment's course tells whether it is required every year: the
+        # completions, attempts and lessons matched are not joined to theirs.
+        outer = in_year(OuterRef, yearly=OuterRef("g_yearly"))
+        enrolments = rows(Enrolment).filter(in_scope)
+        enrolments = enrolments.annotate(g_yearly=F("course__required_every_year"))
+        unfinished = of_its_year(enrolments).filter(
             ~Exists(
                 CourseCompletion.objects.filter(completed_filter or Q(), outer, **same)
             ),
