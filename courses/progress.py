@@ -31,6 +31,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
+from django.db.models.lookups import Exact
 
 from .models import (
     ClassAssignment,
@@ -106,15 +107,20 @@ def began_conditions(
     return (Exists(lessons), Exists(attempts))
 
 
-def year_rows(*, year_id, starts_on) -> Q:
+def year_rows(*, year_id, starts_on, yearly=None) -> Q:
     """A learner's rows of a course (completions, lesson progress, quiz
     attempts, certificates: each has `course` and `school_year`) that count in
     the school year `year_id`, which starts on `starts_on` (values, F() or
     OuterRef()). A course required every school year counts that year's rows
     only; any other course also earlier years' (and rows of no year), never
-    a later year's."""
+    a later year's. `yearly`: that course's `required_every_year` when the
+    caller has it (an OuterRef to the row it matches the course of), so the
+    rows are not joined to their course to read it."""
     so_far = Q(school_year__isnull=True) | Q(school_year__starts_on__lte=starts_on)
-    return this_year_q(year_id) & (Q(course__required_every_year=True) | so_far)
+    if yearly is None:
+        return this_year_q(year_id) & (Q(course__required_every_year=True) | so_far)
+    every_year = Q(Exact(yearly, True))
+    return (~every_year | Q(school_year_id=year_id)) & (every_year | so_far)
 
 
 def counts_in_year(

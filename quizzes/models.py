@@ -871,6 +871,13 @@ class QuizAttempt(models.Model):
         indexes = [
             models.Index(fields=["quiz", "state"]),
             models.Index(fields=["user", "quiz"]),
+            # The reports ask whether an unfinished enrolment has an attempt
+            # started in its year, as the lesson progress index lets them.
+            models.Index(
+                fields=["course", "user"],
+                include=["school_year"],
+                name="lms_quizzes_att_course_user",
+            ),
         ]
 
     def __str__(self) -> str:

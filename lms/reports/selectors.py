@@ -31,7 +31,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    Expression,
     F,
     Max,
     Min,
@@ -235,6 +234,12 @@ def current_school_year(*, today: date | None = None) -> SchoolYear | None:
     )
 
 
+# The roles of which `counted_memberships` may leave a membership out (a
+# person's second role in one school and year); a membership of any other
+# reported role always counts (the summary rebuild relies on it).
+ROLES_COUNTED_ONCE = (Role.HOMEROOM_TEACHER, Role.SCHOOL_ADMIN)
+
+
 def counted_memberships(*, school_ids=None, user_ids=None) -> QuerySet[Membership]:
     """Every membership the reports count, whoever looks.
 
@@ -331,11 +336,18 @@ def _completed_between(filters: ReportFilters) -> Q:
     return condition
 
 
-def _grouped_rows(queryset, prefix: str = "user__memberships__") -> QuerySet:
-    """Rows counted per course and membership group (GROUP_FIELDS as g_*)."""
+def _grouped_rows(
+    queryset, prefix: str = "user__memberships__", counted: Q | None = None
+) -> QuerySet:
+    """Rows counted per course and membership group (GROUP_FIELDS as g_*).
+
+    `counted`: count only the rows that meet it (an aggregate FILTER, checked
+    on the rows the query's joins leave); a group may then count 0. (No
+    HAVING n > 0: PostgreSQL would check the FILTER's subqueries again.)
+    """
     return queryset.values(
         "course_id", **{f"g_{name}": F(prefix + name) for name in GROUP_FIELDS}
-    ).annotate(n=Count("pk"))
+    ).annotate(n=Count("pk", filter=counted))
 
 
 def _grouped_dict(rows: QuerySet) -> dict:
@@ -368,7 +380,7 @@ class GroupCounts:
 
 def group_count_querysets(
     *,
-    members: QuerySet[Membership] | Expression,
+    members: QuerySet[Membership] | Q,
     course_ids: list[int],
     completed_filter: Q | None = None,
     using: str | None = None,
@@ -378,20 +390,20 @@ def group_count_querysets(
 
     Each yields course_id, g_school_id, g_school_year_id, g_school_class_id,
     g_role and n; a figure with two queries is their sum. The summary rebuild
-    runs them inside one INSERT ... SELECT. `members` may also be an
-    expression giving the memberships' ids (the rebuild's table of them),
-    matched without joining the memberships a second time.
+    runs them inside one CREATE TABLE ... AS SELECT. `members` may also be a
+    Q on a membership's own fields (the rebuild's, `summary._counted_once`),
+    checked on the membership each row is joined to, with no second join.
     """
 
     def rows(model):
         return model.objects.using(using) if using else model.objects
 
-    def of_members(path: str) -> dict:
+    def of_members(path: str) -> Q:
         if isinstance(members, QuerySet):
-            return {f"{path}__in": members}
-        return {f"{path}__id__in": members}
+            return Q(**{f"{path}__in": members})
+        return _prefixed(members, path)
 
-    in_scope = {"course_id__in": course_ids, **of_members("user__memberships")}
+    in_scope = Q(course_id__in=course_ids) & of_members("user__memberships")
     same = {"user_id": OuterRef("user_id"), "course_id": OuterRef("course_id")}
 
     # The school year of the membership each row is counted under, read as an
@@ -403,17 +415,19 @@ def group_count_querysets(
             g_starts=F(f"{prefix}school_year__starts_on"),
         )
 
-    def in_year(ref=F) -> Q:
-        return progress.year_rows(year_id=ref("g_year"), starts_on=ref("g_starts"))
+    def in_year(ref=F, **yearly) -> Q:
+        return progress.year_rows(
+            year_id=ref("g_year"), starts_on=ref("g_starts"), **yearly
+        )
 
     found: dict[str, list[QuerySet]] = {}
     if "enrolled" in figures:
-        found["enrolled"] = [_grouped_rows(rows(Enrolment).filter(**in_scope))]
+        found["enrolled"] = [_grouped_rows(rows(Enrolment).filter(in_scope))]
     if "completed" in figures:
         found["completed"] = [
             _grouped_rows(
                 of_its_year(
-                    rows(CourseCompletion).filter(completed_filter or Q(), **in_scope)
+                    rows(CourseCompletion).filter(completed_filter or Q(), in_scope)
                 ).filter(in_year())
             )
         ]
@@ -424,7 +438,7 @@ def group_count_querysets(
                     rows(CourseCompletion).filter(
                         completed_filter or Q(),
                         ~Exists(Enrolment.objects.filter(**same)),
-                        **in_scope,
+                        in_scope,
                     )
                 ).filter(in_year())
             )
@@ -434,9 +448,9 @@ def group_count_querysets(
             _grouped_rows(
                 of_its_year(
                     rows(Certificate).filter(
+                        of_members("holder__memberships"),
                         status=CertificateStatus.VALID,
                         course_id__in=course_ids,
-                        **of_members("holder__memberships"),
                     ),
                     prefix="holder__memberships__",
                 ).filter(in_year()),
@@ -447,23 +461,45 @@ def group_count_querysets(
         # With a completion date range, a completion outside it counts as
         # none (the date-range rule, docs/reports.md): that learner is in progress.
         # So does a completion that does not count in the membership's year.
-        outer = in_year(OuterRef)
-        unfinished = of_its_year(rows(Enrolment).filter(**in_scope)).filter(
+        # The enrolment's course tells whether it is required every year: the
+        # completions, attempts and lessons matched are not joined to theirs.
+        outer = in_year(OuterRef, yearly=OuterRef("g_yearly"))
+        enrolments = rows(Enrolment).filter(in_scope)
+        enrolments = enrolments.annotate(g_yearly=F("course__required_every_year"))
+        unfinished = of_its_year(enrolments).filter(
             ~Exists(
                 CourseCompletion.objects.filter(completed_filter or Q(), outer, **same)
             ),
         )
         lessons, attempts = progress.began_conditions(same, rows=outer)
-        # Begun (courses.progress) = a quiz tried, or else a lesson opened.
-        # Two plain (anti-)semi-joins rather than one OR PostgreSQL would
-        # probe row by row. Attempts first: fewer rows (a million, against
-        # three million lessons), so PostgreSQL hashes them, and probes the
-        # lessons' index only for the enrolments with no attempt.
+        # Begun (courses.progress) = a quiz tried or a lesson opened. One
+        # query: the unfinished enrolments are found once (a hashed anti-join
+        # on the completions), and only they are looked up, in the count's
+        # FILTER, in the attempts' and then the lessons' (course, user)
+        # indexes, which cover the school year: an OR in the WHERE clause
+        # would be checked on every enrolment, before the anti-join.
+        # Attempts first: an unfinished enrolment with an attempt skips the
+        # lessons (three times as many rows).
         found["in_progress"] = [
-            _grouped_rows(unfinished.filter(attempts)),
-            _grouped_rows(unfinished.filter(~attempts, lessons)),
+            _grouped_rows(unfinished, counted=Q(attempts) | Q(lessons)),
         ]
     return found
+
+
+def _prefixed(condition: Q, path: str) -> Q:
+    """`condition` on a membership's fields, as a condition on the membership
+    at `path` ("user__memberships") of the rows filtered. Not negated: Django
+    would check a negated one on every membership of the person instead."""
+    return Q(
+        *(
+            _prefixed(child, path)
+            if isinstance(child, Q)
+            else (f"{path}__{child[0]}", child[1])
+            for child in condition.children
+        ),
+        _connector=condition.connector,
+        _negated=condition.negated,
+    )
 
 
 def group_counts(
@@ -493,7 +529,8 @@ def group_counts(
         total: dict = {}
         for queryset in querysets:
             for key, count in _grouped_dict(queryset).items():
-                total[key] = total.get(key, 0) + count
+                if count:  # a FILTERed count may be 0: no figure, as before
+                    total[key] = total.get(key, 0) + count
         counts[name] = total
     return GroupCounts(
         enrolled=counts.get("enrolled", {}),

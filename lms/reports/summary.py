@@ -62,7 +62,6 @@ from functools import reduce
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -75,6 +74,7 @@ from .models import CompletionSummary, ReportGroup, SummaryBuild
 from .selectors import (
     GROUP_FIELDS,
     REPORTED_ROLES,
+    ROLES_COUNTED_ONCE,
     SUMMARY_FIGURES,
     GroupKey,
     counted_memberships,
@@ -337,13 +337,13 @@ def summary_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> SummaryBuild:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
         # Requests committed before now are for changes this rebuild counts.
         settled = list(_recount_requests(using).values_list("pk", flat=True))
-        member_ids = _counted_once(counted_memberships().using(using), using=using)
-        members = Membership.objects.using(using).filter(pk__in=member_ids)
+        counted = _counted_once(using=using)
+        members = Membership.objects.using(using).filter(counted)
         course_ids = list(CoursePage.objects.using(using).values_list("pk", flat=True))
         # Set-based: the database counts and writes every row itself, the
         # counting queries being group_counts' own.
         group_count = _insert_groups(members, using=using)
-        row_count = _insert_summary_rows(member_ids, course_ids, using=using)
+        row_count = _insert_summary_rows(counted, course_ids, using=using)
         for start in range(0, len(settled), BATCH):
             PendingTask.objects.using(using).filter(
                 pk__in=settled[start : start + BATCH]
@@ -359,32 +359,33 @@ def _sql(queryset, using: str) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using).as_sql()
 
 
-COUNTED_TABLE = "lms_reports_rebuild_counted"
 FIGURES_TABLE = "lms_reports_rebuild_figures"
 
 
-def _counted_once(members, *, using: str):
-    """The ids of the counted memberships, as the rebuild's queries read them.
+def _counted_once(*, using: str) -> Q:
+    """The counted memberships (`counted_memberships`), as a condition on a
+    membership's own fields that the rebuild's queries check.
 
-    On PostgreSQL they are worked out once into a temporary table (dropped at
-    commit) and analyzed: the rebuild's six grouped queries then match
-    300,000 ids whose number the planner knows, instead of each evaluating
-    the counting rule again (`counted_memberships`, with its subqueries) and
-    planning for a fifth of the rows. Elsewhere the ids' subquery.
+    A membership of a role that always counts is counted by its role alone;
+    those of the roles `counted_memberships` may leave out
+    (`ROLES_COUNTED_ONCE`: a homeroom teacher also teaching in the school, a
+    school admin who also teaches) are worked out once, and the few counted
+    are named by id. The rebuild's grouped queries then filter the
+    memberships they join as they read them, instead of each evaluating the
+    counting rule again (its subqueries) or matching 300,000 ids; and with no
+    temporary table in them PostgreSQL may run them in parallel workers.
+    Elsewhere (SQLite, with its limit on parameters) the rule's subquery.
     """
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return members.values("pk")
-    sql, params = _sql(members.values("pk").order_by(), using)
-    with connection.cursor() as cursor:
-        # A second rebuild in one outer transaction finds the first's table.
-        cursor.execute(f"DROP TABLE IF EXISTS {COUNTED_TABLE}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {COUNTED_TABLE} (id) ON COMMIT DROP AS {sql}",
-            params,
-        )
-        cursor.execute(f"ANALYZE {COUNTED_TABLE}")
-    return RawSQL(f"SELECT c.id FROM {COUNTED_TABLE} AS c", [])  # noqa: S608, S611
+    counted = counted_memberships().using(using)
+    if connections[using].vendor != "postgresql":
+        return Q(pk__in=counted.values("pk"))
+    some = list(
+        counted.filter(role__in=ROLES_COUNTED_ONCE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    always = [role for role in REPORTED_ROLES if role not in ROLES_COUNTED_ONCE]
+    return Q(role__in=always) | Q(pk__in=some)
 
 
 def _insert_groups(members, *, using: str) -> int:

@@ -409,3 +409,46 @@ def test_a_certificate_recounts_only_the_certificate_figure(
     for other in ("lms_courses_enrolment", "lms_courses_lessonprogress"):
         assert other not in counted
     assert_summary_equals_live(world.people["qt"], ReportFilters())
+
+
+def test_in_progress_is_counted_by_one_grouped_query(world):
+    # The unfinished enrolments are found once; attempts and lessons are
+    # looked up for them in the count's FILTER (two queries found them twice).
+    from lms.reports.selectors import counted_memberships, group_count_querysets
+
+    found = group_count_querysets(
+        members=counted_memberships(), course_ids=[k.pk for k in world.courses.values()]
+    )
+    assert len(found["in_progress"]) == 1
+    counts = summary_module.group_counts(
+        members=counted_memberships(),
+        course_ids=[k.pk for k in world.courses.values()],
+    )
+    # A group with unfinished enrolments but none begun counts no figure.
+    assert all(counts.in_progress.values())
+    assert sum(counts.in_progress.values()) == 1  # 10A1's learner halfway
+
+
+@pytest.mark.postgres
+def test_rebuild_counts_members_by_role_and_a_few_ids(world):
+    # PostgreSQL: a membership of a role that always counts is counted by its
+    # role; only the counted homeroom teachers and school admins are named.
+    from lms.reports.selectors import ROLES_COUNTED_ONCE, counted_memberships
+
+    condition = summary_module._counted_once(using="default")
+    members = Membership.objects.filter(condition)
+    assert set(members.values_list("pk", flat=True)) == set(
+        counted_memberships().values_list("pk", flat=True)
+    )
+    named = [child for child in condition.children if child[0] == "pk__in"][0][1]
+    assert set(named) == set(
+        counted_memberships()
+        .filter(role__in=ROLES_COUNTED_ONCE)
+        .values_list("pk", flat=True)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        summary_rebuild()
+    assert not any(
+        "TEMPORARY TABLE lms_reports_rebuild_counted" in q["sql"]
+        for q in captured.captured_queries
+    )
