@@ -54,6 +54,14 @@ def handed(settings, monkeypatch, queue_away):  # noqa: F811
     cache.clear()
 
 
+@pytest.fixture
+def course_with_lesson(make_course):  # noqa: F811
+    """A course of one lesson, after the report summary's first rebuild."""
+    summary_rebuild()
+    course, lessons = make_course(lessons=1)
+    return course, lessons[0]
+
+
 def run(job) -> str:
     row_id, task = job
     return outbox_run(row_id=row_id, task=task)
@@ -84,15 +92,14 @@ def everyone_agrees() -> None:
 
 @pytest.mark.django_db
 def test_many_learner_actions_queue_one_job_which_serves_them_all(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     *students, latecomer = two_classes(sizes=(4, 3))
     for student in students:
-        act(student, course, lessons[0])
+        act(student, course, lesson)
     rows = list(recounts())
     assert len(rows) >= len(students)
     # A row committed while the marker is set was committed before the job
@@ -101,25 +108,24 @@ def test_many_learner_actions_queue_one_job_which_serves_them_all(
     assert run(handed[0]) == f"done ({len(rows)} requests)"
     everyone_agrees()
     # The job cleared the marker: the next action queues a new one.
-    act(latecomer, course, lessons[0])
+    act(latecomer, course, lesson)
     assert len(handed) == 2
 
 
 @pytest.mark.django_db
 def test_a_job_whose_own_row_another_run_served_still_claims_the_rest(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     students = two_classes(sizes=(2, 0))
-    act(students[0], course, lessons[0])
+    act(students[0], course, lesson)
     first = list(recounts())
     # Another run (one that cleared the marker just before this row set it)
     # served the row; the marker it set stays, so the next row queues no job.
     recounts().delete()
-    act(students[1], course, lessons[0])
+    act(students[1], course, lesson)
     waiting = recounts().count()
     assert len(handed) == 1 and waiting
     assert run(handed[0]) == f"done ({waiting} requests)"
@@ -132,13 +138,12 @@ def test_a_job_whose_own_row_another_run_served_still_claims_the_rest(
 
 @pytest.mark.django_db
 def test_a_refused_job_clears_the_marker_so_the_next_commit_tries_again(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     monkeypatch,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     students = two_classes(sizes=(2, 0))
     recorded = outbox._hand_over
 
@@ -146,9 +151,9 @@ def test_a_refused_job_clears_the_marker_so_the_next_commit_tries_again(
         raise QueueUnavailable("queue away")
 
     monkeypatch.setattr(outbox, "_hand_over", refused)
-    act(students[0], course, lessons[0])
+    act(students[0], course, lesson)
     monkeypatch.setattr(outbox, "_hand_over", recorded)
-    act(students[1], course, lessons[0])
+    act(students[1], course, lesson)
     # Without clearing, the marker would hold until it lapses: no job.
     assert len(handed) == 1
     waiting = recounts().count()
@@ -169,15 +174,14 @@ class RaisingCache:
 @pytest.mark.django_db
 @pytest.mark.parametrize("away", ["add says no", "add raises"])
 def test_with_the_cache_away_every_row_is_handed_over(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     settings,
     monkeypatch,
     away,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     students = two_classes(sizes=(3, 0))
     reset_outages()
     if away == "add says no":  # lms.cache: False while Redis is away
@@ -191,7 +195,7 @@ def test_with_the_cache_away_every_row_is_handed_over(
         monkeypatch.setattr(outbox, "cache", RaisingCache())
     try:
         for student in students:
-            act(student, course, lessons[0])
+            act(student, course, lesson)
         rows = list(recounts())
         assert [row_id for row_id, _task in handed] == [row.pk for row in rows]
         assert run(handed[0]) == f"done ({len(rows)} requests)"
@@ -203,23 +207,22 @@ def test_with_the_cache_away_every_row_is_handed_over(
 
 @pytest.mark.django_db
 def test_a_lost_job_holds_the_marker_until_it_lapses_and_resume_recovers_its_rows(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     monkeypatch,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     students = two_classes(sizes=(3, 0))
     monkeypatch.setattr(outbox, "MARKER_SECONDS", 1)
-    act(students[0], course, lessons[0])
+    act(students[0], course, lesson)
     assert len(handed) == 1
     handed.clear()  # the worker died with it, or Redis lost it
-    act(students[1], course, lessons[0])
+    act(students[1], course, lesson)
     assert handed == []  # the marker the lost job set still holds
     time.sleep(1.1)
     # It lapsed: a later commit queues a job (lost too, say).
-    act(students[2], course, lessons[0])
+    act(students[2], course, lesson)
     assert len(handed) == 1
     handed.clear()
     # Rows nobody's job claimed wait for resume_outbox.
@@ -231,15 +234,14 @@ def test_a_lost_job_holds_the_marker_until_it_lapses_and_resume_recovers_its_row
 
 @pytest.mark.django_db
 def test_a_failed_batch_runs_every_row_it_would_have_served_alone(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     monkeypatch,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     for student in two_classes(sizes=(3, 0)):
-        act(student, course, lessons[0])
+        act(student, course, lesson)
     assert len(handed) == 1
 
     def broken(claim, *, using):
@@ -253,19 +255,18 @@ def test_a_failed_batch_runs_every_row_it_would_have_served_alone(
 
 @pytest.mark.django_db
 def test_the_marker_adds_no_query_to_the_learners_request(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     settings,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     students = two_classes(sizes=(4, 0))
     counts = []
     for student, coalesce in zip(students, (False, False, True, True), strict=True):
         settings.LMS_OUTBOX_COALESCE = coalesce
         with CaptureQueriesContext(connection) as queries:
-            act(student, course, lessons[0])
+            act(student, course, lesson)
         counts.append(len(queries))
     assert len(handed) == 2 * 2 + 1  # a job for each row, then one for both
     assert counts[1] == counts[2] == counts[3]
@@ -296,38 +297,36 @@ def test_only_a_queue_with_a_shared_cache_coalesces(settings):
 
 @pytest.mark.django_db
 def test_the_embedded_default_recounts_within_the_learners_request(
-    make_course,  # noqa: F811
+    course_with_lesson,
     settings,
     act,
 ):
     settings.LMS_OUTBOX_COALESCE = None
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     for student in two_classes(sizes=(3, 0)):
-        act(student, course, lessons[0])
+        act(student, course, lesson)
         everyone_agrees()  # each action recounted before it returned
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_request_committed_during_a_run_queues_a_job_of_its_own(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     monkeypatch,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     students = two_classes(sizes=(4, 0))
     for student in students[:3]:
-        act(student, course, lessons[0])
+        act(student, course, lesson)
     early = list(recounts())
     assert len(handed) == 1
     # The job has cleared the marker and holds the early rows.
     runner, first, release = paused_in_thread(
         monkeypatch, lambda: run(handed[0]), inside="_recount"
     )
-    late, done = in_thread(lambda: act(students[3], course, lessons[0]))
+    late, done = in_thread(lambda: act(students[3], course, lesson))
     late.join(timeout=60)
     assert done == [None]
     assert len(handed) == 2  # the late row's own job
@@ -342,15 +341,14 @@ def test_a_request_committed_during_a_run_queues_a_job_of_its_own(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_rows_held_by_a_run_that_fails_are_run_alone_by_it(
-    make_course,  # noqa: F811
+    course_with_lesson,
     handed,
     monkeypatch,
     act,
 ):
-    summary_rebuild()
-    course, lessons = make_course(lessons=1)
+    course, lesson = course_with_lesson
     for student in two_classes(sizes=(3, 0)):
-        act(student, course, lessons[0])
+        act(student, course, lesson)
     early = list(recounts())
     assert len(handed) == 1
     real = summary_module._recount
