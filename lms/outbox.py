@@ -314,10 +314,11 @@ def _run_batch(task: str, row_id: int, runner, *, using: str) -> _Batch:
 
 @dataclass(frozen=True)
 class ResumeResult:
-    handed_over: int
+    handed_over: int  # rows given a job (a batched task's rows share one)
     left_waiting: int  # not handed over: the queue refused
     stuck: int  # failed MAX_ATTEMPTS times, left for a person
     error: str = ""
+    jobs: int = 0  # jobs queued
 
 
 def outbox_resume(
@@ -326,21 +327,36 @@ def outbox_resume(
     """Hand the rows older than `older_than` to the queue again.
 
     A row normally lives for the seconds between its commit and its job; an
-    old one was never handed over, or its job was lost or failed. Stops at
-    the first refusal (the queue is still away): the rest wait for next time.
+    old one was never handed over, or its job was lost or failed. The rows
+    of a batched task get one job together (its oldest row's, named with the
+    task, so it claims them all, BATCH_ROWS at a time); any other row gets a
+    job of its own. Stops at the first refusal (the queue is still away):
+    the rest wait for next time.
     """
     rows = PendingTask.objects.using(using)
     stuck = rows.filter(attempts__gte=MAX_ATTEMPTS).count()
-    due = list(
-        rows.filter(
-            requested_at__lte=timezone.now() - older_than,
-            attempts__lt=MAX_ATTEMPTS,
-        ).values_list("pk", flat=True)
-    )
-    for done, row_id in enumerate(due):
+    due = rows.filter(
+        requested_at__lte=timezone.now() - older_than,
+        attempts__lt=MAX_ATTEMPTS,
+    ).order_by("pk")
+    jobs: list[tuple[int, str, int]] = []  # row, batched task or "", rows covered
+    batched: dict[str, int] = {}  # task -> its job's index in `jobs`
+    for row_id, task in due.values_list("pk", "task"):
+        if task not in _BATCH_RUNNERS:
+            jobs.append((row_id, "", 1))
+        elif task in batched:
+            first, name, covered = jobs[batched[task]]
+            jobs[batched[task]] = (first, name, covered + 1)
+        else:
+            batched[task] = len(jobs)
+            jobs.append((row_id, task, 1))
+    done = 0
+    for queued, (row_id, task, covered) in enumerate(jobs):
         try:
-            _hand_over(row_id, using=using)
+            _hand_over(row_id, using=using, task=task)
         except Exception as error:  # the queue's Redis, most likely
             logger.warning("The task queue refused outbox row %s: %r", row_id, error)
-            return ResumeResult(done, len(due) - done, stuck, repr(error))
-    return ResumeResult(len(due), 0, stuck)
+            waiting = sum(job[2] for job in jobs) - done
+            return ResumeResult(done, waiting, stuck, repr(error), queued)
+        done += covered
+    return ResumeResult(done, 0, stuck, jobs=len(jobs))

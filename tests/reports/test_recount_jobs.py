@@ -20,7 +20,7 @@ from lms.outbox import outbox_resume, outbox_run
 from lms.reports import summary as summary_module
 from lms.reports.selectors import ReportFilters
 from lms.reports.summary import summary_rebuild
-from lms.reports.tasks import summary_recount_task
+from lms.reports.tasks import family_digests_send_task, summary_recount_task
 from tests.courses.conftest import catalogue, make_course, site_root  # noqa: F401
 from tests.people.factories import UserFactory
 
@@ -225,11 +225,51 @@ def test_a_lost_job_holds_the_marker_until_it_lapses_and_resume_recovers_its_row
     act(students[2], course, lesson)
     assert len(handed) == 1
     handed.clear()
-    # Rows nobody's job claimed wait for resume_outbox.
+    # Rows nobody's job claimed wait for resume_outbox: one job for them all.
     result = outbox_resume(older_than=timezone.timedelta(0))
-    assert result.handed_over == recounts().count() == len(handed)
+    assert result.handed_over == recounts().count() == 6  # opened, completed
+    assert result.jobs == len(handed) == 1
+    assert handed == [(recounts().order_by("pk")[0].pk, TASK)]
     assert run(handed[0]) == f"done ({result.handed_over} requests)"
     everyone_agrees()
+
+
+@pytest.mark.django_db
+def test_resume_gives_a_batched_tasks_rows_one_job_and_other_rows_one_each(
+    course_with_lesson,
+    handed,
+    monkeypatch,
+    act,
+):
+    course, lesson = course_with_lesson
+    students = two_classes(sizes=(4, 0))
+    for student in students:
+        act(student, course, lesson)
+    handed.clear()  # every job lost
+    others = [outbox.outbox_add(family_digests_send_task) for _ in range(2)]
+    waiting = recounts().count()
+    assert waiting == 8  # each student opened the course, completed a lesson
+    result = outbox_resume(older_than=timezone.timedelta(0))
+    assert (result.handed_over, result.jobs, result.left_waiting) == (10, 3, 0)
+    assert sorted(handed) == sorted(
+        [(recounts().order_by("pk")[0].pk, TASK)] + [(row.pk, "") for row in others]
+    )
+
+    # The queue refuses the second job: the rows not handed over are counted.
+    handed.clear()
+    calls = []
+
+    def refuse_after_one(row_id, *, using, task=""):
+        calls.append(row_id)
+        if len(calls) > 1:
+            raise QueueUnavailable("Connection refused")
+        handed.append((row_id, task))
+
+    monkeypatch.setattr(outbox, "_hand_over", refuse_after_one)
+    result = outbox_resume(older_than=timezone.timedelta(0))
+    assert (result.handed_over, result.jobs, result.left_waiting) == (8, 1, 2)
+    assert handed == [(recounts().order_by("pk")[0].pk, TASK)]
+    assert "Connection refused" in result.error
 
 
 @pytest.mark.django_db
