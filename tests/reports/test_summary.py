@@ -452,3 +452,42 @@ def test_rebuild_counts_members_by_role_and_a_few_ids(world):
         "TEMPORARY TABLE lms_reports_rebuild_counted" in q["sql"]
         for q in captured.captured_queries
     )
+
+
+def test_rebuild_joins_memberships_on_the_rows_user_id(world):
+    # The figures' queries reach memberships through the users table
+    # (user__memberships); the rebuild joins them on the row's user id
+    # instead, with the same rows.
+    kept = stored_rows()
+    with CaptureQueriesContext(connection) as captured:
+        summary_rebuild()
+    counting = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "lms_reports_completionsummary" in q["sql"]
+        and "UNION ALL" in q["sql"]
+        or "lms_reports_rebuild_figures ON COMMIT DROP AS" in q["sql"]
+    ]
+    assert counting
+    assert all('"lms_people_user"' not in sql for sql in counting)
+    assert all('"lms_people_membership"' in sql for sql in counting)
+    assert stored_rows() == kept
+    assert_summary_equals_live(world.people["so"], ReportFilters())
+
+
+def test_a_join_through_users_stays_when_users_are_read_elsewhere():
+    through = (
+        'SELECT "lms_people_user"."username" FROM "lms_courses_enrolment" '
+        'INNER JOIN "lms_people_user" ON ("lms_courses_enrolment"."user_id" = '
+        '"lms_people_user"."id") INNER JOIN "lms_people_membership" ON '
+        '("lms_people_user"."id" = "lms_people_membership"."user_id")'
+    )
+    joined = summary_module._memberships_joined_by_user_id
+    assert joined(through, using="default") == through
+    direct = joined(
+        through.replace('"lms_people_user"."username"', "1"), using="default"
+    )
+    assert direct == (
+        'SELECT 1 FROM "lms_courses_enrolment" INNER JOIN "lms_people_membership" '
+        'ON ("lms_courses_enrolment"."user_id" = "lms_people_membership"."user_id")'
+    )
