@@ -5,6 +5,7 @@ from django import template
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import truncatechars
 from django.utils.formats import date_format, number_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -61,7 +62,14 @@ def chart_bar_marks(context, chart) -> str:
     `chart.bars` in bar_chart.html drew them (escaped and localized alike):
     a Department chart has a bar per school, three elements a bar."""
 
+    language = get_language()
+    plain = context.use_l10n is None and context.autoescape
+
     def text(value) -> str:
+        if plain and type(value) is int:
+            # What render_value_in_context gives a whole number: localized
+            # (number_format, kept per language as cell() does), escaped.
+            return conditional_escape(_number(int, repr(value), language))
         return render_value_in_context(value, context)
 
     x0, bar_height = chart["x0"], chart["bar_height"]
