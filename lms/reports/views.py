@@ -128,9 +128,10 @@ class CompletionReportView(ReportView):
     def name_classes_from_choices(self):
         """The tables' classes from the class choices the filter form lists
         (read once for both), when they hold every class of the figures."""
-        if not self.facts.class_ids:
+        form = getattr(self, "form", None)
+        if form is None or not self.facts.class_ids:
             return
-        listed = {c.pk: c for c in self.form.fields["school_class"].rows()}
+        listed = {c.pk: c for c in form.fields["school_class"].rows()}
         if self.facts.class_ids <= listed.keys():
             self.facts.classes = {
                 pk: c for pk, c in listed.items() if pk in self.facts.class_ids

@@ -47,8 +47,14 @@ def report_cells(context, row) -> str:
     renders them (escaped alike): a Department table has tens of thousands
     of cells, and a template loop costs several nodes a cell."""
     parts = []
+    plain = context.autoescape
     for index, value in enumerate(row or ()):
-        text = render_value_in_context(cell(value), context)
+        value = cell(value)
+        if plain and type(value) is str:
+            # What render_value_in_context does with a plain string.
+            text = conditional_escape(value)
+        else:
+            text = render_value_in_context(value, context)
         if index:
             parts.append(f"<td>{text}</td>")
         else:
