@@ -107,7 +107,7 @@ def began_conditions(
     return (Exists(lessons), Exists(attempts))
 
 
-def year_rows(*, year_id, starts_on, yearly=None) -> Q:
+def year_rows(*, year_id, starts_on, yearly=None, courses=None) -> Q:
     """A learner's rows of a course (completions, lesson progress, quiz
     attempts, certificates: each has `course` and `school_year`) that count in
     the school year `year_id`, which starts on `starts_on` (values, F() or
@@ -115,8 +115,16 @@ def year_rows(*, year_id, starts_on, yearly=None) -> Q:
     only; any other course also earlier years' (and rows of no year), never
     a later year's. `yearly`: that course's `required_every_year` when the
     caller has it (an OuterRef to the row it matches the course of), so the
-    rows are not joined to their course to read it."""
+    rows are not joined to their course to read it. `courses`: the courses
+    (read already) the rows are of, none other: their ids, split by
+    `required_every_year`, stand for that join."""
     so_far = Q(school_year__isnull=True) | Q(school_year__starts_on__lte=starts_on)
+    if courses is not None:
+        every_year = [c.pk for c in courses if c.required_every_year]
+        once = [c.pk for c in courses if not c.required_every_year]
+        return Q(course_id__in=every_year, school_year_id=year_id) | (
+            Q(course_id__in=once) & so_far
+        )
     if yearly is None:
         return this_year_q(year_id) & (Q(course__required_every_year=True) | so_far)
     every_year = Q(Exact(yearly, True))

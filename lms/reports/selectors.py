@@ -734,12 +734,15 @@ def _facts(
     )
 
 
-def _in_chosen_year(filters: ReportFilters) -> Q:
-    """With a school year chosen, the rows that count in it (courses.progress)."""
+def _in_chosen_year(filters: ReportFilters, courses: list[CoursePage]) -> Q:
+    """With a school year chosen, the rows of `courses` (and of no other
+    course) that count in it (courses.progress)."""
     year = filters.school_year
     if year is None:
-        return Q()
-    return progress.year_rows(year_id=year.pk, starts_on=year.starts_on)
+        return Q(course_id__in=[course.pk for course in courses])
+    return progress.year_rows(
+        year_id=year.pk, starts_on=year.starts_on, courses=courses
+    )
 
 
 def completions_by_month(
@@ -753,8 +756,7 @@ def completions_by_month(
     rows = (
         CourseCompletion.objects.filter(
             _completed_between(filters),
-            _in_chosen_year(filters),
-            course_id__in=[course.pk for course in courses],
+            _in_chosen_year(filters, courses),
             user_id__in=members.values("user_id"),
         )
         .annotate(month=TruncMonth("completed_at"))
@@ -855,7 +857,6 @@ def quiz_pass_rates(
         members = members_in_scope(viewer=viewer, filters=filters)
     if courses is None:
         courses = courses_for_report(filters=filters)
-    course_ids = [course.pk for course in courses]
     grade_passes = QuizGrade.objects.filter(
         user_id=OuterRef("user_id"), quiz_id=OuterRef("quiz_id"), passed=True
     )
@@ -864,8 +865,7 @@ def quiz_pass_rates(
         grade_passes = grade_passes.filter(cycle__in=[0, filters.school_year.pk])
     rows = (
         QuizAttempt.objects.filter(
-            _in_chosen_year(filters),
-            course_id__in=course_ids,
+            _in_chosen_year(filters, courses),
             user_id__in=members.values("user_id"),
             state=AttemptState.FINISHED,
         )

@@ -67,7 +67,7 @@ class ReportView(View):
         return {}
 
     def get(self, request):
-        form = self.get_form()
+        form = self.form = self.get_form()
         valid = form.is_valid()
         filters = form.filters() if valid else ReportFilters()
         export = request.GET.get("export")
@@ -117,12 +117,25 @@ class CompletionReportView(ReportView):
     def get_tables(self, filters):
         self.shared = scoped(self.request, filters)
         self.facts = completion_facts(**self.shared)
+        self.name_classes_from_choices()
         quizzes = quiz_pass_rates(**self.shared)
         return [
             tables.course_table(self.facts, quizzes),
             tables.course_class_table(self.facts),
             tables.role_table(self.facts),
         ]
+
+    def name_classes_from_choices(self):
+        """The tables' classes from the class choices the filter form lists
+        (read once for both), when they hold every class of the figures."""
+        form = getattr(self, "form", None)
+        if form is None or not self.facts.class_ids:
+            return
+        listed = {c.pk: c for c in form.fields["school_class"].rows()}
+        if self.facts.class_ids <= listed.keys():
+            self.facts.classes = {
+                pk: c for pk, c in listed.items() if pk in self.facts.class_ids
+            }
 
     def get_charts(self, filters, built):
         by_class = self.facts.by_class()

@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 # choices are read once per form and validated from those rows, the course
 # choices are the report's own course list, and the admin menu reads a
 # manager's memberships once (lms.people.policies._manager_memberships).
+# The completion page lost one more (issue 19): its tables name the classes
+# from the filter form's class choices.
 PAGES = [
-    (reverse("lms_reports:completion"), {}, 30),
+    (reverse("lms_reports:completion"), {}, 29),
     (reverse("lms_reports:learners"), {}, 32),
     (reverse("lms_reports:department"), {"sort": "-percent"}, 28),
     (
