@@ -633,13 +633,17 @@ def _execute(connection, cursor, sql: str, params: list) -> None:
         cursor.execute(text, params)
     except DatabaseError:
         with _lock:
-            _prepared_on[raw] = None
-            if name not in _proven:
+            refused = name not in _proven
+            if refused:
                 # Refused on its first try, outside a transaction (nothing to
-                # roll back): the plain SQL from now on.
+                # roll back): the plain SQL from now on, and this name is
+                # never executed again.
                 _refused.add(name)
-                logger.warning("sqlcache: %s is not prepared: %s", name, sql)
-        if name in _refused:
+            else:
+                # Whether it is still prepared here is not known.
+                _prepared_on[raw] = None
+        if refused:
+            logger.warning("sqlcache: %s is not prepared: %s", name, sql)
             cursor.execute(sql, params)
             return
         raise
