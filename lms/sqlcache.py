@@ -52,7 +52,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, DataError, ProgrammingError, connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import (
     MAX_GET_RESULTS,
@@ -607,7 +607,7 @@ def _statement(connection, sql: str, params: list) -> tuple[str, str] | None:
         if prepared is None or name in _refused:
             return None
         _prepared_on[raw] = prepared
-    if not (name in _proven or not connection.in_atomic_block):
+    if name not in _proven and not _outside_transaction(connection):
         return None  # not tried yet: first outside a transaction
     execute = f"EXECUTE {name}" + (
         f"({', '.join(['%s'] * len(params))})" if params else ""
@@ -621,6 +621,11 @@ def _statement(connection, sql: str, params: list) -> tuple[str, str] | None:
     return f"PREPARE {name} ({', '.join(types)}) AS {body}; {execute}", name
 
 
+def _outside_transaction(connection) -> bool:
+    """Whether a statement failing now would abort nothing."""
+    return connection.get_autocommit() and not connection.in_atomic_block
+
+
 def _execute(connection, cursor, sql: str, params: list) -> None:
     """`cursor.execute(sql, params)`, as a prepared statement where it can."""
     statement = _statement(connection, sql, params) if params is not None else None
@@ -631,9 +636,14 @@ def _execute(connection, cursor, sql: str, params: list) -> None:
     raw = connection.connection
     try:
         cursor.execute(text, params)
-    except DatabaseError:
+    except DatabaseError as error:
         with _lock:
-            refused = name not in _proven
+            # A statement PostgreSQL does not take (a parameter's type it
+            # cannot infer, say) is a ProgrammingError or a DataError; a lost
+            # connection or a cancelled query is not a refusal.
+            refused = name not in _proven and isinstance(
+                error, ProgrammingError | DataError
+            )
             if refused:
                 # Refused on its first try, outside a transaction (nothing to
                 # roll back): the plain SQL from now on, and this name is
