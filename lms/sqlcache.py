@@ -670,7 +670,7 @@ def forget_prepared_statements(**kwargs) -> None:
     on it)."""
     for connection in connections.all(initialized_only=True):
         raw = connection.connection
-        if raw is None:
+        if raw is None or not _prepares(connection):
             continue
         with _lock:
             held = _prepared_on.pop(raw, None)
