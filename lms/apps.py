@@ -35,6 +35,15 @@ class LmsConfig(AppConfig):
         site_lookup_install()
         # Every model's HTML fields are cleaned on save, in this one place.
         pre_save.connect(clean_html_fields, dispatch_uid="lms_clean_html_fields")
+        # Statements lms.sqlcache prepared are dropped around migrations.
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from .sqlcache import forget_prepared_statements
+
+        for signal in (pre_migrate, post_migrate):
+            signal.connect(
+                forget_prepared_statements, dispatch_uid="lms_forget_prepared"
+            )
         # Queue workers reconnect after a database restart, job by job.
         from django_tasks.signals import task_finished, task_started
 

@@ -25,6 +25,15 @@ ORM as the one place that defines the query, but compiles it only once per
   post-processes (prefetch_related, objects known to a related manager,
   select_for_update, `specific()` and other iterables) always go through the
   ORM.
+- On PostgreSQL (psycopg2) the kept SQL is also a prepared statement of
+  each connection (`_statement`): PostgreSQL parses and plans a statement
+  like the learner's state query (a UNION of a dozen parts) in more time
+  than it runs it, on every call. The statement is prepared with the same
+  parameter types the plain SQL's literals have, in the same round trip as
+  its first EXECUTE, so no query is added. `DB_PREPARED_STATEMENTS=0`
+  (`LMS_SQLCACHE_PREPARED_STATEMENTS`) turns it off: behind a pooler that
+  hands a client another server connection mid-session (PgBouncer's
+  transaction pooling), prepared statements are not where they were made.
 - When the two compilations disagree (a value written into the SQL text, a
   parameter derived from an input, a value Django changed in a way this module
   does not know), the shape is marked and always goes through the plain ORM:
@@ -32,14 +41,18 @@ ORM as the one place that defines the query, but compiles it only once per
 """
 
 import datetime
+import decimal
 import logging
+import re
 import threading
+import weakref
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import DatabaseError, DataError, ProgrammingError, connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import (
     MAX_GET_RESULTS,
@@ -347,7 +360,7 @@ def _run(key, build, model, values, *, instances: bool):
     connection = connections[alias]
     params = _params(compiled, values, connection.ops)
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+        _execute(connection, cursor, compiled.sql, params)
         rows = cursor.fetchall()
     # A compiler of this thread's connection, for its converters only: the
     # query is not set up nor compiled again.
@@ -524,3 +537,146 @@ def cached_get(
 def clear() -> None:
     """Forget every compiled shape (tests)."""
     _shapes.clear()
+
+
+# --- prepared statements (PostgreSQL with psycopg2) -------------------------
+
+_INT4 = range(-(2**31), 2**31)
+_INT8 = range(-(2**63), 2**63)
+# (sql, parameter types) -> statement name, for the whole process.
+_names: dict[tuple[str, tuple[str, ...]], str] = {}
+# Statements PostgreSQL took once in this process (so they may be prepared
+# inside a transaction, where a refusal would abort it), and those it refused.
+_proven: set[str] = set()
+_refused: set[str] = set()
+# The names prepared on each driver connection; None: none on this one (a
+# statement failed there, so what it holds is not known).
+_prepared_on: "weakref.WeakKeyDictionary[Any, set[str] | None]" = (
+    weakref.WeakKeyDictionary()
+)
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+def _param_type(value) -> str | None:
+    """The type PostgreSQL gives `value` as psycopg2 writes it into the SQL
+    (a string or NULL untyped, so inferred from where it stands, as for a
+    literal); None for a value whose literal type is not sure."""
+    if value is None or isinstance(value, str):
+        return "unknown"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer" if value in _INT4 else "bigint" if value in _INT8 else None
+    if isinstance(value, datetime.datetime):
+        return "timestamp" if value.tzinfo is None else "timestamp with time zone"
+    if isinstance(value, datetime.date):
+        return "date"
+    if isinstance(value, decimal.Decimal):
+        return "numeric"
+    return None
+
+
+def _prepares(connection) -> bool:
+    if connection.vendor != "postgresql" or not getattr(
+        settings, "LMS_SQLCACHE_PREPARED_STATEMENTS", True
+    ):
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    # psycopg 3 returns the first result of several statements, not the last.
+    return not is_psycopg3
+
+
+def _statement(connection, sql: str, params: list) -> tuple[str, str] | None:
+    """(SQL to send with `params`, statement name) running `sql` as this
+    connection's prepared statement, preparing it in the same round trip the
+    first time; None to send `sql` itself."""
+    if not _prepares(connection):
+        return None
+    types = tuple(_param_type(value) for value in params)
+    if None in types:
+        return None
+    raw = connection.connection
+    with _lock:
+        name = _names.get((sql, types))
+        if name is None:
+            if len(_names) >= 4 * MAX_SHAPES:
+                return None
+            name = _names[(sql, types)] = f"lms_sqlcache_{len(_names) + 1}"
+        prepared = _prepared_on.get(raw, set())
+        if prepared is None or name in _refused:
+            return None
+        _prepared_on[raw] = prepared
+    if name not in _proven and not _outside_transaction(connection):
+        return None  # not tried yet: first outside a transaction
+    execute = f"EXECUTE {name}" + (
+        f"({', '.join(['%s'] * len(params))})" if params else ""
+    )
+    if name in prepared:
+        return execute, name
+    numbers = iter(range(1, len(params) + 1))
+    body = _PLACEHOLDER.sub(
+        lambda m: "%%" if m.group() == "%%" else f"${next(numbers)}", sql
+    )
+    return f"PREPARE {name} ({', '.join(types)}) AS {body}; {execute}", name
+
+
+def _outside_transaction(connection) -> bool:
+    """Whether a statement failing now would abort nothing."""
+    return connection.get_autocommit() and not connection.in_atomic_block
+
+
+def _execute(connection, cursor, sql: str, params: list) -> None:
+    """`cursor.execute(sql, params)`, as a prepared statement where it can."""
+    statement = _statement(connection, sql, params) if params is not None else None
+    if statement is None:
+        cursor.execute(sql, params)
+        return
+    text, name = statement
+    raw = connection.connection
+    try:
+        cursor.execute(text, params)
+    except DatabaseError as error:
+        with _lock:
+            # A statement PostgreSQL does not take (a parameter's type it
+            # cannot infer, say) is a ProgrammingError or a DataError; a lost
+            # connection or a cancelled query is not a refusal.
+            refused = name not in _proven and isinstance(
+                error, ProgrammingError | DataError
+            )
+            if refused:
+                # Refused on its first try, outside a transaction (nothing to
+                # roll back): the plain SQL from now on, and this name is
+                # never executed again.
+                _refused.add(name)
+            else:
+                # Whether it is still prepared here is not known.
+                _prepared_on[raw] = None
+        if refused:
+            logger.warning("sqlcache: %s is not prepared: %s", name, sql)
+            cursor.execute(sql, params)
+            return
+        raise
+    with _lock:
+        _proven.add(name)
+        prepared = _prepared_on.get(raw)
+        if prepared is not None:
+            prepared.add(name)
+
+
+def forget_prepared_statements(**kwargs) -> None:
+    """Drop every connection's prepared statements (before and after
+    migrations: a table that changes shape would fail a statement prepared
+    on it)."""
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        if raw is None or not _prepares(connection):
+            continue
+        with _lock:
+            held = _prepared_on.pop(raw, None)
+        if held and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
+        elif held:
+            with _lock:
+                _prepared_on[raw] = None  # unknown until this connection ends

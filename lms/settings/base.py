@@ -120,6 +120,11 @@ DATABASES = {
     for alias, database in DATABASES.items()
 }
 LMS_REPLICA_DATABASE = "replica" if "replica" in DATABASES else None
+# The hot queries lms.sqlcache compiles once are also prepared statements of
+# each PostgreSQL connection (planned once, not on every request). Off behind
+# a pooler that moves a session between server connections (PgBouncer's
+# transaction pooling).
+LMS_SQLCACHE_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Argon2id at OWASP's recommended cost first (see lms/people/hashers.py); the
