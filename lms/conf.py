@@ -81,6 +81,10 @@ DEFAULTS = {
     "LMS_REPORT_STATEMENT_TIMEOUT_MS": 300_000,
     # A roster with more rows than this is imported by a background job.
     "LMS_ROSTER_BACKGROUND_ROWS": 300,
+    # The queries lms.sqlcache compiles once run as prepared statements of
+    # each PostgreSQL connection (psycopg2); False behind PgBouncer's
+    # transaction pooling.
+    "LMS_SQLCACHE_PREPARED_STATEMENTS": True,
     # Parent accounts: days a one-time activation code stays valid, and
     # activation attempts allowed per client address (count, seconds).
     "LMS_PARENT_ACTIVATION_CODE_DAYS": 60,
