@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lms import sqlcache
 from lms.people.models import SchoolYear
-from tests.sqlcache_support import compiles
+from tests.sqlcache_support import compiles, three_school_years
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_sqlcache")]
 
@@ -66,12 +66,7 @@ def _years(values):
 
 
 def test_dates_are_adapted_and_read_back_as_the_orm_does():
-    for year in (2020, 2021, 2022):
-        SchoolYear.objects.create(
-            name=f"{year}-{year + 1}",
-            starts_on=datetime.date(year, 9, 5),
-            ends_on=datetime.date(year + 1, 5, 31),
-        )
+    three_school_years()
     for day in (datetime.date(2021, 9, 5), datetime.date(2023, 1, 1)):
         values = {"day": day}
         rows = sqlcache.cached_rows("years", _years, model=SchoolYear, values=values)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lms import sqlcache
 from lms.people.models import SchoolYear
+from tests.sqlcache_support import three_school_years
 
 pytestmark = [
     pytest.mark.postgres,
@@ -46,12 +47,7 @@ def nothing_prepared():
 
 @pytest.fixture
 def years():
-    for year in (2020, 2021, 2022):
-        SchoolYear.objects.create(
-            name=f"{year}-{year + 1}",
-            starts_on=datetime.date(year, 9, 5),
-            ends_on=datetime.date(year + 1, 5, 31),
-        )
+    three_school_years()
 
 
 def _prepared() -> set[str]:
