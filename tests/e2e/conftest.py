@@ -10,11 +10,14 @@ import io
 import json
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "var" / "e2e"
@@ -133,11 +136,69 @@ def browse(request, chromium, demo_site):
 
     yield open_context
     report = getattr(request.node, "report_call", None)
+    close_all(opened, failed=report is not None and report.failed)
+
+
+def close_all(opened: list[Browsing], *, failed: bool = False) -> None:
+    """Close each person's browser once the server has answered all of it.
+
+    The test database is flushed after the test. A request still being served
+    then (a late beacon, a download) holds its tables and can deadlock the
+    flush, which leaves every later journey on this worker with the old rows.
+    Leaving each page first runs its unload work while the rows are there:
+    Wagtail's editor, for one, releases its editing session with a beacon
+    when the page goes away.
+    """
     for browsing in opened:
-        if report is not None and report.failed:
+        if browsing.page.is_closed():
+            continue
+        if failed:
             # Where the journey stopped, for whoever reads the CI log.
             browsing.shot("failed")
+        browsing.page.goto("about:blank")
+    SERVED.wait_until_idle()
+    for browsing in opened:
         browsing.context.close()
+    opened.clear()
+    SERVED.wait_until_idle()
+
+
+class Served:
+    """Requests the test process is serving, counted by Django's signals."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._last_change = 0.0
+
+    def started(self, **kwargs) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._last_change = time.monotonic()
+
+    def finished(self, **kwargs) -> None:
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            self._last_change = time.monotonic()
+
+    def wait_until_idle(self, *, quiet: float = 0.3, timeout: float = 15.0) -> None:
+        """Return after ``quiet`` seconds in which no request was being served
+        or arrived; a beacon reaches the server some 50-100 ms after its page
+        is left. Fails the test after ``timeout`` seconds."""
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            with self._lock:
+                idle = self._in_flight == 0
+                since = max(self._last_change, began)
+            if idle and time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.02)
+        pytest.fail(f"the live server was still busy {timeout:.0f} s after the test")
+
+
+SERVED = Served()
+request_started.connect(SERVED.started, dispatch_uid="e2e-served-started")
+request_finished.connect(SERVED.finished, dispatch_uid="e2e-served-finished")
 
 
 @pytest.fixture(scope="session")
