@@ -17,6 +17,7 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage
 from lms.people.models import School
 
 from .conftest import PHONE, describe
+from .editor import sending
 
 pytestmark = [
     pytest.mark.e2e,
@@ -57,8 +58,8 @@ def _shots(browsing, label: str, *, showing=None) -> None:
 def _editor_action(page, name: str) -> None:
     """Open the editor's action menu (beside "Lưu bản nháp") and pick one."""
     footer = page.locator("footer .w-dropdown--dropdown-button")
-    footer.locator(".w-dropdown__toggle").click()
-    with page.expect_navigation():
+    with sending(page):
+        footer.locator(".w-dropdown__toggle").click()
         footer.get_by_role("button", name=name).click()
 
 
@@ -101,7 +102,7 @@ def test_collaborator_drafts_legal_article_lesson_school_admin_approves(
     author.page.fill("#body-0-value-quote_source", SOURCE)
     _shots(author, "editor")
 
-    with author.page.expect_navigation():
+    with sending(author.page):
         author.page.get_by_role("button", name="Lưu bản nháp").click()
     lesson = LessonPage.objects.child_of(course).get(title=TITLE)
     assert not lesson.live

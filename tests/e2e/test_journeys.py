@@ -16,6 +16,7 @@ from quizzes.models import QuizPage
 
 from . import learner
 from .conftest import PHONE, SCREENSHOTS, describe
+from .editor import sending
 from .flows import check_certificate, take_course_by_mouse, take_quiz
 from .learner import vi, vi_plural
 
@@ -244,8 +245,8 @@ def type_rich_text(page, text: str) -> None:
 
 def publish(page) -> None:
     footer = page.locator("footer")
-    footer.locator(".w-dropdown__toggle").last.click()
-    with page.expect_navigation():
+    with sending(page):
+        footer.locator(".w-dropdown__toggle").last.click()
         footer.locator("button[name=action-publish]").click()
     errors = page.locator(".error-message, .w-field__errors, .messages .error")
     problems = [text.strip() for text in errors.all_inner_texts() if text.strip()]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.e2e.conftest import PHONE
+from tests.e2e.editor import sending
 
 pytestmark = [
     pytest.mark.e2e,
@@ -34,14 +35,14 @@ def test_collaborator_drafts_and_submits_a_question_schooladmin_reviews(browse):
         author.sign_in("collaborator")
         author.goto(edit)
         author.page.fill("input[name=name]", f"Câu nháp ({label})")
-        author.page.locator("footer button[type=submit]").first.click()
-        author.page.wait_for_load_state()
+        with sending(author.page):
+            author.page.locator("footer button[type=submit]").first.click()
         author.goto(edit)
         _open_actions(author)
         assert author.page.locator("button[name=action-submit]").is_visible()
         author.shot("draft-saved")
-    author.page.locator("button[name=action-submit]").click()
-    author.page.wait_for_load_state()
+    with sending(author.page):
+        author.page.locator("button[name=action-submit]").click()
     for label, viewport in (("desktop", None), ("phone", PHONE)):
         admin = browse(f"question-review-admin-{label}", viewport=viewport)
         admin.sign_in("schooladmin")
