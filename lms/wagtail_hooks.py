@@ -12,6 +12,13 @@ def admin_init_script():
     return format_html('<script src="{}"></script>', static("lms/js/admin-init.js"))
 
 
+@hooks.register("insert_global_admin_js")
+def editor_submit_script():
+    """Holds an editor's button press while Wagtail's background save is on
+    its way, so a new page is not sent to its create URL twice."""
+    return format_html('<script src="{}"></script>', static("lms/js/editor-submit.js"))
+
+
 @hooks.register("register_admin_urls")
 def scoped_wagtail_reports():
     """Wagtail's site-history and page-types reports, limited to the viewer."""
