@@ -2,14 +2,14 @@
 
 Wagtail 8 saves an editor's form in the background (its ``w-autosave``
 controller) about a second after each change. The first background save of a
-new page creates the page, points the form at the page's edit URL and swaps
-the footer for the edit view's. A click on Publish while such a save was in
-flight went to the create URL as well, and Wagtail refused it (the slug was
-already in use by the page the save had just created); or Playwright's
-``expect_navigation`` took the save's ``history.replaceState`` for the
-publish and the test read a page that was being replaced (a CI run on a busy
-machine). A person sees "Saving…" and the footer redrawn; the journeys wait
-for the same thing before they press a button.
+new page creates the page, points the form at the page's edit URL
+(``history.replaceState``) and swaps the footer for the edit view's. A press
+while such a save is in flight is held until the save ends
+(``lms/static/lms/js/editor-submit.js``), but Playwright's
+``expect_navigation`` takes the save's ``replaceState`` for the press's
+navigation: a CI run read the page while it was being replaced. So the
+journeys wait until the save has caught up before they press a button, and
+then for a new document, as a person waits for "Saving…" to end.
 """
 
 import time
