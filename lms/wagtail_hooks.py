@@ -12,10 +12,11 @@ def admin_init_script():
     return format_html('<script src="{}"></script>', static("lms/js/admin-init.js"))
 
 
-@hooks.register("insert_global_admin_js")
+@hooks.register("insert_editor_js")
 def editor_submit_script():
     """Holds an editor's button press while Wagtail's background save is on
-    its way, so a new page is not sent to its create URL twice."""
+    its way, so a new page is not sent to its create URL twice. Page and
+    snippet editors alike output this hook (``wagtailadmin/generic/form.html``)."""
     return format_html('<script src="{}"></script>', static("lms/js/editor-submit.js"))
 
 
